@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { ConnectorManifest } from '../connector';
+
+/** cdk.json `context.omnihub.connectors.hubspot`. */
+export const HubspotConfigSchema = z.strictObject({
+  /** Contacts read per batch-read call when hydrating id-only webhooks (HubSpot allows 100). */
+  batchSize: z.number().int().min(1).max(100).default(100),
+});
+export type HubspotConfig = z.infer<typeof HubspotConfigSchema>;
+
+/** JSON of Secrets Manager secret `omnihub/hubspot` (or env vars locally). */
+export const HubspotSecretSchema = z.object({
+  /** Private app access token (pat-...), scopes crm.objects.contacts.read and .write. */
+  accessToken: z.string().min(1),
+  /** The app's client secret: HubSpot signs webhooks with it (X-HubSpot-Signature-v3). */
+  clientSecret: z.string().min(1),
+});
+export type HubspotSecret = z.infer<typeof HubspotSecretSchema>;
+
+export const hubspotManifest = {
+  id: 'hubspot',
+  displayName: 'HubSpot',
+  configSchema: HubspotConfigSchema,
+  secretSchema: HubspotSecretSchema,
+  // Marketing consent is read-only through the contacts API (it needs the subscriptions API); tags have no standard property.
+  writableFields: ['email', 'phone', 'firstName', 'lastName', 'address'],
+  hydrates: true,
+  // HubSpot retries up to 10 times over about 24 hours.
+  dedupeTtlSeconds: 48 * 3600,
+  exampleConfig: { enabled: true, batchSize: 100 },
+} as const satisfies ConnectorManifest<typeof HubspotConfigSchema, typeof HubspotSecretSchema>;

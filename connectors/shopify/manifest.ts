@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { ConnectorManifest } from '../connector';
+
+/** cdk.json `context.omnihub.connectors.shopify`. */
+export const ShopifyConfigSchema = z.strictObject({
+  /** The shop's myshopify.com subdomain: "my-shop" for my-shop.myshopify.com. */
+  shop: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'the subdomain of <shop>.myshopify.com, e.g. "my-shop"'),
+  /** Admin API version (GraphQL), e.g. "2025-10". */
+  apiVersion: z.string().regex(/^\d{4}-(01|04|07|10)$/, 'a Shopify API version such as "2025-10"').default('2025-10'),
+});
+export type ShopifyConfig = z.infer<typeof ShopifyConfigSchema>;
+
+/** JSON of Secrets Manager secret `omnihub/shopify` (or env vars locally). */
+export const ShopifySecretSchema = z.object({
+  /** Admin API access token of the custom app (shpat_...). */
+  accessToken: z.string().min(1),
+  /** The app's API secret key: Shopify signs webhooks with it (X-Shopify-Hmac-Sha256). */
+  webhookSecret: z.string().min(1),
+});
+export type ShopifySecret = z.infer<typeof ShopifySecretSchema>;
+
+export const shopifyManifest = {
+  id: 'shopify',
+  displayName: 'Shopify',
+  configSchema: ShopifyConfigSchema,
+  secretSchema: ShopifySecretSchema,
+  writableFields: ['email', 'phone', 'firstName', 'lastName', 'address', 'tags', 'emailConsent', 'smsConsent'],
+  hydrates: false,
+  // Shopify retries a delivery 8 times over 4 hours; keep delivery ids a day.
+  dedupeTtlSeconds: 24 * 3600,
+  exampleConfig: { enabled: true, shop: 'my-shop', apiVersion: '2025-10' },
+} as const satisfies ConnectorManifest<typeof ShopifyConfigSchema, typeof ShopifySecretSchema>;

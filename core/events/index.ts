@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { FieldNameSchema, OmnihubIdSchema } from '../model/customer';
+import { ObservationSchema } from '../model/observation';
+import { ExternalIdSchema, SystemIdSchema, TimestampSchema } from '../model/system';
+import { BusEnvelopeSchema, DetailBaseSchema, EVENT_SOURCE } from './envelope';
+
+export { EVENT_SOURCE, BusEnvelopeSchema, type BusEnvelope } from './envelope';
+
+/** A system told us what it holds about a customer (from a webhook, or after hydrating one). */
+export const CustomerObservedSchema = DetailBaseSchema.extend({
+  observation: ObservationSchema,
+});
+export type CustomerObserved = z.infer<typeof CustomerObservedSchema>;
+
+/**
+ * A system told us a customer record changed but not what it holds now (HubSpot webhooks
+ * carry ids only). The system's own connector reads the records and emits CustomerObserved:
+ * the webhook receiver never calls a SaaS API.
+ */
+export const CustomerReferencedSchema = DetailBaseSchema.extend({
+  system: SystemIdSchema,
+  externalId: ExternalIdSchema,
+  occurredAt: TimestampSchema,
+});
+export type CustomerReferenced = z.infer<typeof CustomerReferencedSchema>;
+
+/** The golden record changed. Targets re-read the customer: the event names what changed, not the values. */
+export const CustomerChangedSchema = DetailBaseSchema.extend({
+  customerId: OmnihubIdSchema,
+  customerVersion: z.number().int().positive(),
+  origin: SystemIdSchema, // the system whose observation caused the change
+  changedFields: z.array(FieldNameSchema).min(1),
+});
+export type CustomerChanged = z.infer<typeof CustomerChangedSchema>;
+
+/** detail-type → detail schema. The one list of events; versioned by schemaVersion inside the detail. */
+export const EventSchemas = {
+  CustomerObserved: CustomerObservedSchema,
+  CustomerReferenced: CustomerReferencedSchema,
+  CustomerChanged: CustomerChangedSchema,
+} as const;
+export type EventType = keyof typeof EventSchemas;
+export type EventDetail<T extends EventType> = z.infer<(typeof EventSchemas)[T]>;
+
+export type BusEvent =
+  | { type: 'CustomerObserved'; detail: CustomerObserved }
+  | { type: 'CustomerReferenced'; detail: CustomerReferenced }
+  | { type: 'CustomerChanged'; detail: CustomerChanged };
+
+/** An event ready for PutEvents (or the local bus). The detail is validated on the way out too. */
+export function outgoing<T extends EventType>(type: T, detail: EventDetail<T>): { type: T; detail: EventDetail<T> } {
+  return { type, detail: EventSchemas[type].parse(detail) as EventDetail<T> };
+}
+
+/** Parse an EventBridge envelope (as delivered to a target, or inside an SQS body) into a typed event. */
+export function parseBusEvent(raw: unknown): BusEvent {
+  const envelope = BusEnvelopeSchema.parse(raw);
+  const type = envelope['detail-type'];
+  if (!(type in EventSchemas)) throw new Error(`Unknown detail-type "${type}" from ${EVENT_SOURCE}`);
+  const schema = EventSchemas[type as EventType];
+  return { type, detail: schema.parse(envelope.detail) } as BusEvent;
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { SystemIdSchema, TimestampSchema, ExternalIdSchema } from './system';
+
+/**
+ * The canonical customer: what omnihub keeps as the single truth about one person.
+ * Every field remembers which system said it and when (the source's own clock), so a
+ * late or repeated delivery can never overwrite something newer.
+ */
+
+export const AddressSchema = z.object({
+  line1: z.string().optional(),
+  line2: z.string().optional(),
+  city: z.string().optional(),
+  region: z.string().optional(), // province / state code when the source has one
+  postalCode: z.string().optional(),
+  country: z.string().optional(), // ISO 3166-1 alpha-2 when the source has one
+});
+export type Address = z.infer<typeof AddressSchema>;
+
+export const ConsentStateSchema = z.enum(['subscribed', 'not_subscribed', 'unsubscribed']);
+export type ConsentState = z.infer<typeof ConsentStateSchema>;
+
+/**
+ * The canonical field values. Each field is optional: a system only tells us what it holds.
+ * `null` means "the system holds no value" (a cleared field), undefined means "not said".
+ */
+export const FieldValuesSchema = z.object({
+  email: z.string().nullable(), // normalized (lower-case)
+  phone: z.string().nullable(), // E.164
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  address: AddressSchema.nullable(), // the default postal address
+  emailConsent: ConsentStateSchema.nullable(),
+  smsConsent: ConsentStateSchema.nullable(),
+  tags: z.array(z.string()).nullable(), // sorted, de-duplicated
+});
+export type FieldValues = z.infer<typeof FieldValuesSchema>;
+export const PartialFieldValuesSchema = FieldValuesSchema.partial();
+export type PartialFieldValues = z.infer<typeof PartialFieldValuesSchema>;
+
+export const FIELD_NAMES = Object.keys(FieldValuesSchema.shape) as FieldName[];
+export type FieldName = keyof FieldValues;
+export const FieldNameSchema = z.enum(FIELD_NAMES as [FieldName, ...FieldName[]]);
+
+/** A field value with its provenance. */
+export const SourcedSchema = <T extends z.ZodType>(value: T) =>
+  z.object({
+    value,
+    source: SystemIdSchema,
+    at: TimestampSchema, // the source's own timestamp for this value
+  });
+
+export const GoldenFieldsSchema = z.object({
+  email: SourcedSchema(FieldValuesSchema.shape.email).optional(),
+  phone: SourcedSchema(FieldValuesSchema.shape.phone).optional(),
+  firstName: SourcedSchema(FieldValuesSchema.shape.firstName).optional(),
+  lastName: SourcedSchema(FieldValuesSchema.shape.lastName).optional(),
+  address: SourcedSchema(FieldValuesSchema.shape.address).optional(),
+  emailConsent: SourcedSchema(FieldValuesSchema.shape.emailConsent).optional(),
+  smsConsent: SourcedSchema(FieldValuesSchema.shape.smsConsent).optional(),
+  tags: SourcedSchema(FieldValuesSchema.shape.tags).optional(),
+});
+export type GoldenFields = z.infer<typeof GoldenFieldsSchema>;
+export type SourcedValue = { value: unknown; source: string; at: string };
+
+/**
+ * What one linked record in one system holds, field by field, as of the system's own time.
+ * Written when we observe the record and when we write to it: it is how an echo of our
+ * own write is recognised (its timestamp is not newer) and how sync knows a target
+ * already holds the golden values.
+ */
+export const HeldFieldSchema = z.object({ value: z.unknown(), at: TimestampSchema });
+export type HeldField = z.infer<typeof HeldFieldSchema>;
+
+export const LinkSchema = z.object({
+  system: SystemIdSchema,
+  externalId: ExternalIdSchema,
+  linkedAt: TimestampSchema,
+  held: z.partialRecord(FieldNameSchema, HeldFieldSchema),
+});
+export type Link = z.infer<typeof LinkSchema>;
+
+export const OmnihubIdSchema = z.string().regex(/^oh_[0-9a-z]{26}$/, 'an omnihub id looks like oh_ followed by 26 characters');
+export type OmnihubId = z.infer<typeof OmnihubIdSchema>;
+
+export const CustomerSchema = z.object({
+  id: OmnihubIdSchema,
+  version: z.number().int().nonnegative(),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  fields: GoldenFieldsSchema,
+  /** Every normalized email and E.164 phone ever seen for this person: the match keys. */
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  links: z.array(LinkSchema),
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+
+/** The plain golden values, without provenance. */
+export function goldenValues(customer: Pick<Customer, 'fields'>): PartialFieldValues {
+  const values: Record<string, unknown> = {};
+  for (const name of FIELD_NAMES) {
+    const field = customer.fields[name];
+    if (field) values[name] = field.value;
+  }
+  return PartialFieldValuesSchema.parse(values);
+}

@@ -1,0 +1,26 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+/**
+ * The only place the matching rules for emails and phones live.
+ * Both the resolver (match keys) and the connectors (mapping) call these.
+ */
+
+/** Trimmed and lower-cased. Returns undefined for something that is not an email at all. */
+export function normalizeEmail(raw: string | null | undefined): string | undefined {
+  if (!raw) return undefined;
+  const email = raw.trim().toLowerCase();
+  // Deliberately loose: the sources validate emails; we only refuse obvious garbage.
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : undefined;
+}
+
+/**
+ * E.164 (+16135551212). Numbers without a country code are read in `defaultCountry`
+ * (the shop's country, from config). Returns undefined when the number is not valid.
+ */
+export function toE164(raw: string | null | undefined, defaultCountry: CountryCode = 'US'): string | undefined {
+  if (!raw) return undefined;
+  const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+export type { CountryCode };

@@ -1,0 +1,88 @@
+import { EVENT_SOURCE, type EventType } from './events';
+
+/**
+ * THE routing table: which event goes to which function. The CDK stack turns each route
+ * into EventBridge rules (bus → SQS queue with DLQ → Lambda), and the local runtime
+ * dispatches with the same patterns. There is no second list anywhere.
+ */
+
+/** The Lambda functions events can be routed to. */
+export type RouteTarget = 'identity-resolver' | 'connector-sync';
+
+/** An EventBridge event pattern (the subset omnihub uses: exact values and nested detail fields). */
+export type EventPattern = { [key: string]: string[] | EventPattern };
+
+export interface Route {
+  /** Stable name, used in construct ids, queue names and log lines. */
+  name: string;
+  eventType: EventType;
+  target: RouteTarget;
+  /**
+   * 'once': one rule for the whole hub. 'per-connector': one rule and one queue per enabled
+   * connector, whose function runs with that connector's id.
+   */
+  fanOut: 'once' | 'per-connector';
+  /** Extra detail filter for per-connector routes; receives the connector id. */
+  detailFilter?: (connectorId: string) => EventPattern;
+  /** For per-connector routes: only connectors with this capability get the rule. */
+  requires?: 'hydrate';
+}
+
+export const routes: readonly Route[] = [
+  {
+    name: 'resolve-observations',
+    eventType: 'CustomerObserved',
+    target: 'identity-resolver',
+    fanOut: 'once',
+  },
+  {
+    name: 'hydrate-references',
+    eventType: 'CustomerReferenced',
+    target: 'connector-sync',
+    fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ system: [connectorId] }),
+    requires: 'hydrate',
+  },
+  {
+    // Every connector hears every change, its own system's too: a merge can bring that
+    // system fields it lacks. plan-sync skips a target that already holds the values.
+    name: 'sync-changes',
+    eventType: 'CustomerChanged',
+    target: 'connector-sync',
+    fanOut: 'per-connector',
+  },
+];
+
+/** The EventBridge pattern of a route (for one connector when the route fans out). */
+export function eventPattern(route: Route, connectorId?: string): EventPattern {
+  const pattern: EventPattern = { source: [EVENT_SOURCE], 'detail-type': [route.eventType] };
+  if (route.detailFilter) {
+    if (!connectorId) throw new Error(`Route ${route.name} needs a connector id`);
+    pattern.detail = route.detailFilter(connectorId);
+  }
+  return pattern;
+}
+
+/** Does an event match a pattern? Implements the EventBridge rules omnihub's patterns use (exact match, nested objects). */
+export function matchesPattern(pattern: EventPattern, event: Record<string, unknown>): boolean {
+  return Object.entries(pattern).every(([key, expected]) => {
+    const actual = event[key];
+    if (Array.isArray(expected)) {
+      const values = Array.isArray(actual) ? actual : [actual];
+      return values.some((v) => expected.includes(v as string));
+    }
+    return actual !== null && typeof actual === 'object' && matchesPattern(expected, actual as Record<string, unknown>);
+  });
+}
+
+/** The functions a route resolves to, given the enabled connectors and what each can do. */
+export function routeBindings(
+  enabled: ReadonlyArray<{ id: string; hydrates: boolean }>,
+): Array<{ route: Route; connectorId?: string; pattern: EventPattern }> {
+  return routes.flatMap((route) => {
+    if (route.fanOut === 'once') return [{ route, pattern: eventPattern(route) }];
+    return enabled
+      .filter((c) => route.requires !== 'hydrate' || c.hydrates)
+      .map((c) => ({ route, connectorId: c.id, pattern: eventPattern(route, c.id) }));
+  });
+}
