@@ -1,0 +1,112 @@
+import type { Customer, FieldName, GoldenFields, Link, SourcedValue } from '../model/customer';
+import { FIELD_NAMES } from '../model/customer';
+import type { Observation } from '../model/observation';
+import { sameValue } from '../model/same-value';
+import { toMillis, type Timestamp } from '../model/system';
+
+export interface MergeResult {
+  customer: Customer;
+  /** Golden fields whose value changed: what CustomerChanged announces. */
+  changedFields: FieldName[];
+  /** Anything to persist at all (a value, a provenance, what the linked record holds, a new key). */
+  dirty: boolean;
+}
+
+/**
+ * Applies what one system said about one record to the customer, field by field.
+ *
+ * Two clocks are compared, both the source system's own:
+ *  - per link, `held[field].at`: what that record held and when. An observation no newer
+ *    than that for a field says nothing new (a repeat, a late delivery, or the echo of our
+ *    own write, whose timestamp we recorded when we wrote). Comparing per field, not per
+ *    record, is what keeps a Shopify webhook that carries an old first name next to a new
+ *    phone from undoing a first-name change that came from HubSpot (no lost update).
+ *  - per golden field, `at`: the newest assertion wins. On an exact tie the system that set
+ *    the value may change it again (sources with second resolution), others may not.
+ */
+export function applyObservation(customer: Customer, observation: Observation, now: Timestamp): MergeResult {
+  const next: Customer = structuredClone(customer);
+  const changedFields: FieldName[] = [];
+  let dirty = false;
+
+  let link = next.links.find((l) => l.system === observation.system && l.externalId === observation.externalId);
+  if (!link) {
+    link = { system: observation.system, externalId: observation.externalId, linkedAt: now, held: {} };
+    next.links.push(link);
+    dirty = true;
+  }
+
+  const at = observation.observedAt;
+  for (const name of FIELD_NAMES) {
+    const value = observation.values[name];
+    if (value === undefined) continue;
+
+    const held = link.held[name];
+    if (held && !isNewer(at, held.at)) continue; // stale, repeated or our own echo
+    const systemChangedIt = !held || !sameValue(held.value, value);
+    link.held[name] = { value, at };
+    dirty = true;
+    if (!systemChangedIt) continue; // the record was touched, this field was not
+
+    const golden = next.fields[name];
+    if (golden && !winsOver(at, observation.system, golden)) continue;
+    if (!golden || !sameValue(golden.value, value)) changedFields.push(name);
+    setGolden(next.fields, name, { value, source: observation.system, at });
+  }
+
+  dirty = addMatchKeys(next, observation) || dirty;
+  if (changedFields.length > 0) next.updatedAt = now;
+  return { customer: next, changedFields, dirty };
+}
+
+/**
+ * Records what a write of ours left in a linked record, so its echo is recognised and the
+ * next sync knows the target already holds these values. Creates the link for a new record.
+ */
+export function recordWrite(
+  customer: Customer,
+  write: { system: string; externalId: string; at: Timestamp; holds: Partial<Record<FieldName, unknown>> },
+  now: Timestamp,
+): Customer {
+  const next: Customer = structuredClone(customer);
+  let link: Link | undefined = next.links.find((l) => l.system === write.system && l.externalId === write.externalId);
+  if (!link) {
+    link = { system: write.system, externalId: write.externalId, linkedAt: now, held: {} };
+    next.links.push(link);
+  }
+  for (const name of FIELD_NAMES) {
+    const value = write.holds[name];
+    if (value === undefined) continue;
+    const held = link.held[name];
+    if (held && toMillis(held.at) > toMillis(write.at)) continue; // the record already told us something newer
+    link.held[name] = { value, at: write.at };
+  }
+  return next;
+}
+
+function isNewer(candidate: Timestamp, than: Timestamp): boolean {
+  return toMillis(candidate) > toMillis(than);
+}
+
+function winsOver(at: Timestamp, system: string, golden: SourcedValue): boolean {
+  const diff = toMillis(at) - toMillis(golden.at);
+  return diff > 0 || (diff === 0 && system === golden.source);
+}
+
+function setGolden(fields: GoldenFields, name: FieldName, sourced: SourcedValue): void {
+  (fields as Record<FieldName, SourcedValue>)[name] = sourced;
+}
+
+function addMatchKeys(customer: Customer, observation: Observation): boolean {
+  let added = false;
+  const { email, phone } = observation.values;
+  if (email && !customer.emails.includes(email)) {
+    customer.emails.push(email);
+    added = true;
+  }
+  if (phone && !customer.phones.includes(phone)) {
+    customer.phones.push(phone);
+    added = true;
+  }
+  return added;
+}

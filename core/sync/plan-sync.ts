@@ -1,0 +1,45 @@
+import { goldenValues, type Customer, type FieldName, type Link, type PartialFieldValues } from '../model/customer';
+import { sameValue } from '../model/same-value';
+
+export type SyncPlan =
+  | { action: 'skip'; reason: 'target already holds these values' | 'nothing to write' }
+  | { action: 'create'; values: PartialFieldValues }
+  | { action: 'update'; externalId: string; values: PartialFieldValues };
+
+/**
+ * What to do in one target system for one customer. The target is compared with what its
+ * linked record is known to hold (observed from it, or written by us), field by field: a
+ * target that already holds the golden values gets no call at all. That is what stops the
+ * echo of a write from bouncing between systems.
+ */
+export function planSync(customer: Customer, system: string, writableFields: readonly FieldName[]): SyncPlan {
+  const golden = goldenValues(customer);
+  const link = primaryLink(customer, system);
+
+  if (!link) {
+    const values = pick(golden, writableFields, (value) => value !== null);
+    return Object.keys(values).length > 0 ? { action: 'create', values } : { action: 'skip', reason: 'nothing to write' };
+  }
+
+  const values = pick(golden, writableFields, (value, name) => !sameValue(link.held[name]?.value ?? null, value));
+  if (Object.keys(values).length === 0) return { action: 'skip', reason: 'target already holds these values' };
+  return { action: 'update', externalId: link.externalId, values };
+}
+
+/** The record omnihub writes to in a system: the first one linked (others stay linked, and are reported). */
+export function primaryLink(customer: Customer, system: string): Link | undefined {
+  return customer.links.find((l) => l.system === system);
+}
+
+function pick(
+  values: PartialFieldValues,
+  fields: readonly FieldName[],
+  keep: (value: unknown, name: FieldName) => boolean,
+): PartialFieldValues {
+  const out: Record<string, unknown> = {};
+  for (const name of fields) {
+    const value = values[name];
+    if (value !== undefined && keep(value, name)) out[name] = value;
+  }
+  return out as PartialFieldValues;
+}

@@ -1,0 +1,104 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { getConnector } from '../connectors';
+import { syncCustomer } from '../core/sync/sync-customer';
+import type { CountryCode } from '../core/model/normalize';
+import { createDocumentClient } from './lib/adapters/dynamodb';
+import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
+import { EventPublisher } from './lib/adapters/event-publisher';
+import { ParkingLot } from './lib/adapters/parking-lot';
+import { SecretStore } from './lib/adapters/secrets';
+import { ConnectorSyncEnvSchema, parseEnv } from './lib/env';
+import { asLogSink, createLogger } from './lib/logger';
+import { processQueueBatch, type QueuedEvent } from './lib/sqs-batch';
+
+/**
+ * One deployment per enabled connector (CONNECTOR_ID). Two jobs, both on that system:
+ *  - CustomerChanged → bring the system's record in line with the golden record;
+ *  - CustomerReferenced → read records named by an id-only webhook (batched) and emit
+ *    CustomerObserved, because the webhook receiver never calls a SaaS API.
+ */
+const env = parseEnv(ConnectorSyncEnvSchema);
+const connector = getConnector(env.CONNECTOR_ID);
+if (!connector) throw new Error(`CONNECTOR_ID "${env.CONNECTOR_ID}" is not a known connector`);
+const logger = createLogger(`sync-${env.CONNECTOR_ID}`);
+const db = createDocumentClient();
+const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
+const publisher = new EventPublisher(env.EVENT_BUS_NAME);
+const parking = new ParkingLot(db, env.TABLE_NAME);
+const secrets = new SecretStore();
+const config = connector.manifest.configSchema.parse(env.CONNECTOR_CONFIG);
+const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
+let client: ReturnType<typeof connector.createClient> | undefined;
+
+async function getClient() {
+  const secret = await secrets.get(env.CONNECTOR_SECRET, connector!.manifest.secretSchema, `omnihub/${env.CONNECTOR_ID}`);
+  client ??= connector!.createClient({ config, secret, mapping, baseUrl: env.CONNECTOR_BASE_URL, log: asLogSink(logger) });
+  return client;
+}
+
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  logger.resetKeys();
+  logger.appendKeys({ awsRequestId: context?.awsRequestId, connector: env.CONNECTOR_ID });
+  const log = asLogSink(logger);
+
+  return processQueueBatch(event.Records, { target: `sync-${env.CONNECTOR_ID}`, parking, log }, async (events) => {
+    const failed = new Map<string, unknown>();
+    await hydrateReferences(events, failed);
+    await syncChanges(events, failed);
+    return failed;
+  });
+}
+
+/** Id-only webhooks: one batch read for all the ids in this SQS batch. */
+async function hydrateReferences(events: QueuedEvent[], failed: Map<string, unknown>) {
+  const refs = events.flatMap((e) => (e.event.type === 'CustomerReferenced' ? [{ record: e.record, detail: e.event.detail }] : []));
+  if (refs.length === 0) return;
+  const log = asLogSink(logger);
+  try {
+    const target = await getClient();
+    if (!target.hydrate) throw new Error(`${env.CONNECTOR_ID} cannot read records by id`);
+    const ids = [...new Set(refs.map((r) => r.detail.externalId))];
+    const observations = await target.hydrate(ids);
+    const correlationOf = new Map(refs.map((r) => [r.detail.externalId, r.detail.correlationId]));
+    await publisher.publish(
+      observations.map((observation) => ({
+        type: 'CustomerObserved' as const,
+        detail: { schemaVersion: 1, correlationId: correlationOf.get(observation.externalId) ?? 'unknown', observation },
+      })),
+    );
+    for (const observation of observations) {
+      log.info('hydrate: read record', { correlationId: correlationOf.get(observation.externalId), externalId: observation.externalId });
+    }
+    const missing = ids.filter((id) => !observations.some((o) => o.externalId === id));
+    if (missing.length > 0) log.warn('hydrate: records not found (deleted?)', { externalIds: missing });
+  } catch (error) {
+    log.error('hydrate failed', { error });
+    for (const r of refs) failed.set(r.record.messageId, error);
+  }
+}
+
+/** Several changes of one customer in a batch collapse into one sync: it reads the latest state. */
+async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) {
+  const byCustomer = new Map<string, { correlationId: string; messageIds: string[] }>();
+  for (const { record, event } of events) {
+    if (event.type !== 'CustomerChanged') continue;
+    const entry = byCustomer.get(event.detail.customerId) ?? { correlationId: event.detail.correlationId, messageIds: [] };
+    entry.messageIds.push(record.messageId);
+    byCustomer.set(event.detail.customerId, entry);
+  }
+  const log = asLogSink(logger);
+  for (const [customerId, { correlationId, messageIds }] of byCustomer) {
+    try {
+      const result = await syncCustomer(store, await getClient(), {
+        customerId,
+        system: env.CONNECTOR_ID,
+        writableFields: connector!.manifest.writableFields,
+      });
+      const level = result.outcome === 'link-conflict' ? 'warn' : 'info';
+      log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });
+    } catch (error) {
+      log.error('sync failed', { correlationId, customerId, error });
+      for (const id of messageIds) failed.set(id, error);
+    }
+  }
+}
