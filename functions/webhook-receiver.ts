@@ -29,7 +29,8 @@ export async function handler(event: APIGatewayProxyEventV2, context?: Context):
   logger.resetKeys();
   logger.appendKeys({ correlationId, awsRequestId: context?.awsRequestId });
 
-  const connectorId = event.pathParameters?.connector ?? event.rawPath.split('/').pop() ?? '';
+  // Routes are literal (POST /webhooks/shopify), so a disabled connector has no route at all.
+  const connectorId = event.rawPath.split('/').pop() ?? '';
   const connector = getConnector(connectorId);
   const secretId = env.CONNECTOR_SECRETS[connectorId];
   if (!connector || !secretId) return reply(404, { message: `No enabled connector "${connectorId}"` }, correlationId);

@@ -29,7 +29,7 @@ export class DeliveryLedger {
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      capacityMeter.add(ConsumedCapacity);
+      capacityMeter.add('write', ConsumedCapacity);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

@@ -26,7 +26,7 @@ export class DynamoDbIdentityStore implements IdentityStore {
     const { Item, ConsumedCapacity } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: customerKey(id), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    capacityMeter.add(ConsumedCapacity);
+    capacityMeter.add('read', ConsumedCapacity);
     return Item ? CustomerSchema.parse(Item.customer) : undefined;
   }
 
@@ -34,7 +34,7 @@ export class DynamoDbIdentityStore implements IdentityStore {
     const { Item, ConsumedCapacity } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: claimKey(key), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
     );
-    capacityMeter.add(ConsumedCapacity);
+    capacityMeter.add('read', ConsumedCapacity);
     return typeof Item?.customerId === 'string' ? Item.customerId : undefined;
   }
 
@@ -61,7 +61,7 @@ export class DynamoDbIdentityStore implements IdentityStore {
       const { ConsumedCapacity } = await this.db.send(
         new TransactWriteCommand({ TransactItems: [customerPut, ...claimPuts], ReturnConsumedCapacity: 'TOTAL' }),
       );
-      capacityMeter.add(ConsumedCapacity);
+      capacityMeter.add('write', ConsumedCapacity);
       return { ok: true };
     } catch (error) {
       // A failed condition (someone else wrote first) or a concurrent transaction on the same items.

@@ -19,10 +19,12 @@ export function createDocumentClient(): DynamoDBDocumentClient {
 export const capacityMeter = {
   readUnits: 0,
   writeUnits: 0,
-  add(consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
+  /** `kind` says which side a call is on: DynamoDB reports only CapacityUnits for single-kind calls. */
+  add(kind: 'read' | 'write', consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
     for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-      this.readUnits += c.ReadCapacityUnits ?? (c.WriteCapacityUnits === undefined ? (c.CapacityUnits ?? 0) : 0);
-      this.writeUnits += c.WriteCapacityUnits ?? 0;
+      const units = c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0);
+      if (kind === 'read') this.readUnits += units;
+      else this.writeUnits += units;
     }
   },
   take(): { readUnits: number; writeUnits: number } {

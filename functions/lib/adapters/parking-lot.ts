@@ -34,7 +34,7 @@ export class ParkingLot {
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    capacityMeter.add(ConsumedCapacity);
+    capacityMeter.add('write', ConsumedCapacity);
   }
 
   async list(target: string): Promise<ParkedEvent[]> {

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The two AWS APIs the handlers call besides DynamoDB, answered locally over HTTP in their
+ * real wire protocol (awsJson1_1), so the handlers use the real SDK clients unchanged:
+ *   AWSEvents.PutEvents           → the local bus
+ *   secretsmanager.GetSecretValue → the connector secrets of this run
+ * The workers find this server through the SDK's standard AWS_ENDPOINT_URL_<SERVICE> variables.
+ */
+export interface AwsEndpoints {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startAwsEndpoints(options: {
+  onEvent: (envelope: Record<string, unknown>) => void;
+  secrets: Record<string, string>; // secret id → SecretString
+  region?: string;
+}): Promise<AwsEndpoints> {
+  const region = options.region ?? 'us-east-1';
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      const send = (status: number, payload: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+        res.end(JSON.stringify(payload));
+      };
+      if (target === 'AWSEvents.PutEvents') {
+        const entries = (body.Entries as Array<Record<string, string>>) ?? [];
+        const results = entries.map((entry) => {
+          const id = randomUUID();
+          options.onEvent({
+            version: '0',
+            id,
+            'detail-type': entry.DetailType,
+            source: entry.Source,
+            account: '000000000000',
+            time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            region,
+            resources: entry.Resources ?? [],
+            detail: JSON.parse(entry.Detail ?? '{}'),
+          });
+          return { EventId: id };
+        });
+        return send(200, { FailedEntryCount: 0, Entries: results });
+      }
+      if (target === 'secretsmanager.GetSecretValue') {
+        const id = String(body.SecretId);
+        const value = options.secrets[id];
+        if (value === undefined) {
+          return send(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+        }
+        return send(200, { ARN: `arn:aws:secretsmanager:${region}:000000000000:secret:${id}`, Name: id, SecretString: value, VersionId: 'local' });
+      }
+      send(400, { __type: 'UnknownOperationException', message: `Not emulated locally: ${target}` });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import { createInterface } from 'node:readline';
+
+/**
+ * One Lambda function, locally: a pool of worker threads (execution environments), each
+ * with its own copy of the function's environment variables and module state, each
+ * running one invocation at a time. More than one worker is what lets two events for the
+ * same customer really race, as they do in AWS.
+ */
+export interface InvokeResult {
+  result?: unknown;
+  error?: { name?: string; message: string; stack?: string };
+  durationMs: number;
+  capacity?: { readUnits: number; writeUnits: number };
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+export class LocalFunction {
+  readonly initMs: number[] = [];
+  private slots: Slot[] = [];
+  private waiting: Array<(slot: Slot) => void> = [];
+  private pending = new Map<number, (r: InvokeResult) => void>();
+  private nextId = 1;
+
+  constructor(
+    readonly name: string,
+    private readonly options: {
+      hostFile: string;
+      bundle: string;
+      env: Record<string, string>;
+      poolSize: number;
+      timeoutMs: number;
+      onLog: (line: string, functionName: string) => void;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.poolSize }, () => this.spawn()));
+  }
+
+  get capacity(): number {
+    return this.options.poolSize;
+  }
+
+  get idleSlots(): number {
+    return this.slots.filter((s) => !s.busy).length;
+  }
+
+  async invoke(event: unknown): Promise<InvokeResult> {
+    const slot = await this.acquire();
+    try {
+      const id = this.nextId++;
+      const done = new Promise<InvokeResult>((resolve) => this.pending.set(id, resolve));
+      slot.worker.postMessage({ id, event });
+      return await done;
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+
+  private async spawn(): Promise<void> {
+    const worker = new Worker(this.options.hostFile, {
+      workerData: { bundle: this.options.bundle, functionName: this.name, timeoutMs: this.options.timeoutMs },
+      env: { ...process.env, ...this.options.env },
+      stdout: true,
+      stderr: true,
+    });
+    for (const stream of [worker.stdout, worker.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => this.options.onLog(line, this.name));
+    }
+    await new Promise<void>((resolve, reject) => {
+      worker.on('message', (message: { kind: string; id?: number; initMs?: number } & InvokeResult) => {
+        if (message.kind === 'ready') {
+          this.initMs.push(message.initMs ?? 0);
+          resolve();
+          return;
+        }
+        const settle = this.pending.get(message.id ?? -1);
+        this.pending.delete(message.id ?? -1);
+        settle?.({ result: message.result, error: message.error, durationMs: message.durationMs, capacity: message.capacity });
+      });
+      worker.once('error', (error) => reject(new Error(`${this.name} failed to start: ${error.message}`)));
+    });
+    this.slots.push({ worker, busy: false });
+  }
+
+  private acquire(): Promise<Slot> {
+    const free = this.slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  }
+}

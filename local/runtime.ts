@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { routeBindings } from '../core/routing';
+import type { FunctionName } from '../functions/catalog';
+import { startAwsEndpoints } from './aws-endpoints';
+import { bundleFunctionHost, bundleFunctions, type BuiltFunction } from './bundle';
+import { LocalBus } from './local-bus';
+import { LocalFunction } from './local-function';
+import { LocalQueue, type DeadLetter } from './local-queue';
+import { startWebhookServer } from './webhook-server';
+
+/**
+ * The embedded runtime behind `npm start` and the integration tests: the same bundled
+ * handlers as in AWS, each in its own workers, fed real event shapes (API Gateway HTTP API
+ * v2, SQS records carrying EventBridge envelopes), with the rules of core/routing.ts.
+ * DynamoDB is DynamoDB Local; EventBridge and Secrets Manager are answered in their wire
+ * protocol by aws-endpoints.ts.
+ */
+export interface RuntimeConnector {
+  id: string;
+  hydrates: boolean;
+  config: Record<string, unknown>;
+  secret: Record<string, string>;
+  /** Send this connector's SDK to a local fake. Unset: the real vendor API. */
+  baseUrl?: string;
+}
+
+export interface RuntimeOptions {
+  root: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+  connectors: RuntimeConnector[];
+  port?: number;
+  defaultCountry?: string;
+  poolSize?: number;
+  logLevel?: string;
+  buildDir?: string;
+  /** Every log line any function wrote (JSON from the Powertools logger). */
+  onLog?: (line: string, functionName: string) => void;
+  onWebhook?: (info: { connector: string; status: number; ms: number }) => void;
+  queue?: { visibilityDelayMs?: number; maxReceiveCount?: number; batchSize?: number; batchWindowMs?: number };
+}
+
+export interface Runtime {
+  url: string;
+  webhookUrl(connectorId: string): string;
+  functions: Map<string, LocalFunction>;
+  bundles: Record<FunctionName, BuiltFunction>;
+  queues: LocalQueue[];
+  bus: LocalBus;
+  deadLetters(): DeadLetter[];
+  /** Resolves when every queue is empty and no function is running. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
+  const [bundles, hostFile] = await Promise.all([bundleFunctions(options.root, buildDir), bundleFunctionHost(options.root, buildDir)]);
+
+  const bus = new LocalBus();
+  const secretIds = Object.fromEntries(options.connectors.map((c) => [c.id, `omnihub/${c.id}`]));
+  const aws = await startAwsEndpoints({
+    onEvent: (envelope) => bus.put(envelope),
+    secrets: Object.fromEntries(options.connectors.map((c) => [`omnihub/${c.id}`, JSON.stringify(c.secret)])),
+  });
+
+  // The same variables the CDK stack sets (functions/lib/env.ts), plus the SDK's endpoint overrides.
+  const commonEnv: Record<string, string> = {
+    TABLE_NAME: options.tableName,
+    EVENT_BUS_NAME: 'omnihub',
+    DEFAULT_COUNTRY: options.defaultCountry ?? 'US',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: aws.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'INFO',
+  };
+  const onLog = options.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const poolSize = options.poolSize ?? 2;
+  const makeFunction = (name: string, bundle: BuiltFunction, env: Record<string, string>) =>
+    new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize, timeoutMs: 30_000, onLog });
+
+  const functions = new Map<string, LocalFunction>();
+  functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver'], { CONNECTOR_SECRETS: JSON.stringify(secretIds) }));
+  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver'], {}));
+  for (const c of options.connectors) {
+    functions.set(
+      `sync-${c.id}`,
+      makeFunction(`sync-${c.id}`, bundles['connector-sync'], {
+        CONNECTOR_ID: c.id,
+        CONNECTOR_CONFIG: JSON.stringify(c.config),
+        CONNECTOR_SECRET: `omnihub/${c.id}`,
+        ...(c.baseUrl ? { CONNECTOR_BASE_URL: c.baseUrl } : {}),
+      }),
+    );
+  }
+  await Promise.all([...functions.values()].map((f) => f.start()));
+
+  const queueOptions = {
+    batchSize: options.queue?.batchSize ?? 10,
+    maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+    visibilityDelayMs: options.queue?.visibilityDelayMs ?? 500,
+    batchWindowMs: options.queue?.batchWindowMs ?? 5,
+  };
+  const queues: LocalQueue[] = [];
+  for (const binding of routeBindings(options.connectors)) {
+    const fnName = binding.route.target === 'identity-resolver' ? 'identity-resolver' : `sync-${binding.connectorId}`;
+    const queue = new LocalQueue(`${binding.route.name}${binding.connectorId ? `-${binding.connectorId}` : ''}`, functions.get(fnName)!, queueOptions);
+    queues.push(queue);
+    bus.addRule(queue.name, binding.pattern, queue);
+  }
+
+  const server = await startWebhookServer({
+    port: options.port ?? 0,
+    receiver: functions.get('webhook-receiver')!,
+    connectors: options.connectors.map((c) => c.id),
+    onRequest: options.onWebhook,
+  });
+
+  return {
+    url: server.url,
+    webhookUrl: (id) => `${server.url}/webhooks/${id}`,
+    functions,
+    bundles,
+    queues,
+    bus,
+    deadLetters: () => queues.flatMap((q) => q.deadLetters),
+    async idle() {
+      while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
+    },
+    async stop() {
+      await server.close();
+      await Promise.all([...functions.values()].map((f) => f.stop()));
+      await aws.close();
+    },
+  };
+}
