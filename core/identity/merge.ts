@@ -42,8 +42,10 @@ export function applyObservation(customer: Customer, observation: Observation, n
     if (value === undefined) continue;
 
     const held = link.held[name];
-    if (held && !isNewer(at, held.at)) continue; // stale, repeated or our own echo
     const systemChangedIt = !held || !sameValue(held.value, value);
+    // Older: a late delivery. Same time and value: a repeat, or the echo of our own write.
+    // Same time, other value: a second edit within the source's one-second resolution.
+    if (held && (isOlder(at, held.at) || (!isNewer(at, held.at) && !systemChangedIt))) continue;
     link.held[name] = { value, at };
     dirty = true;
     if (!systemChangedIt) continue; // the record was touched, this field was not
@@ -86,6 +88,10 @@ export function recordWrite(
 
 function isNewer(candidate: Timestamp, than: Timestamp): boolean {
   return toMillis(candidate) > toMillis(than);
+}
+
+function isOlder(candidate: Timestamp, than: Timestamp): boolean {
+  return toMillis(candidate) < toMillis(than);
 }
 
 function winsOver(at: Timestamp, system: string, golden: SourcedValue): boolean {

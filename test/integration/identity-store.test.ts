@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { resolveObservation } from '../../core/identity/resolve';
+import { DynamoDbIdentityStore } from '../../functions/lib/adapters/dynamodb-identity-store';
+import { anObservation } from '../support/builders';
+import { aFreshTable } from '../support/identity-table';
+
+describe('identity resolution on DynamoDB Local', () => {
+  it('creates one customer with its link, email and phone claims', async () => {
+    // Prepare
+    const table = await aFreshTable();
+    const store = new DynamoDbIdentityStore(table.doc, table.tableName);
+    // Act
+    const result = await resolveObservation(store, anObservation());
+    // Assess
+    expect(result.outcome).toBe('created');
+    const keys = (await table.items()).map((i) => i.pk).sort();
+    expect(keys).toEqual([
+      expect.stringMatching(/^CUST#oh_/),
+      'EMAIL#ada@example.com',
+      'LINK#shopify#7065055069303700001',
+      'PHONE#+12125550101',
+    ]);
+  });
+
+  it('matches the same person from another system by email and links both records to one customer', async () => {
+    // Prepare
+    const table = await aFreshTable();
+    const store = new DynamoDbIdentityStore(table.doc, table.tableName);
+    await resolveObservation(store, anObservation());
+    // Act
+    const result = await resolveObservation(
+      store,
+      anObservation({ system: 'hubspot', externalId: '51', values: { email: 'ada@example.com', firstName: 'Ada' } }),
+    );
+    // Assess
+    expect(result).toMatchObject({ outcome: 'updated', matchedBy: 'email' });
+    const customers = await table.customers();
+    expect(customers).toHaveLength(1);
+    expect(customers[0]!.links.map((l) => `${l.system}:${l.externalId}`)).toEqual(['shopify:7065055069303700001', 'hubspot:51']);
+  });
+
+  it('creates exactly one customer when two first sightings of one person race', async () => {
+    // Prepare
+    const table = await aFreshTable();
+    const store = new DynamoDbIdentityStore(table.doc, table.tableName);
+    const fromShopify = anObservation({ values: { email: 'grace@example.org', lastName: 'Hopper' } });
+    const fromHubspot = anObservation({ system: 'hubspot', externalId: '52', values: { email: 'grace@example.org', firstName: 'Grace' } });
+    // Act
+    const results = await Promise.all([resolveObservation(store, fromShopify), resolveObservation(store, fromHubspot)]);
+    // Assess
+    expect(results.map((r) => r.outcome).sort()).toEqual(['created', 'updated']);
+    const customers = await table.customers();
+    expect(customers).toHaveLength(1);
+    expect(customers[0]!.fields.firstName?.value).toBe('Grace');
+    expect(customers[0]!.fields.lastName?.value).toBe('Hopper');
+    expect(customers[0]!.links).toHaveLength(2);
+  });
+
+  it('keeps both changes when two systems update one customer at the same moment (no lost update)', async () => {
+    // Prepare
+    const table = await aFreshTable();
+    const store = new DynamoDbIdentityStore(table.doc, table.tableName);
+    await resolveObservation(store, anObservation({ values: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' } }));
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', values: { email: 'ada@example.com' } }));
+    // Act
+    await Promise.all([
+      resolveObservation(store, anObservation({ observedAt: '2026-01-01T11:00:00Z', values: { firstName: 'Augusta', lastName: 'Lovelace' } })),
+      resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T11:00:01Z', values: { lastName: 'King' } })),
+    ]);
+    // Assess
+    const [customer] = await table.customers();
+    expect(customer!.fields.firstName?.value).toBe('Augusta');
+    expect(customer!.fields.lastName?.value).toBe('King');
+    expect(customer!.version).toBe(4);
+  });
+
+  it('leaves a phone claimed by another customer with that customer', async () => {
+    // Prepare
+    const table = await aFreshTable();
+    const store = new DynamoDbIdentityStore(table.doc, table.tableName);
+    await resolveObservation(store, anObservation({ values: { email: 'parent@example.com', phone: '+12125550111' } }));
+    // Act: another person (other email) sharing the family phone, seen first by email in HubSpot
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '77', values: { email: 'child@example.com' } }));
+    const result = await resolveObservation(
+      store,
+      anObservation({ system: 'hubspot', externalId: '77', observedAt: '2026-01-01T11:00:00Z', values: { email: 'child@example.com', phone: '+12125550111' } }),
+    );
+    // Assess
+    expect(result).toMatchObject({ outcome: 'updated', matchedBy: 'link' });
+    const customers = await table.customers();
+    expect(customers).toHaveLength(2);
+    const phoneOwner = (await table.items()).find((i) => i.pk === 'PHONE#+12125550111');
+    expect(phoneOwner?.customerId).toBe(customers.find((c) => c.emails.includes('parent@example.com'))!.id);
+  });
+});

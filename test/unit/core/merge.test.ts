@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { applyObservation, recordWrite } from '../../../core/identity/merge';
+import { aCustomer, anObservation } from '../../support/builders';
+
+const NOW = '2026-01-02T00:00:00.000Z';
+
+describe('applyObservation', () => {
+  it('takes every field of a first sighting and links the record', () => {
+    // Act
+    const { customer, changedFields } = applyObservation(aCustomer(), anObservation(), NOW);
+    // Assess
+    expect(changedFields.sort()).toEqual(['email', 'firstName', 'lastName', 'phone']);
+    expect(customer.fields.firstName).toEqual({ value: 'Ada', source: 'shopify', at: '2026-01-01T10:00:00Z' });
+    expect(customer.links).toEqual([
+      expect.objectContaining({ system: 'shopify', externalId: '7065055069303700001' }),
+    ]);
+    expect(customer.emails).toEqual(['ada@example.com']);
+    expect(customer.phones).toEqual(['+12125550101']);
+  });
+
+  it('changes nothing when the same observation is applied again', () => {
+    // Prepare
+    const once = applyObservation(aCustomer(), anObservation(), NOW).customer;
+    // Act
+    const twice = applyObservation(once, anObservation(), NOW);
+    // Assess
+    expect(twice.changedFields).toEqual([]);
+    expect(twice.dirty).toBe(false);
+    expect(twice.customer).toEqual(once);
+  });
+
+  it('ignores an older update delivered after a newer one', () => {
+    // Prepare
+    const newer = anObservation({ observedAt: '2026-01-01T12:00:00Z', values: { firstName: 'Augusta' } });
+    const older = anObservation({ observedAt: '2026-01-01T11:00:00Z', values: { firstName: 'Ada' } });
+    const afterNewer = applyObservation(aCustomer(), newer, NOW).customer;
+    // Act
+    const result = applyObservation(afterNewer, older, NOW);
+    // Assess
+    expect(result.changedFields).toEqual([]);
+    expect(result.customer.fields.firstName?.value).toBe('Augusta');
+  });
+
+  it('keeps a change from another system when a record-level timestamp carries an old value (no lost update)', () => {
+    // Prepare: both systems hold Ada; HubSpot then changes the first name
+    let customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { firstName: 'Ada', phone: '+12125550101' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:00Z', values: { firstName: 'Ada' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T11:00:00Z', values: { firstName: 'Augusta' } }), NOW).customer;
+    // Act: Shopify changes the phone later; its payload still carries the first name it holds
+    const result = applyObservation(
+      customer,
+      anObservation({ observedAt: '2026-01-01T12:00:00Z', values: { firstName: 'Ada', phone: '+12125550199' } }),
+      NOW,
+    );
+    // Assess
+    expect(result.changedFields).toEqual(['phone']);
+    expect(result.customer.fields.firstName?.value).toBe('Augusta');
+    expect(result.customer.fields.phone?.value).toBe('+12125550199');
+  });
+
+  it('recognises the echo of our own write and changes nothing', () => {
+    // Prepare: we wrote firstName=Augusta to Shopify, which answered updatedAt 12:00:05
+    const base = applyObservation(aCustomer(), anObservation(), NOW).customer;
+    const written = recordWrite(base, { system: 'shopify', externalId: '7065055069303700001', at: '2026-01-01T12:00:05Z', holds: { firstName: 'Augusta' } }, NOW);
+    // Act: the webhook of that write arrives
+    const result = applyObservation(
+      written,
+      anObservation({ observedAt: '2026-01-01T12:00:05Z', values: { firstName: 'Augusta', email: 'ada@example.com' } }),
+      NOW,
+    );
+    // Assess
+    expect(result.changedFields).toEqual([]);
+    expect(result.customer.fields).toEqual(written.fields);
+    expect(result.customer.links[0]?.held.firstName).toEqual({ value: 'Augusta', at: '2026-01-01T12:00:05Z' });
+  });
+
+  it('lets the system that set a value change it again within the same second, but not another system', () => {
+    // Prepare
+    const base = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { lastName: 'Lovelace' } }), NOW).customer;
+    // Act
+    const same = applyObservation(base, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { lastName: 'Byron' } }), NOW);
+    const other = applyObservation(base, anObservation({ system: 'hubspot', externalId: '9', observedAt: '2026-01-01T10:00:00Z', values: { lastName: 'King' } }), NOW);
+    // Assess
+    expect(same.customer.fields.lastName?.value).toBe('Byron');
+    expect(other.customer.fields.lastName?.value).toBe('Lovelace');
+  });
+
+  it('announces a cleared field (null) as a change', () => {
+    // Prepare
+    const base = applyObservation(aCustomer(), anObservation(), NOW).customer;
+    // Act
+    const result = applyObservation(base, anObservation({ observedAt: '2026-01-01T12:00:00Z', values: { phone: null } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['phone']);
+    expect(result.customer.fields.phone?.value).toBeNull();
+  });
+});
+
+describe('recordWrite', () => {
+  it('does not move back what a record is known to hold when the write is older', () => {
+    // Prepare
+    const base = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T12:00:00Z', values: { firstName: 'Ada' } }), NOW).customer;
+    // Act
+    const next = recordWrite(base, { system: 'shopify', externalId: '7065055069303700001', at: '2026-01-01T11:00:00Z', holds: { firstName: 'Old' } }, NOW);
+    // Assess
+    expect(next.links[0]?.held.firstName).toEqual({ value: 'Ada', at: '2026-01-01T12:00:00Z' });
+  });
+});
