@@ -80,6 +80,11 @@ export interface ConnectorManifest<Config extends z.ZodType = z.ZodType, Secret 
   hydrates: boolean;
   /** How long a delivery id is remembered, ≥ the vendor's retry window. */
   dedupeTtlSeconds: number;
+  /**
+   * Environment variables that make `npm start` talk to the real service instead of the
+   * sandbox: secret key → variable, and config key → variable. All secret variables set: real.
+   */
+  localEnv: { secret: Record<string, string>; config: Record<string, string> };
   /** Example cdk.json entry, used in config error messages and the README. */
   exampleConfig: Record<string, unknown>;
 }

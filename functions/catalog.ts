@@ -24,3 +24,8 @@ export const bundleSettings = {
   banner: "import { createRequire as __omnihubCreateRequire } from 'module'; const require = __omnihubCreateRequire(import.meta.url);",
   mainFields: ['module', 'main'],
 } as const;
+
+/** Per-connector bundles of connector-sync carry only that connector (see connectors/index.ts). */
+export function connectorBundleDefine(connectorId: string): Record<string, string> {
+  return { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId) };
+}

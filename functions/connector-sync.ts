@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { getConnector } from '../connectors';
+import { loadConnector } from '../connectors';
 import { syncCustomer } from '../core/sync/sync-customer';
 import type { CountryCode } from '../core/model/normalize';
 import { createDocumentClient } from './lib/adapters/dynamodb';
@@ -18,7 +18,7 @@ import { processQueueBatch, type QueuedEvent } from './lib/sqs-batch';
  *    CustomerObserved, because the webhook receiver never calls a SaaS API.
  */
 const env = parseEnv(ConnectorSyncEnvSchema);
-const connector = getConnector(env.CONNECTOR_ID);
+const connector = await loadConnector(env.CONNECTOR_ID);
 if (!connector) throw new Error(`CONNECTOR_ID "${env.CONNECTOR_ID}" is not a known connector`);
 const logger = createLogger(`sync-${env.CONNECTOR_ID}`);
 const db = createDocumentClient();

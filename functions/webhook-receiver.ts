@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { getConnector } from '../connectors';
+import { getInboundConnector } from '../connectors/inbound';
 import type { WebhookItem, WebhookRequest } from '../connectors/connector';
 import type { CountryCode } from '../core/model/normalize';
 import { createDocumentClient } from './lib/adapters/dynamodb';
@@ -31,7 +31,7 @@ export async function handler(event: APIGatewayProxyEventV2, context?: Context):
 
   // Routes are literal (POST /webhooks/shopify), so a disabled connector has no route at all.
   const connectorId = event.rawPath.split('/').pop() ?? '';
-  const connector = getConnector(connectorId);
+  const connector = getInboundConnector(connectorId);
   const secretId = env.CONNECTOR_SECRETS[connectorId];
   if (!connector || !secretId) return reply(404, { message: `No enabled connector "${connectorId}"` }, correlationId);
   logger.appendKeys({ connector: connectorId });

@@ -1,20 +1,28 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { bundleSettings, functionEntries, type FunctionName } from '../functions/catalog';
+import { bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
 
 export interface BuiltFunction {
-  name: FunctionName;
+  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>. */
+  name: string;
   file: string;
   bytes: number;
 }
 
-/** Bundles every Lambda function exactly as the CDK stack does, into `outDir`. */
-export async function bundleFunctions(root: string, outDir: string): Promise<Record<FunctionName, BuiltFunction>> {
+/**
+ * Bundles every Lambda function exactly as the CDK stack does, into `outDir`: one
+ * connector-sync bundle per connector, each carrying only its own connector.
+ */
+export async function bundleFunctions(root: string, outDir: string, connectorIds: string[]): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
-  const entries = Object.entries(functionEntries) as Array<[FunctionName, string]>;
+  const jobs: Array<{ name: string; entry: string; define: Record<string, string> }> = [
+    { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], define: {} },
+    { name: 'identity-resolver', entry: functionEntries['identity-resolver'], define: {} },
+    ...connectorIds.map((id) => ({ name: `sync-${id}`, entry: functionEntries['connector-sync'], define: connectorBundleDefine(id) })),
+  ];
   const built = await Promise.all(
-    entries.map(async ([name, entry]): Promise<BuiltFunction> => {
+    jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {
       const file = path.join(outDir, `${name}.mjs`);
       await build({
         entryPoints: [path.join(root, entry)],
@@ -27,12 +35,13 @@ export async function bundleFunctions(root: string, outDir: string): Promise<Rec
         sourcemap: bundleSettings.sourcemap,
         banner: { js: bundleSettings.banner },
         mainFields: [...bundleSettings.mainFields],
+        define,
         logLevel: 'error',
       });
       return { name, file, bytes: (await stat(file)).size };
     }),
   );
-  return Object.fromEntries(built.map((b) => [b.name, b])) as Record<FunctionName, BuiltFunction>;
+  return Object.fromEntries(built.map((b) => [b.name, b]));
 }
 
 /** The small host that runs inside each worker and invokes a bundled handler (see function-host.ts). */

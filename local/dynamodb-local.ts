@@ -39,9 +39,18 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
     );
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}):\n${output}`)));
   });
+  // Never leave a Java process behind when this one exits, however it exits.
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
   const endpoint = `http://127.0.0.1:${port}`;
   await Promise.race([waitUntilServing(endpoint), spawnError]);
-  return { endpoint, stop: () => stopChild(child) };
+  return {
+    endpoint,
+    stop: async () => {
+      process.removeListener('exit', killChild);
+      await stopChild(child);
+    },
+  };
 }
 
 /** The identity table as the CDK stack declares it: pk/sk strings, TTL on `expiresAt`. */

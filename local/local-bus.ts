@@ -9,12 +9,15 @@ import type { LocalQueue } from './local-queue';
 export class LocalBus {
   private rules: Array<{ name: string; pattern: EventPattern; queue: LocalQueue }> = [];
   readonly unmatched: unknown[] = [];
+  /** Every event put on the bus, in order (what tests assert on). */
+  readonly published: Array<Record<string, unknown>> = [];
 
   addRule(name: string, pattern: EventPattern, queue: LocalQueue): void {
     this.rules.push({ name, pattern, queue });
   }
 
   put(envelope: Record<string, unknown>): void {
+    this.published.push(envelope);
     const matching = this.rules.filter((rule) => matchesPattern(rule.pattern, envelope));
     if (matching.length === 0) this.unmatched.push(envelope);
     for (const rule of matching) rule.queue.send(JSON.stringify(envelope));

@@ -71,6 +71,8 @@ export class LocalFunction {
     const worker = new Worker(this.options.hostFile, {
       workerData: { bundle: this.options.bundle, functionName: this.name, timeoutMs: this.options.timeoutMs },
       env: { ...process.env, ...this.options.env },
+      // punycode and url.parse (inside a vendor SDK's HTTP stack) warn on every start; not ours to fix.
+      execArgv: [...process.execArgv, '--disable-warning=DEP0040', '--disable-warning=DEP0169'],
       stdout: true,
       stderr: true,
     });

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { routeBindings } from '../core/routing';
-import type { FunctionName } from '../functions/catalog';
 import { startAwsEndpoints } from './aws-endpoints';
 import { bundleFunctionHost, bundleFunctions, type BuiltFunction } from './bundle';
 import { LocalBus } from './local-bus';
@@ -42,9 +41,11 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   url: string;
+  /** The local EventBridge/Secrets Manager endpoint (for `npx omnihub replay`). */
+  eventsEndpoint: string;
   webhookUrl(connectorId: string): string;
   functions: Map<string, LocalFunction>;
-  bundles: Record<FunctionName, BuiltFunction>;
+  bundles: Record<string, BuiltFunction>;
   queues: LocalQueue[];
   bus: LocalBus;
   deadLetters(): DeadLetter[];
@@ -55,7 +56,7 @@ export interface Runtime {
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
-  const [bundles, hostFile] = await Promise.all([bundleFunctions(options.root, buildDir), bundleFunctionHost(options.root, buildDir)]);
+  const [bundles, hostFile] = await Promise.all([bundleFunctions(options.root, buildDir, options.connectors.map((c) => c.id)), bundleFunctionHost(options.root, buildDir)]);
 
   const bus = new LocalBus();
   const secretIds = Object.fromEntries(options.connectors.map((c) => [c.id, `omnihub/${c.id}`]));
@@ -83,12 +84,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize, timeoutMs: 30_000, onLog });
 
   const functions = new Map<string, LocalFunction>();
-  functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver'], { CONNECTOR_SECRETS: JSON.stringify(secretIds) }));
-  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver'], {}));
+  functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver']!, { CONNECTOR_SECRETS: JSON.stringify(secretIds) }));
+  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, {}));
   for (const c of options.connectors) {
     functions.set(
       `sync-${c.id}`,
-      makeFunction(`sync-${c.id}`, bundles['connector-sync'], {
+      makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, {
         CONNECTOR_ID: c.id,
         CONNECTOR_CONFIG: JSON.stringify(c.config),
         CONNECTOR_SECRET: `omnihub/${c.id}`,
@@ -121,6 +122,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   return {
     url: server.url,
+    eventsEndpoint: aws.url,
     webhookUrl: (id) => `${server.url}/webhooks/${id}`,
     functions,
     bundles,

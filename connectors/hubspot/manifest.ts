@@ -27,5 +27,9 @@ export const hubspotManifest = {
   hydrates: true,
   // HubSpot retries up to 10 times over about 24 hours.
   dedupeTtlSeconds: 48 * 3600,
+  localEnv: {
+    secret: { accessToken: 'HUBSPOT_ACCESS_TOKEN', clientSecret: 'HUBSPOT_CLIENT_SECRET' },
+    config: {},
+  },
   exampleConfig: { enabled: true, batchSize: 100 },
 } as const satisfies ConnectorManifest<typeof HubspotConfigSchema, typeof HubspotSecretSchema>;

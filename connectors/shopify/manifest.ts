@@ -28,5 +28,9 @@ export const shopifyManifest = {
   hydrates: false,
   // Shopify retries a delivery 8 times over 4 hours; keep delivery ids a day.
   dedupeTtlSeconds: 24 * 3600,
+  localEnv: {
+    secret: { accessToken: 'SHOPIFY_ACCESS_TOKEN', webhookSecret: 'SHOPIFY_WEBHOOK_SECRET' },
+    config: { shop: 'SHOPIFY_SHOP' },
+  },
   exampleConfig: { enabled: true, shop: 'my-shop', apiVersion: '2025-10' },
 } as const satisfies ConnectorManifest<typeof ShopifyConfigSchema, typeof ShopifySecretSchema>;

@@ -204,9 +204,9 @@ describe('rate limits and failures', () => {
   });
 
   it('honours Retry-After when the rolling window is full, and nothing is lost', async () => {
-    // Prepare: one request per 200 ms window; the fake rounds the wait up to Retry-After: 1.
+    // Prepare: one request per 900 ms window; the fake rounds the wait up to Retry-After: 1.
     await fake.close();
-    fake = await startFake({ rateLimit: { max: 1, intervalMs: 200 } });
+    fake = await startFake({ rateLimit: { max: 1, intervalMs: 900 } });
     const client = hubspotClient();
     await client.update('51', { firstName: 'Augusta Ada' });
 

@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { MatchKey } from '../core/identity/identity-store';
+import { FIELD_NAMES, OmnihubIdSchema, type Customer } from '../core/model/customer';
+import { normalizeEmail, toE164, type CountryCode } from '../core/model/normalize';
+import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
+import { ParkingLot } from '../functions/lib/adapters/parking-lot';
+import { readLocalState } from './local-state';
+
+/**
+ * npx omnihub customer <email | phone | system:ID | omnihub id> [--json]
+ * npx omnihub parked <target> [--json]            events that could not be applied, with reasons
+ * npx omnihub replay <target> <parked id>          put a parked event back on the bus
+ *
+ * Against the local hub (while `npm start` runs) by default; against a deployed stack with
+ * --table (and --bus for replay) and the usual AWS credentials and region.
+ */
+const USAGE = `Usage:
+  npx omnihub customer <email | phone | shopify:ID | hubspot:ID | oh_...> [--json]
+  npx omnihub parked <target> [--json]          target: identity-resolver or sync-<connector>
+  npx omnihub replay <target> <parked id>
+Options:
+  --table <name>     DynamoDB table of a deployed stack (CfnOutput TableName); default: the local hub
+  --bus <name>       EventBridge bus of a deployed stack, for replay (default: omnihub)
+  --region <region>  AWS region (default: AWS_REGION)
+  --country <CC>     country for phone numbers without a country code (default: US)
+  --json             print JSON`;
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      table: { type: 'string' },
+      bus: { type: 'string' },
+      region: { type: 'string' },
+      country: { type: 'string', default: 'US' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+
+  const target = await connect(values);
+  if (command === 'customer') {
+    if (!args[0]) return fail('customer needs an email, phone, system:ID or omnihub id');
+    const customer = await findCustomer(target.store, args[0], values.country as CountryCode);
+    if (!customer) return fail(`No customer matches "${args[0]}"`, 1);
+    console.log(values.json ? JSON.stringify(customer, null, 2) : formatCustomer(customer));
+    return 0;
+  }
+  if (command === 'parked') {
+    if (!args[0]) return fail('parked needs a target, e.g. sync-hubspot');
+    const parked = await target.parking.list(args[0]);
+    if (values.json) console.log(JSON.stringify(parked, null, 2));
+    else if (parked.length === 0) console.log(`Nothing parked for ${args[0]}`);
+    else for (const p of parked) console.log(`${p.parkedAt}#${p.id}  ${p.code}  ${p.reason}`);
+    return 0;
+  }
+  if (command === 'replay') {
+    const [name, parkedId] = args;
+    if (!name || !parkedId) return fail('replay needs a target and a parked id (as `parked` prints it)');
+    const [parkedAt, id] = splitParkedId(parkedId);
+    const entry = await target.parking.get(name, parkedAt, id);
+    if (!entry) return fail(`No parked event ${parkedId} for ${name}`, 1);
+    const envelope = entry.envelope as { 'detail-type'?: string; source?: string; detail?: unknown };
+    const result = await target.events.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: target.busName, Source: envelope.source, DetailType: envelope['detail-type'], Detail: JSON.stringify(envelope.detail) }],
+      }),
+    );
+    if ((result.FailedEntryCount ?? 0) > 0) return fail('EventBridge refused the event; it stays parked', 1);
+    await target.parking.remove(entry);
+    console.log(`Replayed ${parkedId} (${envelope['detail-type']}) onto bus ${target.busName}`);
+    return 0;
+  }
+  return fail(`Unknown command "${command}"`);
+}
+
+async function connect(values: { table?: string; bus?: string; region?: string }) {
+  if (values.table) {
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: values.region }));
+    return {
+      store: new DynamoDbIdentityStore(db, values.table),
+      parking: new ParkingLot(db, values.table),
+      events: new EventBridgeClient({ region: values.region }),
+      busName: values.bus ?? 'omnihub',
+    };
+  }
+  const local = await readLocalState(root);
+  if (!local) {
+    throw new UsageError('No local hub is running (start one with `npm start`), and no --table was given for a deployed one.');
+  }
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.dynamodbEndpoint, region: 'us-east-1', credentials }));
+  return {
+    store: new DynamoDbIdentityStore(db, local.tableName),
+    parking: new ParkingLot(db, local.tableName),
+    events: new EventBridgeClient({ endpoint: local.eventsEndpoint, region: 'us-east-1', credentials }),
+    busName: 'omnihub',
+  };
+}
+
+/** Accepts what a person would type: an email, a phone in any format, system:id, or an omnihub id. */
+export function parseQuery(query: string, country: CountryCode): { id: string } | { key: MatchKey } | undefined {
+  if (OmnihubIdSchema.safeParse(query).success) return { id: query };
+  const link = /^([a-z][a-z0-9-]+):(.+)$/.exec(query);
+  if (link && !query.includes('@')) return { key: { kind: 'link', system: link[1]!, externalId: link[2]! } };
+  const email = normalizeEmail(query);
+  if (email) return { key: { kind: 'email', value: email } };
+  const phone = toE164(query, country);
+  if (phone) return { key: { kind: 'phone', value: phone } };
+  return undefined;
+}
+
+async function findCustomer(store: DynamoDbIdentityStore, query: string, country: CountryCode): Promise<Customer | undefined> {
+  const parsed = parseQuery(query, country);
+  if (!parsed) throw new UsageError(`"${query}" is not an email, a phone number, system:ID or an omnihub id`);
+  const id = 'id' in parsed ? parsed.id : await store.findOwner(parsed.key);
+  return id ? store.getCustomer(id) : undefined;
+}
+
+export function formatCustomer(customer: Customer): string {
+  const lines = [`Customer ${customer.id}  (version ${customer.version}, created ${customer.createdAt}, updated ${customer.updatedAt})`, ''];
+  lines.push('  Field          Value                               Source     At (source time)');
+  for (const name of FIELD_NAMES) {
+    const field = customer.fields[name];
+    if (!field) continue;
+    lines.push(`  ${name.padEnd(14)} ${formatValue(field.value).padEnd(35)} ${field.source.padEnd(10)} ${field.at}`);
+  }
+  lines.push('', '  Linked records');
+  for (const link of customer.links) lines.push(`  ${link.system.padEnd(10)} ${link.externalId.padEnd(24)} linked ${link.linkedAt}`);
+  lines.push('', `  Match keys: ${[...customer.emails, ...customer.phones].join(', ') || '(none)'}`);
+  return lines.join('\n');
+}
+
+function formatValue(value: unknown): string {
+  if (value === null) return '(empty)';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.join(', ');
+  return Object.values(value as Record<string, unknown>).filter(Boolean).join(', ');
+}
+
+function splitParkedId(parkedId: string): [string, string] {
+  const at = parkedId.lastIndexOf('#');
+  return [parkedId.slice(0, at), parkedId.slice(at + 1)];
+}
+
+class UsageError extends Error {}
+
+function fail(message: string, code = 2): number {
+  console.error(message);
+  if (code === 2) console.error(`\n${USAGE}`);
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof UsageError ? error.message : `omnihub: ${(error as Error).message ?? error}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,350 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+// The contacts API alone, not the SDK's `Client`: `Client` reaches every HubSpot API through
+// require() calls esbuild cannot leave out (~4.5 MB minified); the contacts codegen is ~400 KB.
+// `.../index.js` rather than the directory: Node's ESM loader does not resolve directory imports.
+import {
+  BasicApi,
+  BatchApi,
+  Observable,
+  ServerConfiguration,
+  createConfiguration,
+  type ObservableMiddleware,
+} from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
+import { VERSION as SDK_VERSION } from '@hubspot/api-client/lib/src/configuration/version.js';
+import type { PartialFieldValues } from '../../core/model/customer';
+import type { Observation } from '../../core/model/observation';
+import { ConnectorError } from '../../core/errors';
+import type { ClientOptions, CustomerTarget, MappingContext, WriteOutcome } from '../connector';
+import type { HubspotConfig, HubspotSecret } from './manifest';
+import { HUBSPOT_READ_PROPERTIES, compact, toCanonicalValues, toHubspotProperties, toObservation, writtenFields } from './mapping';
+import {
+  HubspotApiExceptionSchema,
+  HubspotBatchReadResponseSchema,
+  HubspotContactSchema,
+  HubspotErrorBodySchema,
+  HubspotPropertyErrorListSchema,
+  type HubspotContact,
+  type HubspotErrorBody,
+} from './schemas';
+
+const SYSTEM = 'hubspot';
+/** HubSpot's batch endpoints take at most 100 inputs. https://developers.hubspot.com/docs/api/crm/contacts */
+const MAX_BATCH = 100;
+/** Rate-limit and 5xx retries per call before giving the message back to SQS (retryable). */
+const MAX_RETRIES = 5;
+/** A stated wait longer than this is better spent by SQS redelivery than by a running Lambda. */
+const MAX_WAIT_MS = 30_000;
+/** Used only when a burst 429 states no wait: the length of HubSpot's burst window. */
+const DEFAULT_BURST_WAIT_MS = 10_000;
+/** The search endpoints' own limit ("You have reached your secondly limit.") rolls every second. */
+const DEFAULT_SECONDLY_WAIT_MS = 1_000;
+/** Same back-off as the SDK's own retry for 5xx: 200 ms × attempt. */
+const SERVER_ERROR_WAIT_MS = 200;
+
+/** A failed HubSpot answer, read from the SDK's ApiException. */
+interface Failure {
+  status: number;
+  body: HubspotErrorBody;
+  headers: Record<string, string>;
+}
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure };
+
+/**
+ * The HubSpot CustomerTarget over @hubspot/api-client's CRM v3 contacts API.
+ *
+ * 429 handling: we use the contacts APIs without the SDK's RetryDecorator and retry ourselves.
+ * The SDK's retry waits a fixed 10 s × attempt for TEN_SECONDLY_ROLLING whatever the response says
+ * (RetryDecorator), and cannot wait less or more. We wait what the 429 states — `Retry-After`
+ * (seconds) when present, else `X-HubSpot-RateLimit-Interval-Milliseconds` (the window length,
+ * after which the window has certainly rolled), else 10 s — then send the same call again, so
+ * nothing is lost. A DAILY 429 is not waited out: it becomes a retryable ConnectorError.
+ */
+export function createHubspotClient(options: ClientOptions<HubspotConfig, HubspotSecret>): CustomerTarget {
+  const { config, secret, mapping, log } = options;
+  const contacts = contactsApis(secret.accessToken, options.baseUrl);
+  const batchSize = Math.min(config.batchSize, MAX_BATCH);
+
+  async function attempt<T>(operation: string, call: () => Promise<T>): Promise<Attempt<T>> {
+    for (let retry = 1; ; retry += 1) {
+      try {
+        return { ok: true, value: await call() };
+      } catch (error) {
+        const failure = readFailure(error, operation);
+        const waitMs = retryWait(failure, retry);
+        if (waitMs === undefined || retry > MAX_RETRIES) return { ok: false, failure };
+        if (waitMs > MAX_WAIT_MS) throw rateLimited(failure, operation, `asks to wait ${waitMs} ms`);
+        log.warn('HubSpot call refused for now; retrying after the wait', {
+          operation,
+          status: failure.status,
+          policyName: failure.body.policyName,
+          waitMs,
+          retry,
+        });
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  async function run<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const result = await attempt(operation, call);
+    if (!result.ok) throw toConnectorError(result.failure, operation);
+    return result.value;
+  }
+
+  async function update(externalId: string, values: PartialFieldValues, linkedExisting: boolean): Promise<WriteOutcome> {
+    const properties = toHubspotProperties(values);
+    // PATCH /crm/v3/objects/contacts/{contactId}: https://developers.hubspot.com/docs/api/crm/contacts
+    const contact = await run('update', () => contacts.basicApi.update(externalId, { properties }));
+    return outcome(readContact(contact, 'update'), values, properties, linkedExisting, mapping);
+  }
+
+  return {
+    async create(values) {
+      // Nothing to clear on a new contact: empty properties are left out.
+      const properties = Object.fromEntries(Object.entries(toHubspotProperties(values)).filter(([, value]) => value !== ''));
+      // POST /crm/v3/objects/contacts: https://developers.hubspot.com/docs/api/crm/contacts
+      const result = await attempt('create', () => contacts.basicApi.create({ properties, associations: [] }));
+      if (result.ok) return outcome(readContact(result.value, 'create'), values, properties, false, mapping);
+
+      // 409 "Contact already exists. Existing ID: N": the email is taken, so the person is already
+      // there. Update that contact instead of failing or creating a duplicate.
+      const existingId = result.failure.status === 409 ? /Existing ID: (\d+)/.exec(result.failure.body.message ?? '')?.[1] : undefined;
+      if (!existingId) throw toConnectorError(result.failure, 'create');
+      log.info('HubSpot contact already exists for this email; updating it instead', { externalId: existingId });
+      return update(existingId, values, true);
+    },
+
+    update(externalId, values) {
+      return update(externalId, values, false);
+    },
+
+    async hydrate(externalIds) {
+      // HubSpot ids are numeric: anything else cannot name a contact (and would fail the whole batch).
+      const ids = [...new Set(externalIds)].filter((id) => /^\d+$/.test(id));
+      const observations: Observation[] = [];
+      for (let start = 0; start < ids.length; start += batchSize) {
+        const chunk = ids.slice(start, start + batchSize);
+        // POST /crm/v3/objects/contacts/batch/read: https://developers.hubspot.com/docs/api/crm/contacts
+        // Ids that do not exist come back in `errors` (207), not in `results`: they are left out.
+        const result = await attempt('hydrate', () =>
+          contacts.batchApi.read(
+            { inputs: chunk.map((id) => ({ id })), properties: [...HUBSPOT_READ_PROPERTIES], propertiesWithHistory: [] },
+            false,
+          ),
+        );
+        if (!result.ok) {
+          if (result.failure.status === 404) continue;
+          throw toConnectorError(result.failure, 'hydrate');
+        }
+        const parsed = HubspotBatchReadResponseSchema.safeParse(result.value);
+        if (!parsed.success) throw unreadable('hydrate', parsed.error.issues);
+        for (const contact of parsed.data.results) observations.push(toObservation(contact, mapping));
+      }
+      log.debug('HubSpot contacts read', { requested: ids.length, found: observations.length });
+      return observations;
+    },
+  };
+}
+
+/** The User-Agent `Client` sends (ApiClientConfigurator.getUserAgent). */
+const USER_AGENT = `hubspot-api-client-nodejs; ${SDK_VERSION}`;
+
+/**
+ * The contacts APIs configured as `new Client({ accessToken, basePath, numberOfApiCallRetries: 0 })`
+ * configures them (ContactsDiscovery → ApiClientConfigurator.getParams → createConfiguration):
+ * - auth: the access token as the `oauth2` auth method, which sends `Authorization: Bearer <token>`;
+ * - base server: `new ServerConfiguration(basePath, {})` when a base URL is given, else the
+ *   codegen's default server (https://api.hubapi.com);
+ * - middleware: the header middleware setting the SDK's User-agent (no defaultHeaders, httpAgent
+ *   or custom middleware were configured);
+ * - HTTP: the codegen's default library (node-fetch), as `Client` uses.
+ * No decorators: with numberOfApiCallRetries 0 and no limiterOptions, `Client` installed neither
+ * the RetryDecorator nor the Bottleneck LimiterDecorator, so there is nothing to reproduce (and
+ * nothing goes through the SDK's process-wide ApiDecoratorService any more). Retries are ours.
+ */
+function contactsApis(accessToken: string, baseUrl: string | undefined): { basicApi: BasicApi; batchApi: BatchApi } {
+  const userAgent: ObservableMiddleware = {
+    pre(context) {
+      context.setHeaderParam('User-agent', USER_AGENT);
+      return new Observable(Promise.resolve(context));
+    },
+    post(context) {
+      return new Observable(Promise.resolve(context));
+    },
+  };
+  const configuration = createConfiguration({
+    middleware: [userAgent],
+    authMethods: { oauth2: { accessToken } },
+    ...(baseUrl ? { baseServer: new ServerConfiguration(baseUrl, {}) } : {}),
+  });
+  return { basicApi: new BasicApi(configuration), batchApi: new BatchApi(configuration) };
+}
+
+/** What the write left in HubSpot, for the fields we wrote, in canonical form. */
+function outcome(
+  contact: HubspotContact,
+  values: PartialFieldValues,
+  sent: Record<string, string>,
+  linkedExisting: boolean,
+  mapping: MappingContext,
+): WriteOutcome {
+  // Prefer what HubSpot answers it holds; a property it leaves out of the answer holds what we sent.
+  const held = toCanonicalValues({ ...sent, ...pickSent(contact.properties, sent) }, mapping);
+  const holds: PartialFieldValues = {};
+  for (const field of writtenFields(values)) {
+    const value = held[field];
+    if (value !== undefined) Object.assign(holds, { [field]: value });
+  }
+  return { externalId: contact.id, at: contact.updatedAt.toISOString(), holds, linkedExisting };
+}
+
+function pickSent(properties: HubspotContact['properties'], sent: Record<string, string>): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(properties).filter(([name]) => Object.hasOwn(sent, name)));
+}
+
+function readContact(value: unknown, operation: string): HubspotContact {
+  const parsed = HubspotContactSchema.safeParse(value);
+  if (!parsed.success) throw unreadable(operation, parsed.error.issues);
+  return parsed.data;
+}
+
+function unreadable(operation: string, issues: ReadonlyArray<{ path: PropertyKey[] }>): ConnectorError {
+  const paths = issues.map((issue) => issue.path.map(String).join('.')).join(', ');
+  return new ConnectorError(SYSTEM, undefined, `HubSpot ${operation}: the response did not have the expected shape (${paths})`, {
+    retryable: false,
+    metadata: { operation },
+  });
+}
+
+/** Reads the SDK's ApiException; anything else (DNS, reset connection) is a network failure. */
+function readFailure(error: unknown, operation: string): Failure {
+  const exception = HubspotApiExceptionSchema.safeParse(error);
+  if (!exception.success) {
+    // Not the SDK's error message: it can embed the request.
+    throw new ConnectorError(SYSTEM, undefined, `HubSpot ${operation}: could not reach the HubSpot API; the call will be retried`, {
+      retryable: true,
+      metadata: { operation, error: error instanceof Error ? error.name : typeof error },
+    });
+  }
+  const body = HubspotErrorBodySchema.safeParse(exception.data.body);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(exception.data.headers ?? {})) headers[name.toLowerCase()] = value;
+  return { status: exception.data.code, body: body.success ? body.data : {}, headers };
+}
+
+/** How long to wait before the next try, or undefined when the failure is not worth retrying now. */
+function retryWait(failure: Failure, retry: number): number | undefined {
+  if (failure.status >= 500) return SERVER_ERROR_WAIT_MS * retry;
+  if (failure.status !== 429) return undefined;
+  const { policyName, message } = failure.body;
+  const secondly = policyName === 'SECONDLY' || message === 'You have reached your secondly limit.';
+  if (policyName !== 'TEN_SECONDLY_ROLLING' && !secondly) return undefined; // DAILY and unknown policies
+  return statedWait(failure.headers) ?? (secondly ? DEFAULT_SECONDLY_WAIT_MS : DEFAULT_BURST_WAIT_MS);
+}
+
+/**
+ * The wait a 429 states. https://developers.hubspot.com/docs/api/usage-details#rate-limits
+ * Retry-After is seconds (fractions accepted); the interval header is the window length in ms.
+ */
+function statedWait(headers: Record<string, string>): number | undefined {
+  const retryAfter = Number(headers['retry-after']);
+  if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter) && retryAfter >= 0) return Math.ceil(retryAfter * 1000);
+  const interval = Number(headers['x-hubspot-ratelimit-interval-milliseconds']);
+  if (headers['x-hubspot-ratelimit-interval-milliseconds'] !== undefined && Number.isFinite(interval) && interval >= 0) return interval;
+  return undefined;
+}
+
+function rateLimited(failure: Failure, operation: string, detail: string): ConnectorError {
+  return new ConnectorError(
+    SYSTEM,
+    429,
+    `HubSpot ${operation}: rate limit ${failure.body.policyName ?? 'unknown'} reached and the response ${detail}; the call will be retried later`,
+    { retryable: true, metadata: metadata(failure, operation) },
+  );
+}
+
+/** The actionable error for a failure we did not absorb. Messages and metadata never carry property values. */
+function toConnectorError(failure: Failure, operation: string): ConnectorError {
+  const { status, body } = failure;
+  const meta = metadata(failure, operation);
+  if (status === 401) {
+    return new ConnectorError(SYSTEM, status, 'HubSpot returned 401: the private app token is invalid; update secret omnihub/hubspot', {
+      retryable: false,
+      metadata: meta,
+    });
+  }
+  if (status === 403) {
+    return new ConnectorError(
+      SYSTEM,
+      status,
+      'HubSpot returned 403: the private app lacks the crm.objects.contacts.read/write scopes; add them to the app and update secret omnihub/hubspot',
+      { retryable: false, metadata: meta },
+    );
+  }
+  if (status === 429) {
+    if (body.policyName === 'DAILY') {
+      return new ConnectorError(
+        SYSTEM,
+        status,
+        `HubSpot ${operation}: the portal's daily API limit is used up; the call will be retried later (the limit resets at midnight in the portal's time zone, or buy the API limit increase)`,
+        { retryable: true, metadata: meta },
+      );
+    }
+    return rateLimited(failure, operation, 'was still 429 after our retries');
+  }
+  if (status === 404) {
+    return new ConnectorError(SYSTEM, status, `HubSpot ${operation}: the contact does not exist (deleted or merged in HubSpot)`, {
+      retryable: false,
+      metadata: meta,
+    });
+  }
+  if (status === 409) {
+    const existingId = /Existing ID: (\d+)/.exec(body.message ?? '')?.[1];
+    return new ConnectorError(
+      SYSTEM,
+      status,
+      `HubSpot ${operation}: the email already belongs to another contact${existingId ? ` (id ${existingId})` : ''}; merge the two contacts in HubSpot`,
+      { retryable: false, metadata: existingId ? { ...meta, existingId } : meta },
+    );
+  }
+  if (status === 400) {
+    const names = invalidProperties(body);
+    return new ConnectorError(
+      SYSTEM,
+      status,
+      `HubSpot ${operation}: HubSpot rejected ${names.length > 0 ? `the value of ${names.join(', ')}` : 'the request'} (${body.category ?? 'VALIDATION_ERROR'}); fix the value in the source system`,
+      { retryable: false, metadata: { ...meta, properties: names.join(',') } },
+    );
+  }
+  return new ConnectorError(SYSTEM, status, `HubSpot ${operation}: HubSpot answered ${status}${body.category ? ` (${body.category})` : ''}`, {
+    retryable: status >= 500,
+    metadata: meta,
+  });
+}
+
+/**
+ * The property names of a 400. HubSpot puts them in the message as JSON ("Property values were not
+ * valid: [{...,"name":"email"}]") and sometimes in errors[].context.propertyName. Only names are
+ * kept: the inner messages quote the rejected values.
+ */
+function invalidProperties(body: HubspotErrorBody): string[] {
+  const names = new Set<string>();
+  const listed = /^Property values were not valid: (\[.*\])$/s.exec(body.message ?? '')?.[1];
+  if (listed) {
+    try {
+      const items = HubspotPropertyErrorListSchema.safeParse(JSON.parse(listed));
+      if (items.success) for (const item of items.data) if (item.name) names.add(item.name);
+    } catch {
+      // Not JSON after all: fall back to errors[].
+    }
+  }
+  for (const error of body.errors ?? []) for (const name of error.context?.propertyName ?? []) names.add(name);
+  return [...names].filter((name) => /^[a-z0-9_]{1,100}$/i.test(name));
+}
+
+/** Ids and HubSpot's own codes only: what support needs to find the request, no personal data. */
+function metadata(failure: Failure, operation: string): Record<string, string | number> {
+  const { category, correlationId, policyName } = failure.body;
+  return compact({ operation, status: failure.status, category, correlationId, policyName });
+}

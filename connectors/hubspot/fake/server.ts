@@ -1,0 +1,549 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { FakeHttpServer, WebhookSender, type FakeRequest, type FakeResponse, type RecordedRequest } from '../../testing/fake-http';
+import { seedHubspotContacts } from './seed';
+import {
+  HubspotFakeState,
+  KNOWN_PROPERTIES,
+  renderContact,
+  renderWritten,
+  type ContactJson,
+  type FakeContact,
+  type WriteFailure,
+  type WriteResult,
+  type WriteSource,
+} from './state';
+
+/**
+ * A local HubSpot portal serving the CRM v3 contacts endpoints @hubspot/api-client calls, with
+ * HubSpot's error bodies, rate-limit headers and 429s, and v3-signed webhooks for every change.
+ * Tests point the real SDK at `baseUrl`; `npm start` uses it as the sandbox, where
+ * `/_sandbox/contacts` plays a person editing contacts in the HubSpot UI.
+ */
+
+export interface HubspotFakeOptions {
+  /** 0 or absent: any free port. */
+  port?: number;
+  /** The private app token the fake accepts as `Authorization: Bearer <token>`. */
+  accessToken: string;
+  /** The app's client secret: webhooks are signed with it. */
+  clientSecret: string;
+  /** Where webhooks go (the hub's /webhooks/hubspot). Without it no webhook is sent. */
+  webhookUrl?: string;
+  /** Burst limit as a rolling window (HubSpot: 100-250 per 10 s) and an optional daily quota. */
+  rateLimit?: { max: number; intervalMs: number; daily?: number };
+  /** Clock for createdAt/updatedAt, webhook occurredAt and the signature timestamp. */
+  now?: () => Date;
+  /** Add the sandbox contacts (ids 51-53). */
+  seed?: boolean;
+  appId?: number;
+  portalId?: number;
+}
+
+/** A failure forced on the next API calls (after the token check), e.g. `{ status: 429 }`. */
+export interface ForcedFailure {
+  status: number;
+  /** For 429: TEN_SECONDLY_ROLLING (default), SECONDLY or DAILY. */
+  policyName?: string;
+  /** For 429: the Retry-After header in seconds; null sends none. Default: the window length, rounded up. */
+  retryAfterSeconds?: number | null;
+  /** Replaces the default error body. */
+  body?: unknown;
+}
+
+export interface HubspotFake {
+  baseUrl: string;
+  state: HubspotFakeState;
+  /** Every request the fake answered (API and sandbox), in order. */
+  requests: RecordedRequest[];
+  webhooks: WebhookSender;
+  close(): Promise<void>;
+  admin: {
+    /** Like a person creating a contact in the HubSpot UI: fires webhooks with changeSource CRM_UI. */
+    createContact(properties: Record<string, string>): ContactJson;
+    /** Like a person editing a contact in the HubSpot UI ('' clears a property). */
+    updateContact(id: string, properties: Record<string, string>): ContactJson;
+    /** Like a person deleting a contact: fires contact.deletion. */
+    deleteContact(id: string): boolean;
+    getContact(id: string): ContactJson | undefined;
+    findContactByEmail(email: string): ContactJson | undefined;
+    listContacts(): ContactJson[];
+    /** The next `count` API calls answer with this failure instead of being served. */
+    failNext(count: number, failure: ForcedFailure): void;
+    /** API calls that only read (GET, batch/read, search), whatever their status. */
+    apiReads(): RecordedRequest[];
+    /** API calls that write (create, update, batch create/update, archive), whatever their status. */
+    apiWrites(): RecordedRequest[];
+  };
+}
+
+const CONTACTS = '/crm/v3/objects/contacts';
+const BATCH_LIMIT = 100;
+const DEFAULT_RATE_LIMIT = { max: 190, intervalMs: 10_000, daily: 650_000 };
+
+const PropertiesInputSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .transform((properties) =>
+    Object.fromEntries(Object.entries(properties).map(([name, value]) => [name, value === null ? '' : String(value)])),
+  );
+const CreateInputSchema = z.object({ properties: PropertiesInputSchema, associations: z.array(z.unknown()).optional() });
+const UpdateInputSchema = z.object({ properties: PropertiesInputSchema });
+const BatchReadInputSchema = z.object({
+  inputs: z.array(z.object({ id: z.string() })),
+  properties: z.array(z.string()).optional(),
+  propertiesWithHistory: z.array(z.string()).optional(),
+  idProperty: z.string().optional(),
+});
+const BatchCreateInputSchema = z.object({ inputs: z.array(CreateInputSchema) });
+const BatchUpdateInputSchema = z.object({ inputs: z.array(z.object({ id: z.string(), properties: PropertiesInputSchema })) });
+const SearchInputSchema = z.object({
+  filterGroups: z
+    .array(
+      z.object({
+        filters: z.array(
+          z.object({
+            propertyName: z.string(),
+            operator: z.string(),
+            value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+          }),
+        ),
+      }),
+    )
+    .default([]),
+  properties: z.array(z.string()).optional(),
+  limit: z.number().int().min(1).max(200).default(10),
+  after: z.union([z.string(), z.number()]).optional(),
+});
+
+export function isApiRead(request: RecordedRequest): boolean {
+  return request.path.startsWith('/crm/') && (request.method === 'GET' || /\/(batch\/read|search)$/.test(request.path));
+}
+
+export function isApiWrite(request: RecordedRequest): boolean {
+  return request.path.startsWith('/crm/') && !isApiRead(request);
+}
+
+/** Starts the fake on loopback and resolves when it listens. */
+export async function startHubspotFake(options: HubspotFakeOptions): Promise<HubspotFake> {
+  const now = options.now ?? (() => new Date());
+  const portalId = options.portalId ?? 62515;
+  const appId = options.appId ?? 54321;
+  const limit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
+  const state = new HubspotFakeState(now);
+  if (options.seed) seedHubspotContacts(state);
+
+  const webhooks = new WebhookSender(options.webhookUrl);
+  const forced: ForcedFailure[] = [];
+  const window = new RollingWindow(limit.max, limit.intervalMs);
+  let dailyUsed = 0;
+  let nextEventId = 100;
+  const subscriptionIds = new Map<string, number>();
+
+  // --- responses -------------------------------------------------------------------------
+
+  function errorBody(message: string, category: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { status: 'error', message, correlationId: randomUUID(), category, ...extra };
+  }
+
+  /** https://developers.hubspot.com/docs/api/usage-details: these headers come with every API answer. */
+  function rateHeaders(): Record<string, string> {
+    const at = performance.now();
+    const secondly = Math.max(1, Math.round((limit.max * 1000) / limit.intervalMs));
+    return {
+      'x-hubspot-ratelimit-max': String(limit.max),
+      'x-hubspot-ratelimit-remaining': String(Math.max(0, limit.max - window.used(at))),
+      'x-hubspot-ratelimit-interval-milliseconds': String(limit.intervalMs),
+      'x-hubspot-ratelimit-secondly': String(secondly),
+      'x-hubspot-ratelimit-secondly-remaining': String(Math.max(0, secondly - window.usedWithin(at, 1000))),
+      'x-hubspot-ratelimit-daily': String(limit.daily),
+      'x-hubspot-ratelimit-daily-remaining': String(Math.max(0, limit.daily - dailyUsed)),
+    };
+  }
+
+  function api(status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse {
+    return { status, body, headers: { ...rateHeaders(), ...headers } };
+  }
+
+  function tooManyRequests(policyName: string, retryAfterSeconds: number | null): FakeResponse {
+    const message =
+      policyName === 'DAILY'
+        ? 'You have reached your daily limit.'
+        : policyName === 'SECONDLY'
+          ? 'You have reached your secondly limit.'
+          : `You have reached your ${policyName.toLowerCase()} limit.`;
+    const body = { status: 'error', message, errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName, requestId: randomUUID() };
+    return api(429, body, retryAfterSeconds === null ? {} : { 'retry-after': String(retryAfterSeconds) });
+  }
+
+  /** HubSpot's bodies for a refused write. */
+  function writeFailure(failure: WriteFailure): FakeResponse {
+    switch (failure.kind) {
+      case 'conflict':
+        return api(409, errorBody(`Contact already exists. Existing ID: ${failure.existingId}`, 'CONFLICT'));
+      case 'not_found':
+        return api(404, errorBody('resource not found', 'OBJECT_NOT_FOUND'));
+      case 'invalid': {
+        const listed = failure.problems.map((problem) => ({ isValid: false, message: problem.message, error: problem.error, name: problem.name }));
+        return api(
+          400,
+          errorBody(`Property values were not valid: ${JSON.stringify(listed)}`, 'VALIDATION_ERROR', {
+            errors: failure.problems.map((problem) => ({
+              message: problem.message,
+              code: problem.error,
+              context: { propertyName: [problem.name] },
+            })),
+          }),
+        );
+      }
+    }
+  }
+
+  function invalidInput(error: z.ZodError): FakeResponse {
+    const paths = error.issues.map((issue) => issue.path.join('.') || '(body)').join(', ');
+    return api(400, errorBody(`Invalid input JSON: check ${paths}`, 'VALIDATION_ERROR'));
+  }
+
+  // --- webhooks --------------------------------------------------------------------------
+
+  function subscriptionId(type: string, propertyName?: string): number {
+    // HubSpot subscriptions are per event type, and per property for propertyChange.
+    const key = `${type}:${propertyName ?? ''}`;
+    let id = subscriptionIds.get(key);
+    if (id === undefined) {
+      id = 1001 + subscriptionIds.size;
+      subscriptionIds.set(key, id);
+    }
+    return id;
+  }
+
+  function event(type: string, contact: FakeContact, source: WriteSource, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      objectId: Number(contact.id),
+      ...extra,
+      changeSource: source === 'api' ? 'API' : 'CRM_UI',
+      eventId: nextEventId++,
+      subscriptionId: subscriptionId(type, typeof extra.propertyName === 'string' ? extra.propertyName : undefined),
+      portalId,
+      appId,
+      occurredAt: contact.updatedAt.getTime(),
+      subscriptionType: type,
+      attemptNumber: 0,
+    };
+  }
+
+  /**
+   * Sends one delivery (a JSON array) signed like HubSpot: v3 = base64 HMAC-SHA256(clientSecret,
+   * "POST" + target URL + body + timestamp), plus the legacy v1 = hex SHA-256(clientSecret + body).
+   * https://developers.hubspot.com/docs/api/webhooks/validating-requests
+   */
+  function deliver(events: Array<Record<string, unknown>>): void {
+    const url = webhooks.targetUrl;
+    if (!url || events.length === 0) return;
+    const body = JSON.stringify(events);
+    const timestamp = String(now().getTime());
+    const signedUri = url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (escape) => decodeURIComponent(escape));
+    webhooks.send(body, {
+      'x-hubspot-signature-v3': createHmac('sha256', options.clientSecret).update(`POST${signedUri}${body}${timestamp}`).digest('base64'),
+      'x-hubspot-request-timestamp': timestamp,
+      'x-hubspot-signature': createHash('sha256').update(`${options.clientSecret}${body}`).digest('hex'),
+      'x-hubspot-signature-version': 'v1',
+      'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/)',
+    });
+  }
+
+  function notify(result: Extract<WriteResult, { ok: true }>, source: WriteSource): void {
+    const events = result.created ? [event('contact.creation', result.contact, source, { changeFlag: 'NEW' })] : [];
+    for (const change of result.changes) {
+      events.push(event('contact.propertyChange', result.contact, source, { propertyName: change.name, propertyValue: change.value }));
+    }
+    deliver(events);
+  }
+
+  function write(result: WriteResult, source: WriteSource): WriteResult {
+    if (result.ok) notify(result, source);
+    return result;
+  }
+
+  // --- API routes --------------------------------------------------------------------------
+
+  function requestedProperties(request: FakeRequest): string[] | undefined {
+    const names = request.query.getAll('properties').flatMap((value) => value.split(',')).filter(Boolean);
+    return names.length > 0 ? names : undefined;
+  }
+
+  function lookup(idOrEmail: string, idProperty: string | null): FakeContact | undefined {
+    return idProperty === 'email' ? state.findByEmail(idOrEmail) : state.get(idOrEmail);
+  }
+
+  function batchTimes(): Record<string, string> {
+    const at = now().toISOString();
+    return { requestedAt: at, startedAt: at, completedAt: at };
+  }
+
+  function serveApi(request: FakeRequest): FakeResponse {
+    const { method, path } = request;
+    const single = new RegExp(`^${CONTACTS}/([^/]+)$`).exec(path)?.[1];
+
+    // POST /crm/v3/objects/contacts
+    if (path === CONTACTS && method === 'POST') {
+      const input = CreateInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const result = write(state.create(input.data.properties, 'api'), 'api');
+      return result.ok ? api(201, renderWritten(result.contact, Object.keys(input.data.properties))) : writeFailure(result.failure);
+    }
+    // GET /crm/v3/objects/contacts?limit&after&properties
+    if (path === CONTACTS && method === 'GET') {
+      const pageSize = Math.min(Number(request.query.get('limit') ?? 10) || 10, 100);
+      const offset = Number(request.query.get('after') ?? 0) || 0;
+      const all = state.list();
+      const page = all.slice(offset, offset + pageSize).map((contact) => renderContact(contact, requestedProperties(request)));
+      const paging = offset + pageSize < all.length ? { next: { after: String(offset + pageSize) } } : undefined;
+      return api(200, { results: page, ...(paging ? { paging } : {}) });
+    }
+    // POST /crm/v3/objects/contacts/batch/read
+    if (path === `${CONTACTS}/batch/read` && method === 'POST') {
+      const input = BatchReadInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      if (input.data.inputs.length > BATCH_LIMIT) return api(400, errorBody(`Too many inputs: at most ${BATCH_LIMIT} per batch`, 'VALIDATION_ERROR'));
+      const results: ContactJson[] = [];
+      const missing: string[] = [];
+      for (const { id } of input.data.inputs) {
+        const contact = lookup(id, input.data.idProperty ?? null);
+        if (contact) results.push(renderContact(contact, input.data.properties));
+        else missing.push(id);
+      }
+      if (missing.length === 0) return api(200, { status: 'COMPLETE', results, ...batchTimes() });
+      const errors = [
+        {
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: 'Could not get some CONTACT objects, they may be deleted or not exist. Check that ids are valid.',
+          context: { ids: missing },
+          errors: [],
+          links: {},
+        },
+      ];
+      return api(207, { status: 'COMPLETE', results, numErrors: errors.length, errors, ...batchTimes() });
+    }
+    // POST /crm/v3/objects/contacts/batch/create (all or nothing, like HubSpot)
+    if (path === `${CONTACTS}/batch/create` && method === 'POST') {
+      const input = BatchCreateInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      if (input.data.inputs.length > BATCH_LIMIT) return api(400, errorBody(`Too many inputs: at most ${BATCH_LIMIT} per batch`, 'VALIDATION_ERROR'));
+      for (const { properties } of input.data.inputs) {
+        const existing = properties.email ? state.findByEmail(properties.email) : undefined;
+        if (existing) return writeFailure({ kind: 'conflict', existingId: existing.id });
+      }
+      const results: ContactJson[] = [];
+      for (const { properties } of input.data.inputs) {
+        const result = write(state.create(properties, 'api'), 'api');
+        if (!result.ok) return writeFailure(result.failure);
+        results.push(renderWritten(result.contact, Object.keys(properties)));
+      }
+      return api(201, { status: 'COMPLETE', results, ...batchTimes() });
+    }
+    // POST /crm/v3/objects/contacts/batch/update
+    if (path === `${CONTACTS}/batch/update` && method === 'POST') {
+      const input = BatchUpdateInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      if (input.data.inputs.length > BATCH_LIMIT) return api(400, errorBody(`Too many inputs: at most ${BATCH_LIMIT} per batch`, 'VALIDATION_ERROR'));
+      const results: ContactJson[] = [];
+      const missing: string[] = [];
+      for (const { id, properties } of input.data.inputs) {
+        const result = write(state.update(id, properties, 'api'), 'api');
+        if (result.ok) results.push(renderWritten(result.contact, Object.keys(properties)));
+        else if (result.failure.kind === 'not_found') missing.push(id);
+        else return writeFailure(result.failure);
+      }
+      if (missing.length === 0) return api(200, { status: 'COMPLETE', results, ...batchTimes() });
+      const errors = [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not find some CONTACT objects.', context: { ids: missing } }];
+      return api(207, { status: 'COMPLETE', results, numErrors: 1, errors, ...batchTimes() });
+    }
+    // POST /crm/v3/objects/contacts/search
+    if (path === `${CONTACTS}/search` && method === 'POST') return search(request);
+
+    // GET / PATCH / DELETE /crm/v3/objects/contacts/{contactId}[?idProperty=email]
+    if (single !== undefined && ['GET', 'PATCH', 'DELETE'].includes(method)) {
+      const contact = lookup(decodeURIComponent(single), request.query.get('idProperty'));
+      if (!contact) return writeFailure({ kind: 'not_found', id: single });
+      if (method === 'GET') return api(200, renderContact(contact, requestedProperties(request)));
+      if (method === 'DELETE') {
+        state.archive(contact.id);
+        deliver([event('contact.deletion', contact, 'api')]);
+        return api(204, undefined);
+      }
+      const input = UpdateInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const result = write(state.update(contact.id, input.data.properties, 'api'), 'api');
+      return result.ok ? api(200, renderWritten(result.contact, Object.keys(input.data.properties))) : writeFailure(result.failure);
+    }
+    return api(404, errorBody(`No route for ${method} ${path}`, 'OBJECT_NOT_FOUND'));
+  }
+
+  /** EQ (emails case-insensitively), NEQ, HAS_PROPERTY, NOT_HAS_PROPERTY; groups are OR-ed, filters AND-ed. */
+  function search(request: FakeRequest): FakeResponse {
+    const input = SearchInputSchema.safeParse(request.json ?? {});
+    if (!input.success) return invalidInput(input.error);
+    const supported = new Set(['EQ', 'NEQ', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY']);
+    const filters = input.data.filterGroups.flatMap((group) => group.filters);
+    const unsupported = filters.find((filter) => !supported.has(filter.operator));
+    if (unsupported) return api(400, errorBody(`The fake supports EQ, NEQ, HAS_PROPERTY and NOT_HAS_PROPERTY, not ${unsupported.operator}`, 'VALIDATION_ERROR'));
+
+    const valueOf = (contact: FakeContact, name: string): string | null =>
+      name === 'hs_object_id' ? contact.id : (contact.properties.get(name) ?? null);
+    const matches = (contact: FakeContact, filter: (typeof filters)[number]): boolean => {
+      const held = valueOf(contact, filter.propertyName);
+      const wanted = String(filter.value ?? '');
+      const same = held !== null && (filter.propertyName === 'email' ? held.toLowerCase() === wanted.toLowerCase() : held === wanted);
+      if (filter.operator === 'EQ') return same;
+      if (filter.operator === 'NEQ') return !same;
+      if (filter.operator === 'HAS_PROPERTY') return held !== null;
+      return held === null;
+    };
+    const found = state
+      .list()
+      .filter((contact) => input.data.filterGroups.length === 0 || input.data.filterGroups.some((group) => group.filters.every((filter) => matches(contact, filter))));
+    const offset = Number(input.data.after ?? 0) || 0;
+    const page = found.slice(offset, offset + input.data.limit).map((contact) => renderContact(contact, input.data.properties));
+    const next = offset + input.data.limit < found.length ? { paging: { next: { after: String(offset + input.data.limit) } } } : {};
+    return api(200, { total: found.length, results: page, ...next });
+  }
+
+  function handleApi(request: FakeRequest): FakeResponse {
+    // https://developers.hubspot.com/docs/api/private-apps: private app tokens are Bearer tokens.
+    if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
+      return api(
+        401,
+        errorBody(
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+          'INVALID_AUTHENTICATION',
+        ),
+      );
+    }
+    const failure = forced.shift();
+    if (failure) {
+      if (failure.status === 429) {
+        const policyName = failure.policyName ?? 'TEN_SECONDLY_ROLLING';
+        const defaultWait = policyName === 'DAILY' ? null : Math.ceil(limit.intervalMs / 1000);
+        return tooManyRequests(policyName, failure.retryAfterSeconds === undefined ? defaultWait : failure.retryAfterSeconds);
+      }
+      return api(failure.status, failure.body ?? errorBody('An internal error occurred.', 'INTERNAL_ERROR'));
+    }
+    if (dailyUsed >= limit.daily) return tooManyRequests('DAILY', null);
+    const waitMs = window.take(performance.now());
+    if (waitMs !== undefined) return tooManyRequests('TEN_SECONDLY_ROLLING', Math.max(1, Math.ceil(waitMs / 1000)));
+    dailyUsed += 1;
+    return serveApi(request);
+  }
+
+  // --- sandbox admin (the HubSpot UI) --------------------------------------------------------
+
+  /** What the HubSpot UI shows: every known property, empty ones as null. */
+  function full(contact: FakeContact): ContactJson {
+    return renderContact(contact, KNOWN_PROPERTIES);
+  }
+
+  function uiWrite(result: WriteResult): ContactJson {
+    const written = write(result, 'ui');
+    if (!written.ok) throw new Error(`HubSpot fake: ${describe(written.failure)}`);
+    return full(written.contact);
+  }
+
+  function serveSandbox(request: FakeRequest): FakeResponse {
+    const id = /^\/_sandbox\/contacts\/([^/]+)$/.exec(request.path)?.[1];
+    if (request.path === '/_sandbox/contacts' && request.method === 'GET') return { status: 200, body: { results: state.list().map(full) } };
+    if (request.path === '/_sandbox/contacts' && request.method === 'POST') {
+      const input = UpdateInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const result = write(state.create(input.data.properties, 'ui'), 'ui');
+      return result.ok ? { status: 201, body: full(result.contact) } : writeFailure(result.failure);
+    }
+    if (id !== undefined && request.method === 'GET') {
+      const contact = state.get(id);
+      return contact ? { status: 200, body: full(contact) } : writeFailure({ kind: 'not_found', id });
+    }
+    if (id !== undefined && request.method === 'PATCH') {
+      const input = UpdateInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const result = write(state.update(id, input.data.properties, 'ui'), 'ui');
+      return result.ok ? { status: 200, body: full(result.contact) } : writeFailure(result.failure);
+    }
+    return { status: 404, body: errorBody(`No sandbox route for ${request.method} ${request.path}`, 'OBJECT_NOT_FOUND') };
+  }
+
+  const server = new FakeHttpServer((request) => (request.path.startsWith('/_sandbox/') || request.path === '/_sandbox' ? serveSandbox(request) : handleApi(request)));
+  const baseUrl = await server.listen(options.port ?? 0);
+
+  return {
+    baseUrl,
+    state,
+    requests: server.requests,
+    webhooks,
+    close: () => server.close(),
+    admin: {
+      createContact: (properties) => uiWrite(state.create({ ...properties }, 'ui')),
+      updateContact: (id, properties) => uiWrite(state.update(id, { ...properties }, 'ui')),
+      deleteContact(id) {
+        const contact = state.archive(id);
+        if (contact) deliver([event('contact.deletion', contact, 'ui')]);
+        return contact !== undefined;
+      },
+      getContact(id) {
+        const contact = state.get(id);
+        return contact ? full(contact) : undefined;
+      },
+      findContactByEmail(email) {
+        const contact = state.findByEmail(email);
+        return contact ? full(contact) : undefined;
+      },
+      listContacts: () => state.list().map(full),
+      failNext(count, failure) {
+        for (let index = 0; index < count; index += 1) forced.push(failure);
+      },
+      apiReads: () => server.requests.filter(isApiRead),
+      apiWrites: () => server.requests.filter(isApiWrite),
+    },
+  };
+}
+
+function describe(failure: WriteFailure): string {
+  switch (failure.kind) {
+    case 'conflict':
+      return `Contact already exists. Existing ID: ${failure.existingId}`;
+    case 'not_found':
+      return `no contact ${failure.id}`;
+    case 'invalid':
+      return `invalid properties ${failure.problems.map((problem) => `${problem.name} (${problem.error})`).join(', ')}`;
+  }
+}
+
+/** HubSpot's burst limit: at most `max` requests in any `intervalMs`. */
+class RollingWindow {
+  private stamps: number[] = [];
+
+  constructor(
+    private readonly max: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Counts the request and returns undefined, or returns how long until a slot frees. */
+  take(at: number): number | undefined {
+    this.prune(at);
+    if (this.stamps.length >= this.max) return (this.stamps[0] ?? at) + this.intervalMs - at;
+    this.stamps.push(at);
+    return undefined;
+  }
+
+  used(at: number): number {
+    this.prune(at);
+    return this.stamps.length;
+  }
+
+  usedWithin(at: number, ms: number): number {
+    return this.stamps.filter((stamp) => stamp > at - ms).length;
+  }
+
+  private prune(at: number): void {
+    while (this.stamps.length > 0 && (this.stamps[0] ?? at) <= at - this.intervalMs) this.stamps.shift();
+  }
+}

@@ -1,0 +1,11 @@
+import { defineConnector } from '../connector';
+import { createHubspotClient } from './client';
+import { hubspotManifest } from './manifest';
+import { parse, verify } from './webhook';
+
+/** HubSpot: contacts over CRM v3. Webhooks carry ids only, so the connector hydrates them. */
+export const hubspot = defineConnector({
+  manifest: hubspotManifest,
+  webhook: { verify, parse },
+  createClient: createHubspotClient,
+});

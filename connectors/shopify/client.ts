@@ -1,0 +1,363 @@
+import Shopify from 'shopify-api-node';
+import { z } from 'zod';
+import { ConnectorError } from '../../core/errors';
+import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
+import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
+import type { ShopifyConfig, ShopifySecret } from './manifest';
+import { compact, customerGid, customerIdFromGid, fromShopifyCustomerNode, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
+import {
+  ShopifyAddressPayloadSchema,
+  ShopifyCustomerNodeSchema,
+  ShopifyCustomerPayloadSchema,
+  ShopifyNumericIdSchema,
+  type ShopifyCustomerNode,
+  type ShopifyUserError,
+} from './schemas';
+
+/**
+ * The Shopify side of sync, over the real shopify-api-node SDK and the GraphQL Admin API
+ * (REST is legacy since 2024-10). Rate limits are the SDK's job: with `maxRetries` it waits
+ * out HTTP 200 THROTTLED answers ((requestedQueryCost - currentlyAvailable) / restoreRate
+ * seconds), HTTP 429 (Retry-After seconds, 2 s when absent), 5xx and network errors (1 s).
+ * https://github.com/MONEI/Shopify-api-node#shopify-limits
+ */
+
+/** Retries of one request for 429 / 5xx / network errors (THROTTLED is waited out regardless). */
+const MAX_RETRIES = 4;
+const TIMEOUT_MS = 20_000;
+
+type SdkHooks = NonNullable<Shopify.IPublicShopifyConfig['hooks']>;
+type BeforeRequestHook = NonNullable<SdkHooks['beforeRequest']>[number];
+type BeforeRetryHook = NonNullable<SdkHooks['beforeRetry']>[number];
+
+// https://shopify.dev/docs/api/admin-graphql/2025-10/objects/Customer
+const CUSTOMER_FIELDS = /* GraphQL */ `
+  fragment CustomerFields on Customer {
+    id
+    updatedAt
+    firstName
+    lastName
+    defaultEmailAddress { emailAddress marketingState }
+    defaultPhoneNumber { phoneNumber marketingState }
+    defaultAddress { id address1 address2 city provinceCode zip countryCodeV2 }
+    tags
+  }
+`;
+
+// https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerCreate
+const CUSTOMER_CREATE = /* GraphQL */ `
+  mutation OmnihubCustomerCreate($input: CustomerInput!) {
+    customerCreate(input: $input) {
+      customer { ...CustomerFields }
+      userErrors { field message }
+    }
+  }
+  ${CUSTOMER_FIELDS}
+`;
+
+// https://shopify.dev/docs/api/admin-graphql/2025-10/queries/customers (search syntax: email:, phone:)
+const FIND_CUSTOMER = /* GraphQL */ `
+  query OmnihubFindCustomer($query: String!) {
+    customers(first: 1, query: $query) { nodes { ...CustomerFields } }
+  }
+  ${CUSTOMER_FIELDS}
+`;
+
+// https://shopify.dev/docs/api/admin-graphql/2025-10/queries/customer
+const READ_CUSTOMER = /* GraphQL */ `
+  query OmnihubReadCustomer($id: ID!) {
+    customer(id: $id) { ...CustomerFields }
+  }
+  ${CUSTOMER_FIELDS}
+`;
+
+const CreateResponseSchema = z.object({ customerCreate: ShopifyCustomerPayloadSchema.nullable() });
+const FindResponseSchema = z.object({ customers: z.object({ nodes: z.array(ShopifyCustomerNodeSchema) }) });
+const ReadResponseSchema = z.object({ customer: ShopifyCustomerNodeSchema.nullable() });
+const UpdateResponseSchema = z.object({
+  address: ShopifyAddressPayloadSchema.nullish(),
+  update: ShopifyCustomerPayloadSchema.nullish(),
+  emailConsent: ShopifyCustomerPayloadSchema.nullish(),
+  smsConsent: ShopifyCustomerPayloadSchema.nullish(),
+});
+
+/** What the SDK (got) rejects with; read through zod, never cast. */
+const SdkErrorSchema = z.object({
+  message: z.string().optional(),
+  code: z.string().optional(),
+  response: z.object({ statusCode: z.number() }).optional(),
+  extensions: z.object({ code: z.string().optional() }).nullish(),
+});
+
+export function createShopifyClient(options: ClientOptions<ShopifyConfig, ShopifySecret>): CustomerTarget {
+  const { config, secret, mapping, baseUrl, log } = options;
+
+  const logRetry: BeforeRetryHook = (_options, error, retryCount) => {
+    const failure = SdkErrorSchema.safeParse(error);
+    const status = failure.success ? (failure.data.response?.statusCode ?? failure.data.code ?? 'unknown') : 'unknown';
+    log.warn('Shopify asked us to wait; retrying', { status, retryCount });
+  };
+  const sdk = new Shopify({
+    shopName: config.shop,
+    accessToken: secret.accessToken,
+    apiVersion: config.apiVersion,
+    // maxRetries (not autoLimit: the two are exclusive) makes the SDK honour THROTTLED and Retry-After.
+    maxRetries: MAX_RETRIES,
+    timeout: TIMEOUT_MS,
+    hooks: { beforeRetry: [logRetry], ...(baseUrl ? { beforeRequest: [redirectTo(baseUrl)] } : {}) },
+  });
+
+  async function graphql<T>(operation: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
+    let data: unknown;
+    try {
+      data = await sdk.graphql(query, variables);
+    } catch (error) {
+      throw toConnectorError(error, operation, config);
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const paths = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+      throw new ConnectorError('shopify', 200, `Shopify answered ${operation} with an unexpected shape (${paths}); check apiVersion ${config.apiVersion}`, {
+        retryable: false,
+        metadata: { operation },
+      });
+    }
+    return parsed.data;
+  }
+
+  function outcome(node: ShopifyCustomerNode, written: PartialFieldValues, linkedExisting: boolean): WriteOutcome {
+    const now = fromShopifyCustomerNode(node, mapping);
+    const holds = PartialFieldValuesSchema.parse(
+      Object.fromEntries(FIELD_NAMES.filter((name) => written[name] !== undefined && now[name] !== undefined).map((name) => [name, now[name]])),
+    );
+    return { externalId: customerIdFromGid(node.id), at: node.updatedAt, holds, linkedExisting };
+  }
+
+  /** The customer holding `email` (or `phone`), through Shopify's customer search. */
+  async function findBy(key: 'email' | 'phone', value: string): Promise<ShopifyCustomerNode | undefined> {
+    const query = `${key}:"${value.replace(/["\\]/g, '\\$&')}"`;
+    const found = await graphql('customers', FIND_CUSTOMER, { query }, FindResponseSchema);
+    return found.customers.nodes[0];
+  }
+
+  async function update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome> {
+    if (!ShopifyNumericIdSchema.safeParse(externalId).success) {
+      throw new ConnectorError('shopify', undefined, 'not a Shopify customer id (expected its numeric id)', { retryable: false });
+    }
+    const id = customerGid(externalId);
+    const write = toShopifyCustomerInput(values);
+
+    // customerAddressUpdate/Delete need the default address id; only then do we read first.
+    let defaultAddressId: string | null = null;
+    if (write.address !== undefined) {
+      const current = await graphql('customer', READ_CUSTOMER, { id }, ReadResponseSchema);
+      if (!current.customer) throw missingCustomer(externalId);
+      defaultAddressId = current.customer.defaultAddress?.id ?? null;
+    }
+
+    const plan = planUpdate(id, write, defaultAddressId);
+    let latest: ShopifyCustomerNode | null | undefined;
+    if (plan) {
+      const result = await graphql('customerUpdate', plan.document, plan.variables, UpdateResponseSchema);
+      // Mutations run in document order; report the first refusal.
+      for (const [operation, payload] of [
+        ['customerAddress', result.address],
+        ['customerUpdate', result.update],
+        ['customerEmailMarketingConsentUpdate', result.emailConsent],
+        ['customerSmsMarketingConsentUpdate', result.smsConsent],
+      ] as const) {
+        if (payload && payload.userErrors.length > 0) throw refused(operation, payload.userErrors, externalId);
+      }
+      latest = result.smsConsent?.customer ?? result.emailConsent?.customer ?? result.update?.customer;
+    }
+    if (!latest) {
+      // Nothing returned the customer after the last change (address only, or no change): read it.
+      const read = await graphql('customer', READ_CUSTOMER, { id }, ReadResponseSchema);
+      latest = read.customer;
+    }
+    if (!latest) throw missingCustomer(externalId);
+    log.info('Shopify customer updated', { externalId });
+    return outcome(latest, values, false);
+  }
+
+  return {
+    async create(values) {
+      const write = toShopifyCustomerInput(values);
+      const input = compact({
+        ...write.input,
+        addresses: write.address ? [write.address] : undefined,
+        emailMarketingConsent: write.emailConsent,
+        smsMarketingConsent: write.smsConsent,
+      });
+      const result = await graphql('customerCreate', CUSTOMER_CREATE, { input }, CreateResponseSchema);
+      const payload = result.customerCreate;
+      if (payload?.customer && payload.userErrors.length === 0) {
+        log.info('Shopify customer created', { externalId: customerIdFromGid(payload.customer.id) });
+        return outcome(payload.customer, values, false);
+      }
+      const errors = payload?.userErrors ?? [];
+      // Email and phone are unique per shop: the person is already there. Update that record
+      // instead of creating a duplicate. https://shopify.dev/docs/api/admin-graphql/2025-10/input-objects/CustomerInput
+      const taken = takenKey(errors);
+      const value = taken ? write.input[taken] : undefined;
+      if (!taken || !value) throw refused('customerCreate', errors);
+      const existing = await findBy(taken, value);
+      if (!existing) {
+        // Shopify's search index lags behind writes: the holder will be found on a later attempt.
+        throw new ConnectorError('shopify', 200, `Shopify says the ${taken} is taken but search does not find its customer yet; will retry`, {
+          retryable: true,
+          metadata: { operation: 'customers', field: taken },
+        });
+      }
+      const externalId = customerIdFromGid(existing.id);
+      log.info('Shopify already has this customer; updating it instead of creating a duplicate', { externalId, matchedOn: taken });
+      return { ...(await update(externalId, values)), linkedExisting: true };
+    },
+    update,
+  };
+}
+
+/**
+ * One mutation document for everything an update writes, executed in order: address first,
+ * then customerUpdate, then the consent mutations, which customerUpdate cannot do ("To set
+ * marketing consent, use the customerEmailMarketingConsentUpdate or
+ * customerSmsMarketingConsentUpdate mutations instead").
+ * https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerUpdate
+ * https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerAddressUpdate
+ * https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerSmsMarketingConsentUpdate
+ */
+function planUpdate(id: string, write: ShopifyWrite, defaultAddressId: string | null): { document: string; variables: Record<string, unknown> } | undefined {
+  const declarations: string[] = [];
+  const fields: string[] = [];
+  const variables: Record<string, unknown> = {};
+  const declare = (name: string, type: string, value: unknown) => {
+    declarations.push(`$${name}: ${type}`);
+    variables[name] = value;
+  };
+  const customerPayload = 'customer { ...CustomerFields } userErrors { field message }';
+
+  if (write.address && defaultAddressId) {
+    declare('addressId', 'ID!', defaultAddressId);
+    declare('address', 'MailingAddressInput!', write.address);
+    fields.push('address: customerAddressUpdate(customerId: $id, addressId: $addressId, address: $address, setAsDefault: true) { userErrors { field message } }');
+  } else if (write.address) {
+    declare('address', 'MailingAddressInput!', write.address);
+    fields.push('address: customerAddressCreate(customerId: $id, address: $address, setAsDefault: true) { userErrors { field message } }');
+  } else if (write.address === null && defaultAddressId) {
+    declare('addressId', 'ID!', defaultAddressId);
+    fields.push('address: customerAddressDelete(customerId: $id, addressId: $addressId) { userErrors { field message } }');
+  }
+  if (Object.keys(write.input).length > 0) {
+    declare('input', 'CustomerInput!', { ...write.input, id });
+    fields.push(`update: customerUpdate(input: $input) { ${customerPayload} }`);
+  }
+  if (write.emailConsent) {
+    declare('emailConsent', 'CustomerEmailMarketingConsentUpdateInput!', { customerId: id, emailMarketingConsent: write.emailConsent });
+    fields.push('emailConsent: customerEmailMarketingConsentUpdate(input: $emailConsent) { customer { ...CustomerFields } userErrors { field message code } }');
+  }
+  if (write.smsConsent) {
+    declare('smsConsent', 'CustomerSmsMarketingConsentUpdateInput!', { customerId: id, smsMarketingConsent: write.smsConsent });
+    fields.push('smsConsent: customerSmsMarketingConsentUpdate(input: $smsConsent) { customer { ...CustomerFields } userErrors { field message code } }');
+  }
+  if (fields.length === 0) return undefined;
+  const usesId = fields.some((field) => field.includes('$id'));
+  if (usesId) {
+    declarations.unshift('$id: ID!');
+    variables['id'] = id;
+  }
+  const usesFragment = fields.some((field) => field.includes('...CustomerFields'));
+  return {
+    document: `mutation OmnihubCustomerWrite(${declarations.join(', ')}) {\n  ${fields.join('\n  ')}\n}\n${usesFragment ? CUSTOMER_FIELDS : ''}`,
+    variables,
+  };
+}
+
+/**
+ * The SDK always calls https://<shop>.myshopify.com; send it to `baseUrl` (the local fake).
+ * got also keeps the URL's parts as request options (what node's http.request reads), so
+ * those are rewritten too, the way got itself derives them from a URL.
+ */
+function redirectTo(baseUrl: string): BeforeRequestHook {
+  const base = baseUrl.replace(/\/+$/, '');
+  return (options) => {
+    const target = new URL(`${base}${options.url.pathname}${options.url.search}`);
+    options.url = target;
+    Object.assign(options, {
+      protocol: target.protocol,
+      hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+      host: target.host,
+      port: target.port ? Number(target.port) : undefined,
+      pathname: target.pathname,
+      search: target.search,
+      path: `${target.pathname}${target.search}`,
+      href: target.href,
+    });
+  };
+}
+
+function takenKey(errors: ShopifyUserError[]): 'email' | 'phone' | undefined {
+  for (const error of errors) {
+    const field = error.field?.[error.field.length - 1];
+    if ((field === 'email' || field === 'phone') && /taken/i.test(error.message)) return field;
+  }
+  return undefined;
+}
+
+function missingCustomer(externalId: string): ConnectorError {
+  return new ConnectorError('shopify', 200, `Shopify customer ${externalId} does not exist (deleted in Shopify?); its link is stale`, {
+    retryable: false,
+    metadata: { externalId },
+  });
+}
+
+/** userErrors we cannot resolve: name the field, never the value. */
+function refused(operation: string, errors: ShopifyUserError[], externalId?: string): ConnectorError {
+  if (externalId && errors.some((error) => /does not exist/i.test(error.message))) return missingCustomer(externalId);
+  const detail = errors.map((error) => `${error.field?.join('.') ?? 'customer'}: ${redact(error.message)}`).join('; ');
+  return new ConnectorError('shopify', 200, `Shopify refused ${operation}: ${detail || 'no reason given'}`, {
+    retryable: false,
+    metadata: { operation, fields: errors.map((error) => error.field?.join('.') ?? 'customer').join(',') },
+  });
+}
+
+/** SDK rejection → ConnectorError, with what to do about it. */
+function toConnectorError(error: unknown, operation: string, config: ShopifyConfig): ConnectorError {
+  const parsed = SdkErrorSchema.safeParse(error);
+  const failure = parsed.success ? parsed.data : {};
+  const status = failure.response?.statusCode;
+  const metadata = { operation };
+  const make = (message: string, retryable: boolean) => new ConnectorError('shopify', status, message, { cause: error, retryable, metadata });
+
+  if (status === 401) return make('Shopify returned 401: the Admin API access token is invalid; update secret omnihub/shopify', false);
+  if (status === 403) {
+    return make(
+      'Shopify returned 403: the access token lacks the read_customers/write_customers scopes or protected customer data access; grant them to the app and update secret omnihub/shopify',
+      false,
+    );
+  }
+  if (status === 404) {
+    return make(
+      `Shopify returned 404 for ${config.shop}.myshopify.com API ${config.apiVersion}; check omnihub.connectors.shopify.shop and apiVersion in cdk.json`,
+      false,
+    );
+  }
+  if (status === 402 || status === 423) return make(`Shopify returned ${status}: the shop is frozen or locked; it must be reactivated in Shopify`, false);
+  if (status === 429) return make(`Shopify still answered 429 (rate limited) after ${MAX_RETRIES} retries; the message will be retried`, true);
+  if (status !== undefined && status >= 500) return make(`Shopify returned ${status} after ${MAX_RETRIES} retries; the message will be retried`, true);
+  if (status !== undefined && status !== 200) return make(`Shopify returned ${status} to ${operation}`, false);
+  if (status === 200) {
+    // GraphQL-level errors (HTTP 200 with `errors`): THROTTLED left over, or a query Shopify rejects.
+    const code = failure.extensions?.code;
+    if (code === 'THROTTLED') return make('Shopify kept throttling the request; the message will be retried', true);
+    return make(
+      `Shopify rejected the ${operation} request (${code ?? 'no code'}: ${redact(failure.message ?? '')}); the query does not fit API ${config.apiVersion}`,
+      false,
+    );
+  }
+  return make(`Shopify could not be reached (${failure.code ?? 'no response'}) after ${MAX_RETRIES} retries; the message will be retried`, true);
+}
+
+/** Shopify messages can echo input; strip anything that looks like an email or a phone number. */
+function redact(message: string): string {
+  return message.replace(/[^\s"'<>]+@[^\s"'<>]+/g, '<email>').replace(/\+?\d[\d\s().-]{5,}\d/g, '<number>');
+}

@@ -1,0 +1,331 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+/**
+ * The fake shop's customers, in memory, with the rules the real Admin API enforces on them:
+ * email and phone unique per shop (case-insensitive email), phone stored in E.164, ids above
+ * 2^53 (BigInt), timestamps with second resolution from an injectable clock.
+ */
+
+export type EmailMarketingState = 'NOT_SUBSCRIBED' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'REDACTED' | 'INVALID';
+export type SmsMarketingState = 'NOT_SUBSCRIBED' | 'PENDING' | 'SUBSCRIBED' | 'UNSUBSCRIBED' | 'REDACTED';
+export type MarketingOptInLevel = 'SINGLE_OPT_IN' | 'CONFIRMED_OPT_IN' | 'UNKNOWN';
+
+export interface MarketingConsent<State extends string> {
+  state: State;
+  optInLevel: MarketingOptInLevel | null;
+  updatedAt: Date | null;
+}
+
+export interface FakeAddress {
+  id: bigint;
+  firstName: string | null;
+  lastName: string | null;
+  company: string | null;
+  address1: string | null;
+  address2: string | null;
+  city: string | null;
+  provinceCode: string | null;
+  zip: string | null;
+  countryCode: string | null;
+  phone: string | null;
+}
+
+export interface FakeCustomer {
+  id: bigint;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  /** E.164, as Shopify stores it. */
+  phone: string | null;
+  note: string | null;
+  tags: string[];
+  emailMarketing: MarketingConsent<EmailMarketingState>;
+  smsMarketing: MarketingConsent<SmsMarketingState>;
+  addresses: FakeAddress[];
+  defaultAddressId: bigint | null;
+  state: 'DISABLED' | 'ENABLED' | 'INVITED' | 'DECLINED';
+  verifiedEmail: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The writable scalar fields. `null` clears, absent leaves alone. */
+export interface CustomerFieldsInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  note?: string | null;
+  tags?: string[] | null;
+}
+
+export type AddressInput = Partial<Omit<FakeAddress, 'id'>>;
+
+export interface ConsentInput<State extends string> {
+  state: State;
+  optInLevel?: MarketingOptInLevel | null;
+  updatedAt?: Date | null;
+}
+
+export interface CustomerCreateInput extends CustomerFieldsInput {
+  addresses?: AddressInput[];
+  emailMarketing?: ConsentInput<EmailMarketingState>;
+  smsMarketing?: ConsentInput<SmsMarketingState>;
+}
+
+export interface FakeUserError {
+  field: string[] | null;
+  message: string;
+  code?: string;
+}
+
+export type StateResult<T> = { ok: true; value: T } | { ok: false; userErrors: FakeUserError[] };
+
+export const FIRST_CUSTOMER_ID = 7065055069303700000n;
+const FIRST_ADDRESS_ID = 8807160201245300000n;
+
+export class ShopifyFakeState {
+  private readonly customers = new Map<bigint, FakeCustomer>();
+  private nextCustomerId = FIRST_CUSTOMER_ID;
+  private nextAddressId = FIRST_ADDRESS_ID;
+
+  constructor(
+    private readonly clock: () => Date,
+    /** How the shop reads phone numbers written without a country code. */
+    readonly defaultCountry: CountryCode = 'US',
+  ) {}
+
+  /** Now, truncated to the second: Shopify's updated_at has second resolution. */
+  now(): Date {
+    return new Date(Math.floor(this.clock().getTime() / 1000) * 1000);
+  }
+
+  get(id: bigint): FakeCustomer | undefined {
+    return this.customers.get(id);
+  }
+
+  /** Every customer, in id order. */
+  list(): FakeCustomer[] {
+    return [...this.customers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Shopify customer search, the subset the client uses: `email:x`, `phone:x`, free text. */
+  search(query: string | null | undefined): FakeCustomer[] {
+    const terms = [...(query ?? '').matchAll(/(\w+):"((?:[^"\\]|\\.)*)"|(\w+):(\S+)|"((?:[^"\\]|\\.)*)"|(\S+)/g)];
+    return this.list().filter((customer) =>
+      terms.every((term) => {
+        const key = term[1] ?? term[3];
+        const value = unescape(term[2] ?? term[4] ?? term[5] ?? term[6] ?? '');
+        if (key === 'email') return customer.email?.toLowerCase() === value.toLowerCase();
+        if (key === 'phone') return customer.phone !== null && customer.phone === this.toE164(value);
+        if (key === 'id') return customer.id.toString() === value;
+        if (key) return false;
+        const haystack = [customer.firstName, customer.lastName, customer.email, customer.phone].join(' ').toLowerCase();
+        return haystack.includes(value.toLowerCase());
+      }),
+    );
+  }
+
+  createCustomer(input: CustomerCreateInput): StateResult<FakeCustomer> {
+    const now = this.now();
+    const customer: FakeCustomer = {
+      id: this.nextCustomerId,
+      firstName: null,
+      lastName: null,
+      email: null,
+      phone: null,
+      note: null,
+      tags: [],
+      emailMarketing: { state: 'NOT_SUBSCRIBED', optInLevel: null, updatedAt: null },
+      smsMarketing: { state: 'NOT_SUBSCRIBED', optInLevel: null, updatedAt: null },
+      addresses: [],
+      defaultAddressId: null,
+      state: 'DISABLED',
+      verifiedEmail: true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const errors = this.applyFields(customer, input);
+    if (errors.length === 0 && !hasContact(customer)) errors.push({ field: null, message: 'Customer must have a name, phone number or email address' });
+    if (input.emailMarketing && !customer.email) {
+      errors.push({ field: ['emailMarketingConsent'], message: 'An email address is required to set the email marketing consent' });
+    }
+    if (input.smsMarketing && !customer.phone) {
+      errors.push({ field: ['smsMarketingConsent'], message: 'A phone number is required to set the SMS marketing consent' });
+    }
+    if (errors.length > 0) return { ok: false, userErrors: errors };
+
+    if (input.emailMarketing) customer.emailMarketing = consent(input.emailMarketing, now);
+    if (input.smsMarketing) customer.smsMarketing = consent(input.smsMarketing, now);
+    for (const address of input.addresses ?? []) this.pushAddress(customer, address);
+    customer.defaultAddressId = customer.addresses[0]?.id ?? null;
+    this.customers.set(customer.id, customer);
+    this.nextCustomerId += 1n;
+    return { ok: true, value: customer };
+  }
+
+  updateCustomer(id: bigint, input: CustomerFieldsInput): StateResult<FakeCustomer> {
+    const current = this.customers.get(id);
+    if (!current) return notFound();
+    const next = structuredClone(current);
+    const errors = this.applyFields(next, input);
+    if (errors.length === 0 && !hasContact(next)) errors.push({ field: null, message: 'Customer must have a name, phone number or email address' });
+    if (errors.length > 0) return { ok: false, userErrors: errors };
+    // Removing the email or phone also removes its consent record.
+    if (!next.email) next.emailMarketing = { state: 'NOT_SUBSCRIBED', optInLevel: null, updatedAt: null };
+    if (!next.phone) next.smsMarketing = { state: 'NOT_SUBSCRIBED', optInLevel: null, updatedAt: null };
+    return this.commit(next);
+  }
+
+  setEmailMarketing(id: bigint, input: ConsentInput<EmailMarketingState>): StateResult<FakeCustomer> {
+    const current = this.customers.get(id);
+    if (!current) return notFound();
+    if (!current.email) {
+      return failed(['input', 'emailMarketingConsent'], 'Customer must have an email address to update email marketing consent', 'INVALID');
+    }
+    return this.commit({ ...current, emailMarketing: consent(input, this.now()) });
+  }
+
+  setSmsMarketing(id: bigint, input: ConsentInput<SmsMarketingState>): StateResult<FakeCustomer> {
+    const current = this.customers.get(id);
+    if (!current) return notFound();
+    if (!current.phone) {
+      return failed(['input', 'smsMarketingConsent'], 'Customer must have a phone number to update SMS marketing consent', 'MISSING_ARGUMENT');
+    }
+    return this.commit({ ...current, smsMarketing: consent(input, this.now()) });
+  }
+
+  addAddress(customerId: bigint, input: AddressInput, setAsDefault: boolean): StateResult<{ customer: FakeCustomer; address: FakeAddress }> {
+    const current = this.customers.get(customerId);
+    if (!current) return notFound();
+    const next = structuredClone(current);
+    const address = this.pushAddress(next, input);
+    if (setAsDefault || next.defaultAddressId === null) next.defaultAddressId = address.id;
+    const committed = this.commit(next);
+    return committed.ok ? { ok: true, value: { customer: committed.value, address } } : committed;
+  }
+
+  updateAddress(
+    customerId: bigint,
+    addressId: bigint,
+    input: AddressInput,
+    setAsDefault: boolean,
+  ): StateResult<{ customer: FakeCustomer; address: FakeAddress }> {
+    const current = this.customers.get(customerId);
+    if (!current) return notFound();
+    const next = structuredClone(current);
+    const index = next.addresses.findIndex((address) => address.id === addressId);
+    const existing = next.addresses[index];
+    if (!existing) return failed(['addressId'], 'Address does not exist');
+    // Like Shopify, the input replaces the address: fields not given are cleared.
+    const address: FakeAddress = { ...emptyAddress(addressId), ...cleanAddress(input) };
+    next.addresses[index] = address;
+    if (setAsDefault) next.defaultAddressId = addressId;
+    const committed = this.commit(next);
+    return committed.ok ? { ok: true, value: { customer: committed.value, address } } : committed;
+  }
+
+  deleteAddress(customerId: bigint, addressId: bigint): StateResult<FakeCustomer> {
+    const current = this.customers.get(customerId);
+    if (!current) return notFound();
+    if (!current.addresses.some((address) => address.id === addressId)) return failed(['addressId'], 'Address does not exist');
+    const next = structuredClone(current);
+    next.addresses = next.addresses.filter((address) => address.id !== addressId);
+    if (next.defaultAddressId === addressId) next.defaultAddressId = next.addresses[0]?.id ?? null;
+    return this.commit(next);
+  }
+
+  /** E.164 in the shop's country, or undefined when Shopify would answer "Phone is invalid". */
+  toE164(raw: string): string | undefined {
+    const parsed = parsePhoneNumberFromString(raw.trim(), this.defaultCountry);
+    return parsed?.isValid() ? parsed.number : undefined;
+  }
+
+  private commit(next: FakeCustomer): StateResult<FakeCustomer> {
+    next.updatedAt = this.now();
+    this.customers.set(next.id, next);
+    return { ok: true, value: next };
+  }
+
+  /** Validates and applies the scalar fields onto `target`, returning the user errors. */
+  private applyFields(target: FakeCustomer, input: CustomerFieldsInput): FakeUserError[] {
+    const errors: FakeUserError[] = [];
+    if (input.firstName !== undefined) target.firstName = blankToNull(input.firstName);
+    if (input.lastName !== undefined) target.lastName = blankToNull(input.lastName);
+    if (input.note !== undefined) target.note = blankToNull(input.note);
+    if (input.tags !== undefined) target.tags = [...new Set((input.tags ?? []).flatMap((tag) => tag.split(',')).map((tag) => tag.trim()).filter(Boolean))];
+    if (input.email !== undefined) {
+      const email = blankToNull(input.email);
+      if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push({ field: ['email'], message: 'Email is invalid' });
+      else if (email !== null && this.list().some((other) => other.id !== target.id && other.email?.toLowerCase() === email.toLowerCase())) {
+        errors.push({ field: ['email'], message: 'Email has already been taken' });
+      } else target.email = email;
+    }
+    if (input.phone !== undefined) {
+      const raw = blankToNull(input.phone);
+      const phone = raw === null ? null : this.toE164(raw);
+      if (phone === undefined) errors.push({ field: ['phone'], message: 'Phone is invalid' });
+      else if (phone !== null && this.list().some((other) => other.id !== target.id && other.phone === phone)) {
+        errors.push({ field: ['phone'], message: 'Phone has already been taken' });
+      } else target.phone = phone;
+    }
+    return errors;
+  }
+
+  private pushAddress(customer: FakeCustomer, input: AddressInput): FakeAddress {
+    const address: FakeAddress = { ...emptyAddress(this.nextAddressId), ...cleanAddress(input) };
+    this.nextAddressId += 1n;
+    customer.addresses.push(address);
+    return address;
+  }
+}
+
+function emptyAddress(id: bigint): FakeAddress {
+  return {
+    id,
+    firstName: null,
+    lastName: null,
+    company: null,
+    address1: null,
+    address2: null,
+    city: null,
+    provinceCode: null,
+    zip: null,
+    countryCode: null,
+    phone: null,
+  };
+}
+
+function cleanAddress(input: AddressInput): AddressInput {
+  const out: AddressInput = {};
+  for (const key of ['firstName', 'lastName', 'company', 'address1', 'address2', 'city', 'provinceCode', 'zip', 'countryCode', 'phone'] as const) {
+    const value = input[key];
+    if (value !== undefined) out[key] = blankToNull(value);
+  }
+  return out;
+}
+
+function consent<State extends string>(input: ConsentInput<State>, now: Date): MarketingConsent<State> {
+  return { state: input.state, optInLevel: input.optInLevel ?? (input.state === 'SUBSCRIBED' ? 'SINGLE_OPT_IN' : null), updatedAt: input.updatedAt ?? now };
+}
+
+function hasContact(customer: FakeCustomer): boolean {
+  return Boolean(customer.firstName || customer.lastName || customer.email || customer.phone);
+}
+
+function blankToNull(value: string | null): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function unescape(value: string): string {
+  return value.replace(/\\(.)/g, '$1');
+}
+
+function notFound(): { ok: false; userErrors: FakeUserError[] } {
+  return failed(['id'], 'Customer does not exist');
+}
+
+function failed(field: string[] | null, message: string, code?: string): { ok: false; userErrors: FakeUserError[] } {
+  return { ok: false, userErrors: [{ field, message, ...(code ? { code } : {}) }] };
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { TimestampSchema } from '../../core/model/system';
+
+/**
+ * Shopify payload shapes, kept apart from the canonical model. Shopify ids exceed 2^53, so
+ * they are strings end to end: webhook bodies are parsed with every JSON number kept as its
+ * digit string (see webhook.ts), and GraphQL ids are `gid://shopify/Customer/<digits>`.
+ */
+
+/** A numeric Shopify id as its exact decimal digits. */
+export const ShopifyNumericIdSchema = z.string().regex(/^\d{1,20}$/, 'a Shopify numeric id');
+
+const nullableText = z.string().nullish();
+
+/** `email_marketing_consent` / `sms_marketing_consent` in REST payloads (state is lower-case). */
+export const ShopifyRestConsentSchema = z.object({
+  state: z.string(),
+  opt_in_level: nullableText,
+  consent_updated_at: nullableText,
+});
+
+export const ShopifyRestAddressSchema = z.object({
+  id: ShopifyNumericIdSchema.optional(),
+  address1: nullableText,
+  address2: nullableText,
+  city: nullableText,
+  province: nullableText,
+  province_code: nullableText,
+  zip: nullableText,
+  country: nullableText,
+  country_code: nullableText,
+});
+export type ShopifyRestAddress = z.infer<typeof ShopifyRestAddressSchema>;
+
+/**
+ * Body of `customers/create` and `customers/update` (REST shape).
+ * https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-customers/update
+ * Newer API versions dropped `tags` and the consent objects from this payload, so those keys
+ * may be absent: absent means "not said", never "cleared".
+ */
+export const ShopifyCustomerWebhookSchema = z.object({
+  id: ShopifyNumericIdSchema,
+  updated_at: TimestampSchema,
+  created_at: TimestampSchema.nullish(),
+  email: nullableText,
+  phone: nullableText,
+  first_name: nullableText,
+  last_name: nullableText,
+  tags: nullableText,
+  addresses: z.array(ShopifyRestAddressSchema).nullish(),
+  default_address: ShopifyRestAddressSchema.nullish(),
+  email_marketing_consent: ShopifyRestConsentSchema.nullish(),
+  sms_marketing_consent: ShopifyRestConsentSchema.nullish(),
+  admin_graphql_api_id: nullableText,
+});
+export type ShopifyCustomerWebhook = z.infer<typeof ShopifyCustomerWebhookSchema>;
+
+export const ShopifyCustomerGidSchema = z.string().regex(/^gid:\/\/shopify\/Customer\/\d{1,20}$/, 'a Shopify Customer gid');
+
+/** `MailingAddress` as selected by the client (GraphQL Admin API). */
+export const ShopifyMailingAddressNodeSchema = z.object({
+  id: z.string(),
+  address1: z.string().nullable(),
+  address2: z.string().nullable(),
+  city: z.string().nullable(),
+  provinceCode: z.string().nullable(),
+  zip: z.string().nullable(),
+  countryCodeV2: z.string().nullable(),
+});
+export type ShopifyMailingAddressNode = z.infer<typeof ShopifyMailingAddressNodeSchema>;
+
+/**
+ * `Customer` as selected by the client's CustomerFields fragment.
+ * https://shopify.dev/docs/api/admin-graphql/2025-10/objects/Customer
+ * `email`/`phone`/`emailMarketingConsent` are deprecated there in favour of
+ * `defaultEmailAddress` and `defaultPhoneNumber` (API 2025-04+), which we use.
+ */
+export const ShopifyCustomerNodeSchema = z.object({
+  id: ShopifyCustomerGidSchema,
+  updatedAt: TimestampSchema,
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  defaultEmailAddress: z.object({ emailAddress: z.string().nullable(), marketingState: z.string() }).nullable(),
+  defaultPhoneNumber: z.object({ phoneNumber: z.string().nullable(), marketingState: z.string() }).nullable(),
+  defaultAddress: ShopifyMailingAddressNodeSchema.nullable(),
+  tags: z.array(z.string()),
+});
+export type ShopifyCustomerNode = z.infer<typeof ShopifyCustomerNodeSchema>;
+
+/** `UserError` and its typed variants (the consent mutations add a `code`). */
+export const ShopifyUserErrorSchema = z.object({
+  field: z.array(z.string()).nullable(),
+  message: z.string(),
+  code: z.string().nullish(),
+});
+export type ShopifyUserError = z.infer<typeof ShopifyUserErrorSchema>;
+
+/** Payload of customerCreate / customerUpdate / the consent mutations. */
+export const ShopifyCustomerPayloadSchema = z.object({
+  customer: ShopifyCustomerNodeSchema.nullable(),
+  userErrors: z.array(ShopifyUserErrorSchema),
+});
+
+/** Payload of customerAddressCreate / customerAddressUpdate / customerAddressDelete. */
+export const ShopifyAddressPayloadSchema = z.object({
+  userErrors: z.array(ShopifyUserErrorSchema),
+});
+
+/** Input of customerCreate / customerUpdate (the fields omnihub writes). */
+export interface ShopifyMailingAddressInput {
+  address1?: string;
+  address2?: string;
+  city?: string;
+  provinceCode?: string;
+  zip?: string;
+  countryCode?: string;
+}
+
+export interface ShopifyCustomerInput {
+  id?: string;
+  email?: string | null;
+  phone?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  tags?: string[];
+  addresses?: ShopifyMailingAddressInput[];
+  emailMarketingConsent?: ShopifyMarketingConsentInput;
+  smsMarketingConsent?: ShopifyMarketingConsentInput;
+}
+
+/** CustomerEmailMarketingConsentInput / CustomerSmsMarketingConsentInput. */
+export interface ShopifyMarketingConsentInput {
+  marketingState: 'SUBSCRIBED' | 'UNSUBSCRIBED';
+  marketingOptInLevel?: 'SINGLE_OPT_IN';
+}

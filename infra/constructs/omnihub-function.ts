@@ -1,0 +1,135 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: bundling resolves entries, tsconfig and package-lock.json from here. */
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface OmnihubFunctionProps {
+  /** Entry file, relative to the repository root (e.g. functions/webhook-receiver.ts). */
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  logLevel: keyof typeof ApplicationLogLevel;
+  logRetention: RetentionDays;
+  removalPolicy: RemovalPolicy;
+  /** Country for phone numbers without one (functions/lib/env.ts DEFAULT_COUNTRY). */
+  defaultCountry: string;
+}
+
+/**
+ * A Lambda function with omnihub's fixed defaults: nodejs24.x on arm64, one minified ESM
+ * bundle with source maps, JSON logs into its own log group with retention, X-Ray tracing,
+ * and a role that starts empty. The bind* methods set an environment variable (the names
+ * functions/lib/env.ts parses) and the matching least-privilege grant in one call.
+ */
+export class OmnihubFunction extends NodejsFunction {
+  private readonly functionTimeout: Duration;
+
+  constructor(scope: Construct, id: string, props: OmnihubFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+    });
+    // Our own role instead of AWSLambdaBasicExecutionRole: log writes scoped to this log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `omnihub ${id}`,
+    });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: join(repoRoot, props.entry),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
+      // INFO keeps the platform REPORT lines (Init Duration is measured from them).
+      systemLogLevelV2: SystemLogLevel.INFO,
+      tracing: Tracing.ACTIVE,
+      projectRoot: repoRoot,
+      depsLockFilePath: join(repoRoot, 'package-lock.json'),
+      environment: {
+        DEFAULT_COUNTRY: props.defaultCountry,
+        // Bundles are minified: map stack traces back to the TypeScript sources.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK too: a bundled, tree-shaken SDK initialises 2-3x faster than the runtime's copy.
+        bundleAwsSDK: true,
+        externalModules: [],
+        // Some dependencies are CommonJS and call require(); ESM has none, so give the bundle one.
+        banner:
+          "import { createRequire as __omnihubCreateRequire } from 'node:module'; const require = __omnihubCreateRequire(import.meta.url);",
+      },
+    });
+    this.functionTimeout = props.timeout;
+
+    // X-Ray's PutTraceSegments / PutTelemetryRecords have no resource-level permissions.
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; that is the only wildcard.',
+    });
+    Validations.of(this).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Never invoked asynchronously: API Gateway invokes it synchronously and SQS through an event source mapping, whose queue redrive policy is the dead-letter queue.',
+    });
+  }
+
+  /** Visibility timeout for a queue feeding this function: ≥ 6× its timeout (AWS guidance) plus the batching window. */
+  queueVisibilityTimeout(batchingWindow: Duration): Duration {
+    return Duration.seconds(this.functionTimeout.toSeconds() * 6 + batchingWindow.toSeconds());
+  }
+
+  /** TABLE_NAME + read/write on the identity table (its items only). */
+  bindTable(table: ITable): this {
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    table.grantReadWriteData(this);
+    return this;
+  }
+
+  /** EVENT_BUS_NAME + events:PutEvents on that bus only. */
+  bindBus(bus: IEventBus): this {
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** One secret's ARN in `envName` + read access to that secret only. */
+  bindSecret(envName: string, secret: ISecret): this {
+    this.addEnvironment(envName, secret.secretArn);
+    secret.grantRead(this);
+    return this;
+  }
+
+  /** A JSON map id → secret ARN in `envName` + read access to exactly those secrets. */
+  bindSecretMap(envName: string, secrets: ReadonlyMap<string, ISecret>): this {
+    const arns = Object.fromEntries([...secrets].map(([id, secret]) => [id, secret.secretArn]));
+    this.addEnvironment(envName, Stack.of(this).toJsonString(arns));
+    for (const secret of secrets.values()) secret.grantRead(this);
+    return this;
+  }
+}

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { cdkJson, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
+
+const FunctionCodeSchema = z.object({
+  Properties: z.object({ Code: z.object({ S3Key: z.string().regex(/^[0-9a-f]{64}\.zip$/) }) }),
+});
+
+/**
+ * The one synth in the suite that runs esbuild (local, no Docker), as `cdk synth` does.
+ * It fails here, with esbuild's message, when a function entry does not compile.
+ */
+describe('Lambda bundles', () => {
+  let synth: Synthesized;
+
+  beforeAll(() => {
+    synth = synthOmnihub(cdkJson.context.omnihub, { bundle: true });
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => synth?.cleanup());
+
+  it('bundles every function into one minified ESM file that defines require for CommonJS dependencies', () => {
+    // Prepare
+    const functions = Object.entries(synth.template.findResources('AWS::Lambda::Function'));
+
+    // Assess
+    expect(functions.length).toBeGreaterThan(0);
+    for (const [id, resource] of functions) {
+      const hash = FunctionCodeSchema.parse(resource).Properties.Code.S3Key.replace(/\.zip$/, '');
+      const dir = join(synth.assembly.directory, `asset.${hash}`);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith("import { createRequire as __omnihubCreateRequire } from 'node:module';"), id).toBe(true);
+      expect(code, id).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b[^}]*\}/);
+      // The source map beside it is what NODE_OPTIONS=--enable-source-maps reads.
+      expect(existsSync(join(dir, 'index.mjs.map')), id).toBe(true);
+    }
+  });
+});

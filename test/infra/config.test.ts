@@ -1,0 +1,168 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { manifests } from '../../connectors/manifests';
+import { ConfigError } from '../../core/errors';
+import { enabledConnectors, loadConfig } from '../../infra/config';
+import { defineOmnihubApp } from '../../infra/omnihub-app';
+import { cdkJson, contextWith } from './synth';
+
+/** Run loadConfig and return the ConfigError it throws (fails the test if it does not throw one). */
+function configErrorOf(raw: unknown): ConfigError {
+  try {
+    loadConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('accepts the cdk.json context and enables both connectors with their settings', () => {
+    // Act
+    const config = loadConfig(cdkJson.context.omnihub);
+
+    // Assess
+    expect(config.defaultCountry).toBe('US');
+    expect(enabledConnectors(config).map((c) => [c.manifest.id, c.settings])).toEqual([
+      ['shopify', { shop: 'my-shop', apiVersion: '2025-10' }],
+      ['hubspot', { batchSize: 100 }],
+    ]);
+  });
+
+  it('fills defaults for the optional top-level keys and connector keys', () => {
+    // Act
+    const config = loadConfig({ connectors: { shopify: { enabled: true, shop: 'my-shop' } } });
+
+    // Assess
+    expect(config).toMatchObject({
+      defaultCountry: 'US',
+      logLevel: 'INFO',
+      removalPolicy: 'retain',
+      logRetentionDays: 30,
+      webhookThrottle: { rate: 100, burst: 200 },
+    });
+    expect(enabledConnectors(config)[0]?.settings).toEqual({ shop: 'my-shop', apiVersion: '2025-10' });
+  });
+
+  it('accepts the JSON string that cdk -c omnihub=... passes', () => {
+    // Act
+    const config = loadConfig(JSON.stringify(contextWith('hubspot', { enabled: false })));
+
+    // Assess
+    expect(enabledConnectors(config).map((c) => c.manifest.id)).toEqual(['shopify']);
+  });
+
+  it('lets a disabled connector omit the keys it would need when enabled', () => {
+    // Act
+    const config = loadConfig({ connectors: { shopify: { enabled: false }, hubspot: { enabled: true } } });
+
+    // Assess
+    expect(enabledConnectors(config).map((c) => c.manifest.id)).toEqual(['hubspot']);
+  });
+
+  it('rejects hubspot batchSize 500 naming the full key, the value found and the limit', () => {
+    // Act
+    const error = configErrorOf(contextWith('hubspot', { batchSize: 500 }));
+
+    // Assess
+    expect(error.code).toBe('CONFIG.INVALID');
+    expect(error.message).toContain('omnihub.connectors.hubspot.batchSize');
+    expect(error.message).toContain('found:    500');
+    expect(error.message).toContain('≤ 100');
+    expect(error.message).toContain('"batchSize": 100');
+  });
+
+  it('rejects a shop that is not a myshopify subdomain with the manifest explanation and an example', () => {
+    // Act
+    const error = configErrorOf(contextWith('shopify', { shop: 'My Shop!' }));
+
+    // Assess
+    expect(error.message).toContain('omnihub.connectors.shopify.shop');
+    expect(error.message).toContain('"My Shop!"');
+    expect(error.message).toContain('the subdomain of <shop>.myshopify.com');
+    expect(error.message).toContain('"shop": "my-shop"');
+  });
+
+  it('rejects an unknown connector and lists the known ones', () => {
+    // Act
+    const error = configErrorOf({
+      ...cdkJson.context.omnihub,
+      connectors: { ...(cdkJson.context.omnihub.connectors as object), salesforce: { enabled: true } },
+    });
+
+    // Assess
+    expect(error.message).toContain('omnihub.connectors.salesforce');
+    expect(error.message).toContain(`one of the known connectors: ${manifests.map((m) => m.id).join(', ')}`);
+  });
+
+  it('rejects unknown keys at every level and suggests the key that was meant', () => {
+    // Act
+    const error = configErrorOf({ ...contextWith('hubspot', { batchsize: 50 }), logLevl: 'INFO' });
+
+    // Assess
+    expect(error.message).toContain('omnihub.connectors.hubspot.batchsize');
+    expect(error.message).toContain('rename "batchsize" to "batchSize"');
+    expect(error.message).toContain('omnihub.logLevl');
+    expect(error.message).toContain('rename "logLevl" to "logLevel"');
+  });
+
+  it('reports every problem in one error instead of stopping at the first', () => {
+    // Act
+    const error = configErrorOf({
+      ...cdkJson.context.omnihub,
+      defaultCountry: 'usa',
+      removalPolicy: 'keep',
+      connectors: { shopify: { enabled: 'yes', shop: 'My Shop!' }, hubspot: { enabled: true, batchSize: 0 } },
+    });
+
+    // Assess
+    expect(error.message).toContain('(5 problems)');
+    for (const key of ['defaultCountry', 'removalPolicy', 'connectors.shopify.enabled', 'connectors.shopify.shop', 'connectors.hubspot.batchSize']) {
+      expect(error.message).toContain(`omnihub.${key}`);
+    }
+    expect(error.message).toContain('one of "retain", "destroy"');
+    expect(error.message).toContain('true or false');
+  });
+
+  it('rejects a context where no connector is enabled', () => {
+    // Act
+    const error = configErrorOf({ connectors: { shopify: { enabled: false }, hubspot: { enabled: false } } });
+
+    // Assess
+    expect(error.message).toContain('omnihub.connectors');
+    expect(error.message).toContain('at least one enabled connector');
+  });
+
+  it('explains what to add when the omnihub context is missing', () => {
+    // Act
+    const error = configErrorOf(undefined);
+
+    // Assess
+    expect(error.message).toContain('no "omnihub" context');
+    expect(error.message).toContain('"connectors"');
+  });
+
+  it('rejects a -c value that is not JSON', () => {
+    // Act
+    const error = configErrorOf('{connectors:');
+
+    // Assess
+    expect(error.message).toContain('not JSON');
+  });
+});
+
+describe('defineOmnihubApp', () => {
+  it('throws the ConfigError before creating any resource when the context is invalid', () => {
+    // Prepare
+    const app = new App({ context: { omnihub: contextWith('hubspot', { batchSize: 500 }) } });
+
+    // Act
+    const act = () => defineOmnihubApp(app);
+
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(/omnihub\.connectors\.hubspot\.batchSize/);
+    expect(app.node.children).toHaveLength(0);
+  });
+});

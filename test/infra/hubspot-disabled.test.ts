@@ -1,0 +1,68 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeBindings } from '../../core/routing';
+import { contextWith, logicalIds, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
+
+/** A non-default context: hubspot switched off (settings kept), and every top-level knob changed. */
+const context = {
+  ...contextWith('hubspot', { enabled: false }),
+  defaultCountry: 'DE',
+  logLevel: 'DEBUG',
+  removalPolicy: 'destroy',
+  logRetentionDays: 7,
+  webhookThrottle: { rate: 20, burst: 40 },
+};
+
+describe('OmnihubStack with hubspot disabled and non-default settings', () => {
+  let synth: Synthesized;
+  let template: Template;
+
+  beforeAll(() => {
+    synth = synthOmnihub(context);
+    template = synth.template;
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => synth?.cleanup());
+
+  it('has no hubspot route, secret, function or rule', () => {
+    const rendered = JSON.stringify(template.toJSON()).toLowerCase();
+    expect(rendered).not.toContain('hubspot');
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/shopify' });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'omnihub/shopify' });
+    expect(logicalIds(template, 'AWS::Lambda::Function', 'ConnectorSync')).toHaveLength(1);
+  });
+
+  it('drops the hydrate rule: only the routes shopify needs remain', () => {
+    // Prepare
+    const bindings = routeBindings([{ id: 'shopify', hydrates: false }]);
+    const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((rule) =>
+      JSON.stringify(rule.Properties.EventPattern),
+    );
+
+    // Assess
+    expect(bindings.some((b) => b.route.name === 'hydrate-references')).toBe(false);
+    expect(patterns.sort()).toEqual(bindings.map((b) => JSON.stringify(b.pattern)).sort());
+    expect(patterns.some((p) => p.includes('CustomerReferenced'))).toBe(false);
+  });
+
+  it('applies the removal policy, log level, retention, country and throttle from the context', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Delete' });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'DEBUG' }),
+      Environment: { Variables: Match.objectLike({ DEFAULT_COUNTRY: 'DE' }) },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+  });
+
+  it('passes cdk-nag with no unacknowledged error', () => {
+    expect(synth.report.pluginReports.flatMap((p) => p.violations.filter((v) => v.severity === 'error'))).toEqual([]);
+  });
+});

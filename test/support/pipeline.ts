@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../../connectors/hubspot/fake/server';
+import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../connectors/shopify/fake/server';
+import { hubspotManifest } from '../../connectors/hubspot/manifest';
+import { shopifyManifest } from '../../connectors/shopify/manifest';
+import { startRuntime, type Runtime } from '../../local/runtime';
+import { aFreshTable } from './identity-table';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const SHOPIFY_SECRET = { accessToken: 'shpat_test', webhookSecret: 'shopify-test-webhook-secret' };
+export const HUBSPOT_SECRET = { accessToken: 'pat-test', clientSecret: 'hubspot-test-client-secret' };
+
+/**
+ * A clock for the fakes that never repeats a second: Shopify timestamps have one-second
+ * resolution, and real edits by people are seconds apart. It stays close to real time
+ * (HubSpot's signature window is checked against it).
+ */
+export function steppingClock(stepMs = 1000): () => Date {
+  let last = Date.now() - 60_000;
+  return () => {
+    last = Math.max(Date.now() - 60_000, last + stepMs);
+    return new Date(last);
+  };
+}
+
+export interface Pipeline {
+  runtime: Runtime;
+  shopify: ShopifyFake;
+  hubspot: HubspotFake;
+  table: Awaited<ReturnType<typeof aFreshTable>>;
+  /** Every JSON log line the functions wrote. */
+  logs: string[];
+  /** Wait until every webhook was answered and every queue is empty, repeatedly, until nothing moves. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole pipeline on this machine: DynamoDB Local (a fresh table), the Shopify and HubSpot
+ * fakes driven through their real SDKs, and the local runtime running the bundled handlers.
+ */
+export async function startPipeline(
+  options: {
+    shopify?: Partial<ShopifyFakeOptions>;
+    hubspot?: Partial<HubspotFakeOptions>;
+    queue?: Parameters<typeof startRuntime>[0]['queue'];
+  } = {},
+): Promise<Pipeline> {
+  const table = await aFreshTable();
+  const clock = steppingClock();
+  const shopify = await startShopifyFake({ ...SHOPIFY_SECRET, now: clock, ...options.shopify });
+  const hubspot = await startHubspotFake({ ...HUBSPOT_SECRET, now: clock, ...options.hubspot });
+  const logs: string[] = [];
+  const runtime = await startRuntime({
+    root,
+    buildDir: path.join(root, '.omnihub', 'test-build'),
+    dynamodbEndpoint: table.endpoint,
+    tableName: table.tableName,
+    connectors: [
+      { id: 'shopify', hydrates: shopifyManifest.hydrates, config: { shop: shopify.shop, apiVersion: shopify.apiVersion }, secret: SHOPIFY_SECRET, baseUrl: shopify.baseUrl },
+      { id: 'hubspot', hydrates: hubspotManifest.hydrates, config: { batchSize: 100 }, secret: HUBSPOT_SECRET, baseUrl: hubspot.baseUrl },
+    ],
+    onLog: (line) => logs.push(line),
+    queue: { visibilityDelayMs: 100, ...options.queue },
+  });
+  shopify.setWebhookUrl(runtime.webhookUrl('shopify'));
+  hubspot.webhooks.targetUrl = runtime.webhookUrl('hubspot');
+
+  const settle = async () => {
+    for (let round = 0; round < 50; round++) {
+      const before = shopify.requests.length + hubspot.requests.length + runtime.bus.published.length;
+      await Promise.all([shopify.webhooks.idle(), hubspot.webhooks.idle()]);
+      await runtime.idle();
+      await new Promise((r) => setTimeout(r, 20));
+      const after = shopify.requests.length + hubspot.requests.length + runtime.bus.published.length;
+      if (before === after && runtime.queues.every((q) => q.depth === 0)) return;
+    }
+    throw new Error('The pipeline did not settle: a sync loop?');
+  };
+
+  return {
+    runtime,
+    shopify,
+    hubspot,
+    table,
+    logs,
+    settle,
+    async stop() {
+      await runtime.stop();
+      await Promise.all([shopify.close(), hubspot.close()]);
+    },
+  };
+}

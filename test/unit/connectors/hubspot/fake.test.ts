@@ -1,0 +1,226 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startHubspotFake, type HubspotFake } from '../../../../connectors/hubspot/fake/server';
+import { parse, verify } from '../../../../connectors/hubspot/webhook';
+import { FakeHttpServer, type FakeRequest } from '../../../../connectors/testing/fake-http';
+
+const TOKEN = 'pat-na1-test-token';
+const CLIENT_SECRET = 'test-client-secret';
+const CLOCK = new Date('2025-03-01T12:00:00.000Z');
+
+let fake: HubspotFake;
+let receiver: FakeHttpServer;
+let receiverUrl: string;
+let received: FakeRequest[];
+
+beforeEach(async () => {
+  received = [];
+  receiver = new FakeHttpServer((request) => {
+    received.push(request);
+    return { status: 200 };
+  });
+  receiverUrl = await receiver.listen();
+  fake = await startHubspotFake({
+    accessToken: TOKEN,
+    clientSecret: CLIENT_SECRET,
+    webhookUrl: `${receiverUrl}/webhooks/hubspot`,
+    seed: true,
+    now: () => CLOCK,
+  });
+});
+
+afterEach(async () => {
+  await fake.close();
+  await receiver.close();
+});
+
+function call(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  const { json, ...rest } = init;
+  return fetch(`${fake.baseUrl}${path}`, {
+    ...rest,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...rest.headers },
+    body: json === undefined ? rest.body : JSON.stringify(json),
+  });
+}
+
+describe('HubSpot fake API', () => {
+  it("answers a call without a valid token with HubSpot's 401 body", async () => {
+    // Prepare
+    const headers = { authorization: 'Bearer wrong' };
+
+    // Act
+    const response = await call('/crm/v3/objects/contacts/51', { headers });
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.json()).toEqual({
+      status: 'error',
+      message: expect.stringMatching(/^Authentication credentials not found\./),
+      correlationId: expect.any(String),
+      category: 'INVALID_AUTHENTICATION',
+    });
+  });
+
+  it('sends the rate-limit headers with every API answer', async () => {
+    // Prepare
+    await call('/crm/v3/objects/contacts/51');
+
+    // Act
+    const response = await call('/crm/v3/objects/contacts/52');
+
+    // Assess
+    expect(Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('x-hubspot-ratelimit')))).toEqual({
+      'x-hubspot-ratelimit-max': '190',
+      'x-hubspot-ratelimit-remaining': '188',
+      'x-hubspot-ratelimit-interval-milliseconds': '10000',
+      'x-hubspot-ratelimit-secondly': '19',
+      'x-hubspot-ratelimit-secondly-remaining': expect.stringMatching(/^1[78]$/),
+      'x-hubspot-ratelimit-daily': '650000',
+      'x-hubspot-ratelimit-daily-remaining': '649998',
+    });
+  });
+
+  it("answers a forced 429 with HubSpot's body and a Retry-After", async () => {
+    // Prepare
+    fake.admin.failNext(1, { status: 429 });
+
+    // Act
+    const response = await call('/crm/v3/objects/contacts/51');
+
+    // Assess
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('10');
+    expect(await response.json()).toMatchObject({
+      status: 'error',
+      message: 'You have reached your ten_secondly_rolling limit.',
+      errorType: 'RATE_LIMIT',
+      policyName: 'TEN_SECONDLY_ROLLING',
+    });
+  });
+
+  it('returns properties as strings and empty ones as null, with createdAt/updatedAt in ISO with milliseconds', async () => {
+    // Prepare
+    const path = '/crm/v3/objects/contacts/53?properties=email,phone,zip,city';
+
+    // Act
+    const response = await call(path);
+
+    // Assess
+    expect(await response.json()).toEqual({
+      id: '53',
+      properties: {
+        city: 'Hampton',
+        createdate: '2025-03-01T12:00:00.000Z',
+        email: 'mary.jackson@example.com',
+        hs_object_id: '53',
+        lastmodifieddate: '2025-03-01T12:00:00.000Z',
+        phone: '212.555.0105',
+        zip: null,
+      },
+      createdAt: '2025-03-01T12:00:00.000Z',
+      updatedAt: '2025-03-01T12:00:00.000Z',
+      archived: false,
+    });
+  });
+
+  it('refuses an unknown property with a VALIDATION_ERROR naming it', async () => {
+    // Prepare
+    const json = { properties: { email: 'new@example.com', favourite_colour: 'blue' } };
+
+    // Act
+    const response = await call('/crm/v3/objects/contacts', { method: 'POST', json });
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      category: 'VALIDATION_ERROR',
+      message: expect.stringContaining('"name":"favourite_colour"'),
+    });
+    expect(fake.state.findByEmail('new@example.com')).toBeUndefined();
+  });
+
+  it('refuses a second contact with the same email in another case with the exact 409 body', async () => {
+    // Prepare
+    const json = { properties: { email: 'Ada.Lovelace@Example.com' } };
+
+    // Act
+    const response = await call('/crm/v3/objects/contacts', { method: 'POST', json });
+
+    // Assess
+    expect(response.status).toBe(409);
+    expect(await response.json()).toEqual({
+      status: 'error',
+      message: 'Contact already exists. Existing ID: 51',
+      correlationId: expect.any(String),
+      category: 'CONFLICT',
+    });
+  });
+
+  it('finds a contact by email case-insensitively with search', async () => {
+    // Prepare
+    const json = { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'grace@example.org' }] }], properties: ['email'] };
+
+    // Act
+    const response = await call('/crm/v3/objects/contacts/search', { method: 'POST', json });
+
+    // Assess
+    expect(await response.json()).toMatchObject({ total: 1, results: [{ id: '52', properties: { email: 'GRACE@EXAMPLE.ORG' } }] });
+    expect(fake.admin.apiReads()).toHaveLength(1);
+    expect(fake.admin.apiWrites()).toHaveLength(0);
+  });
+});
+
+describe('HubSpot fake sandbox (the HubSpot UI)', () => {
+  it('fires a signed contact.creation and one CRM_UI propertyChange per property when a contact is created', async () => {
+    // Prepare
+    const json = { properties: { email: 'dorothy.vaughan@example.com', firstname: 'Dorothy' } };
+
+    // Act
+    const response = await fetch(`${fake.baseUrl}/_sandbox/contacts`, { method: 'POST', body: JSON.stringify(json) });
+    await fake.webhooks.idle();
+
+    // Assess
+    expect(response.status).toBe(201);
+    expect(received).toHaveLength(1);
+    const [delivery] = received;
+    expect(delivery!.json).toEqual([
+      expect.objectContaining({ subscriptionType: 'contact.creation', objectId: 54, changeSource: 'CRM_UI', changeFlag: 'NEW' }),
+      expect.objectContaining({ subscriptionType: 'contact.propertyChange', objectId: 54, propertyName: 'email', changeSource: 'CRM_UI' }),
+      expect.objectContaining({ subscriptionType: 'contact.propertyChange', objectId: 54, propertyName: 'firstname', propertyValue: 'Dorothy' }),
+    ]);
+    const request = { method: delivery!.method, url: `${receiverUrl}${delivery!.path}`, headers: delivery!.headers, rawBody: Buffer.from(delivery!.rawBody) };
+    expect(verify(request, { accessToken: TOKEN, clientSecret: CLIENT_SECRET }, CLOCK)).toEqual({ ok: true });
+    expect(parse(request)).toMatchObject({ ok: true, ignored: 0, items: [{ externalId: '54' }, { externalId: '54' }, { externalId: '54' }] });
+  });
+
+  it('fires webhooks for the properties an edit changed, and none for an edit that changes nothing', async () => {
+    // Prepare
+    fake.admin.updateContact('51', { lastname: 'Lovelace' });
+
+    // Act
+    const response = await fetch(`${fake.baseUrl}/_sandbox/contacts/51`, { method: 'PATCH', body: JSON.stringify({ properties: { lastname: 'King', firstname: 'Ada' } }) });
+    await fake.webhooks.idle();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(received.map((delivery) => delivery.json)).toEqual([
+      [expect.objectContaining({ subscriptionType: 'contact.propertyChange', objectId: 51, propertyName: 'lastname', propertyValue: 'King', changeSource: 'CRM_UI' })],
+    ]);
+    expect(fake.requests.filter((request) => request.path.startsWith('/crm/'))).toHaveLength(0);
+  });
+
+  it('fires contact.deletion when a contact is deleted, which the connector ignores', async () => {
+    // Prepare
+    const deleted = fake.admin.deleteContact('53');
+
+    // Act
+    await fake.webhooks.idle();
+
+    // Assess
+    expect(deleted).toBe(true);
+    const [delivery] = received;
+    const request = { method: 'POST', url: `${receiverUrl}${delivery!.path}`, headers: delivery!.headers, rawBody: Buffer.from(delivery!.rawBody) };
+    expect(parse(request)).toEqual({ ok: true, items: [], ignored: 1 });
+    expect(fake.admin.getContact('53')).toBeUndefined();
+  });
+});

@@ -1,0 +1,280 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createShopifyClient } from '../../../../connectors/shopify/client';
+import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../../../connectors/shopify/fake/server';
+import { parse, verify } from '../../../../connectors/shopify/webhook';
+import { ConnectorError } from '../../../../core/errors';
+import type { PartialFieldValues } from '../../../../core/model/customer';
+import { capturingLog, startWebhookReceiver, type CapturedLog } from './support';
+
+/**
+ * The real client (shopify-api-node over HTTP on loopback) against the local fake Shopify.
+ * No timed assertions: waits are observed through the fake's request log.
+ */
+
+const secret = { accessToken: 'shpat_omnihub_test', webhookSecret: 'omnihub-webhook-secret' };
+const config = { shop: 'omnihub-test', apiVersion: '2025-10' };
+const mapping = { defaultCountry: 'US' as const };
+
+let fake: ShopifyFake;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let log: CapturedLog;
+
+async function startFake(options: Partial<ShopifyFakeOptions> = {}): Promise<ShopifyFake> {
+  fake = await startShopifyFake({ ...secret, webhookUrl: receiver.url, shop: config.shop, ...options });
+  return fake;
+}
+
+function aClient(overrides: { accessToken?: string } = {}) {
+  return createShopifyClient({ config, secret: { ...secret, ...overrides }, mapping, baseUrl: fake.baseUrl, log });
+}
+
+const ada: PartialFieldValues = {
+  email: 'ada.lovelace@example.com',
+  phone: '+12125550101',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  address: { line1: '350 Fifth Avenue', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' },
+  tags: ['newsletter', 'vip'],
+  emailConsent: 'subscribed',
+};
+
+beforeEach(async () => {
+  receiver = await startWebhookReceiver();
+  log = capturingLog();
+});
+
+afterEach(async () => {
+  await fake?.close();
+  await receiver.close();
+});
+
+describe('create', () => {
+  it('creates the customer over HTTP and reports what Shopify now holds', async () => {
+    // Prepare
+    await startFake();
+    const client = aClient();
+
+    // Act
+    const outcome = await client.create(ada);
+
+    // Assess
+    expect(outcome.linkedExisting).toBe(false);
+    expect(outcome.externalId).toMatch(/^\d+$/);
+    expect(BigInt(outcome.externalId)).toBeGreaterThan(2n ** 53n);
+    expect(outcome.holds).toEqual(ada);
+    const stored = fake.state.get(BigInt(outcome.externalId));
+    expect(stored?.email).toBe('ada.lovelace@example.com');
+    expect(stored?.emailMarketing.state).toBe('SUBSCRIBED');
+    expect(outcome.at).toBe(`${stored?.updatedAt.toISOString().slice(0, 19)}Z`);
+    expect(fake.requests).toContainEqual(expect.objectContaining({ method: 'POST', path: '/admin/api/2025-10/graphql.json', status: 200 }));
+    expect(fake.writes().map((call) => call.fields)).toEqual([['customerCreate']]);
+  });
+
+  it('links the existing customer when the email is already taken, without creating a duplicate', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+    const before = fake.admin.listCustomers();
+    const seeded = before.find((customer) => customer.email === 'Ada.Lovelace@Example.com');
+
+    // Act
+    const outcome = await client.create({ email: 'ada.lovelace@example.com', firstName: 'Augusta Ada' });
+
+    // Assess
+    expect(outcome.linkedExisting).toBe(true);
+    expect(outcome.externalId).toBe(seeded?.id);
+    expect(fake.admin.listCustomers()).toHaveLength(before.length);
+    expect(fake.admin.getCustomer(outcome.externalId)?.first_name).toBe('Augusta Ada');
+    expect(outcome.holds).toEqual({ email: 'ada.lovelace@example.com', firstName: 'Augusta Ada' });
+  });
+
+  it('links the existing customer when only the phone is already taken', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+    const grace = fake.admin.listCustomers().find((customer) => customer.phone === '+12125550102');
+
+    // Act
+    const outcome = await client.create({ phone: '+12125550102', lastName: 'Hopper' });
+
+    // Assess
+    expect(outcome).toMatchObject({ externalId: grace?.id, linkedExisting: true });
+    expect(fake.admin.listCustomers()).toHaveLength(4);
+  });
+});
+
+describe('update', () => {
+  it('writes fields, default address and consent, and reads back what Shopify holds', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+    const grace = fake.admin.listCustomers().find((customer) => customer.email === 'grace@example.org');
+    const values: PartialFieldValues = {
+      firstName: 'Grace Brewster',
+      tags: ['navy'],
+      address: { line1: '1 Navy Pentagon', city: 'Arlington', region: 'VA', postalCode: '22202', country: 'US' },
+      emailConsent: 'unsubscribed',
+      smsConsent: 'subscribed',
+    };
+
+    // Act
+    const outcome = await client.update(grace!.id, values);
+
+    // Assess
+    expect(outcome).toMatchObject({ externalId: grace!.id, linkedExisting: false, holds: values });
+    const stored = fake.admin.getCustomer(grace!.id);
+    expect(stored?.first_name).toBe('Grace Brewster');
+    expect(stored?.tags).toBe('navy');
+    expect(stored?.addresses).toHaveLength(1);
+    expect(stored?.default_address).toMatchObject({ address1: '1 Navy Pentagon', province_code: 'VA', country_code: 'US' });
+    expect(stored?.email_marketing_consent?.state).toBe('unsubscribed');
+    expect(stored?.sms_marketing_consent?.state).toBe('subscribed');
+    expect(fake.writes()).toHaveLength(1);
+  });
+
+  it('removes the default address when the address is cleared', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+    const alan = fake.admin.listCustomers().find((customer) => customer.email === 'alan.turing@example.co.uk');
+
+    // Act
+    const outcome = await client.update(alan!.id, { address: null });
+
+    // Assess
+    expect(outcome.holds).toEqual({ address: null });
+    expect(fake.admin.getCustomer(alan!.id)?.default_address).toBeUndefined();
+  });
+
+  it('refuses an email another customer holds, naming the field but not the value', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+    const alan = fake.admin.listCustomers().find((customer) => customer.email === 'alan.turing@example.co.uk');
+
+    // Act
+    const error = await client.update(alan!.id, { email: 'grace@example.org' }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ retryable: false });
+    expect(String(error)).toContain('email');
+    expect(String(error)).not.toContain('grace@example.org');
+  });
+
+  it('reports a customer deleted in Shopify as a stale link, not retryable', async () => {
+    // Prepare
+    await startFake();
+    const client = aClient();
+
+    // Act
+    const error = await client.update('7065055069303799999', { firstName: 'Nobody' }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ retryable: false, message: expect.stringContaining('does not exist') });
+  });
+});
+
+describe('rate limits and failures', () => {
+  it('waits out a THROTTLED answer and the write lands once', async () => {
+    // Prepare: a bucket that holds one mutation (cost 10) and refills 50 points a second.
+    await startFake({ throttle: { maximumAvailable: 10, restoreRate: 50 } });
+    const client = aClient();
+    await client.create({ email: 'first@example.com' });
+
+    // Act
+    const outcome = await client.create({ email: 'second@example.com' });
+
+    // Assess
+    expect(fake.calls.map((call) => call.outcome)).toContain('throttled');
+    expect(fake.writes()).toHaveLength(2);
+    expect(fake.state.get(BigInt(outcome.externalId))?.email).toBe('second@example.com');
+    expect(log.lines.some((line) => line.level === 'warn' && line.message.includes('retrying'))).toBe(true);
+  });
+
+  it('waits out HTTP 429 with Retry-After and the write lands', async () => {
+    // Prepare
+    await startFake();
+    const client = aClient();
+    fake.failNext(2, { status: 429, retryAfter: '0.1' });
+
+    // Act
+    const outcome = await client.create({ email: 'patient@example.com' });
+
+    // Assess
+    expect(fake.calls.map((call) => call.outcome)).toEqual(['forced_failure', 'forced_failure', 'executed']);
+    expect(fake.state.get(BigInt(outcome.externalId))?.email).toBe('patient@example.com');
+  });
+
+  it('gives up on a persistent 503 with a retryable ConnectorError after the SDK retries', async () => {
+    // Prepare
+    await startFake();
+    const client = aClient();
+    fake.failNext(10, { status: 503, retryAfter: '0.01' });
+
+    // Act
+    const error = await client.create({ email: 'unlucky@example.com' }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ retryable: true, status: 503 });
+    expect(fake.calls.filter((call) => call.outcome === 'forced_failure')).toHaveLength(5); // 1 try + 4 retries
+    expect(fake.writes()).toHaveLength(0);
+  });
+
+  it('reports a bad access token as not retryable, with what to do', async () => {
+    // Prepare
+    await startFake();
+    const client = aClient({ accessToken: 'shpat_revoked' });
+
+    // Act
+    const error = await client.create(ada).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ retryable: false, status: 401, code: 'CONNECTOR.SHOPIFY.401' });
+    expect(String(error)).toContain('update secret omnihub/shopify');
+    expect(String(error)).not.toContain('shpat_revoked');
+    expect(fake.calls.map((call) => call.outcome)).toEqual(['unauthorized']);
+  });
+});
+
+describe('webhooks', () => {
+  it('sends a correctly signed customers/create after a mutation that parses back to the written values', async () => {
+    // Prepare
+    await startFake();
+    const client = aClient();
+
+    // Act
+    const outcome = await client.create(ada);
+    await fake.webhooks.idle();
+
+    // Assess
+    expect(receiver.deliveries).toHaveLength(1);
+    const delivery = receiver.deliveries[0]!;
+    expect(delivery.headers).toMatchObject({ 'x-shopify-topic': 'customers/create', 'x-shopify-shop-domain': 'omnihub-test.myshopify.com', 'x-shopify-api-version': '2025-10' });
+    expect(delivery.rawBody.toString()).toContain(`"id":${outcome.externalId},`);
+    expect(verify(delivery, secret, new Date())).toEqual({ ok: true });
+    const parsed = parse(delivery, mapping);
+    expect(parsed.ok).toBe(true);
+    const item = parsed.ok ? parsed.items[0] : undefined;
+    expect(item?.kind === 'observed' && item.observation).toMatchObject({ system: 'shopify', externalId: outcome.externalId, values: outcome.holds });
+    // Same instant as the write's updatedAt, written in the shop's offset rather than UTC.
+    expect(item?.kind === 'observed' && Date.parse(item.observation.observedAt)).toBe(Date.parse(outcome.at));
+  });
+
+  it('logs ids, never emails or phone numbers', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+
+    // Act
+    await client.create({ email: 'ada.lovelace@example.com', phone: '+12125550101' });
+
+    // Assess
+    expect(log.lines.length).toBeGreaterThan(0);
+    expect(log.text()).not.toContain('ada.lovelace');
+    expect(log.text()).not.toContain('2125550101');
+  });
+});
