@@ -16,15 +16,15 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** A connector's parsed section: `enabled` plus the manifest's keys (kept as data). */
+type ConnectorSection = Record<string, unknown>;
+
 /**
  * A connector's section: `enabled` plus its manifest's keys. Two stages so one run reports
  * everything: first every key that is present (types, ranges, unknown keys, `enabled`),
  * then, for an enabled connector only, the keys it cannot run without. A disabled connector
  * may keep its settings, so switching it off is a one-word edit.
  */
-/** A connector's parsed section: `enabled` plus the manifest's keys (kept as data). */
-type ConnectorSection = Record<string, unknown>;
-
 function connectorSectionSchema(keys: z.ZodObject): z.ZodType<ConnectorSection, ConnectorSection> {
   return keys
     .partial()
@@ -49,7 +49,7 @@ export const OmnihubConfigSchema = z.strictObject({
     .default('US'),
   /** Lambda application log level (advanced logging controls; Powertools reads it). */
   logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).default('INFO'),
-  /** What happens to the identity table and the connector secrets when the stack is deleted. */
+  /** What happens to the identity table, connector secrets and log groups when the stack is deleted. */
   removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
   /** Retention of every log group (functions and API access log). */
   logRetentionDays: z.literal(LOG_RETENTION_DAYS).default(30),

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 // The contacts API alone, not the SDK's `Client`: `Client` reaches every HubSpot API through
-// require() calls esbuild cannot leave out (~4.5 MB minified); the contacts codegen is ~400 KB.
+// require() calls esbuild cannot leave out (~4.5 MB minified); the contacts codegen alone is ~90 KB.
 // `.../index.js` rather than the directory: Node's ESM loader does not resolve directory imports.
 import {
   BasicApi,
@@ -157,7 +157,9 @@ const USER_AGENT = `hubspot-api-client-nodejs; ${SDK_VERSION}`;
  * - base server: `new ServerConfiguration(basePath, {})` when a base URL is given, else the
  *   codegen's default server (https://api.hubapi.com);
  * - middleware: the header middleware setting the SDK's User-agent (no defaultHeaders, httpAgent
- *   or custom middleware were configured);
+ *   or custom middleware were configured). Kept to match `Client`, though the 13.5.0 codegen only
+ *   runs middleware passed per call (ObservableAPI), so neither `Client` nor this sends it: the
+ *   request carries node-fetch's default User-Agent either way;
  * - HTTP: the codegen's default library (node-fetch), as `Client` uses.
  * No decorators: with numberOfApiCallRetries 0 and no limiterOptions, `Client` installed neither
  * the RetryDecorator nor the Bottleneck LimiterDecorator, so there is nothing to reproduce (and

@@ -107,14 +107,21 @@ export function toShopifyCustomerInput(values: PartialFieldValues): ShopifyWrite
   };
 }
 
+/**
+ * countryCode is Shopify's CountryCode enum: a value that is not an ISO alpha-2 code (another
+ * system's "United States") would fail the whole request, so it is left out, as is a region
+ * that is not a code.
+ */
 function addressInput(address: Address): ShopifyMailingAddressInput | null {
+  const country = address.country?.trim().toUpperCase();
+  const region = address.region?.trim().toUpperCase();
   const input = compact({
     address1: address.line1,
     address2: address.line2,
     city: address.city,
-    provinceCode: address.region,
+    provinceCode: region && /^[A-Z0-9]{1,3}$/.test(region) ? region : undefined,
     zip: address.postalCode,
-    countryCode: address.country?.toUpperCase(),
+    countryCode: country && /^[A-Z]{2}$/.test(country) ? country : undefined,
   });
   return Object.keys(input).length > 0 ? input : null;
 }

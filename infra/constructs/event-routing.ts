@@ -37,10 +37,10 @@ export class EventRouting extends Construct {
     super(scope, id);
     for (const binding of props.bindings) {
       const name = bindingName(binding);
-      const scopeOf = new Construct(this, name);
+      const routeScope = new Construct(this, name);
       const fn = props.targetOf(binding);
 
-      const deadLetters = new Queue(scopeOf, 'DeadLetterQueue', {
+      const deadLetters = new Queue(routeScope, 'DeadLetterQueue', {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         // The longest SQS allows: time to notice, fix and redrive.
@@ -50,7 +50,7 @@ export class EventRouting extends Construct {
         id: 'Serverless-SQSRedrivePolicy',
         reason: 'This is the dead-letter queue itself (the last stop); an operator inspects and redrives its messages.',
       });
-      const queue = new Queue(scopeOf, 'Queue', {
+      const queue = new Queue(routeScope, 'Queue', {
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         visibilityTimeout: fn.queueVisibilityTimeout(BATCHING_WINDOW),
@@ -58,12 +58,13 @@ export class EventRouting extends Construct {
         deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
       });
 
-      const rule = new Rule(scopeOf, 'Rule', {
+      const rule = new Rule(routeScope, 'Rule', {
         eventBus: props.bus,
         description: `omnihub route ${name} → ${binding.route.target}`,
         eventPattern: toCdkEventPattern(binding.pattern),
       });
-      // The target adds the queue policies that let this rule (only) send to both queues.
+      // Retry for a day (the most EventBridge allows) before the DLQ. The target also adds the
+      // queue policies that let this rule, and only it, send to both queues.
       rule.addTarget(
         new SqsQueue(queue, {
           deadLetterQueue: deadLetters,

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MappingContext } from '../../../../connectors/connector';
 import { createShopifyClient } from '../../../../connectors/shopify/client';
 import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../../../connectors/shopify/fake/server';
 import { parse, verify } from '../../../../connectors/shopify/webhook';
@@ -13,7 +14,7 @@ import { capturingLog, startWebhookReceiver, type CapturedLog } from './support'
 
 const secret = { accessToken: 'shpat_omnihub_test', webhookSecret: 'omnihub-webhook-secret' };
 const config = { shop: 'omnihub-test', apiVersion: '2025-10' };
-const mapping = { defaultCountry: 'US' as const };
+const mapping: MappingContext = { defaultCountry: 'US' };
 
 let fake: ShopifyFake;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -178,8 +179,8 @@ describe('update', () => {
 
 describe('rate limits and failures', () => {
   it('waits out a THROTTLED answer and the write lands once', async () => {
-    // Prepare: a bucket that holds one mutation (cost 10) and refills 50 points a second.
-    await startFake({ throttle: { maximumAvailable: 10, restoreRate: 50 } });
+    // Prepare: a bucket that holds one mutation (cost 10) and refills 20 points a second.
+    await startFake({ throttle: { maximumAvailable: 10, restoreRate: 20 } });
     const client = aClient();
     await client.create({ email: 'first@example.com' });
 

@@ -242,3 +242,16 @@ describe('compact', () => {
     expect(Object.keys(result)).toEqual(['a', 'c']);
   });
 });
+
+describe('address → MailingAddressInput', () => {
+  it('leaves out a country or region that is not a code, which Shopify would reject', () => {
+    // Prepare
+    const values: PartialFieldValues = { address: { line1: '1 Main St', region: 'New York', country: 'United States' } };
+
+    // Act
+    const write = toShopifyCustomerInput(values);
+
+    // Assess
+    expect(write.address).toEqual({ address1: '1 Main St' });
+  });
+});

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { WebhookRequest } from '../../../../connectors/connector';
 import type { LogSink } from '../../../../core/log';
 
@@ -28,9 +27,10 @@ export async function startWebhookReceiver(): Promise<{ url: string; deliveries:
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('webhook receiver is not listening on a TCP port');
   return {
-    url: `http://127.0.0.1:${port}/webhooks/shopify`,
+    url: `http://127.0.0.1:${address.port}/webhooks/shopify`,
     deliveries,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPipeline, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
+import { post, shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
+
+/** The webhook endpoint as vendors (and attackers) see it: POST /webhooks/{connector}. */
+describe('webhook receiver', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await startPipeline();
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  // One person per Shopify id: the id's last digits make the email.
+  const payload = (id: string, firstName: string, updatedAt: string) =>
+    shopifyCustomerPayload({ id, email: `edith.${id.slice(-3)}@example.com`, first_name: firstName, last_name: 'Clarke', updated_at: updatedAt });
+
+  it('answers 401 to a forged signature and stores and emits nothing', async () => {
+    // Prepare
+    const delivery = shopifyDelivery(payload('7065055069303799901', 'Edith', '2026-03-01T10:00:00-05:00'), 'not-the-secret');
+    // Act
+    const response = await post(p.runtime.webhookUrl('shopify'), delivery);
+    await p.settle();
+    // Assess
+    expect(response.status).toBe(401);
+    expect(await p.table.items()).toEqual([]);
+    expect(p.runtime.bus.published).toEqual([]);
+  });
+
+  it('answers 401 to a missing or truncated signature', async () => {
+    // Prepare
+    const body = payload('7065055069303799901', 'Edith', '2026-03-01T10:00:00-05:00');
+    const valid = shopifyDelivery(body, SHOPIFY_SECRET.webhookSecret);
+    const { 'x-shopify-hmac-sha256': signature, ...unsigned } = valid.headers;
+    // Act
+    const missing = await post(p.runtime.webhookUrl('shopify'), { body, headers: unsigned });
+    const truncated = await post(p.runtime.webhookUrl('shopify'), { body, headers: { ...unsigned, 'x-shopify-hmac-sha256': signature.slice(0, 20) } });
+    // Assess
+    expect([missing.status, truncated.status]).toEqual([401, 401]);
+    expect(await p.table.items()).toEqual([]);
+    expect(p.runtime.bus.published).toEqual([]);
+  });
+
+  it('answers 400 with the reason to a correctly signed but malformed body, and stores nothing', async () => {
+    // Prepare
+    const delivery = shopifyDelivery('{"id": "not-a-customer"', SHOPIFY_SECRET.webhookSecret);
+    // Act
+    const response = await post(p.runtime.webhookUrl('shopify'), delivery);
+    // Assess
+    expect(response.status).toBe(400);
+    expect(String(response.body.message)).toMatch(/^Malformed webhook: .+/);
+    expect(await p.table.items()).toEqual([]);
+    expect(p.runtime.bus.published).toEqual([]);
+  });
+
+  it('answers 404 for a connector that is not enabled', async () => {
+    const response = await fetch(`${p.runtime.url}/webhooks/salesforce`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(404);
+  });
+
+  it('gives a repeated delivery one effect', async () => {
+    // Prepare
+    const delivery = shopifyDelivery(payload('7065055069303799902', 'Edith', '2026-03-01T10:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    // Act
+    const first = await post(p.runtime.webhookUrl('shopify'), delivery);
+    const again = await post(p.runtime.webhookUrl('shopify'), delivery);
+    await p.settle();
+    // Assess
+    expect([first.status, first.body.accepted, again.status, again.body.duplicates]).toEqual([200, 1, 200, 1]);
+    const fromShopify = p.runtime.bus.published.filter(
+      (e) => e['detail-type'] === 'CustomerObserved' && (e.detail as { observation: { system: string } }).observation.system === 'shopify',
+    );
+    expect(fromShopify).toHaveLength(1);
+    expect(p.hubspot.admin.listContacts().filter((c) => c.properties.email === 'edith.902@example.com')).toHaveLength(1);
+  });
+
+  it('keeps every digit of a Shopify id above 2^53', async () => {
+    const customers = await p.table.customers();
+    const links = customers.flatMap((c) => c.links).map((l) => l.externalId);
+    expect(links).toContain('7065055069303799902');
+  });
+
+  it('changes nothing when an older update is delivered after a newer one', async () => {
+    // Prepare
+    const id = '7065055069303799903';
+    const newer = shopifyDelivery(payload(id, 'Edith', '2026-03-01T12:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    const older = shopifyDelivery(payload(id, 'Ed', '2026-03-01T11:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    await post(p.runtime.webhookUrl('shopify'), newer);
+    await p.settle();
+    const hubspotWrites = p.hubspot.admin.apiWrites().length;
+    const changes = p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerChanged').length;
+    // Act
+    const response = await post(p.runtime.webhookUrl('shopify'), older);
+    await p.settle();
+    // Assess
+    expect(response.status).toBe(200);
+    const customer = (await p.table.customers()).find((c) => c.links.some((l) => l.externalId === id));
+    expect(customer?.fields.firstName).toMatchObject({ value: 'Edith', source: 'shopify' });
+    expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerChanged')).toHaveLength(changes);
+    expect(p.hubspot.admin.apiWrites()).toHaveLength(hubspotWrites);
+  });
+});
