@@ -21,7 +21,7 @@ export const bundleSettings = {
   minify: true,
   sourcemap: true,
   // Some dependencies are CommonJS and call require(); ESM bundles need it provided.
-  banner: "import { createRequire as __omnihubCreateRequire } from 'module'; const require = __omnihubCreateRequire(import.meta.url);",
+  banner: "import { createRequire as __omnihubCreateRequire } from 'node:module'; const require = __omnihubCreateRequire(import.meta.url);",
   mainFields: ['module', 'main'],
 } as const;
 

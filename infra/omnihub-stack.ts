@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { connectorBundleDefine, functionEntries } from '../functions/catalog';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { routeBindings } from '../core/routing';
@@ -40,7 +41,7 @@ export class OmnihubStack extends Stack {
 
     const receiver = new OmnihubFunction(this, 'WebhookReceiver', {
       ...common,
-      entry: 'functions/webhook-receiver.ts',
+      entry: functionEntries['webhook-receiver'],
       description: 'omnihub: verify, dedupe and publish SaaS webhooks',
       // On the vendor's clock (Shopify gives up after 5 s): memory buys a fast cold start.
       memorySize: 512,
@@ -52,7 +53,7 @@ export class OmnihubStack extends Stack {
 
     const resolver = new OmnihubFunction(this, 'IdentityResolver', {
       ...common,
-      entry: 'functions/identity-resolver.ts',
+      entry: functionEntries['identity-resolver'],
       description: 'omnihub: resolve observations into the golden customer record',
       memorySize: 256,
       timeout: Duration.seconds(30),
@@ -66,7 +67,8 @@ export class OmnihubStack extends Stack {
       if (!secret) throw new Error(`No secret for connector ${manifest.id}`);
       const fn = new OmnihubFunction(this, `ConnectorSync-${manifest.id}`, {
         ...common,
-        entry: 'functions/connector-sync.ts',
+        entry: functionEntries['connector-sync'],
+        define: connectorBundleDefine(manifest.id),
         description: `omnihub: hydrate and write customers in ${manifest.displayName}`,
         // Vendor SDKs and rate-limit waits: more memory (CPU) and time than the other functions.
         memorySize: 512,

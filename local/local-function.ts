@@ -21,6 +21,8 @@ interface Slot {
 
 export class LocalFunction {
   readonly initMs: number[] = [];
+  /** Running totals over every invocation: what the benchmark reports per update. */
+  readonly totals = { invocations: 0, errors: 0, durationMs: 0, readUnits: 0, writeUnits: 0 };
   private slots: Slot[] = [];
   private waiting: Array<(slot: Slot) => void> = [];
   private pending = new Map<number, (r: InvokeResult) => void>();
@@ -56,10 +58,22 @@ export class LocalFunction {
       const id = this.nextId++;
       const done = new Promise<InvokeResult>((resolve) => this.pending.set(id, resolve));
       slot.worker.postMessage({ id, event });
-      return await done;
+      const outcome = await done;
+      this.totals.invocations++;
+      if (outcome.error) this.totals.errors++;
+      this.totals.durationMs += outcome.durationMs;
+      this.totals.readUnits += outcome.capacity?.readUnits ?? 0;
+      this.totals.writeUnits += outcome.capacity?.writeUnits ?? 0;
+      return outcome;
     } finally {
       this.release(slot);
     }
+  }
+
+  /** V8 heap in use across this function's workers, in bytes. */
+  async heapUsed(): Promise<number> {
+    const stats = await Promise.all(this.slots.map((s) => s.worker.getHeapStatistics()));
+    return stats.reduce((sum, h) => sum + h.used_heap_size, 0);
   }
 
   async stop(): Promise<void> {

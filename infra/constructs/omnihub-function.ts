@@ -8,6 +8,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
+import { bundleSettings } from '../../functions/catalog';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: bundling resolves entries, tsconfig and package-lock.json from here. */
@@ -24,6 +25,8 @@ export interface OmnihubFunctionProps {
   removalPolicy: RemovalPolicy;
   /** Country for phone numbers without one (functions/lib/env.ts DEFAULT_COUNTRY). */
   defaultCountry: string;
+  /** Build-time constants (a sync function's bundle carries only its own connector). */
+  define?: Record<string, string>;
 }
 
 /**
@@ -71,18 +74,18 @@ export class OmnihubFunction extends NodejsFunction {
       },
       bundling: {
         forceDockerBundling: false,
+        // The same esbuild settings the local runtime bundles with (functions/catalog.ts).
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
+        target: bundleSettings.target,
+        mainFields: [...bundleSettings.mainFields],
+        minify: bundleSettings.minify,
+        sourceMap: bundleSettings.sourcemap,
+        define: props.define,
         sourcesContent: false,
         // Bundle the AWS SDK too: a bundled, tree-shaken SDK initialises 2-3x faster than the runtime's copy.
         bundleAwsSDK: true,
         externalModules: [],
-        // Some dependencies are CommonJS and call require(); ESM has none, so give the bundle one.
-        banner:
-          "import { createRequire as __omnihubCreateRequire } from 'node:module'; const require = __omnihubCreateRequire(import.meta.url);",
+        banner: bundleSettings.banner,
       },
     });
     this.functionTimeout = props.timeout;

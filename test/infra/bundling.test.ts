@@ -1,3 +1,4 @@
+import { bundleSettings } from '../../functions/catalog';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ describe('Lambda bundles', () => {
       const hash = FunctionCodeSchema.parse(resource).Properties.Code.S3Key.replace(/\.zip$/, '');
       const dir = join(synth.assembly.directory, `asset.${hash}`);
       const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      expect(code.startsWith("import { createRequire as __omnihubCreateRequire } from 'node:module';"), id).toBe(true);
+      expect(code.startsWith(bundleSettings.banner), id).toBe(true);
       expect(code, id).toMatch(/export\s*\{[^}]*\bas handler\b[^}]*\}|export\s*\{[^}]*\bhandler\b[^}]*\}/);
       // The source map beside it is what NODE_OPTIONS=--enable-source-maps reads.
       expect(existsSync(join(dir, 'index.mjs.map')), id).toBe(true);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { MappingContext } from '../../../../connectors/connector';
 import { parse, verify } from '../../../../connectors/shopify/webhook';
-import { aWebhookRequest, fixtureText } from './support';
+import { aWebhookRequest, fixtureText } from '../../../support/shopify';
 
 const vector = z
   .object({ secret: z.string(), body: z.string(), headers: z.record(z.string(), z.string()) })

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { WebhookRequest } from '../../../../connectors/connector';
-import type { LogSink } from '../../../../core/log';
+import type { WebhookRequest } from '../../connectors/connector';
+import type { LogSink } from '../../core/log';
 
 /** Raw fixture text: Shopify ids exceed 2^53, so fixtures are never read with JSON.parse. */
 export function fixtureText(name: string): string {
-  return readFileSync(new URL(`../../../fixtures/shopify/${name}`, import.meta.url), 'utf8');
+  return readFileSync(new URL(`../fixtures/shopify/${name}`, import.meta.url), 'utf8');
 }
 
 export function aWebhookRequest(body: string | Buffer, headers: Record<string, string>): WebhookRequest {

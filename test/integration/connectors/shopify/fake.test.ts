@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../../../connectors/shopify/fake/server';
 import { verify } from '../../../../connectors/shopify/webhook';
-import { startWebhookReceiver } from './support';
+import { startWebhookReceiver } from '../../../support/shopify';
 
 /** The fake Shopify itself: it must behave like the real Admin API where the connector depends on it. */
 

@@ -5,7 +5,7 @@ import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../
 import { parse, verify } from '../../../../connectors/shopify/webhook';
 import { ConnectorError } from '../../../../core/errors';
 import type { PartialFieldValues } from '../../../../core/model/customer';
-import { capturingLog, startWebhookReceiver, type CapturedLog } from './support';
+import { capturingLog, startWebhookReceiver, type CapturedLog } from '../../../support/shopify';
 
 /**
  * The real client (shopify-api-node over HTTP on loopback) against the local fake Shopify.
