@@ -41,7 +41,7 @@ export class LocalFunction {
   ) {}
 
   async start(): Promise<void> {
-    await Promise.all(Array.from({ length: this.options.poolSize }, () => this.spawn()));
+    for (let i = 0; i < this.options.poolSize; i++) await this.spawn();
   }
 
   get capacity(): number {

@@ -97,7 +97,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       }),
     );
   }
-  await Promise.all([...functions.values()].map((f) => f.start()));
+  // One at a time: each worker's cold import is then measured without the others competing for CPU.
+  for (const f of functions.values()) await f.start();
 
   const queueOptions = {
     batchSize: options.queue?.batchSize ?? 10,

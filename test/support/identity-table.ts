@@ -6,8 +6,7 @@ import { CustomerSchema, type Customer } from '../../core/model/customer';
 import { createIdentityTable, localClient } from '../../local/dynamodb-local';
 
 /** A fresh identity table on the shared DynamoDB Local, and ways to look at what it holds. */
-export async function aFreshTable() {
-  const endpoint = inject('dynamodbEndpoint');
+export async function aFreshTable(endpoint: string = inject('dynamodbEndpoint')) {
   const tableName = `omnihub-test-${randomUUID().slice(0, 8)}`;
   await createIdentityTable(endpoint, tableName);
   const client = localClient(endpoint);

@@ -46,16 +46,20 @@ export async function startPipeline(
     shopify?: Partial<ShopifyFakeOptions>;
     hubspot?: Partial<HubspotFakeOptions>;
     queue?: Parameters<typeof startRuntime>[0]['queue'];
+    /** Outside vitest (the benchmark): a DynamoDB Local to use. */
+    dynamodbEndpoint?: string;
+    buildDir?: string;
+    onWebhook?: Parameters<typeof startRuntime>[0]['onWebhook'];
   } = {},
 ): Promise<Pipeline> {
-  const table = await aFreshTable();
+  const table = await aFreshTable(options.dynamodbEndpoint);
   const clock = steppingClock();
   const shopify = await startShopifyFake({ ...SHOPIFY_SECRET, now: clock, ...options.shopify });
   const hubspot = await startHubspotFake({ ...HUBSPOT_SECRET, now: clock, ...options.hubspot });
   const logs: string[] = [];
   const runtime = await startRuntime({
     root,
-    buildDir: path.join(root, '.omnihub', 'test-build'),
+    buildDir: options.buildDir ?? path.join(root, '.omnihub', 'test-build'),
     dynamodbEndpoint: table.endpoint,
     tableName: table.tableName,
     connectors: [
@@ -64,6 +68,7 @@ export async function startPipeline(
     ],
     onLog: (line) => logs.push(line),
     queue: { visibilityDelayMs: 100, ...options.queue },
+    onWebhook: options.onWebhook,
   });
   shopify.setWebhookUrl(runtime.webhookUrl('shopify'));
   hubspot.webhooks.targetUrl = runtime.webhookUrl('hubspot');
