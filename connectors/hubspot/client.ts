@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { compact } from '../../core/model/compact';
 // The contacts API alone, not the SDK's `Client`: `Client` reaches every HubSpot API through
 // require() calls esbuild cannot leave out (~4.5 MB minified); the contacts codegen alone is ~90 KB.
 // `.../index.js` rather than the directory: Node's ESM loader does not resolve directory imports.
@@ -16,7 +17,7 @@ import type { Observation } from '../../core/model/observation';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions, CustomerTarget, MappingContext, WriteOutcome } from '../connector';
 import type { HubspotConfig, HubspotSecret } from './manifest';
-import { HUBSPOT_READ_PROPERTIES, compact, toCanonicalValues, toHubspotProperties, toObservation, writtenFields } from './mapping';
+import { HUBSPOT_READ_PROPERTIES, toCanonicalValues, toHubspotProperties, toObservation, writtenFields } from './mapping';
 import {
   HubspotApiExceptionSchema,
   HubspotBatchReadResponseSchema,

@@ -1,4 +1,5 @@
 import type { MappingContext } from '../connector';
+import { compact } from '../../core/model/compact';
 import type { Address, FieldName, PartialFieldValues } from '../../core/model/customer';
 import { normalizeEmail, toE164 } from '../../core/model/normalize';
 import type { Observation } from '../../core/model/observation';
@@ -29,10 +30,6 @@ export const HUBSPOT_READ_PROPERTIES = [
 type PropertyName = (typeof HUBSPOT_READ_PROPERTIES)[number];
 type Properties = Readonly<Record<string, string | null | undefined>>;
 
-/** Drops undefined entries: "not said" must not travel as a key. (The cast restores what Object.fromEntries forgets.) */
-export function compact<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
-}
 
 /** HubSpot answers an empty property with null on some endpoints and '' on others: both mean "holds nothing". */
 function text(properties: Properties, name: PropertyName): string | null | undefined {

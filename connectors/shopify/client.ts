@@ -1,10 +1,11 @@
 import Shopify from 'shopify-api-node';
+import { compact } from '../../core/model/compact';
 import { z } from 'zod';
 import { ConnectorError } from '../../core/errors';
 import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
 import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
 import type { ShopifyConfig, ShopifySecret } from './manifest';
-import { compact, customerGid, customerIdFromGid, fromShopifyCustomerNode, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
+import { customerGid, customerIdFromGid, fromShopifyCustomerNode, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
 import {
   ShopifyAddressPayloadSchema,
   ShopifyCustomerNodeSchema,

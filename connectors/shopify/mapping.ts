@@ -1,4 +1,5 @@
 import type { Address, ConsentState, PartialFieldValues } from '../../core/model/customer';
+import { compact } from '../../core/model/compact';
 import { normalizeEmail, toE164 } from '../../core/model/normalize';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext } from '../connector';
@@ -20,14 +21,6 @@ import type {
  * parts is the same as no value: `null`.
  */
 
-/** Drops the keys whose value is undefined (the one way absent values are removed). */
-export function compact<T extends object>(record: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key in record) {
-    if (record[key] !== undefined) out[key] = record[key];
-  }
-  return out;
-}
 
 /** Webhook payload (REST shape) → the observation the hub ingests. */
 export function toObservation(payload: ShopifyCustomerWebhook, context: MappingContext): Observation {

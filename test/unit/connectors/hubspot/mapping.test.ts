@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { compact } from '../../../../core/model/compact';
 import { describe, expect, it } from 'vitest';
 import type { PartialFieldValues } from '../../../../core/model/customer';
-import { compact, toCanonicalValues, toHubspotProperties, toObservation } from '../../../../connectors/hubspot/mapping';
+import { toCanonicalValues, toHubspotProperties, toObservation } from '../../../../connectors/hubspot/mapping';
 import { HubspotContactSchema } from '../../../../connectors/hubspot/schemas';
 
 const context = { defaultCountry: 'US' as const };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { compact } from '../../../../core/model/compact';
 import type { MappingContext } from '../../../../connectors/connector';
 import {
-  compact,
   fromShopifyCustomerNode,
   fromShopifyWebhookCustomer,
   toShopifyCustomerInput,
