@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldName, PartialFieldValues } from '../core/model/customer';
+import type { Address, FieldName, PartialFieldValues } from '../core/model/customer';
 import type { CountryCode } from '../core/model/normalize';
 import type { Observation } from '../core/model/observation';
 import type { Timestamp } from '../core/model/system';
@@ -76,6 +76,8 @@ export interface ConnectorManifest<Config extends z.ZodType = z.ZodType, Secret 
   secretSchema: Secret;
   /** Canonical fields this connector writes to its system. */
   writableFields: readonly FieldName[];
+  /** The address parts the system can hold (default: all). Sync compares and writes only these. */
+  addressParts?: readonly (keyof Address)[];
   /** True when webhooks carry ids only and the connector must read the records (CustomerReferenced). */
   hydrates: boolean;
   /** How long a delivery id is remembered, ≥ the vendor's retry window. */

@@ -93,6 +93,7 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
         customerId,
         system: env.CONNECTOR_ID,
         writableFields: connector!.manifest.writableFields,
+        addressParts: connector!.manifest.addressParts,
       });
       const level = result.outcome === 'link-conflict' ? 'warn' : 'info';
       log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });

@@ -24,6 +24,8 @@ export const hubspotManifest = {
   secretSchema: HubspotSecretSchema,
   // Marketing consent is read-only through the contacts API (it needs the subscriptions API); tags have no standard property.
   writableFields: ['email', 'phone', 'firstName', 'lastName', 'address'],
+  // One street line: no line2 (see mapping.ts).
+  addressParts: ['line1', 'city', 'region', 'postalCode', 'country'],
   hydrates: true,
   // HubSpot retries up to 10 times over about 24 hours.
   dedupeTtlSeconds: 48 * 3600,

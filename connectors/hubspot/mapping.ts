@@ -65,13 +65,15 @@ function toAddress(properties: Properties): Address | null | undefined {
   const values = Object.values(parts);
   if (values.every((value) => value === undefined)) return undefined;
   if (values.every((value) => value === undefined || value === null)) return null;
-  return compact({
-    line1: parts.line1 ?? undefined,
-    city: parts.city ?? undefined,
-    region: parts.region ?? undefined,
-    postalCode: parts.postalCode ?? undefined,
-    country: parts.country ?? undefined,
-  });
+  // The parts HubSpot holds, null where empty. No line2: HubSpot has one street line, and
+  // leaving the part out keeps another system's second line through a HubSpot edit.
+  return {
+    line1: parts.line1 ?? null,
+    city: parts.city ?? null,
+    region: parts.region ?? null,
+    postalCode: parts.postalCode ?? null,
+    country: parts.country ?? null,
+  };
 }
 
 /** The contact as an observation, timed by HubSpot's own clock (updatedAt = lastmodifieddate). */

@@ -109,11 +109,11 @@ function addressInput(address: Address): ShopifyMailingAddressInput | null {
   const country = address.country?.trim().toUpperCase();
   const region = address.region?.trim().toUpperCase();
   const input = compact({
-    address1: address.line1,
-    address2: address.line2,
-    city: address.city,
+    address1: address.line1 ?? undefined,
+    address2: address.line2 ?? undefined,
+    city: address.city ?? undefined,
     provinceCode: region && /^[A-Z0-9]{1,3}$/.test(region) ? region : undefined,
-    zip: address.postalCode,
+    zip: address.postalCode ?? undefined,
     countryCode: country && /^[A-Z]{2}$/.test(country) ? country : undefined,
   });
   return Object.keys(input).length > 0 ? input : null;
@@ -201,13 +201,14 @@ function mapGraphqlAddress(address: ShopifyMailingAddressNode): Address | null {
 }
 
 function toAddress(parts: Record<keyof Address, string | null | undefined>): Address | null {
-  const address: Address = compact({
-    line1: mapText(parts.line1) ?? undefined,
-    line2: mapText(parts.line2) ?? undefined,
-    city: mapText(parts.city) ?? undefined,
-    region: mapText(parts.region)?.toUpperCase() ?? undefined,
-    postalCode: mapText(parts.postalCode) ?? undefined,
-    country: mapText(parts.country)?.toUpperCase() ?? undefined,
-  });
-  return Object.keys(address).length > 0 ? address : null;
+  // Shopify holds every part: an empty one is null (it holds nothing there), never absent.
+  const address: Address = {
+    line1: mapText(parts.line1) ?? null,
+    line2: mapText(parts.line2) ?? null,
+    city: mapText(parts.city) ?? null,
+    region: mapText(parts.region)?.toUpperCase() ?? null,
+    postalCode: mapText(parts.postalCode) ?? null,
+    country: mapText(parts.country)?.toUpperCase() ?? null,
+  };
+  return Object.values(address).some((part) => part !== null) ? address : null;
 }

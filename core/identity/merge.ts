@@ -52,8 +52,9 @@ export function applyObservation(customer: Customer, observation: Observation, n
 
     const golden = next.fields[name];
     if (golden && !winsOver(at, observation.system, golden)) continue;
-    if (!golden || !sameValue(golden.value, value)) changedFields.push(name);
-    setGolden(next.fields, name, { value, source: observation.system, at });
+    const merged = mergeParts(golden?.value, held?.value, value);
+    if (!golden || !sameValue(golden.value, merged)) changedFields.push(name);
+    setGolden(next.fields, name, { value: merged, source: observation.system, at });
   }
 
   dirty = addMatchKeys(next, observation) || dirty;
@@ -84,6 +85,21 @@ export function recordWrite(
     link.held[name] = { value, at: write.at };
   }
   return next;
+}
+
+/**
+ * For a value made of parts (the address), only the parts this system changed replace the
+ * golden ones: a HubSpot city edit must not clear the second street line Shopify holds, nor
+ * undo a newer Shopify change to another part. Other values are replaced whole.
+ */
+function mergeParts(golden: unknown, held: unknown, observed: unknown): unknown {
+  if (!isParts(observed) || !isParts(golden)) return observed;
+  const changed = Object.entries(observed).filter(([part, value]) => !isParts(held) || !sameValue(held[part], value));
+  return { ...golden, ...Object.fromEntries(changed) };
+}
+
+function isParts(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isNewer(candidate: Timestamp, than: Timestamp): boolean {

@@ -7,15 +7,21 @@ import { SystemIdSchema, TimestampSchema, ExternalIdSchema } from './system';
  * late or repeated delivery can never overwrite something newer.
  */
 
+/**
+ * A postal address. A system lists every part it can hold: null when it holds nothing there.
+ * A part it cannot hold at all (HubSpot has no second street line) is absent, so merging its
+ * address never clears what another system keeps in that part.
+ */
 export const AddressSchema = z.object({
-  line1: z.string().optional(),
-  line2: z.string().optional(),
-  city: z.string().optional(),
-  region: z.string().optional(), // province / state code when the source has one
-  postalCode: z.string().optional(),
-  country: z.string().optional(), // ISO 3166-1 alpha-2 when the source has one
+  line1: z.string().nullable().optional(),
+  line2: z.string().nullable().optional(),
+  city: z.string().nullable().optional(),
+  region: z.string().nullable().optional(), // province / state code when the source has one
+  postalCode: z.string().nullable().optional(),
+  country: z.string().nullable().optional(), // ISO 3166-1 alpha-2 when the source has one
 });
 export type Address = z.infer<typeof AddressSchema>;
+export const ADDRESS_PARTS = Object.keys(AddressSchema.shape) as Array<keyof Address>;
 
 export const ConsentStateSchema = z.enum(['subscribed', 'not_subscribed', 'unsubscribed']);
 export type ConsentState = z.infer<typeof ConsentStateSchema>;

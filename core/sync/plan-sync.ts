@@ -1,4 +1,4 @@
-import { goldenValues, type Customer, type FieldName, type Link, type PartialFieldValues } from '../model/customer';
+import { ADDRESS_PARTS, goldenValues, type Address, type Customer, type FieldName, type Link, type PartialFieldValues } from '../model/customer';
 import { sameValue } from '../model/same-value';
 
 export type SyncPlan =
@@ -12,8 +12,13 @@ export type SyncPlan =
  * target that already holds the golden values gets no call at all. That is what stops the
  * echo of a write from bouncing between systems.
  */
-export function planSync(customer: Customer, system: string, writableFields: readonly FieldName[]): SyncPlan {
-  const golden = goldenValues(customer);
+export function planSync(
+  customer: Customer,
+  system: string,
+  writableFields: readonly FieldName[],
+  addressParts: readonly (keyof Address)[] = ADDRESS_PARTS,
+): SyncPlan {
+  const golden = projectAddress(goldenValues(customer), addressParts);
   const link = primaryLink(customer, system);
 
   if (!link) {
@@ -29,6 +34,13 @@ export function planSync(customer: Customer, system: string, writableFields: rea
 /** The record omnihub writes to in a system: the first one linked (others stay linked, and are reported). */
 export function primaryLink(customer: Customer, system: string): Link | undefined {
   return customer.links.find((l) => l.system === system);
+}
+
+/** The golden address as the target can hold it: its parts only, null where the golden one has none. */
+function projectAddress(values: PartialFieldValues, parts: readonly (keyof Address)[]): PartialFieldValues {
+  if (!values.address) return values;
+  const address = values.address;
+  return { ...values, address: Object.fromEntries(parts.map((part) => [part, address[part] ?? null])) };
 }
 
 function pick(

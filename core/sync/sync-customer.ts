@@ -1,4 +1,4 @@
-import type { FieldName } from '../model/customer';
+import type { Address, FieldName } from '../model/customer';
 import type { IdentityStore, MatchKey } from '../identity/identity-store';
 import { recordWrite } from '../identity/merge';
 import { planSync } from './plan-sync';
@@ -31,13 +31,19 @@ const MAX_RECORD_ATTEMPTS = 8;
 export async function syncCustomer(
   store: IdentityStore,
   target: SyncTarget,
-  args: { customerId: string; system: string; writableFields: readonly FieldName[]; now?: () => Date },
+  args: {
+    customerId: string;
+    system: string;
+    writableFields: readonly FieldName[];
+    addressParts?: readonly (keyof Address)[];
+    now?: () => Date;
+  },
 ): Promise<SyncOutcome> {
   const now = args.now ?? (() => new Date());
   const customer = await store.getCustomer(args.customerId);
   if (!customer) return { outcome: 'missing' };
 
-  const plan = planSync(customer, args.system, args.writableFields);
+  const plan = planSync(customer, args.system, args.writableFields, args.addressParts);
   if (plan.action === 'skip') return { outcome: 'skipped', reason: plan.reason };
 
   const written =

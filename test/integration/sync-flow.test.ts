@@ -43,7 +43,12 @@ describe('customer sync between Shopify and HubSpot', () => {
 
   it('brings a HubSpot property change to Shopify', async () => {
     // Prepare
-    const created = p.shopify.admin.createCustomer({ first_name: 'Dorothy', last_name: 'Vaughan', email: 'dorothy@example.net' });
+    const created = p.shopify.admin.createCustomer({
+      first_name: 'Dorothy',
+      last_name: 'Vaughan',
+      email: 'dorothy@example.net',
+      default_address: { address1: '1 Langley Blvd', address2: 'Building 1244', city: 'Hampton', province_code: 'VA', zip: '23681', country_code: 'US' },
+    });
     await p.settle();
     const contact = p.hubspot.admin.findContactByEmail('dorothy@example.net')!;
     // Act
@@ -53,6 +58,8 @@ describe('customer sync between Shopify and HubSpot', () => {
     const customer = p.shopify.admin.getCustomer(String(created.id));
     expect(customer?.last_name).toBe('Vaughan-Johnson');
     expect(customer?.default_address?.city).toBe('Newport News');
+    // HubSpot has one street line: its edit leaves the second line Shopify holds alone
+    expect(customer?.default_address?.address2).toBe('Building 1244');
   });
 
   it('joins the same person written differently on each side into one customer linked to both records', async () => {

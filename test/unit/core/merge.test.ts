@@ -106,3 +106,22 @@ describe('recordWrite', () => {
     expect(next.links[0]?.held.firstName).toEqual({ value: 'Ada', at: '2026-01-01T12:00:00Z' });
   });
 });
+
+describe('address parts', () => {
+  it('keeps the second street line one system holds when another system edits the city', () => {
+    // Prepare: Shopify holds a full address; HubSpot (no line2) holds the same and then changes the city
+    const full = { line1: '350 Fifth Avenue', line2: 'Suite 3301', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ values: { address: full } }), NOW).customer;
+    const hubspotView = { line1: '350 Fifth Avenue', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' };
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:01Z', values: { address: hubspotView } }), NOW).customer;
+    // Act
+    const result = applyObservation(
+      customer,
+      anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T11:00:00Z', values: { address: { ...hubspotView, city: 'London' } } }),
+      NOW,
+    );
+    // Assess
+    expect(result.changedFields).toEqual(['address']);
+    expect(result.customer.fields.address?.value).toEqual({ ...full, city: 'London' });
+  });
+});

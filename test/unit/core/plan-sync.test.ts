@@ -48,3 +48,17 @@ describe('planSync', () => {
     expect(plan).toEqual({ action: 'skip', reason: 'nothing to write' });
   });
 });
+
+describe('planSync with address parts', () => {
+  it('compares only the parts the target can hold, so a missing second line is not a difference', () => {
+    // Prepare
+    const full = { line1: '350 Fifth Avenue', line2: 'Suite 3301', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ values: { address: full } }), NOW).customer;
+    const { line2: _line2, ...withoutLine2 } = full;
+    customer = recordWrite(customer, { system: 'hubspot', externalId: '51', at: '2026-01-01T10:00:01Z', holds: { address: withoutLine2 } }, NOW);
+    // Act
+    const plan = planSync(customer, 'hubspot', ['address'], ['line1', 'city', 'region', 'postalCode', 'country']);
+    // Assess
+    expect(plan).toEqual({ action: 'skip', reason: 'target already holds these values' });
+  });
+});

@@ -94,7 +94,7 @@ describe('create', () => {
         firstName: 'Katherine',
         lastName: 'Johnson',
         phone: '+17575550110',
-        address: { city: 'Hampton', region: 'VA' },
+        address: { line1: null, city: 'Hampton', region: 'VA', postalCode: null, country: null },
       },
     });
     expect(fake.admin.getContact('54')?.properties).toMatchObject({

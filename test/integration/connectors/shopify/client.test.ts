@@ -34,7 +34,7 @@ const ada: PartialFieldValues = {
   phone: '+12125550101',
   firstName: 'Ada',
   lastName: 'Lovelace',
-  address: { line1: '350 Fifth Avenue', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' },
+  address: { line1: '350 Fifth Avenue', line2: null, city: 'New York', region: 'NY', postalCode: '10118', country: 'US' },
   tags: ['newsletter', 'vip'],
   emailConsent: 'subscribed',
 };

@@ -94,7 +94,7 @@ describe('webhook payload → canonical', () => {
     const values = fromShopifyWebhookCustomer(payload, us);
 
     // Assess
-    expect(values.address).toEqual({ line1: '350 Fifth Avenue', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' });
+    expect(values.address).toEqual({ line1: '350 Fifth Avenue', line2: null, city: 'New York', region: 'NY', postalCode: '10118', country: 'US' });
   });
 
   it.each([
@@ -135,7 +135,7 @@ describe('canonical ↔ GraphQL', () => {
     phone: '+12125550102',
     firstName: 'Grace',
     lastName: 'Hopper',
-    address: { line1: '3801 Nebraska Ave NW', city: 'Washington', region: 'DC', postalCode: '20016', country: 'US' },
+    address: { line1: '3801 Nebraska Ave NW', line2: null, city: 'Washington', region: 'DC', postalCode: '20016', country: 'US' },
     tags: ['navy', 'wholesale'],
     emailConsent: 'subscribed',
     smsConsent: 'unsubscribed',

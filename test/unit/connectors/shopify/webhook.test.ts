@@ -149,7 +149,7 @@ describe('parse', () => {
               phone: null,
               firstName: 'Bob',
               lastName: 'Biller',
-              address: { line1: "151 O'Connor Street", city: 'Ottawa', region: 'ON', postalCode: 'K2P 2L8', country: 'CA' },
+              address: { line1: "151 O'Connor Street", line2: null, city: 'Ottawa', region: 'ON', postalCode: 'K2P 2L8', country: 'CA' },
             },
           },
         },
