@@ -1,3 +1,5 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../../connectors/hubspot/fake/server';
@@ -59,7 +61,8 @@ export async function startPipeline(
   const logs: string[] = [];
   const runtime = await startRuntime({
     root,
-    buildDir: options.buildDir ?? path.join(root, '.omnihub', 'test-build'),
+    // Test files run in parallel: each bundles into its own folder.
+    buildDir: options.buildDir ?? (await mkdtemp(path.join(tmpdir(), 'omnihub-build-'))),
     dynamodbEndpoint: table.endpoint,
     tableName: table.tableName,
     connectors: [
