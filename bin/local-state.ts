@@ -15,7 +15,8 @@ export const LocalStateSchema = z.object({
 });
 export type LocalState = z.infer<typeof LocalStateSchema>;
 
-export const localStateFile = (root: string) => path.join(root, '.omnihub', 'local.json');
+/** OMNIHUB_STATE_FILE moves it (tests run their own hub beside a developer's). */
+export const localStateFile = (root: string) => process.env.OMNIHUB_STATE_FILE ?? path.join(root, '.omnihub', 'local.json');
 
 export async function writeLocalState(root: string, state: LocalState): Promise<void> {
   await mkdir(path.dirname(localStateFile(root)), { recursive: true });
