@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
  */
 export interface AwsEndpoints {
   url: string;
+  /** Fault injection: the next `count` PutEvents calls fail every entry, as EventBridge does when throttled. */
+  failPutEvents(count: number): void;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export async function startAwsEndpoints(options: {
   region?: string;
 }): Promise<AwsEndpoints> {
   const region = options.region ?? 'us-east-1';
+  let putEventsFailures = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,6 +35,11 @@ export async function startAwsEndpoints(options: {
       };
       if (target === 'AWSEvents.PutEvents') {
         const entries = (body.Entries as Array<Record<string, string>>) ?? [];
+        if (putEventsFailures > 0) {
+          putEventsFailures--;
+          const failed = entries.map(() => ({ ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' }));
+          return send(200, { FailedEntryCount: entries.length, Entries: failed });
+        }
         const results = entries.map((entry) => {
           const id = randomUUID();
           options.onEvent({
@@ -64,6 +72,9 @@ export async function startAwsEndpoints(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    failPutEvents: (count) => {
+      putEventsFailures = count;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -49,6 +49,8 @@ export interface Runtime {
   queues: LocalQueue[];
   bus: LocalBus;
   deadLetters(): DeadLetter[];
+  /** Fault injection for tests and chaos runs. */
+  faults: { failPutEvents(count: number): void };
   /** Resolves when every queue is empty and no function is running. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -130,6 +132,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     queues,
     bus,
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
+    faults: { failPutEvents: (count) => aws.failPutEvents(count) },
     async idle() {
       while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
     },

@@ -75,6 +75,22 @@ describe('webhook receiver', () => {
     expect(p.hubspot.admin.listContacts().filter((c) => c.properties.email === 'edith.902@example.com')).toHaveLength(1);
   });
 
+  it('answers 500 when the bus refuses the events, and processes the vendor\'s retry of that delivery', async () => {
+    // Prepare
+    const delivery = shopifyDelivery(payload('7065055069303799904', 'Edith', '2026-03-01T10:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    p.runtime.faults.failPutEvents(1);
+    // Act
+    const refused = await post(p.runtime.webhookUrl('shopify'), delivery);
+    const deliveriesAfterRefusal = (await p.table.items()).filter((i) => String(i.pk).startsWith('DELIVERY#'));
+    const retried = await post(p.runtime.webhookUrl('shopify'), delivery);
+    await p.settle();
+    // Assess
+    expect(refused.status).toBe(500);
+    expect(deliveriesAfterRefusal.some((i) => String(i.pk).includes(delivery.headers['x-shopify-webhook-id']))).toBe(false);
+    expect([retried.status, retried.body.accepted]).toEqual([200, 1]);
+    expect(p.hubspot.admin.findContactByEmail('edith.904@example.com')).toBeDefined();
+  });
+
   it('keeps every digit of a Shopify id above 2^53', async () => {
     const customers = await p.table.customers();
     const links = customers.flatMap((c) => c.links).map((l) => l.externalId);
