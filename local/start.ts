@@ -40,7 +40,9 @@ async function main() {
     }
     const start = sandboxes[manifest.id];
     if (!start) throw new Error(`No sandbox for ${manifest.id}; set ${Object.values(manifest.localEnv.secret).join(', ')} to use the real service`);
-    const sandbox = await start({ port: sandboxPort++, seed: true });
+    // The port after PORT when it is free (3001, 3002...), any free port when it is taken.
+    const preferred = sandboxPort++;
+    const sandbox = await start({ port: preferred, seed: true }).catch(() => start({ port: 0, seed: true }));
     connectors.push({ id: manifest.id, hydrates: manifest.hydrates, config: { ...settings, ...sandbox.config }, secret: sandbox.secret, baseUrl: sandbox.baseUrl });
     running.push({ id: manifest.id, name: manifest.displayName, sandbox });
   }

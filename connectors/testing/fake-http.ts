@@ -55,7 +55,13 @@ export class FakeHttpServer {
         },
       );
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject); // e.g. the port is taken: the caller may pick another
+      this.server!.listen(port, host, () => {
+        this.server!.off('error', reject);
+        resolve();
+      });
+    });
     const { port: bound } = this.server.address() as AddressInfo;
     this.url = `http://${host}:${bound}`;
     return this.url;
