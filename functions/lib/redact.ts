@@ -14,7 +14,9 @@ export function redact(value: unknown, key = ''): unknown {
   if (SECRET_KEY.test(key)) return '[redacted]';
   if (typeof value === 'string') return ID_KEY.test(key) ? value : redactText(value);
   if (Array.isArray(value)) return value.map((item) => redact(item, key));
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message), stack: value.stack ? redactText(value.stack) : undefined };
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = redact(v, k);

@@ -21,3 +21,13 @@ describe('redact', () => {
     expect(redact({ externalId: '7065055069303700001', customerId: 'oh_01jd' })).toEqual({ externalId: '7065055069303700001', customerId: 'oh_01jd' });
   });
 });
+
+describe('redact errors', () => {
+  it('keeps an error readable (name, message, stack) with the PII masked', () => {
+    const out = redact({ error: new Error('HubSpot refused ada@example.com') }) as { error: { name: string; message: string; stack: string } };
+    expect(out.error.name).toBe('Error');
+    expect(out.error.message).toBe('HubSpot refused [email]');
+    expect(out.error.stack).toContain('redact.test.ts');
+    expect(out.error.stack).not.toContain('ada@example.com');
+  });
+});
