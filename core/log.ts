@@ -9,5 +9,3 @@ export interface LogSink {
   warn(message: string, attrs?: Record<string, unknown>): void;
   error(message: string, attrs?: Record<string, unknown>): void;
 }
-
-export const silentLog: LogSink = { debug() {}, info() {}, warn() {}, error() {} };

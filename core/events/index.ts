@@ -47,11 +47,6 @@ export type BusEvent =
   | { type: 'CustomerReferenced'; detail: CustomerReferenced }
   | { type: 'CustomerChanged'; detail: CustomerChanged };
 
-/** An event ready for PutEvents (or the local bus). The detail is validated on the way out too. */
-export function outgoing<T extends EventType>(type: T, detail: EventDetail<T>): { type: T; detail: EventDetail<T> } {
-  return { type, detail: EventSchemas[type].parse(detail) as EventDetail<T> };
-}
-
 /** Parse an EventBridge envelope (as delivered to a target, or inside an SQS body) into a typed event. */
 export function parseBusEvent(raw: unknown): BusEvent {
   const envelope = BusEnvelopeSchema.parse(raw);
