@@ -16,6 +16,9 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** What `alarmEmail` must look like (the "expected" line of its error). */
+const ALARM_EMAIL_EXPECTED = 'an email address, e.g. "ops@example.com"';
+
 /** A connector's parsed section: `enabled` plus the manifest's keys (kept as data). */
 type ConnectorSection = Record<string, unknown>;
 
@@ -60,6 +63,8 @@ export const OmnihubConfigSchema = z.strictObject({
       burst: z.number().int().min(1).max(5_000).default(200),
     })
     .default({ rate: 100, burst: 200 }),
+  /** Where the operations alarms (dead letters, parked events) are emailed. Absent: the topic has no subscriber. */
+  alarmEmail: z.email(ALARM_EMAIL_EXPECTED).optional(),
   connectors: ConnectorsSchema,
 });
 
@@ -70,6 +75,8 @@ export interface OmnihubConfig {
   removalPolicy: 'retain' | 'destroy';
   logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
   webhookThrottle: { rate: number; burst: number };
+  /** Email subscribed to the alarm topic; undefined when the key is absent. */
+  alarmEmail?: string;
   connectors: Partial<Record<Manifest['id'], ConnectorSection>>;
 }
 
@@ -97,6 +104,14 @@ export const exampleOmnihubContext = {
   logRetentionDays: 30,
   webhookThrottle: { rate: 100, burst: 200 },
   connectors: Object.fromEntries(manifests.map((m) => [m.id, m.exampleConfig])),
+};
+
+/**
+ * Fix lines for optional keys that have no default. They stay out of exampleOmnihubContext,
+ * which is printed for copying: nobody should deploy a placeholder address.
+ */
+const optionalKeyFixes: Partial<Record<string, string>> = {
+  alarmEmail: '"alarmEmail": "ops@example.com" (or remove the key: the alarms are still created, without an email)',
 };
 
 /**
@@ -216,6 +231,8 @@ function expectedText(issue: z.core.$ZodIssue): string {
 
 /** `"key": <example value>` for the failing key, from the example context (manifests' exampleConfig). */
 function exampleFix(path: string[]): string {
+  const optionalFix = path.length === 1 ? optionalKeyFixes[path[0] ?? ''] : undefined;
+  if (optionalFix) return optionalFix;
   for (let depth = path.length; depth > 0; depth--) {
     const example = valueAt(exampleOmnihubContext, path.slice(0, depth));
     if (example !== undefined) return `"${path[depth - 1]}": ${JSON.stringify(example)}`;

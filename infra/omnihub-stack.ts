@@ -8,6 +8,7 @@ import { ConnectorSecrets, placeholder, secretName } from './constructs/connecto
 import { EventRouting } from './constructs/event-routing';
 import { IdentityTable } from './constructs/identity-table';
 import { OmnihubFunction, type OmnihubFunctionProps } from './constructs/omnihub-function';
+import { OperationsAlarms } from './constructs/operations-alarms';
 import { WebhookApi } from './constructs/webhook-api';
 
 export interface OmnihubStackProps extends StackProps {
@@ -82,7 +83,7 @@ export class OmnihubStack extends Stack {
       syncFunctions.set(manifest.id, fn);
     }
 
-    new EventRouting(this, 'EventRouting', {
+    const routing = new EventRouting(this, 'EventRouting', {
       bus,
       bindings: routeBindings(connectors.map(({ manifest }) => ({ id: manifest.id, hydrates: manifest.hydrates }))),
       targetOf: (binding) => {
@@ -91,6 +92,18 @@ export class OmnihubStack extends Stack {
         if (!fn) throw new Error(`Route ${binding.route.name} has no connector-sync function for "${binding.connectorId}"`);
         return fn;
       },
+    });
+
+    // Keyed by the parking target each function parks under (functions/identity-resolver.ts, connector-sync.ts).
+    const parkingLogGroups = new Map([
+      ['identity-resolver', resolver.logGroup],
+      ...[...syncFunctions].map(([connectorId, fn]) => [`sync-${connectorId}`, fn.logGroup] as const),
+    ]);
+    const alarms = new OperationsAlarms(this, 'OperationsAlarms', {
+      deadLetterQueues: routing.deadLetterQueues,
+      parkingLogGroups,
+      alarmEmail: config.alarmEmail,
+      removalPolicy,
     });
 
     const webhooks = new WebhookApi(this, 'Webhooks', {
@@ -124,6 +137,12 @@ export class OmnihubStack extends Stack {
     }
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: config.alarmEmail
+        ? 'Dead-letter and parked-event alarms notify this topic; confirm the subscription email SNS sent to omnihub.alarmEmail'
+        : 'Dead-letter and parked-event alarms notify this topic; subscribe to it, or set omnihub.alarmEmail in cdk.json',
+    });
   }
 }
 

@@ -32,6 +32,8 @@ const CONNECTOR_MAX_CONCURRENCY = 5;
  */
 export class EventRouting extends Construct {
   readonly queues = new Map<string, Queue>();
+  /** Binding name → its dead-letter queue (what OperationsAlarms watches). */
+  readonly deadLetterQueues = new Map<string, Queue>();
 
   constructor(scope: Construct, id: string, props: EventRoutingProps) {
     super(scope, id);
@@ -88,6 +90,7 @@ export class EventRouting extends Construct {
           'SQS event source mappings take no on-failure destination (streams and Kafka only); the queue redrive policy moves a message failed 5 times to the route dead-letter queue.',
       });
       this.queues.set(name, queue);
+      this.deadLetterQueues.set(name, deadLetters);
     }
   }
 }

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       logRetentionDays: 30,
       webhookThrottle: { rate: 100, burst: 200 },
     });
+    expect(config.alarmEmail).toBeUndefined();
     expect(enabledConnectors(config)[0]?.settings).toEqual({ shop: 'my-shop', apiVersion: '2025-10' });
   });
 
@@ -59,6 +60,30 @@ describe('loadConfig', () => {
 
     // Assess
     expect(enabledConnectors(config).map((c) => c.manifest.id)).toEqual(['hubspot']);
+  });
+
+  it('accepts an alarmEmail address', () => {
+    // Act
+    const config = loadConfig({ ...cdkJson.context.omnihub, alarmEmail: 'ops@example.com' });
+
+    // Assess
+    expect(config.alarmEmail).toBe('ops@example.com');
+  });
+
+  it('rejects an alarmEmail that is not an email address, with an example and how to go without one', () => {
+    // Act
+    const errors = ['ops at example.com', 42, ''].map((alarmEmail) => configErrorOf({ ...cdkJson.context.omnihub, alarmEmail }));
+
+    // Assess
+    expect(errors[0]?.message).toContain('(1 problem)');
+    expect(errors[0]?.message).toContain('omnihub.alarmEmail');
+    expect(errors[0]?.message).toContain('found:    "ops at example.com"');
+    expect(errors[0]?.message).toContain('expected: an email address, e.g. "ops@example.com"');
+    expect(errors[0]?.message).toContain('fix:      "alarmEmail": "ops@example.com" (or remove the key');
+    expect(errors[1]?.message).toContain('found:    42');
+    expect(errors[1]?.message).toContain('expected: a string');
+    expect(errors[2]?.message).toContain('found:    ""');
+    for (const error of errors) expect(error.message).toContain('omnihub.alarmEmail');
   });
 
   it('rejects hubspot batchSize 500 naming the full key, the value found and the limit', () => {
@@ -98,13 +123,14 @@ describe('loadConfig', () => {
 
   it('rejects unknown keys at every level and suggests the key that was meant', () => {
     // Act
-    const error = configErrorOf({ ...contextWith('hubspot', { batchsize: 50 }), logLevl: 'INFO' });
+    const error = configErrorOf({ ...contextWith('hubspot', { batchsize: 50 }), logLevl: 'INFO', alarmEmial: 'ops@example.com' });
 
     // Assess
     expect(error.message).toContain('omnihub.connectors.hubspot.batchsize');
     expect(error.message).toContain('rename "batchsize" to "batchSize"');
     expect(error.message).toContain('omnihub.logLevl');
     expect(error.message).toContain('rename "logLevl" to "logLevel"');
+    expect(error.message).toContain('rename "alarmEmial" to "alarmEmail"');
   });
 
   it('reports every problem in one error instead of stopping at the first', () => {

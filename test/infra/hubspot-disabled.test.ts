@@ -11,6 +11,7 @@ const context = {
   removalPolicy: 'destroy',
   logRetentionDays: 7,
   webhookThrottle: { rate: 20, burst: 40 },
+  alarmEmail: 'ops@example.com',
 };
 
 describe('OmnihubStack with hubspot disabled and non-default settings', () => {
@@ -60,6 +61,22 @@ describe('OmnihubStack with hubspot disabled and non-default settings', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
     });
+  });
+
+  it('subscribes alarmEmail to the alarm topic and alarms on the remaining dead-letter queues only', () => {
+    // Prepare
+    const [topicId] = logicalIds(template, 'AWS::SNS::Topic');
+    const bindings = routeBindings([{ id: 'shopify', hydrates: false }]);
+
+    // Assess
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topicId },
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', bindings.length + 1);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 2);
   });
 
   it('passes cdk-nag with no unacknowledged error', () => {

@@ -7,6 +7,7 @@ import { manifests } from '../../connectors/manifests';
 import { routeBindings } from '../../core/routing';
 import { ConnectorSyncEnvSchema, IdentityResolverEnvSchema, WebhookReceiverEnvSchema } from '../../functions/lib/env';
 import { defineOmnihubApp } from '../../infra/omnihub-app';
+import { PARKED_FILTER_PATTERN } from '../../infra/constructs/operations-alarms';
 import { cdkJson, logicalIds, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
 
 /** Template fragments read back as data (the assertions library returns `any`). */
@@ -256,6 +257,91 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
             ]),
           },
         },
+      });
+    }
+  });
+
+  it('sends every alarm to one SNS topic encrypted with a rotating customer managed key, TLS only, with no subscriber by default', () => {
+    // Prepare
+    const [topicId, ...otherTopics] = logicalIds(template, 'AWS::SNS::Topic');
+    const [keyId] = logicalIds(template, 'AWS::KMS::Key', 'OperationsAlarms');
+
+    // Assess
+    expect(otherTopics).toEqual([]);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+        ]),
+      }),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      }),
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+  });
+
+  it('alarms on each dead-letter queue and on parked events, and on nothing else', () => {
+    // Prepare
+    const [topicId] = logicalIds(template, 'AWS::SNS::Topic');
+    const deadLetterIds = Object.values(template.findResources('AWS::Events::Rule')).map(
+      (rule) => RuleSchema.parse(rule).Properties.Targets[0]?.DeadLetterConfig?.Arn['Fn::GetAtt'][0],
+    );
+    const common = {
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      Period: 300,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+    };
+
+    // Assess
+    expect(deadLetterIds.length).toBeGreaterThan(0);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', deadLetterIds.length + 1);
+    for (const queueId of deadLetterIds) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...common,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...common,
+      Namespace: 'omnihub',
+      MetricName: 'ParkedEvents',
+      Statistic: 'Sum',
+      Dimensions: Match.absent(),
+    });
+  });
+
+  it('counts "event parked" log lines of the identity resolver and each connector-sync function into omnihub/ParkedEvents', () => {
+    // Prepare
+    const functions = template.findResources('AWS::Lambda::Function');
+    const logGroupOf = (prefix: string) => {
+      const [id] = logicalIds(template, 'AWS::Lambda::Function', prefix);
+      return RefSchema.parse(functions[id ?? 'missing']?.Properties.LoggingConfig.LogGroup);
+    };
+    const parking = ['IdentityResolver', ...enabled.map((m) => `ConnectorSync${m.id}`)];
+
+    // Assess
+    expect(PARKED_FILTER_PATTERN).toBe('{ $.message = "event parked" }');
+    template.resourceCountIs('AWS::Logs::MetricFilter', parking.length);
+    for (const prefix of parking) {
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: logGroupOf(prefix),
+        FilterPattern: '{ $.message = "event parked" }',
+        MetricTransformations: [{ MetricNamespace: 'omnihub', MetricName: 'ParkedEvents', MetricValue: '1' }],
       });
     }
   });
