@@ -28,12 +28,16 @@ const parking = new ParkingLot(db, env.TABLE_NAME);
 const secrets = new SecretStore();
 const config = connector.manifest.configSchema.parse(env.CONNECTOR_CONFIG);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
-let client: ReturnType<typeof connector.createClient> | undefined;
+let client: { target: ReturnType<typeof connector.createClient>; secretJson: string } | undefined;
 
+/** One client per secret value: a token the admin replaced is picked up within the secret cache's five minutes. */
 async function getClient() {
   const secret = await secrets.get(env.CONNECTOR_SECRET, connector!.manifest.secretSchema, `omnihub/${env.CONNECTOR_ID}`);
-  client ??= connector!.createClient({ config, secret, mapping, baseUrl: env.CONNECTOR_BASE_URL, log: asLogSink(logger) });
-  return client;
+  const secretJson = JSON.stringify(secret);
+  if (client?.secretJson !== secretJson) {
+    client = { target: connector!.createClient({ config, secret, mapping, baseUrl: env.CONNECTOR_BASE_URL, log: asLogSink(logger) }), secretJson };
+  }
+  return client.target;
 }
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
