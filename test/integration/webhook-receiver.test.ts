@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPipeline, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
-import { post, shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
+import { startPipeline, HUBSPOT_SECRET, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
+import { hubspotDelivery, post, shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
 
 /** The webhook endpoint as vendors (and attackers) see it: POST /webhooks/{connector}. */
 describe('webhook receiver', () => {
@@ -52,6 +52,24 @@ describe('webhook receiver', () => {
     expect(String(response.body.message)).toMatch(/^Malformed webhook: .+/);
     expect(await p.table.items()).toEqual([]);
     expect(p.runtime.bus.published).toEqual([]);
+  });
+
+  it('answers 401 to a HubSpot delivery signed more than 5 minutes ago (a replay), and 200 to a fresh one', async () => {
+    // Prepare
+    const url = p.runtime.webhookUrl('hubspot');
+    const body = JSON.stringify([
+      { objectId: 9901, eventId: 1, subscriptionId: 7, portalId: 62515, appId: 54321, occurredAt: Date.now(), subscriptionType: 'contact.creation', attemptNumber: 0, changeSource: 'CRM_UI' },
+    ]);
+    // Act
+    const stale = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now() - 6 * 60_000));
+    const itemsAfterStale = await p.table.items();
+    const fresh = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now()));
+    await p.settle();
+    // Assess
+    expect(stale.status).toBe(401);
+    expect(itemsAfterStale).toEqual([]);
+    expect(fresh.status).toBe(200);
+    expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced')).toHaveLength(1);
   });
 
   it('answers 404 for a connector that is not enabled', async () => {

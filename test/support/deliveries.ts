@@ -28,3 +28,16 @@ export async function post(url: string, delivery: { body: string; headers: Recor
   const response = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+/** A HubSpot webhook signed as HubSpot v3 signs it: HMAC-SHA256(method + URL + body + timestamp), base64. */
+export function hubspotDelivery(url: string, body: string, clientSecret: string, timestampMs: number) {
+  const signature = createHmac('sha256', clientSecret).update(`POST${url}${body}${timestampMs}`).digest('base64');
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-signature-v3': signature,
+      'x-hubspot-request-timestamp': String(timestampMs),
+    },
+  };
+}
