@@ -38,12 +38,9 @@ export async function resolveObservation(
     const merged = applyObservation(base, observation, nowIso);
     if (found && !merged.dirty) return { outcome: 'unchanged', customerId: found.customer.id, matchedBy: found.matchedBy };
 
-    const { customer, foreign } = await withoutForeignKeys(store, merged.customer, base);
-    if (!found && foreign) {
-      // Someone created this person since we looked (a racing first sighting): look again and join them.
-      await backoff(attempt);
-      continue;
-    }
+    // A new customer claims every key it has: if a racer claimed one first, the save fails and
+    // the next attempt finds and joins that customer. An existing one leaves others' keys alone.
+    const customer = found ? await withoutForeignKeys(store, merged.customer, base) : structuredClone(merged.customer);
     customer.version = base.version + 1;
     const claims = newKeys(base, customer);
     const saved = await store.save({ customer, expectedVersion: found ? base.version : undefined, claims });
@@ -80,26 +77,19 @@ async function findCustomer(
 /**
  * An email or phone already claimed by another customer stays with that customer: we do
  * not silently steal it (a shared family phone is not proof of one person). It is left
- * out of this customer's keys; the golden value itself is kept. `foreign` tells the caller
- * that happened, which for a customer about to be created means a racing creation.
+ * out of this customer's keys; the golden value itself is kept.
  */
-async function withoutForeignKeys(
-  store: IdentityStore,
-  customer: Customer,
-  base: Customer,
-): Promise<{ customer: Customer; foreign: boolean }> {
+async function withoutForeignKeys(store: IdentityStore, customer: Customer, base: Customer): Promise<Customer> {
   const next = structuredClone(customer);
-  let foreign = false;
   for (const key of newKeys(base, next)) {
     if (key.kind === 'link') continue;
     const owner = await store.findOwner(key);
     if (owner && owner !== next.id) {
-      foreign = true;
       if (key.kind === 'email') next.emails = next.emails.filter((e) => e !== key.value);
       else next.phones = next.phones.filter((p) => p !== key.value);
     }
   }
-  return { customer: next, foreign };
+  return next;
 }
 
 function newKeys(before: Customer, after: Customer): MatchKey[] {

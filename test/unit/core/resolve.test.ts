@@ -8,18 +8,18 @@ import { anObservation } from '../../support/builders';
 class MemoryStore implements IdentityStore {
   customers = new Map<string, Customer>();
   claims = new Map<string, string>();
-  beforeFindOwner: (key: MatchKey, call: number) => Promise<void> = async () => {};
-  private calls = 0;
+  /** Runs before each save: where a racer can slip in between our lookups and our write. */
+  beforeSave: () => Promise<void> = async () => {};
 
   async getCustomer(id: string) {
     const c = this.customers.get(id);
     return c ? structuredClone(c) : undefined;
   }
   async findOwner(key: MatchKey) {
-    await this.beforeFindOwner(key, ++this.calls);
     return this.claims.get(matchKeyId(key));
   }
   async save({ customer, expectedVersion, claims }: { customer: Customer; expectedVersion: number | undefined; claims: MatchKey[] }) {
+    await this.beforeSave();
     const current = this.customers.get(customer.id);
     if (expectedVersion === undefined ? current !== undefined : current?.version !== expectedVersion) return { ok: false as const, reason: 'conflict' as const };
     if (claims.some((k) => (this.claims.get(matchKeyId(k)) ?? customer.id) !== customer.id)) return { ok: false as const, reason: 'conflict' as const };
@@ -36,17 +36,9 @@ describe('resolveObservation', () => {
     // Prepare: HubSpot's first sighting of Grace lands right after Shopify's resolver looked her email up
     const store = new MemoryStore();
     const fromHubspot = anObservation({ system: 'hubspot', externalId: '52', values: { email: 'grace@example.org', firstName: 'Grace' } });
-    let emailLookups = 0;
-    let raced = false;
-    store.beforeFindOwner = async (key) => {
-      // The second email lookup is the check of the keys we are about to claim: the racer wins just before it.
-      if (key.kind === 'email' && ++emailLookups === 2 && !raced) {
-        raced = true;
-        const inner = store.beforeFindOwner;
-        store.beforeFindOwner = async () => {};
-        await resolveObservation(store, fromHubspot, noWait);
-        store.beforeFindOwner = inner;
-      }
+    store.beforeSave = async () => {
+      store.beforeSave = async () => {}; // race once
+      await resolveObservation(store, fromHubspot, noWait);
     };
     // Act
     const result = await resolveObservation(store, anObservation({ values: { email: 'grace@example.org', lastName: 'Hopper' } }), noWait);
