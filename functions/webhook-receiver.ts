@@ -50,13 +50,13 @@ export async function handler(event: APIGatewayProxyEventV2, context?: Context):
     return reply(400, { message: `Malformed webhook: ${parsed.reason}` }, correlationId);
   }
 
-  const fresh: WebhookItem[] = [];
   const now = new Date();
-  for (const item of parsed.items) {
-    if (await ledger.claim(connectorId, item.dedupeKey, connector.manifest.dedupeTtlSeconds, now)) fresh.push(item);
-  }
+  const claimed = await Promise.all(
+    parsed.items.map((item) => ledger.claim(connectorId, item.dedupeKey, connector.manifest.dedupeTtlSeconds, now)),
+  );
+  const fresh = parsed.items.filter((_, i) => claimed[i]);
   try {
-    await publisher.publish(fresh.map((item) => toEvent(connectorId, item, correlationId)));
+    await publisher.publish(toEvents(connectorId, fresh, correlationId));
   } catch (error) {
     // Forget the deliveries so the vendor's retry is processed, and ask for that retry.
     await Promise.all(fresh.map((item) => ledger.release(connectorId, item.dedupeKey)));
@@ -83,14 +83,24 @@ function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   };
 }
 
-function toEvent(system: string, item: WebhookItem, correlationId: string): OutgoingEvent {
-  if (item.kind === 'observed') {
-    return { type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId, observation: item.observation } };
+/**
+ * One event per observation, and one per referenced record: HubSpot sends one event per
+ * changed property, and the connector reads the whole record anyway.
+ */
+function toEvents(system: string, items: WebhookItem[], correlationId: string): OutgoingEvent[] {
+  const events: OutgoingEvent[] = [];
+  const referenced = new Map<string, string>(); // external id → latest occurredAt
+  for (const item of items) {
+    if (item.kind === 'observed') {
+      events.push({ type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId, observation: item.observation } });
+    } else if (!referenced.has(item.externalId) || Date.parse(item.occurredAt) > Date.parse(referenced.get(item.externalId)!)) {
+      referenced.set(item.externalId, item.occurredAt);
+    }
   }
-  return {
-    type: 'CustomerReferenced',
-    detail: { schemaVersion: 1, correlationId, system, externalId: item.externalId, occurredAt: item.occurredAt },
-  };
+  for (const [externalId, occurredAt] of referenced) {
+    events.push({ type: 'CustomerReferenced', detail: { schemaVersion: 1, correlationId, system, externalId, occurredAt } });
+  }
+  return events;
 }
 
 function reply(statusCode: number, body: unknown, correlationId: string): APIGatewayProxyStructuredResultV2 {

@@ -72,6 +72,25 @@ describe('webhook receiver', () => {
     expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced')).toHaveLength(1);
   });
 
+  it('turns several HubSpot property changes of one contact into one read of that contact', async () => {
+    // Prepare
+    const url = p.runtime.webhookUrl('hubspot');
+    const contact = p.hubspot.admin.createContact({ email: 'hedy.lamarr@example.com', firstname: 'Hedy' });
+    await p.settle();
+    const change = (eventId: number, propertyName: string, propertyValue: string) => ({
+      objectId: Number(contact.id), eventId, subscriptionId: 8, portalId: 62515, appId: 54321, occurredAt: Date.now(),
+      subscriptionType: 'contact.propertyChange', propertyName, propertyValue, attemptNumber: 0, changeSource: 'CRM_UI',
+    });
+    const body = JSON.stringify([change(101, 'firstname', 'Hedy'), change(102, 'lastname', 'Lamarr'), change(103, 'city', 'Vienna')]);
+    const referencedBefore = p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced').length;
+    // Act
+    const response = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now()));
+    await p.settle();
+    // Assess
+    expect([response.status, response.body.accepted]).toEqual([200, 3]);
+    expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced').length - referencedBefore).toBe(1);
+  });
+
   it('answers 404 for a connector that is not enabled', async () => {
     const response = await fetch(`${p.runtime.url}/webhooks/salesforce`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);
