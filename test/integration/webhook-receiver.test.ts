@@ -106,7 +106,7 @@ describe('webhook receiver', () => {
     // Assess
     expect([first.status, first.body.accepted, again.status, again.body.duplicates]).toEqual([200, 1, 200, 1]);
     const fromShopify = p.runtime.bus.published.filter(
-      (e) => e['detail-type'] === 'CustomerObserved' && (e.detail as { observation: { system: string } }).observation.system === 'shopify',
+      (e) => e['detail-type'] === 'CustomerObserved' && (e.detail as { observation: { externalId: string } }).observation.externalId === '7065055069303799902',
     );
     expect(fromShopify).toHaveLength(1);
     expect(p.hubspot.admin.listContacts().filter((c) => c.properties.email === 'edith.902@example.com')).toHaveLength(1);
