@@ -92,6 +92,8 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
   }
   const log = asLogSink(logger);
   for (const [customerId, { correlationId, messageIds }] of byCustomer) {
+    // The connector client logs through the same logger: its lines carry the correlation id too.
+    logger.appendKeys({ correlationId });
     try {
       const result = await syncCustomer(store, await getClient(), {
         customerId,
@@ -104,6 +106,8 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     } catch (error) {
       log.error('sync failed', { correlationId, customerId, error });
       for (const id of messageIds) failed.set(id, error);
+    } finally {
+      logger.removeKeys(['correlationId']);
     }
   }
 }
