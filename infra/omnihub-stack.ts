@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { hydrateBatchSize } from '../connectors/manifests';
 import { connectorBundleDefine, functionEntries } from '../functions/catalog';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
@@ -91,6 +92,11 @@ export class OmnihubStack extends Stack {
         const fn = binding.connectorId ? syncFunctions.get(binding.connectorId) : undefined;
         if (!fn) throw new Error(`Route ${binding.route.name} has no connector-sync function for "${binding.connectorId}"`);
         return fn;
+      },
+      batchSizeOf: (binding) => {
+        if (binding.route.requires !== 'hydrate') return undefined;
+        const settings = connectors.find(({ manifest }) => manifest.id === binding.connectorId)?.settings;
+        return settings ? hydrateBatchSize(settings) : undefined;
       },
     });
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { hydrateBatchSize } from '../connectors/manifests';
 import { routeBindings } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { bundleFunctionHost, bundleFunctions, type BuiltFunction } from './bundle';
@@ -111,7 +112,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const queues: LocalQueue[] = [];
   for (const binding of routeBindings(options.connectors)) {
     const fnName = binding.route.target === 'identity-resolver' ? 'identity-resolver' : `sync-${binding.connectorId}`;
-    const queue = new LocalQueue(`${binding.route.name}${binding.connectorId ? `-${binding.connectorId}` : ''}`, functions.get(fnName)!, queueOptions);
+    const settings = options.connectors.find((c) => c.id === binding.connectorId)?.config;
+    const batchSize = (binding.route.requires === 'hydrate' && settings ? hydrateBatchSize(settings) : undefined) ?? queueOptions.batchSize;
+    const queue = new LocalQueue(`${binding.route.name}${binding.connectorId ? `-${binding.connectorId}` : ''}`, functions.get(fnName)!, {
+      ...queueOptions,
+      batchSize,
+    });
     queues.push(queue);
     bus.addRule(queue.name, binding.pattern, queue);
   }

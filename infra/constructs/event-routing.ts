@@ -15,6 +15,8 @@ export interface EventRoutingProps {
   bindings: readonly RouteBinding[];
   /** The function a binding delivers to (identity-resolver, or the binding's connector-sync). */
   targetOf(binding: RouteBinding): OmnihubFunction;
+  /** Messages per invocation for a binding, when it is not the default 10. */
+  batchSizeOf?(binding: RouteBinding): number | undefined;
 }
 
 /** SQS → Lambda batching: full batches in a burst (a bulk import), at most 1 s of added latency when quiet. */
@@ -77,7 +79,7 @@ export class EventRouting extends Construct {
 
       fn.addEventSource(
         new SqsEventSource(queue, {
-          batchSize: BATCH_SIZE,
+          batchSize: props.batchSizeOf?.(binding) ?? BATCH_SIZE,
           maxBatchingWindow: BATCHING_WINDOW,
           // One bad message is retried alone instead of re-driving its whole batch.
           reportBatchItemFailures: true,

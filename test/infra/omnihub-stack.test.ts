@@ -237,9 +237,16 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
     }
     template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 10,
+      BatchSize: Match.anyValue(),
       MaximumBatchingWindowInSeconds: Match.anyValue(),
     });
+  });
+
+  it('hands the HubSpot hydrate function as many references per batch as its batch read takes (cdk.json batchSize), 10 elsewhere', () => {
+    const sizes = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
+      .map((raw) => z.object({ Properties: z.object({ BatchSize: z.number() }) }).parse(raw).Properties.BatchSize)
+      .sort((a, b) => a - b);
+    expect(sizes).toEqual([10, 10, 10, 100]);
   });
 
   it('lets only its own rule send to each queue, over TLS only', () => {
