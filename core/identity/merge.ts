@@ -16,9 +16,9 @@ export interface MergeResult {
  * Applies what one system said about one record to the customer, field by field.
  *
  * Two clocks are compared, both the source system's own:
- *  - per link, `held[field].at`: what that record held and when. An observation no newer
- *    than that for a field says nothing new (a repeat, a late delivery, or the echo of our
- *    own write, whose timestamp we recorded when we wrote). Comparing per field, not per
+ *  - per link, `held[field].at`: what that record held and when. An observation older than
+ *    that, or as old and with the same value, says nothing new (a late delivery, a repeat, or
+ *    the echo of our own write, whose timestamp we recorded when we wrote). Comparing per field, not per
  *    record, is what keeps a Shopify webhook that carries an old first name next to a new
  *    phone from undoing a first-name change that came from HubSpot (no lost update).
  *  - per golden field, `at`: the newest assertion wins. On an exact tie the system that set
