@@ -12,6 +12,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { getCountries } from 'libphonenumber-js';
+import { compact } from '../../../core/model/compact';
 import { countryName, provinceName } from './rest';
 import type {
   AddressInput,
@@ -399,14 +400,8 @@ function userError(error: FakeUserError): FakeUserError {
 }
 
 function fieldsInput(input: CustomerInputArgs): CustomerFieldsInput {
-  const fields: CustomerFieldsInput = {};
-  if (input.firstName !== undefined) fields.firstName = input.firstName;
-  if (input.lastName !== undefined) fields.lastName = input.lastName;
-  if (input.email !== undefined) fields.email = input.email;
-  if (input.phone !== undefined) fields.phone = input.phone;
-  if (input.note !== undefined) fields.note = input.note;
-  if (input.tags !== undefined) fields.tags = input.tags;
-  return fields;
+  const { firstName, lastName, email, phone, note, tags } = input;
+  return compact({ firstName, lastName, email, phone, note, tags });
 }
 
 function addressInput(input: MailingAddressArgs): AddressInput {

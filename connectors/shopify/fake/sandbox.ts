@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compact } from '../../../core/model/compact';
 import type { AddressInput, ConsentInput, CustomerCreateInput, CustomerFieldsInput, EmailMarketingState, SmsMarketingState } from './state';
 
 /**
@@ -71,18 +72,19 @@ export function toCreateInput(input: SandboxCustomerFields): CustomerCreateInput
 }
 
 export function toAddressInput(address: z.infer<typeof SandboxAddressInputSchema>): AddressInput {
-  const out: AddressInput = {};
-  if (address.first_name !== undefined) out.firstName = address.first_name;
-  if (address.last_name !== undefined) out.lastName = address.last_name;
-  if (address.company !== undefined) out.company = address.company;
-  if (address.address1 !== undefined) out.address1 = address.address1;
-  if (address.address2 !== undefined) out.address2 = address.address2;
-  if (address.city !== undefined) out.city = address.city;
-  if (address.province_code !== undefined) out.provinceCode = address.province_code?.toUpperCase() ?? null;
-  if (address.zip !== undefined) out.zip = address.zip;
-  if (address.country_code !== undefined) out.countryCode = address.country_code?.toUpperCase() ?? null;
-  if (address.phone !== undefined) out.phone = address.phone;
-  return out;
+  const upper = (code: string | null | undefined) => (code === undefined ? undefined : (code?.toUpperCase() ?? null));
+  return compact({
+    firstName: address.first_name,
+    lastName: address.last_name,
+    company: address.company,
+    address1: address.address1,
+    address2: address.address2,
+    city: address.city,
+    provinceCode: upper(address.province_code),
+    zip: address.zip,
+    countryCode: upper(address.country_code),
+    phone: address.phone,
+  });
 }
 
 /** The states a merchant can pick in the admin; valid for both email and SMS. */
