@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Address, FieldName, PartialFieldValues } from '../core/model/customer';
+import type { Address, FieldName } from '../core/model/customer';
 import type { CountryCode } from '../core/model/normalize';
 import type { Observation } from '../core/model/observation';
 import type { Timestamp } from '../core/model/system';
@@ -24,13 +24,43 @@ export type VerifyResult =
   | { ok: true }
   | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale_timestamp' | 'missing_headers' };
 
-/** One thing a webhook delivery told us, with the key that makes a repeated delivery a no-op. */
+/**
+ * One thing a webhook delivery told us, with the key that makes a repeated delivery a no-op.
+ * - observed: the delivery carries what the record holds (Shopify customers/*, consent topics);
+ * - referenced: it names a record that changed, the connector reads it (HubSpot, Shopify tag topics);
+ * - removed: the record was deleted in the vendor (`deleted`), or the person asked to be
+ *   forgotten (`redacted`: GDPR, Shopify customers/redact, HubSpot contact.privacyDeletion);
+ * - merged: the vendor merged records into `survivorId` (HubSpot contact.merge gives a new id;
+ *   Shopify customers/merge keeps one of them). `mergedIds` no longer exist on their own.
+ */
 export type WebhookItem =
   | { dedupeKey: string; kind: 'observed'; observation: Observation }
-  | { dedupeKey: string; kind: 'referenced'; externalId: string; occurredAt: Timestamp };
+  | { dedupeKey: string; kind: 'referenced'; externalId: string; occurredAt: Timestamp }
+  | { dedupeKey: string; kind: 'removed'; externalId: string; reason: 'deleted' | 'redacted'; occurredAt: Timestamp }
+  | { dedupeKey: string; kind: 'merged'; survivorId: string; mergedIds: string[]; occurredAt: Timestamp };
+
+/**
+ * An event inside an otherwise good delivery that we cannot use (HubSpot batches up to 100
+ * events; it does not retry a 4xx, so one bad event must not sink the others). The receiver
+ * parks it with its reason and accepts the rest. `reason` names paths and codes, never values.
+ */
+export interface UnusableEvent {
+  reason: string;
+  /** The vendor's own id for the event, when it has one (for the parking lot). */
+  eventRef?: string;
+  /** The event as received, kept in the parking lot for replay/inspection (expires with it). */
+  raw: unknown;
+}
 
 export type ParseResult =
-  | { ok: true; items: WebhookItem[]; /** topics/events we received but do not act on */ ignored: number }
+  | {
+      ok: true;
+      items: WebhookItem[];
+      /** topics/events we received but do not act on */
+      ignored: number;
+      /** events we should act on but cannot: parked by the receiver, the rest is accepted */
+      unusable?: UnusableEvent[];
+    }
   | { ok: false; reason: string };
 
 export interface MappingContext {
@@ -38,24 +68,8 @@ export interface MappingContext {
   defaultCountry: CountryCode;
 }
 
-/** What a write left in the target system, so the identity map knows what that record now holds. */
-export interface WriteOutcome {
-  externalId: string;
-  /** The record's updated timestamp in the target system after our write (its echo carries the same). */
-  at: Timestamp;
-  /** The values the record now holds for the fields we wrote, mapped back to canonical form. */
-  holds: PartialFieldValues;
-  /** True when a create found the person already there (HubSpot 409, Shopify email taken) and updated that record instead. */
-  linkedExisting: boolean;
-}
-
-/** The port sync talks to. Implementations use the vendor's real SDK. */
-export interface CustomerTarget {
-  create(values: PartialFieldValues): Promise<WriteOutcome>;
-  update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome>;
-  /** Read records named by an id-only webhook (batched). Missing ids are left out. */
-  hydrate?(externalIds: string[]): Promise<Observation[]>;
-}
+export type { CreateOutcome, CustomerTarget, WriteOutcome } from '../core/sync/customer-target';
+import type { CustomerTarget } from '../core/sync/customer-target';
 
 export interface ClientOptions<Config, Secret> {
   config: Config;
@@ -66,14 +80,23 @@ export interface ClientOptions<Config, Secret> {
   log: LogSink;
 }
 
-export interface ConnectorManifest<Config extends z.ZodType = z.ZodType, Secret extends z.ZodType = z.ZodType> {
+export interface ConnectorManifest<
+  Config extends z.ZodType = z.ZodType,
+  Secret extends z.ZodType = z.ZodType,
+  WebhookSecret extends z.ZodType = z.ZodType,
+> {
   /** Lower-case vendor name: the route path, the secret name, the cdk.json key. */
   id: string;
   displayName: string;
   /** cdk.json `context.omnihub.connectors.<id>` (without `enabled`, which every connector has). */
   configSchema: Config;
-  /** The JSON inside Secrets Manager secret `omnihub/<id>`. */
+  /** The JSON inside Secrets Manager secret `omnihub/<id>`: the API credentials (sync functions only). */
   secretSchema: Secret;
+  /**
+   * The JSON inside `omnihub/<id>/webhook`: the webhook signing secret, kept apart from the
+   * API token so the internet-facing receiver can read only this one.
+   */
+  webhookSecretSchema: WebhookSecret;
   /** Canonical fields this connector writes to its system. */
   writableFields: readonly FieldName[];
   /** The address parts the system can hold (default: all). Sync compares and writes only these. */
@@ -86,23 +109,27 @@ export interface ConnectorManifest<Config extends z.ZodType = z.ZodType, Secret 
    * Environment variables that make `npm start` talk to the real service instead of the
    * sandbox: secret key → variable, and config key → variable. All secret variables set: real.
    */
-  localEnv: { secret: Record<string, string>; config: Record<string, string> };
+  localEnv: { secret: Record<string, string>; webhookSecret: Record<string, string>; config: Record<string, string> };
   /** Example cdk.json entry, used in config error messages and the README. */
   exampleConfig: Record<string, unknown>;
 }
 
-export interface Connector<Config extends z.ZodType = z.ZodType, Secret extends z.ZodType = z.ZodType> {
-  manifest: ConnectorManifest<Config, Secret>;
+export interface Connector<
+  Config extends z.ZodType = z.ZodType,
+  Secret extends z.ZodType = z.ZodType,
+  WebhookSecret extends z.ZodType = z.ZodType,
+> {
+  manifest: ConnectorManifest<Config, Secret, WebhookSecret>;
   webhook: {
     /** Pure, on raw bytes, before any parsing. `now` for timestamp windows. */
-    verify(request: WebhookRequest, secret: z.infer<Secret>, now: Date): VerifyResult;
+    verify(request: WebhookRequest, secret: z.infer<WebhookSecret>, now: Date): VerifyResult;
     parse(request: WebhookRequest, mapping: MappingContext): ParseResult;
   };
   createClient(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): CustomerTarget;
 }
 
-export function defineConnector<Config extends z.ZodType, Secret extends z.ZodType>(
-  connector: Connector<Config, Secret>,
-): Connector<Config, Secret> {
+export function defineConnector<Config extends z.ZodType, Secret extends z.ZodType, WebhookSecret extends z.ZodType>(
+  connector: Connector<Config, Secret, WebhookSecret>,
+): Connector<Config, Secret, WebhookSecret> {
   return connector;
 }

@@ -36,6 +36,19 @@ export const routes: readonly Route[] = [
     fanOut: 'once',
   },
   {
+    // Deletions, redactions and merges change links: the resolver owns links, as it owns customers.
+    name: 'resolve-removals',
+    eventType: 'CustomerRecordRemoved',
+    target: 'identity-resolver',
+    fanOut: 'once',
+  },
+  {
+    name: 'resolve-merges',
+    eventType: 'CustomerRecordsMerged',
+    target: 'identity-resolver',
+    fanOut: 'once',
+  },
+  {
     name: 'hydrate-references',
     eventType: 'CustomerReferenced',
     target: 'connector-sync',

@@ -60,9 +60,8 @@ async function hydrateReferences(events: QueuedEvent[], failed: Map<string, unkn
   const log = asLogSink(logger);
   try {
     const target = await getClient();
-    if (!target.hydrate) throw new Error(`${env.CONNECTOR_ID} cannot read records by id`);
     const ids = [...new Set(refs.map((r) => r.detail.externalId))];
-    const observations = await target.hydrate(ids);
+    const observations = await target.read(ids);
     const correlationOf = new Map(refs.map((r) => [r.detail.externalId, r.detail.correlationId]));
     await publisher.publish(
       observations.map((observation) => ({
@@ -100,8 +99,10 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
         system: env.CONNECTOR_ID,
         writableFields: connector!.manifest.writableFields,
         addressParts: connector!.manifest.addressParts,
+        observe: (observation) =>
+          publisher.publish([{ type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId, observation } }]),
       });
-      const level = result.outcome === 'link-conflict' ? 'warn' : 'info';
+      const level = result.outcome === 'link-conflict' || result.outcome === 'target-gone' ? 'warn' : 'info';
       log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });
     } catch (error) {
       log.error('sync failed', { correlationId, customerId, error });

@@ -37,7 +37,7 @@ export async function handler(event: APIGatewayProxyEventV2, context?: Context):
   logger.appendKeys({ connector: connectorId });
 
   const request = toWebhookRequest(event);
-  const secret = await secrets.get(secretId, connector.manifest.secretSchema, `omnihub/${connectorId}`);
+  const secret = await secrets.get(secretId, connector.manifest.webhookSecretSchema, `omnihub/${connectorId}/webhook`);
   const verified = connector.webhook.verify(request, secret, new Date());
   if (!verified.ok) {
     logger.warn('webhook rejected', { reason: verified.reason });
@@ -84,17 +84,35 @@ function toWebhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
 }
 
 /**
- * One event per observation, and one per referenced record: HubSpot sends one event per
- * changed property, and the connector reads the whole record anyway.
+ * One event per observation, removal and merge, and one per referenced record: HubSpot sends
+ * one event per changed property, and the connector reads the whole record anyway.
  */
 function toEvents(system: string, items: WebhookItem[], correlationId: string): OutgoingEvent[] {
   const events: OutgoingEvent[] = [];
   const referenced = new Map<string, string>(); // external id → latest occurredAt
   for (const item of items) {
-    if (item.kind === 'observed') {
-      events.push({ type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId, observation: item.observation } });
-    } else if (!referenced.has(item.externalId) || Date.parse(item.occurredAt) > Date.parse(referenced.get(item.externalId)!)) {
-      referenced.set(item.externalId, item.occurredAt);
+    const base = { schemaVersion: 1, correlationId };
+    switch (item.kind) {
+      case 'observed':
+        events.push({ type: 'CustomerObserved', detail: { ...base, observation: item.observation } });
+        break;
+      case 'removed':
+        events.push({
+          type: 'CustomerRecordRemoved',
+          detail: { ...base, system, externalId: item.externalId, reason: item.reason, occurredAt: item.occurredAt },
+        });
+        break;
+      case 'merged':
+        events.push({
+          type: 'CustomerRecordsMerged',
+          detail: { ...base, system, survivorId: item.survivorId, mergedIds: item.mergedIds, occurredAt: item.occurredAt },
+        });
+        break;
+      case 'referenced': {
+        const seen = referenced.get(item.externalId);
+        if (!seen || Date.parse(item.occurredAt) > Date.parse(seen)) referenced.set(item.externalId, item.occurredAt);
+        break;
+      }
     }
   }
   for (const [externalId, occurredAt] of referenced) {

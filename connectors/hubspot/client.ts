@@ -93,11 +93,11 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
     return result.value;
   }
 
-  async function update(externalId: string, values: PartialFieldValues, linkedExisting: boolean): Promise<WriteOutcome> {
+  async function update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome> {
     const properties = toHubspotProperties(values);
     // PATCH /crm/v3/objects/contacts/{contactId}: https://developers.hubspot.com/docs/api/crm/contacts
     const contact = await run('update', () => contacts.basicApi.update(externalId, { properties }));
-    return outcome(readContact(contact, 'update'), values, properties, linkedExisting, mapping);
+    return outcome(readContact(contact, 'update'), values, properties, mapping);
   }
 
   return {
@@ -106,21 +106,19 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
       const properties = Object.fromEntries(Object.entries(toHubspotProperties(values)).filter(([, value]) => value !== ''));
       // POST /crm/v3/objects/contacts: https://developers.hubspot.com/docs/api/crm/contacts
       const result = await attempt('create', () => contacts.basicApi.create({ properties, associations: [] }));
-      if (result.ok) return outcome(readContact(result.value, 'create'), values, properties, false, mapping);
+      if (result.ok) return { kind: 'created', ...outcome(readContact(result.value, 'create'), values, properties, mapping) };
 
       // 409 "Contact already exists. Existing ID: N": the email is taken, so the person is already
-      // there. Update that contact instead of failing or creating a duplicate.
+      // there. Nothing is written: sync checks whose contact it is and observes it first.
       const existingId = result.failure.status === 409 ? /Existing ID: (\d+)/.exec(result.failure.body.message ?? '')?.[1] : undefined;
       if (!existingId) throw toConnectorError(result.failure, 'create');
-      log.info('HubSpot contact already exists for this email; updating it instead', { externalId: existingId });
-      return update(existingId, values, true);
+      log.info('HubSpot contact already exists for this email', { externalId: existingId });
+      return { kind: 'exists', externalId: existingId, matchedOn: 'email' };
     },
 
-    update(externalId, values) {
-      return update(externalId, values, false);
-    },
+    update,
 
-    async hydrate(externalIds) {
+    async read(externalIds) {
       // HubSpot ids are numeric: anything else cannot name a contact (and would fail the whole batch).
       const ids = [...new Set(externalIds)].filter((id) => /^\d+$/.test(id));
       const observations: Observation[] = [];
@@ -189,7 +187,6 @@ function outcome(
   contact: HubspotContact,
   values: PartialFieldValues,
   sent: Record<string, string>,
-  linkedExisting: boolean,
   mapping: MappingContext,
 ): WriteOutcome {
   // Prefer what HubSpot answers it holds; a property it leaves out of the answer holds what we sent.
@@ -199,7 +196,7 @@ function outcome(
     const value = held[field];
     if (value !== undefined) Object.assign(holds, { [field]: value });
   }
-  return { externalId: contact.id, at: contact.updatedAt.toISOString(), holds, linkedExisting };
+  return { externalId: contact.id, at: contact.updatedAt.toISOString(), holds };
 }
 
 function pickSent(properties: HubspotContact['properties'], sent: Record<string, string>): Record<string, string | null> {

@@ -8,20 +8,26 @@ export const HubspotConfigSchema = z.strictObject({
 });
 export type HubspotConfig = z.infer<typeof HubspotConfigSchema>;
 
-/** JSON of Secrets Manager secret `omnihub/hubspot` (or env vars locally). */
+/** JSON of Secrets Manager secret `omnihub/hubspot` (or env vars locally): read by the sync function only. */
 export const HubspotSecretSchema = z.object({
   /** Private app access token (pat-...), scopes crm.objects.contacts.read and .write. */
   accessToken: z.string().min(1),
+});
+export type HubspotSecret = z.infer<typeof HubspotSecretSchema>;
+
+/** JSON of `omnihub/hubspot/webhook`: read by the webhook receiver only. */
+export const HubspotWebhookSecretSchema = z.object({
   /** The app's client secret: HubSpot signs webhooks with it (X-HubSpot-Signature-v3). */
   clientSecret: z.string().min(1),
 });
-export type HubspotSecret = z.infer<typeof HubspotSecretSchema>;
+export type HubspotWebhookSecret = z.infer<typeof HubspotWebhookSecretSchema>;
 
 export const hubspotManifest = {
   id: 'hubspot',
   displayName: 'HubSpot',
   configSchema: HubspotConfigSchema,
   secretSchema: HubspotSecretSchema,
+  webhookSecretSchema: HubspotWebhookSecretSchema,
   // Marketing consent is read-only through the contacts API (it needs the subscriptions API); tags have no standard property.
   writableFields: ['email', 'phone', 'firstName', 'lastName', 'address'],
   // One street line: no line2 (see mapping.ts).
@@ -30,8 +36,9 @@ export const hubspotManifest = {
   // HubSpot retries up to 10 times over about 24 hours.
   dedupeTtlSeconds: 48 * 3600,
   localEnv: {
-    secret: { accessToken: 'HUBSPOT_ACCESS_TOKEN', clientSecret: 'HUBSPOT_CLIENT_SECRET' },
+    secret: { accessToken: 'HUBSPOT_ACCESS_TOKEN' },
+    webhookSecret: { clientSecret: 'HUBSPOT_CLIENT_SECRET' },
     config: {},
   },
   exampleConfig: { enabled: true, batchSize: 100 },
-} as const satisfies ConnectorManifest<typeof HubspotConfigSchema, typeof HubspotSecretSchema>;
+} as const satisfies ConnectorManifest<typeof HubspotConfigSchema, typeof HubspotSecretSchema, typeof HubspotWebhookSecretSchema>;

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ParseResult, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
-import type { HubspotSecret } from './manifest';
+import type { HubspotWebhookSecret } from './manifest';
 import { HubspotWebhookPayloadSchema, type HubspotWebhookEvent } from './schemas';
 
 /** HubSpot rejects nothing older than this itself; its docs tell receivers to refuse older requests. */
@@ -33,7 +33,7 @@ function decodeSignedUri(url: string): string {
  * Signature = base64(HMAC-SHA256(clientSecret, method + uri + rawBody + timestamp)), where uri is
  * the full URL HubSpot called and timestamp the `X-HubSpot-Request-Timestamp` header (epoch ms).
  */
-export function verify(request: WebhookRequest, secret: HubspotSecret, now: Date): VerifyResult {
+export function verify(request: WebhookRequest, secret: HubspotWebhookSecret, now: Date): VerifyResult {
   const signature = request.headers['x-hubspot-signature-v3'];
   const timestamp = request.headers['x-hubspot-request-timestamp'];
   if (!signature) return { ok: false, reason: 'missing_signature' };

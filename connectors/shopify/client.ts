@@ -3,6 +3,7 @@ import { compact } from '../../core/model/compact';
 import { z } from 'zod';
 import { ConnectorError } from '../../core/errors';
 import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
+import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
 import type { ShopifyConfig, ShopifySecret } from './manifest';
 import { customerGid, customerIdFromGid, fromShopifyCustomerNode, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
@@ -126,12 +127,12 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     return parsed.data;
   }
 
-  function outcome(node: ShopifyCustomerNode, written: PartialFieldValues, linkedExisting: boolean): WriteOutcome {
+  function outcome(node: ShopifyCustomerNode, written: PartialFieldValues): WriteOutcome {
     const now = fromShopifyCustomerNode(node, mapping);
     const holds = PartialFieldValuesSchema.parse(
       Object.fromEntries(FIELD_NAMES.filter((name) => written[name] !== undefined && now[name] !== undefined).map((name) => [name, now[name]])),
     );
-    return { externalId: customerIdFromGid(node.id), at: node.updatedAt, holds, linkedExisting };
+    return { externalId: customerIdFromGid(node.id), at: node.updatedAt, holds };
   }
 
   /** The customer holding `email` (or `phone`), through Shopify's customer search. */
@@ -178,7 +179,7 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     }
     if (!latest) throw missingCustomer(externalId);
     log.info('Shopify customer updated', { externalId });
-    return outcome(latest, values, false);
+    return outcome(latest, values);
   }
 
   return {
@@ -194,7 +195,7 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
       const payload = result.customerCreate;
       if (payload?.customer && payload.userErrors.length === 0) {
         log.info('Shopify customer created', { externalId: customerIdFromGid(payload.customer.id) });
-        return outcome(payload.customer, values, false);
+        return { kind: 'created', ...outcome(payload.customer, values) };
       }
       const errors = payload?.userErrors ?? [];
       // Email and phone are unique per shop: the person is already there. Update that record
@@ -210,12 +211,26 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
           metadata: { operation: 'customers', field: taken },
         });
       }
+      // Nothing is written: sync checks whose record it is and observes it first.
       const externalId = customerIdFromGid(existing.id);
-      log.info('Shopify already has this customer; updating it instead of creating a duplicate', { externalId, matchedOn: taken });
-      return { ...(await update(externalId, values)), linkedExisting: true };
+      log.info('Shopify already has a customer with this key', { externalId, matchedOn: taken });
+      return { kind: 'exists', externalId, matchedOn: taken };
     },
     update,
+    async read(externalIds) {
+      const observations = [];
+      for (const externalId of new Set(externalIds)) {
+        if (!ShopifyNumericIdSchema.safeParse(externalId).success) continue;
+        const read = await graphql('customer', READ_CUSTOMER, { id: customerGid(externalId) }, ReadResponseSchema);
+        if (read.customer) observations.push(toObservation(read.customer));
+      }
+      return observations;
+    },
   };
+
+  function toObservation(node: ShopifyCustomerNode): Observation {
+    return { system: 'shopify', externalId: customerIdFromGid(node.id), observedAt: node.updatedAt, values: fromShopifyCustomerNode(node, mapping) };
+  }
 }
 
 /**

@@ -10,27 +10,35 @@ export const ShopifyConfigSchema = z.strictObject({
 });
 export type ShopifyConfig = z.infer<typeof ShopifyConfigSchema>;
 
-/** JSON of Secrets Manager secret `omnihub/shopify` (or env vars locally). */
+/** JSON of Secrets Manager secret `omnihub/shopify` (or env vars locally): read by the sync function only. */
 export const ShopifySecretSchema = z.object({
   /** Admin API access token of the custom app (shpat_...). */
   accessToken: z.string().min(1),
+});
+export type ShopifySecret = z.infer<typeof ShopifySecretSchema>;
+
+/** JSON of `omnihub/shopify/webhook`: read by the webhook receiver only. */
+export const ShopifyWebhookSecretSchema = z.object({
   /** The app's API secret key: Shopify signs webhooks with it (X-Shopify-Hmac-Sha256). */
   webhookSecret: z.string().min(1),
 });
-export type ShopifySecret = z.infer<typeof ShopifySecretSchema>;
+export type ShopifyWebhookSecret = z.infer<typeof ShopifyWebhookSecretSchema>;
 
 export const shopifyManifest = {
   id: 'shopify',
   displayName: 'Shopify',
   configSchema: ShopifyConfigSchema,
   secretSchema: ShopifySecretSchema,
+  webhookSecretSchema: ShopifyWebhookSecretSchema,
   writableFields: ['email', 'phone', 'firstName', 'lastName', 'address', 'tags', 'emailConsent', 'smsConsent'],
-  hydrates: false,
+  // customer.tags_added / tags_removed carry a delta, not the tags: the connector reads the customer.
+  hydrates: true,
   // Shopify retries a delivery 8 times over 4 hours; keep delivery ids a day.
   dedupeTtlSeconds: 24 * 3600,
   localEnv: {
-    secret: { accessToken: 'SHOPIFY_ACCESS_TOKEN', webhookSecret: 'SHOPIFY_WEBHOOK_SECRET' },
+    secret: { accessToken: 'SHOPIFY_ACCESS_TOKEN' },
+    webhookSecret: { webhookSecret: 'SHOPIFY_WEBHOOK_SECRET' },
     config: { shop: 'SHOPIFY_SHOP' },
   },
   exampleConfig: { enabled: true, shop: 'my-shop', apiVersion: '2025-10' },
-} as const satisfies ConnectorManifest<typeof ShopifyConfigSchema, typeof ShopifySecretSchema>;
+} as const satisfies ConnectorManifest<typeof ShopifyConfigSchema, typeof ShopifySecretSchema, typeof ShopifyWebhookSecretSchema>;

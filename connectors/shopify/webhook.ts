@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parse as parseLosslessJson } from 'lossless-json';
 import type { MappingContext, ParseResult, VerifyResult, WebhookRequest } from '../connector';
-import type { ShopifySecret } from './manifest';
+import type { ShopifyWebhookSecret } from './manifest';
 import { toObservation } from './mapping';
 import { ShopifyCustomerWebhookSchema } from './schemas';
 
@@ -17,7 +17,7 @@ const SHA256_BYTES = 32;
  * `now` is unused and replays are stopped by the delivery-id dedupe instead.
  * https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
  */
-export function verify(request: WebhookRequest, secret: ShopifySecret, _now: Date): VerifyResult {
+export function verify(request: WebhookRequest, secret: ShopifyWebhookSecret, _now: Date): VerifyResult {
   const header = request.headers['x-shopify-hmac-sha256']?.trim();
   if (!header) return { ok: false, reason: 'missing_signature' };
   if (!BASE64.test(header)) return { ok: false, reason: 'bad_signature' };

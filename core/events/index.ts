@@ -33,11 +33,35 @@ export const CustomerChangedSchema = DetailBaseSchema.extend({
 });
 export type CustomerChanged = z.infer<typeof CustomerChangedSchema>;
 
+/**
+ * A record is gone from its system: deleted there, or redacted at the person's request (GDPR).
+ * The resolver unlinks it (and, for `redacted`, erases what only that system told us):
+ * docs/identity.md, "Deletions, redactions and merges".
+ */
+export const CustomerRecordRemovedSchema = DetailBaseSchema.extend({
+  system: SystemIdSchema,
+  externalId: ExternalIdSchema,
+  reason: z.enum(['deleted', 'redacted']),
+  occurredAt: TimestampSchema,
+});
+export type CustomerRecordRemoved = z.infer<typeof CustomerRecordRemovedSchema>;
+
+/** The system merged records: `mergedIds` now live on as `survivorId` (which may be a new id). */
+export const CustomerRecordsMergedSchema = DetailBaseSchema.extend({
+  system: SystemIdSchema,
+  survivorId: ExternalIdSchema,
+  mergedIds: z.array(ExternalIdSchema).min(1),
+  occurredAt: TimestampSchema,
+});
+export type CustomerRecordsMerged = z.infer<typeof CustomerRecordsMergedSchema>;
+
 /** detail-type → detail schema. The one list of events; versioned by schemaVersion inside the detail. */
 export const EventSchemas = {
   CustomerObserved: CustomerObservedSchema,
   CustomerReferenced: CustomerReferencedSchema,
   CustomerChanged: CustomerChangedSchema,
+  CustomerRecordRemoved: CustomerRecordRemovedSchema,
+  CustomerRecordsMerged: CustomerRecordsMergedSchema,
 } as const;
 export type EventType = keyof typeof EventSchemas;
 export type EventDetail<T extends EventType> = z.infer<(typeof EventSchemas)[T]>;
@@ -45,7 +69,9 @@ export type EventDetail<T extends EventType> = z.infer<(typeof EventSchemas)[T]>
 export type BusEvent =
   | { type: 'CustomerObserved'; detail: CustomerObserved }
   | { type: 'CustomerReferenced'; detail: CustomerReferenced }
-  | { type: 'CustomerChanged'; detail: CustomerChanged };
+  | { type: 'CustomerChanged'; detail: CustomerChanged }
+  | { type: 'CustomerRecordRemoved'; detail: CustomerRecordRemoved }
+  | { type: 'CustomerRecordsMerged'; detail: CustomerRecordsMerged };
 
 /** Parse an EventBridge envelope (as delivered to a target, or inside an SQS body) into a typed event. */
 export function parseBusEvent(raw: unknown): BusEvent {

@@ -68,7 +68,7 @@ export function applyObservation(customer: Customer, observation: Observation, n
  */
 export function recordWrite(
   customer: Customer,
-  write: { system: string; externalId: string; at: Timestamp; holds: Partial<Record<FieldName, unknown>> },
+  write: { system: string; externalId: string; at: Timestamp | Partial<Record<FieldName, Timestamp>>; holds: Partial<Record<FieldName, unknown>> },
   now: Timestamp,
 ): Customer {
   const next: Customer = structuredClone(customer);
@@ -80,9 +80,11 @@ export function recordWrite(
   for (const name of FIELD_NAMES) {
     const value = write.holds[name];
     if (value === undefined) continue;
+    const at = typeof write.at === 'string' ? write.at : write.at[name];
+    if (at === undefined) continue;
     const held = link.held[name];
-    if (held && toMillis(held.at) > toMillis(write.at)) continue; // the record already told us something newer
-    link.held[name] = { value, at: write.at };
+    if (held && toMillis(held.at) > toMillis(at)) continue; // the record already told us something newer
+    link.held[name] = { value, at };
   }
   return next;
 }

@@ -1,15 +1,28 @@
 import { z } from 'zod';
-import { PartialFieldValuesSchema } from './customer';
+import { FieldNameSchema, PartialFieldValuesSchema } from './customer';
 import { ExternalIdSchema, SystemIdSchema, TimestampSchema } from './system';
 
 /**
  * What one system told us about one person: its record id, the values it holds and the
  * time the system itself gives for that state (updated_at / lastmodifieddate).
+ *
+ * `fieldTimes` carries a finer clock where the vendor has one (HubSpot's per-property
+ * history): a field listed there is timed by it, the others by `observedAt`.
+ * `unusable` names fields the record holds a value for that could not be normalized (a phone
+ * that is not a number): they are left out of `values` (never a match key, never a clear) and
+ * the resolver logs and counts them. Names only, never the values.
  */
 export const ObservationSchema = z.object({
   system: SystemIdSchema,
   externalId: ExternalIdSchema,
   observedAt: TimestampSchema,
   values: PartialFieldValuesSchema,
+  fieldTimes: z.partialRecord(FieldNameSchema, TimestampSchema).optional(),
+  unusable: z.array(FieldNameSchema).optional(),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
+
+/** The source time of one field of an observation: its own time where the vendor gives one. */
+export function fieldTime(observation: Observation, field: z.infer<typeof FieldNameSchema>): string {
+  return observation.fieldTimes?.[field] ?? observation.observedAt;
+}

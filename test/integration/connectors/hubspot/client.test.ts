@@ -41,7 +41,7 @@ async function startFake(options: Partial<HubspotFakeOptions> = {}): Promise<Hub
 function hubspotClient(options: { batchSize?: number; accessToken?: string } = {}): CustomerTarget {
   return createHubspotClient({
     config: { batchSize: options.batchSize ?? 100 },
-    secret: { accessToken: options.accessToken ?? TOKEN, clientSecret: CLIENT_SECRET },
+    secret: { accessToken: options.accessToken ?? TOKEN },
     mapping: { defaultCountry: 'US' },
     baseUrl: fake.baseUrl,
     log: capture,
@@ -314,8 +314,8 @@ describe('webhooks from the fake', () => {
         headers: delivery!.headers,
         rawBody: Buffer.from(delivery!.rawBody, 'utf8'),
       };
-      expect(verify(request, { accessToken: TOKEN, clientSecret: CLIENT_SECRET }, CLOCK)).toEqual({ ok: true });
-      expect(verify(request, { accessToken: TOKEN, clientSecret: 'another-secret' }, CLOCK)).toEqual({ ok: false, reason: 'bad_signature' });
+      expect(verify(request, { clientSecret: CLIENT_SECRET }, CLOCK)).toEqual({ ok: true });
+      expect(verify(request, { clientSecret: 'another-secret' }, CLOCK)).toEqual({ ok: false, reason: 'bad_signature' });
       expect(delivery!.json).toEqual([
         expect.objectContaining({ subscriptionType: 'contact.propertyChange', objectId: 51, propertyName: 'phone', changeSource: 'API', attemptNumber: 0 }),
         expect.objectContaining({ subscriptionType: 'contact.propertyChange', objectId: 51, propertyName: 'lastname', propertyValue: 'King' }),

@@ -23,7 +23,7 @@ describe('verify', () => {
     const request = aWebhookRequest(vector.body, vector.headers);
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: vector.secret }, now);
+    const result = verify(request, { webhookSecret: vector.secret }, now);
 
     // Assess
     expect(result).toEqual({ ok: true });
@@ -34,7 +34,7 @@ describe('verify', () => {
     const request = aWebhookRequest('{"foo": "baz"}', vector.headers);
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: vector.secret }, now);
+    const result = verify(request, { webhookSecret: vector.secret }, now);
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'bad_signature' });
@@ -45,7 +45,7 @@ describe('verify', () => {
     const request = aWebhookRequest(JSON.stringify(JSON.parse(vector.body)), vector.headers);
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: vector.secret }, now);
+    const result = verify(request, { webhookSecret: vector.secret }, now);
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'bad_signature' });
@@ -56,7 +56,7 @@ describe('verify', () => {
     const request = aWebhookRequest(vector.body, vector.headers);
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: 'another_secret' }, now);
+    const result = verify(request, { webhookSecret: 'another_secret' }, now);
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'bad_signature' });
@@ -68,7 +68,7 @@ describe('verify', () => {
     const request = aWebhookRequest(vector.body, headers);
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: vector.secret }, now);
+    const result = verify(request, { webhookSecret: vector.secret }, now);
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'missing_signature' });
@@ -80,7 +80,7 @@ describe('verify', () => {
     const request = aWebhookRequest(vector.body, { ...vector.headers, 'x-shopify-hmac-sha256': truncated });
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: vector.secret }, now);
+    const result = verify(request, { webhookSecret: vector.secret }, now);
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'bad_signature' });
@@ -91,7 +91,7 @@ describe('verify', () => {
     const request = aWebhookRequest(vector.body, { ...vector.headers, 'x-shopify-hmac-sha256': 'not base64 at all!' });
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: vector.secret }, now);
+    const result = verify(request, { webhookSecret: vector.secret }, now);
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'bad_signature' });
@@ -103,7 +103,7 @@ describe('verify', () => {
     const request = aWebhookRequest(vector.body, { ...vector.headers, 'x-shopify-hmac-sha256': hex });
 
     // Act
-    const result = verify(request, { accessToken: 'unused', webhookSecret: vector.secret }, now);
+    const result = verify(request, { webhookSecret: vector.secret }, now);
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'bad_signature' });

@@ -1,0 +1,40 @@
+import type { PartialFieldValues } from '../model/customer';
+import type { Observation } from '../model/observation';
+import type { Timestamp } from '../model/system';
+
+/**
+ * The write side of a connector, as sync needs it: the port each connector's client
+ * implements over its vendor's real SDK (connectors/<id>/client.ts).
+ */
+
+/** What a write left in the target system, so the identity map knows what that record now holds. */
+export interface WriteOutcome {
+  externalId: string;
+  /** The record's updated timestamp in the target system after our write (its echo carries the same). */
+  at: Timestamp;
+  /** The values the record now holds for the fields we wrote, mapped back to canonical form. */
+  holds: PartialFieldValues;
+}
+
+/**
+ * A create either made a record, or found that the vendor already has one for this person
+ * (HubSpot 409 "Contact already exists. Existing ID: N", Shopify "Email has already been
+ * taken"). In the second case the connector writes NOTHING: sync first checks whose record it
+ * is, and observes it before any write (it may belong to another customer, or hold edits we
+ * have not seen).
+ */
+export type CreateOutcome =
+  | ({ kind: 'created' } & WriteOutcome)
+  | { kind: 'exists'; externalId: string; matchedOn: 'email' | 'phone' };
+
+export interface CustomerTarget {
+  create(values: PartialFieldValues): Promise<CreateOutcome>;
+  update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome>;
+  /**
+   * Read records by id (batched), as observations with the finest clock the vendor gives.
+   * Used to hydrate id-only webhooks and, before every update, to make sure the target holds
+   * nothing we have not seen. Missing (deleted) ids are left out; an id that now reads as
+   * another record (HubSpot merge) comes back under the id the vendor answers with.
+   */
+  read(externalIds: string[]): Promise<Observation[]>;
+}
