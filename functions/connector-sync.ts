@@ -104,6 +104,8 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
       });
       const level = result.outcome === 'link-conflict' || result.outcome === 'target-gone' ? 'warn' : 'info';
       log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });
+      // The record we found was handed to the resolver: try again once it is linked (SQS redelivery).
+      if (result.outcome === 'found-existing') for (const id of messageIds) failed.set(id, new Error('found an unlinked record; retrying after the resolver links it'));
     } catch (error) {
       log.error('sync failed', { correlationId, customerId, error });
       for (const id of messageIds) failed.set(id, error);

@@ -1,4 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { CustomerObserved, CustomerRecordRemoved, CustomerRecordsMerged } from '../core/events';
+import { mergeRecords, removeRecord } from '../core/identity/record-lifecycle';
 import { resolveObservation } from '../core/identity/resolve';
 import { FIELD_NAMES, type FieldName } from '../core/model/customer';
 import { createDocumentClient } from './lib/adapters/dynamodb';
@@ -10,8 +12,9 @@ import { asLogSink, createLogger } from './lib/logger';
 import { processQueueBatch } from './lib/sqs-batch';
 
 /**
- * CustomerObserved → find the customer (link, email, phone, else new) → merge field by
- * field → conditional write → CustomerChanged, only when a golden value changed.
+ * CustomerObserved → find the customer (docs/identity.md: link, email, phone as a hint, else
+ * new) → merge field by field → conditional write → CustomerChanged when a golden value changed
+ * or a record was newly linked. CustomerRecordRemoved / CustomerRecordsMerged → change links.
  */
 const env = parseEnv(IdentityResolverEnvSchema);
 const logger = createLogger('identity-resolver');
@@ -19,46 +22,79 @@ const db = createDocumentClient();
 const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME);
+const log = asLogSink(logger);
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   logger.resetKeys();
   logger.appendKeys({ awsRequestId: context?.awsRequestId });
-  const log = asLogSink(logger);
 
   return processQueueBatch(event.Records, { target: 'identity-resolver', parking, log }, async (events) => {
     const failed = new Map<string, unknown>();
-    // One at a time: observations of the same person in one batch would only conflict.
+    // One at a time: events about the same person in one batch would only conflict.
     for (const { record, event: busEvent, redelivered } of events) {
-      if (busEvent.type !== 'CustomerObserved') continue;
-      const { observation, correlationId } = busEvent.detail;
-      const ctx = { correlationId, system: observation.system, externalId: observation.externalId };
       try {
-        const result = await resolveObservation(store, observation);
-        if (result.outcome === 'unchanged') {
-          log.info('resolve: nothing new', { ...ctx, customerId: result.customerId, matchedBy: result.matchedBy });
-          // A redelivery may follow a crash between our write and our publish: announce again.
-          // Harmless when it was published: sync skips targets that already hold the values.
-          if (redelivered) await announce(result.customerId, correlationId, observation.system, [...FIELD_NAMES]);
-          continue;
-        }
-        log.info(`resolve: ${result.outcome}`, {
-          ...ctx,
-          customerId: result.customer.id,
-          matchedBy: result.matchedBy,
-          changedFields: result.changedFields,
-          version: result.customer.version,
-          attempts: result.attempts,
-        });
-        if (result.changedFields.length > 0) {
-          await announce(result.customer.id, correlationId, observation.system, result.changedFields, result.customer.version);
-        }
+        if (busEvent.type === 'CustomerObserved') await resolve(busEvent.detail, redelivered);
+        else if (busEvent.type === 'CustomerRecordRemoved') await remove(busEvent.detail);
+        else if (busEvent.type === 'CustomerRecordsMerged') await merge(busEvent.detail);
       } catch (error) {
-        log.error('resolve failed', { ...ctx, error });
+        log.error('resolve failed', { correlationId: busEvent.detail.correlationId, error });
         failed.set(record.messageId, error);
       }
     }
     return failed;
   });
+}
+
+async function resolve({ observation, correlationId }: CustomerObserved, redelivered: boolean) {
+  const ctx = { correlationId, system: observation.system, externalId: observation.externalId };
+  if (observation.unusable?.length) {
+    // docs/identity.md §6: visible, by field name only.
+    log.warn('observation has unusable values', { ...ctx, fields: observation.unusable });
+  }
+  const result = await resolveObservation(store, observation);
+  if (result.clamped.length > 0) log.warn('observation clamped: source time in the future', { ...ctx, fields: result.clamped });
+  for (const hint of result.duplicates) {
+    log.warn('possible duplicate customer', { ...ctx, customerId: hint.customerId, otherCustomerId: hint.otherCustomerId, shared: hint.shared });
+  }
+  if (result.outcome === 'unchanged') {
+    log.info('resolve: nothing new', { ...ctx, customerId: result.customerId, matchedBy: result.matchedBy });
+    // A redelivery may follow a crash between our write and our publish: announce again.
+    // Harmless when it was published: sync skips targets that already hold the values.
+    if (redelivered) await announce(result.customerId, correlationId, observation.system, [...FIELD_NAMES]);
+    return;
+  }
+  log.info(`resolve: ${result.outcome}`, {
+    ...ctx,
+    customerId: result.customer.id,
+    matchedBy: result.matchedBy,
+    changedFields: result.changedFields,
+    version: result.customer.version,
+    attempts: result.attempts,
+  });
+  // A new link is announced too: the other systems may lack what this record holds, and this
+  // record may lack golden values (absence is not a clear, so nothing "changed").
+  const newLink = result.outcome === 'created' || result.matchedBy !== 'link';
+  const fields = result.changedFields.length > 0 ? result.changedFields : newLink ? [...FIELD_NAMES] : [];
+  if (fields.length > 0) await announce(result.customer.id, correlationId, observation.system, fields, result.customer.version);
+}
+
+async function remove(detail: CustomerRecordRemoved) {
+  const ctx = { correlationId: detail.correlationId, system: detail.system, externalId: detail.externalId, reason: detail.reason };
+  const result = await removeRecord(store, detail);
+  log.info(`remove: ${result.outcome}`, { ...ctx, ...('customerId' in result ? { customerId: result.customerId } : {}) });
+}
+
+async function merge(detail: CustomerRecordsMerged) {
+  const ctx = { correlationId: detail.correlationId, system: detail.system, survivorId: detail.survivorId, mergedIds: detail.mergedIds };
+  const result = await mergeRecords(store, { ...detail, at: detail.occurredAt });
+  log.info(`merge: ${result.outcome}`, { ...ctx, ...('customerId' in result ? { customerId: result.customerId } : {}) });
+  // The survivor is read afresh by its connector (it may be a new record with merged values).
+  await publisher.publish([
+    {
+      type: 'CustomerReferenced',
+      detail: { schemaVersion: 1, correlationId: detail.correlationId, system: detail.system, externalId: detail.survivorId, occurredAt: detail.occurredAt },
+    },
+  ]);
 }
 
 async function announce(customerId: string, correlationId: string, origin: string, changedFields: FieldName[], version?: number) {

@@ -1,4 +1,5 @@
-import type { Customer } from '../model/customer';
+import type { Customer, Link } from '../model/customer';
+import { canonicalJson } from '../model/same-value';
 
 /** A key that identifies exactly one customer: a system's record id, a normalized email or an E.164 phone. */
 export type MatchKey =
@@ -8,15 +9,45 @@ export type MatchKey =
 
 export type SaveResult = { ok: true } | { ok: false; reason: 'conflict' };
 
+/** Two customers that may be one person, for a person to decide (`npx omnihub duplicates`). */
+export interface DuplicateHint {
+  customerId: string;
+  otherCustomerId: string;
+  /** What they share, without the value: 'phone', 'email', 'record' (a create found the other's record). */
+  shared: 'phone' | 'email' | 'record';
+  system?: string;
+  at: string;
+}
+
+/**
+ * What one save changes, computed from the customer as read and as it should be (`changeSet`).
+ * The customer item and each link item carry their own version: a sync of one system writes
+ * only its link, the resolver writes the customer and the links it touched, in one transaction.
+ */
+export interface ChangeSet {
+  customerId: string;
+  /** The customer item to write (fields, keys), guarded by `expectedVersion`; undefined when only links changed. */
+  customer?: { item: Customer; expectedVersion: number | undefined };
+  linkPuts: Array<{ link: Link; expectedVersion: number | undefined }>;
+  linkDeletes: Array<{ system: string; externalId: string; expectedVersion: number }>;
+  claims: MatchKey[];
+  releases: MatchKey[];
+  /** Erase the customer item itself (a redaction that left no link). */
+  deleteCustomer?: { expectedVersion: number };
+}
+
 /**
  * The identity map, as core needs it. The DynamoDB adapter lives in functions/lib/adapters.
- * `save` is atomic: the customer (guarded by its version) and every new match-key claim
- * (guarded by "unclaimed or already mine") are written together or not at all.
+ * `save` is atomic: every item of the change set (guarded by its version) and every new
+ * match-key claim (guarded by "unclaimed or already mine") are written together or not at all.
  */
 export interface IdentityStore {
+  /** The customer with all its links (one read of its partition). */
   getCustomer(id: string): Promise<Customer | undefined>;
   findOwner(key: MatchKey): Promise<string | undefined>;
-  save(change: { customer: Customer; expectedVersion: number | undefined; claims: MatchKey[] }): Promise<SaveResult>;
+  save(change: ChangeSet): Promise<SaveResult>;
+  recordDuplicate(hint: DuplicateHint): Promise<void>;
+  listDuplicates(): Promise<DuplicateHint[]>;
 }
 
 export function keysOf(customer: Pick<Customer, 'emails' | 'phones' | 'links'>): MatchKey[] {
@@ -29,4 +60,48 @@ export function keysOf(customer: Pick<Customer, 'emails' | 'phones' | 'links'>):
 
 export function matchKeyId(key: MatchKey): string {
   return key.kind === 'link' ? `LINK#${key.system}#${key.externalId}` : `${key.kind.toUpperCase()}#${key.value}`;
+}
+
+const linkId = (link: Pick<Link, 'system' | 'externalId'>) => `${link.system}#${link.externalId}`;
+
+/**
+ * The items a save must write to turn `before` (as read; undefined for a new customer) into
+ * `after`. Versions are bumped here, so the adapter only executes. Claims are the keys `after`
+ * has that `before` had not; releases the ones it dropped.
+ */
+export function changeSet(before: Customer | undefined, after: Customer): ChangeSet {
+  const { links: _afterLinks, ...afterCore } = after;
+  const beforeCore = before ? (({ links: _links, ...core }) => core)(before) : undefined;
+  const customerChanged = !beforeCore || canonicalJson({ ...beforeCore, version: 0 }) !== canonicalJson({ ...afterCore, version: 0 });
+
+  const previous = new Map((before?.links ?? []).map((l) => [linkId(l), l]));
+  const current = new Map(after.links.map((l) => [linkId(l), l]));
+  const linkPuts: ChangeSet['linkPuts'] = [];
+  for (const [id, link] of current) {
+    const old = previous.get(id);
+    if (old && canonicalJson({ ...old, version: 0 }) === canonicalJson({ ...link, version: 0 })) continue;
+    const expectedVersion = old ? old.version : undefined;
+    linkPuts.push({ link: { ...link, version: (old?.version ?? 0) + 1 }, expectedVersion });
+  }
+  const linkDeletes = [...previous]
+    .filter(([id]) => !current.has(id))
+    .map(([, l]) => ({ system: l.system, externalId: l.externalId, expectedVersion: l.version }));
+
+  const had = new Set(before ? keysOf(before).map(matchKeyId) : []);
+  const has = new Set(keysOf(after).map(matchKeyId));
+  return {
+    customerId: after.id,
+    customer: customerChanged
+      ? { item: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version }
+      : undefined,
+    linkPuts,
+    linkDeletes,
+    claims: keysOf(after).filter((key) => !had.has(matchKeyId(key))),
+    releases: before ? keysOf(before).filter((key) => !has.has(matchKeyId(key))) : [],
+  };
+}
+
+/** True when the change set writes nothing. */
+export function isEmpty(change: ChangeSet): boolean {
+  return !change.customer && !change.deleteCustomer && change.linkPuts.length === 0 && change.linkDeletes.length === 0 && change.claims.length === 0 && change.releases.length === 0;
 }

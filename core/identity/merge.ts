@@ -1,6 +1,6 @@
 import type { Customer, FieldName, GoldenFields, Link, SourcedValue } from '../model/customer';
 import { FIELD_NAMES } from '../model/customer';
-import type { Observation } from '../model/observation';
+import { fieldTime, type Observation } from '../model/observation';
 import { sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
 
@@ -31,30 +31,48 @@ export function applyObservation(customer: Customer, observation: Observation, n
 
   let link = next.links.find((l) => l.system === observation.system && l.externalId === observation.externalId);
   if (!link) {
-    link = { system: observation.system, externalId: observation.externalId, linkedAt: now, held: {} };
+    link = { system: observation.system, externalId: observation.externalId, linkedAt: now, held: {}, version: 0 };
     next.links.push(link);
     dirty = true;
   }
 
-  const at = observation.observedAt;
   for (const name of FIELD_NAMES) {
     const value = observation.values[name];
     if (value === undefined) continue;
+    const at = fieldTime(observation, name);
 
     const held = link.held[name];
-    const systemChangedIt = !held || !sameValue(held.value, value);
-    // Older: a late delivery. Same time and value: a repeat, or the echo of our own write.
-    // Same time, other value: a second edit within the source's one-second resolution.
-    if (held && (isOlder(at, held.at) || (!isNewer(at, held.at) && !systemChangedIt))) continue;
-    link.held[name] = { value, at };
+    const seen = held?.seenAt ?? held?.at;
+    if (seen && isOlder(at, seen)) continue; // a late delivery: the record told us something newer
+    // Absence is not a clear: a record that never held a value and still holds none says nothing.
+    const systemChangedIt = held ? !sameValue(held.value, value) : !isNothing(value);
+    if (!systemChangedIt) {
+      // A repeat, or the echo of our own write (its time is the one we recorded): nothing new.
+      // The same value said later moves the record's clock on, so an older delivery stays late.
+      // A first "holds nothing" is kept, so sync knows the record lacks the value.
+      if (!held) link.held[name] = { value, at, seenAt: at };
+      else if (isNewer(at, seen!)) link.held[name] = { ...held, seenAt: at };
+      else continue;
+      dirty = true;
+      continue;
+    }
+    // Same time, another value: a second edit within the source's one-second resolution, taken as newer.
+    link.held[name] = { value, at, seenAt: at };
     dirty = true;
-    if (!systemChangedIt) continue; // the record was touched, this field was not
 
     const golden = next.fields[name];
     if (golden && !winsOver(at, observation.system, golden)) continue;
     const merged = mergeParts(golden?.value, held?.value, value);
-    if (!golden || !sameValue(golden.value, merged)) changedFields.push(name);
+    if (golden && sameValue(golden.value, merged)) continue;
+    changedFields.push(name);
     setGolden(next.fields, name, { value: merged, source: observation.system, at });
+  }
+
+  const unusable = observation.unusable?.length ? [...observation.unusable].sort() : undefined;
+  if (!sameValue(link.unusable, unusable)) {
+    if (unusable) link.unusable = unusable;
+    else delete link.unusable;
+    dirty = true;
   }
 
   dirty = addMatchKeys(next, observation) || dirty;
@@ -65,26 +83,26 @@ export function applyObservation(customer: Customer, observation: Observation, n
 /**
  * Records what a write of ours left in a linked record, so its echo is recognised and the
  * next sync knows the target already holds these values. Creates the link for a new record.
+ * Each value keeps the source time of the golden value it copies (`sourceTimes`), never the
+ * time of our write; `at` is the record's own updated time after the write (what its echo carries).
  */
 export function recordWrite(
   customer: Customer,
-  write: { system: string; externalId: string; at: Timestamp | Partial<Record<FieldName, Timestamp>>; holds: Partial<Record<FieldName, unknown>> },
+  write: { system: string; externalId: string; at: Timestamp; sourceTimes: Partial<Record<FieldName, Timestamp>>; holds: Partial<Record<FieldName, unknown>> },
   now: Timestamp,
 ): Customer {
   const next: Customer = structuredClone(customer);
   let link: Link | undefined = next.links.find((l) => l.system === write.system && l.externalId === write.externalId);
   if (!link) {
-    link = { system: write.system, externalId: write.externalId, linkedAt: now, held: {} };
+    link = { system: write.system, externalId: write.externalId, linkedAt: now, held: {}, version: 0 };
     next.links.push(link);
   }
   for (const name of FIELD_NAMES) {
     const value = write.holds[name];
     if (value === undefined) continue;
-    const at = typeof write.at === 'string' ? write.at : write.at[name];
-    if (at === undefined) continue;
     const held = link.held[name];
-    if (held && toMillis(held.at) > toMillis(at)) continue; // the record already told us something newer
-    link.held[name] = { value, at };
+    if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
+    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at };
   }
   return next;
 }
@@ -96,8 +114,20 @@ export function recordWrite(
  */
 function mergeParts(golden: unknown, held: unknown, observed: unknown): unknown {
   if (!isParts(observed) || !isParts(golden)) return observed;
-  const changed = Object.entries(observed).filter(([part, value]) => !isParts(held) || !sameValue(held[part], value));
+  const heldParts = isParts(held) ? held : {};
+  // Part by part, the same rules as for fields: changed parts only, and "never held, holds nothing" is no clear.
+  const changed = Object.entries(observed).filter(
+    ([part, value]) => !sameValue(heldParts[part] ?? null, value ?? null) && !(isNothing(value) && isNothing(heldParts[part])),
+  );
   return { ...golden, ...Object.fromEntries(changed) };
+}
+
+/** null, an empty list or an address without any part: the record holds no value. */
+function isNothing(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isParts(value)) return Object.values(value).every(isNothing);
+  return false;
 }
 
 function isParts(value: unknown): value is Record<string, unknown> {

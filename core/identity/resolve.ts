@@ -1,56 +1,79 @@
 import type { Customer, FieldName } from '../model/customer';
 import type { Observation } from '../model/observation';
+import { clampFutureTimes } from './clock';
 import { applyObservation } from './merge';
-import { keysOf, matchKeyId, type IdentityStore, type MatchKey } from './identity-store';
+import { changeSet, matchKeyId, type DuplicateHint, type IdentityStore, type MatchKey } from './identity-store';
 import { newOmnihubId } from './omnihub-id';
 
+export type MatchedBy = MatchKey['kind'] | 'new';
+
 export type ResolveOutcome =
-  | { outcome: 'unchanged'; customerId: string; matchedBy: MatchKey['kind'] }
+  | { outcome: 'unchanged'; customerId: string; matchedBy: MatchedBy; clamped: string[]; duplicates: DuplicateHint[] }
   | {
       outcome: 'created' | 'updated';
       customer: Customer;
       changedFields: FieldName[];
-      matchedBy: MatchKey['kind'] | 'new';
+      matchedBy: MatchedBy;
       attempts: number;
+      /** Source times that were in the future and were clamped to now (field names). */
+      clamped: string[];
+      /** Customers this one may be the same person as (recorded for `npx omnihub duplicates`). */
+      duplicates: DuplicateHint[];
     };
 
 const MAX_ATTEMPTS = 8;
 
 /**
- * Finds the customer an observation is about (by link, then normalized email, then E.164
- * phone, else a new one), merges it field by field and saves with optimistic concurrency.
- * A concurrent writer makes the save fail as a whole; we then read again and re-apply, so
- * both changes survive. Two first sightings of one person racing each other cannot both
- * create a customer: each claims the email/phone keys, and only one claim can win.
+ * Finds the customer an observation is about (docs/identity.md §3: link, then normalized
+ * email, then phone only for a record without an email), merges it field by field (§1, §5)
+ * and saves with optimistic concurrency. A concurrent writer makes the save fail as a whole;
+ * we then read again and re-apply, so both changes survive. Two first sightings of one person
+ * racing cannot both create a customer: each claims its keys, and only one claim can win.
  */
 export async function resolveObservation(
   store: IdentityStore,
-  observation: Observation,
+  received: Observation,
   options: { now?: () => Date; backoff?: (attempt: number) => Promise<void> } = {},
 ): Promise<ResolveOutcome> {
   const now = options.now ?? (() => new Date());
   const backoff = options.backoff ?? jitteredBackoff;
+  const { observation, clamped } = clampFutureTimes(received, now());
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const found = await findCustomer(store, observation);
+    const lookup = await lookUp(store, observation);
     const nowIso = now().toISOString();
-    const base = found?.customer ?? emptyCustomer(now());
+    const before = lookup.customer;
+    const base = before ?? emptyCustomer(now());
     const merged = applyObservation(base, observation, nowIso);
-    if (found && !merged.dirty) return { outcome: 'unchanged', customerId: found.customer.id, matchedBy: found.matchedBy };
 
-    // A new customer claims every key it has: if a racer claimed one first, the save fails and
-    // the next attempt finds and joins that customer. An existing one leaves others' keys alone.
-    const customer = found ? await withoutForeignKeys(store, merged.customer, base) : structuredClone(merged.customer);
-    customer.version = base.version + 1;
-    const claims = newKeys(base, customer);
-    const saved = await store.save({ customer, expectedVersion: found ? base.version : undefined, claims });
+    // An email or phone another customer owns stays with that customer: left out of this
+    // customer's keys (the golden value itself is kept), and the pair is reported.
+    const customer = merged.customer;
+    const duplicates: DuplicateHint[] = [];
+    for (const [kind, value] of [['email', observation.values.email], ['phone', observation.values.phone]] as const) {
+      const owner = value ? lookup.owners.get(matchKeyId({ kind, value })) : undefined;
+      if (!value || !owner || owner === customer.id) continue;
+      if (kind === 'email') customer.emails = customer.emails.filter((e) => e !== value);
+      else customer.phones = customer.phones.filter((p) => p !== value);
+      duplicates.push({ customerId: customer.id, otherCustomerId: owner, shared: kind, system: observation.system, at: nowIso });
+    }
+
+    if (before && !merged.dirty) {
+      return { outcome: 'unchanged', customerId: before.id, matchedBy: lookup.matchedBy, clamped, duplicates };
+    }
+    const change = changeSet(before, customer);
+    const saved = await store.save(change);
     if (saved.ok) {
+      const stored = { ...customer, version: change.customer?.item.version ?? base.version };
+      for (const hint of duplicates) await store.recordDuplicate(hint);
       return {
-        outcome: found ? 'updated' : 'created',
-        customer,
+        outcome: before ? 'updated' : 'created',
+        customer: stored,
         changedFields: merged.changedFields,
-        matchedBy: found?.matchedBy ?? 'new',
+        matchedBy: lookup.matchedBy,
         attempts: attempt,
+        clamped,
+        duplicates,
       };
     }
     await backoff(attempt);
@@ -58,43 +81,32 @@ export async function resolveObservation(
   throw new Error(`Identity resolution kept conflicting after ${MAX_ATTEMPTS} attempts`);
 }
 
-async function findCustomer(
-  store: IdentityStore,
-  observation: Observation,
-): Promise<{ customer: Customer; matchedBy: MatchKey['kind'] } | undefined> {
+interface Lookup {
+  customer: Customer | undefined;
+  matchedBy: MatchedBy;
+  /** matchKeyId → owning customer id, for the observation's keys. */
+  owners: Map<string, string>;
+}
+
+/** Link, then email, then phone: a phone joins only a record that has no email (a shared phone is not a person). */
+async function lookUp(store: IdentityStore, observation: Observation): Promise<Lookup> {
   const candidates: MatchKey[] = [{ kind: 'link', system: observation.system, externalId: observation.externalId }];
-  if (observation.values.email) candidates.push({ kind: 'email', value: observation.values.email });
-  if (observation.values.phone) candidates.push({ kind: 'phone', value: observation.values.phone });
-  for (const key of candidates) {
-    const owner = await store.findOwner(key);
+  const { email, phone } = observation.values;
+  if (email) candidates.push({ kind: 'email', value: email });
+  if (phone) candidates.push({ kind: 'phone', value: phone });
+  const found = await Promise.all(candidates.map(async (key) => [key, await store.findOwner(key)] as const));
+  const owners = new Map<string, string>();
+  for (const [key, owner] of found) if (owner) owners.set(matchKeyId(key), owner);
+
+  // A record with an email we could not read still has an email: the phone alone does not join it.
+  const hasEmail = Boolean(email) || (observation.unusable ?? []).includes('email');
+  for (const [key, owner] of found) {
     if (!owner) continue;
+    if (key.kind === 'phone' && hasEmail) continue;
     const customer = await store.getCustomer(owner);
-    if (customer) return { customer, matchedBy: key.kind };
+    if (customer) return { customer, matchedBy: key.kind, owners };
   }
-  return undefined;
-}
-
-/**
- * An email or phone already claimed by another customer stays with that customer: we do
- * not silently steal it (a shared family phone is not proof of one person). It is left
- * out of this customer's keys; the golden value itself is kept.
- */
-async function withoutForeignKeys(store: IdentityStore, customer: Customer, base: Customer): Promise<Customer> {
-  const next = structuredClone(customer);
-  for (const key of newKeys(base, next)) {
-    if (key.kind === 'link') continue;
-    const owner = await store.findOwner(key);
-    if (owner && owner !== next.id) {
-      if (key.kind === 'email') next.emails = next.emails.filter((e) => e !== key.value);
-      else next.phones = next.phones.filter((p) => p !== key.value);
-    }
-  }
-  return next;
-}
-
-function newKeys(before: Customer, after: Customer): MatchKey[] {
-  const had = new Set(keysOf(before).map(matchKeyId));
-  return keysOf(after).filter((key) => !had.has(matchKeyId(key)));
+  return { customer: undefined, matchedBy: 'new', owners };
 }
 
 function emptyCustomer(now: Date): Customer {
@@ -102,7 +114,7 @@ function emptyCustomer(now: Date): Customer {
   return { id: newOmnihubId(now), version: 0, createdAt: iso, updatedAt: iso, fields: {}, emails: [], phones: [], links: [] };
 }
 
-async function jitteredBackoff(attempt: number): Promise<void> {
+export async function jitteredBackoff(attempt: number): Promise<void> {
   const ms = Math.random() * Math.min(1000, 20 * 2 ** attempt);
   await new Promise((resolve) => setTimeout(resolve, ms));
 }

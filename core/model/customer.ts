@@ -75,7 +75,16 @@ export type SourcedValue = { value: unknown; source: string; at: string };
  * own write is recognised (its timestamp is not newer) and how sync knows a target
  * already holds the golden values.
  */
-export const HeldFieldSchema = z.object({ value: z.unknown(), at: TimestampSchema });
+export const HeldFieldSchema = z.object({
+  value: z.unknown(),
+  /** The source time of the value: when it was set, by this record's system or by the one we copied it from. */
+  at: TimestampSchema,
+  /**
+   * The record's own clock when it last said it holds this value (an observation, or our write's
+   * updated time). Deliveries older than this are late; the echo of our write is not newer.
+   */
+  seenAt: TimestampSchema.optional(),
+});
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 
 export const LinkSchema = z.object({
@@ -83,6 +92,16 @@ export const LinkSchema = z.object({
   externalId: ExternalIdSchema,
   linkedAt: TimestampSchema,
   held: z.partialRecord(FieldNameSchema, HeldFieldSchema),
+  /** Optimistic-concurrency version of the link item (0 = not stored yet). */
+  version: z.number().int().nonnegative().default(0),
+  /** Fields the record held a value for that could not be normalized, at its last observation. */
+  unusable: z.array(FieldNameSchema).optional(),
+  /**
+   * Values the system refused to hold for this record because another of its records holds
+   * them (Shopify keeps phones unique; a shared family phone stays with its first owner).
+   * Sync does not write a withheld value again until the golden value changes.
+   */
+  withheld: z.partialRecord(FieldNameSchema, z.unknown()).optional(),
 });
 export type Link = z.infer<typeof LinkSchema>;
 

@@ -26,7 +26,14 @@ export function planSync(
     return Object.keys(values).length > 0 ? { action: 'create', values } : { action: 'skip', reason: 'nothing to write' };
   }
 
-  const values = pick(golden, writableFields, (value, name) => !sameValue(link.held[name]?.value ?? null, value));
+  // A value the system refused because another of its records holds it is not sent again
+  // until the golden value changes (docs/identity.md §3, shared phones).
+  const withheld = link.withheld ?? {};
+  const values = pick(
+    golden,
+    writableFields,
+    (value, name) => !sameValue(link.held[name]?.value ?? null, value) && !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
+  );
   if (Object.keys(values).length === 0) return { action: 'skip', reason: 'target already holds these values' };
   return { action: 'update', externalId: link.externalId, values };
 }

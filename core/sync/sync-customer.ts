@@ -1,6 +1,7 @@
 import type { Address, Customer, FieldName } from '../model/customer';
 import type { Observation } from '../model/observation';
-import type { IdentityStore, MatchKey } from '../identity/identity-store';
+import { changeSet, type IdentityStore } from '../identity/identity-store';
+import { clampFutureTimes } from '../identity/clock';
 import { applyObservation, recordWrite } from '../identity/merge';
 import type { CustomerTarget } from './customer-target';
 import { planSync } from './plan-sync';
@@ -8,7 +9,8 @@ import { planSync } from './plan-sync';
 export type SyncOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'missing' }
-  | { outcome: 'created' | 'updated'; externalId: string; fields: FieldName[] }
+  | { outcome: 'created' | 'updated'; externalId: string; fields: FieldName[]; withheld?: FieldName[] }
+  /** The system already had an unlinked record for this person: observed, to be linked by the resolver first. Retry later. */
   | { outcome: 'found-existing'; externalId: string; matchedOn: 'email' | 'phone' }
   | { outcome: 'target-gone'; externalId: string }
   | { outcome: 'link-conflict'; externalId: string; ownerId: string };
@@ -53,7 +55,7 @@ export async function syncCustomer(store: IdentityStore, target: CustomerTarget,
       if (current) await args.observe(current);
       return { outcome: 'target-gone', externalId };
     }
-    const merged = applyObservation(customer, current, now().toISOString());
+    const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
     if (merged.dirty) {
       await args.observe(current);
       customer = merged.customer;
@@ -63,53 +65,75 @@ export async function syncCustomer(store: IdentityStore, target: CustomerTarget,
   }
 
   if (plan.action === 'create') {
-    const created = await target.create(plan.values);
-    if (created.kind === 'exists') return foundExisting(store, target, args, customer, created.externalId, created.matchedOn);
-    return record(store, args, customer, 'created', created, Object.keys(plan.values) as FieldName[], now);
+    let values = plan.values;
+    let created = await target.create(values);
+    const withheld: Partial<Record<FieldName, unknown>> = {};
+    if (created.kind === 'exists') {
+      const owner = await store.findOwner({ kind: 'link', system: args.system, externalId: created.externalId });
+      if (!owner || owner === customer.id) {
+        // Someone we have not seen: observe it first; the resolver decides whose it is (§4).
+        // (Ours already: linked by a racing resolve since we read; the retry updates it.)
+        const [existing] = await target.read([created.externalId]);
+        if (existing) await args.observe(existing);
+        return { outcome: 'found-existing', externalId: created.externalId, matchedOn: created.matchedOn };
+      }
+      if (created.matchedOn !== 'phone') {
+        await store.recordDuplicate({ customerId: customer.id, otherCustomerId: owner, shared: 'record', system: args.system, at: now().toISOString() });
+        return { outcome: 'link-conflict', externalId: created.externalId, ownerId: owner };
+      }
+      // The phone belongs to another customer's record there (a shared phone, §3): the system
+      // keeps phones unique, so this customer's record is made without it.
+      withheld.phone = values.phone;
+      values = Object.fromEntries(Object.entries(values).filter(([name]) => name !== 'phone'));
+      created = await target.create(values);
+      if (created.kind === 'exists') {
+        return { outcome: 'link-conflict', externalId: created.externalId, ownerId: (await store.findOwner({ kind: 'link', system: args.system, externalId: created.externalId })) ?? 'unknown' };
+      }
+    }
+    return record(store, args, customer, 'created', created, Object.keys(values) as FieldName[], withheld, now);
   }
   const written = await target.update(plan.externalId, plan.values);
-  return record(store, args, customer, 'updated', written, Object.keys(plan.values) as FieldName[], now);
+  return record(store, args, customer, 'updated', written, Object.keys(plan.values) as FieldName[], {}, now);
 }
 
-async function foundExisting(
-  store: IdentityStore,
-  target: CustomerTarget,
-  args: SyncArgs,
-  customer: Customer,
-  externalId: string,
-  matchedOn: 'email' | 'phone',
-): Promise<SyncOutcome> {
-  const owner = await store.findOwner({ kind: 'link', system: args.system, externalId });
-  if (owner && owner !== customer.id) return { outcome: 'link-conflict', externalId, ownerId: owner };
-  const [existing] = await target.read([externalId]);
-  if (existing) await args.observe(existing);
-  return { outcome: 'found-existing', externalId, matchedOn };
-}
-
-/** Records what the target now holds on its link, timed by the golden values' source times. */
+/**
+ * Records what the target now holds on its link (and claims a new record's link), timed by
+ * the golden values' source times. Only that link item is written: connectors never contend
+ * on the customer item.
+ */
 async function record(
   store: IdentityStore,
   args: SyncArgs,
   planned: Customer,
   outcome: 'created' | 'updated',
-  written: { externalId: string; holds: Partial<Record<FieldName, unknown>> },
+  written: { externalId: string; at: string; holds: Partial<Record<FieldName, unknown>> },
   fields: FieldName[],
+  withheld: Partial<Record<FieldName, unknown>>,
   now: () => Date,
 ): Promise<SyncOutcome> {
-  const linkKey: MatchKey = { kind: 'link', system: args.system, externalId: written.externalId };
   const sourceTimes = Object.fromEntries(fields.map((name) => [name, planned.fields[name]?.at ?? now().toISOString()]));
   for (let attempt = 1; attempt <= MAX_RECORD_ATTEMPTS; attempt++) {
     const current = await store.getCustomer(args.customerId);
     if (!current) return { outcome: 'missing' };
     const isNewLink = !current.links.some((l) => l.system === args.system && l.externalId === written.externalId);
     if (isNewLink) {
-      const owner = await store.findOwner(linkKey);
+      const owner = await store.findOwner({ kind: 'link', system: args.system, externalId: written.externalId });
       if (owner && owner !== current.id) return { outcome: 'link-conflict', externalId: written.externalId, ownerId: owner };
     }
-    const next = recordWrite(current, { system: args.system, externalId: written.externalId, holds: written.holds, at: sourceTimes }, now().toISOString());
-    next.version = current.version + 1;
-    const saved = await store.save({ customer: next, expectedVersion: current.version, claims: isNewLink ? [linkKey] : [] });
-    if (saved.ok) return { outcome, externalId: written.externalId, fields };
+    const next = recordWrite(
+      current,
+      { system: args.system, externalId: written.externalId, at: written.at, sourceTimes, holds: written.holds },
+      now().toISOString(),
+    );
+    if (Object.keys(withheld).length > 0) {
+      const link = next.links.find((l) => l.system === args.system && l.externalId === written.externalId)!;
+      link.withheld = { ...link.withheld, ...withheld };
+    }
+    const saved = await store.save(changeSet(current, next));
+    if (saved.ok) {
+      const kept = Object.keys(withheld) as FieldName[];
+      return { outcome, externalId: written.externalId, fields, ...(kept.length > 0 ? { withheld: kept } : {}) };
+    }
   }
   throw new Error(`Could not record the write to ${args.system} after ${MAX_RECORD_ATTEMPTS} attempts`);
 }

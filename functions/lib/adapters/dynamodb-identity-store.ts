@@ -1,20 +1,39 @@
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { matchKeyId, type IdentityStore, type MatchKey, type SaveResult } from '../../../core/identity/identity-store';
-import { CustomerSchema, type Customer } from '../../../core/model/customer';
+import { z } from 'zod';
+import {
+  matchKeyId,
+  type ChangeSet,
+  type DuplicateHint,
+  type IdentityStore,
+  type MatchKey,
+  type SaveResult,
+} from '../../../core/identity/identity-store';
+import { CustomerSchema, LinkSchema, type Customer, type Link } from '../../../core/model/customer';
 import { capacityMeter } from './dynamodb';
 
 /**
- * The identity map on one DynamoDB table (pk/sk):
- *   CUST#<omnihub id> / CUSTOMER      the golden record, what each linked record holds, `version`
- *   LINK#<system>#<external id> / KEY  → customerId   (one record in one system)
- *   EMAIL#<normalized email> / KEY     → customerId
- *   PHONE#<E.164> / KEY                → customerId
- * Key items are claims: each can belong to one customer only, which is what makes a
- * duplicate customer impossible even when two first sightings race.
+ * The identity map on one DynamoDB table (pk/sk), one writer per item (docs/identity.md §8):
+ *   CUST#<id> / CUSTOMER                        golden record, match keys, `version` (resolver)
+ *   CUST#<id> / LINK#<system>#<external id>     what one linked record holds, `version`
+ *   LINK#<system>#<external id> / KEY           → customerId   (claims: each key belongs to one customer)
+ *   EMAIL#<normalized email> / KEY              → customerId
+ *   PHONE#<E.164> / KEY                         → customerId
+ *   DUPLICATES / <customerA>#<customerB>        possible duplicate pairs
+ * A customer and its links are one partition: one Query reads them all.
  */
 export const customerKey = (id: string) => ({ pk: `CUST#${id}`, sk: 'CUSTOMER' });
+export const linkItemKey = (id: string, link: Pick<Link, 'system' | 'externalId'>) => ({ pk: `CUST#${id}`, sk: `LINK#${link.system}#${link.externalId}` });
 export const claimKey = (key: MatchKey) => ({ pk: matchKeyId(key), sk: 'KEY' });
+
+const CustomerCoreSchema = CustomerSchema.omit({ links: true });
+const DuplicateItemSchema = z.object({
+  customerId: z.string(),
+  otherCustomerId: z.string(),
+  shared: z.enum(['phone', 'email', 'record']),
+  system: z.string().optional(),
+  at: z.string(),
+});
 
 export class DynamoDbIdentityStore implements IdentityStore {
   constructor(
@@ -23,11 +42,27 @@ export class DynamoDbIdentityStore implements IdentityStore {
   ) {}
 
   async getCustomer(id: string): Promise<Customer | undefined> {
-    const { Item, ConsumedCapacity } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: customerKey(id), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
-    );
-    capacityMeter.add('read', ConsumedCapacity);
-    return Item ? CustomerSchema.parse(Item.customer) : undefined;
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CUST#${id}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      capacityMeter.add('read', page.ConsumedCapacity);
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const core = items.find((item) => item.sk === 'CUSTOMER');
+    if (!core) return undefined;
+    const links = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('LINK#')).map((item) => LinkSchema.parse(item.link));
+    return CustomerSchema.parse({ ...CustomerCoreSchema.parse(core.customer), links });
   }
 
   async findOwner(key: MatchKey): Promise<string | undefined> {
@@ -38,35 +73,57 @@ export class DynamoDbIdentityStore implements IdentityStore {
     return typeof Item?.customerId === 'string' ? Item.customerId : undefined;
   }
 
-  /** Customer + new claims in one transaction, guarded by the version we read. */
-  async save({ customer, expectedVersion, claims }: { customer: Customer; expectedVersion: number | undefined; claims: MatchKey[] }): Promise<SaveResult> {
-    const customerPut = {
-      Put: {
-        TableName: this.tableName,
-        Item: { ...customerKey(customer.id), version: customer.version, customer },
-        ...(expectedVersion === undefined
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
-      },
-    };
-    const claimPuts = claims.map((key) => ({
-      Put: {
-        TableName: this.tableName,
-        Item: { ...claimKey(key), customerId: customer.id },
-        ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
-        ExpressionAttributeValues: { ':me': customer.id },
-      },
-    }));
+  /** Every item of the change set in one transaction, each guarded by the version we read. */
+  async save(change: ChangeSet): Promise<SaveResult> {
+    const id = change.customerId;
+    const versioned = (expectedVersion: number | undefined) =>
+      expectedVersion === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+    if (change.customer) {
+      const { links: _links, ...core } = change.customer.item;
+      items.push({ Put: { TableName: this.tableName, Item: { ...customerKey(id), version: core.version, customer: core }, ...versioned(change.customer.expectedVersion) } });
+    }
+    if (change.deleteCustomer) {
+      items.push({ Delete: { TableName: this.tableName, Key: customerKey(id), ...versioned(change.deleteCustomer.expectedVersion) } });
+    }
+    for (const { link, expectedVersion } of change.linkPuts) {
+      items.push({ Put: { TableName: this.tableName, Item: { ...linkItemKey(id, link), version: link.version, link }, ...versioned(expectedVersion) } });
+    }
+    for (const link of change.linkDeletes) {
+      items.push({ Delete: { TableName: this.tableName, Key: linkItemKey(id, link), ...versioned(link.expectedVersion) } });
+    }
+    for (const key of change.claims) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...claimKey(key), customerId: id },
+          ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
+          ExpressionAttributeValues: { ':me': id },
+        },
+      });
+    }
+    for (const key of change.releases) {
+      // Only our own claim is released: a key another customer took meanwhile stays theirs.
+      items.push({
+        Delete: {
+          TableName: this.tableName,
+          Key: claimKey(key),
+          ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
+          ExpressionAttributeValues: { ':me': id },
+        },
+      });
+    }
+    if (items.length === 0) return { ok: true };
     try {
-      if (claimPuts.length === 0) {
-        // Nothing to claim: a single conditional put does it at half a transaction's price.
-        const { ConsumedCapacity } = await this.db.send(new PutCommand({ ...customerPut.Put, ReturnConsumedCapacity: 'TOTAL' }));
+      if (items.length === 1 && items[0]!.Put) {
+        // One item: a single conditional put does it at half a transaction's price.
+        const { ConsumedCapacity } = await this.db.send(new PutCommand({ ...items[0]!.Put, ReturnConsumedCapacity: 'TOTAL' }));
         capacityMeter.add('write', ConsumedCapacity);
         return { ok: true };
       }
-      const { ConsumedCapacity } = await this.db.send(
-        new TransactWriteCommand({ TransactItems: [customerPut, ...claimPuts], ReturnConsumedCapacity: 'TOTAL' }),
-      );
+      const { ConsumedCapacity } = await this.db.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
       capacityMeter.add('write', ConsumedCapacity);
       return { ok: true };
     } catch (error) {
@@ -76,5 +133,26 @@ export class DynamoDbIdentityStore implements IdentityStore {
       }
       throw error;
     }
+  }
+
+  async recordDuplicate(hint: DuplicateHint): Promise<void> {
+    const [a, b] = [hint.customerId, hint.otherCustomerId].sort();
+    const { ConsumedCapacity } = await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: 'DUPLICATES', sk: `${a}#${b}`, ...hint }, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    capacityMeter.add('write', ConsumedCapacity);
+  }
+
+  async listDuplicates(): Promise<DuplicateHint[]> {
+    const hints: DuplicateHint[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'DUPLICATES' }, ExclusiveStartKey: startKey }),
+      );
+      for (const item of page.Items ?? []) hints.push(DuplicateItemSchema.parse(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return hints;
   }
 }

@@ -61,7 +61,7 @@ describe('applyObservation', () => {
   it('recognises the echo of our own write and changes nothing', () => {
     // Prepare: we wrote firstName=Augusta to Shopify, which answered updatedAt 12:00:05
     const base = applyObservation(aCustomer(), anObservation(), NOW).customer;
-    const written = recordWrite(base, { system: 'shopify', externalId: '7065055069303700001', at: '2026-01-01T12:00:05Z', holds: { firstName: 'Augusta' } }, NOW);
+    const written = recordWrite(base, { system: 'shopify', externalId: '7065055069303700001', at: '2026-01-01T12:00:05Z', sourceTimes: {}, holds: { firstName: 'Augusta' } }, NOW);
     // Act: the webhook of that write arrives
     const result = applyObservation(
       written,
@@ -71,7 +71,7 @@ describe('applyObservation', () => {
     // Assess
     expect(result.changedFields).toEqual([]);
     expect(result.customer.fields).toEqual(written.fields);
-    expect(result.customer.links[0]?.held.firstName).toEqual({ value: 'Augusta', at: '2026-01-01T12:00:05Z' });
+    expect(result.customer.links[0]?.held.firstName).toEqual({ value: 'Augusta', at: '2026-01-01T12:00:05Z', seenAt: '2026-01-01T12:00:05Z' });
   });
 
   it('lets the system that set a value change it again within the same second, but not another system', () => {
@@ -101,9 +101,9 @@ describe('recordWrite', () => {
     // Prepare
     const base = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T12:00:00Z', values: { firstName: 'Ada' } }), NOW).customer;
     // Act
-    const next = recordWrite(base, { system: 'shopify', externalId: '7065055069303700001', at: '2026-01-01T11:00:00Z', holds: { firstName: 'Old' } }, NOW);
+    const next = recordWrite(base, { system: 'shopify', externalId: '7065055069303700001', at: '2026-01-01T11:00:00Z', sourceTimes: {}, holds: { firstName: 'Old' } }, NOW);
     // Assess
-    expect(next.links[0]?.held.firstName).toEqual({ value: 'Ada', at: '2026-01-01T12:00:00Z' });
+    expect(next.links[0]?.held.firstName).toEqual({ value: 'Ada', at: '2026-01-01T12:00:00Z', seenAt: '2026-01-01T12:00:00Z' });
   });
 });
 

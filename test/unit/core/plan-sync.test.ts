@@ -31,7 +31,7 @@ describe('planSync', () => {
   it('updates only the fields the linked record does not hold yet', () => {
     // Prepare
     let customer = applyObservation(aCustomer(), anObservation(), NOW).customer;
-    customer = recordWrite(customer, { system: 'hubspot', externalId: '51', at: '2026-01-01T10:00:01Z', holds: { email: 'ada@example.com', phone: '+12125550101', firstName: 'Ada', lastName: 'Lovelace' } }, NOW);
+    customer = recordWrite(customer, { system: 'hubspot', externalId: '51', at: '2026-01-01T10:00:01Z', sourceTimes: {}, holds: { email: 'ada@example.com', phone: '+12125550101', firstName: 'Ada', lastName: 'Lovelace' } }, NOW);
     customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T11:00:00Z', values: { lastName: 'King' } }), NOW).customer;
     // Act
     const plan = planSync(customer, 'hubspot', WRITABLE);
@@ -55,7 +55,7 @@ describe('planSync with address parts', () => {
     const full = { line1: '350 Fifth Avenue', line2: 'Suite 3301', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' };
     let customer = applyObservation(aCustomer(), anObservation({ values: { address: full } }), NOW).customer;
     const { line2: _line2, ...withoutLine2 } = full;
-    customer = recordWrite(customer, { system: 'hubspot', externalId: '51', at: '2026-01-01T10:00:01Z', holds: { address: withoutLine2 } }, NOW);
+    customer = recordWrite(customer, { system: 'hubspot', externalId: '51', at: '2026-01-01T10:00:01Z', sourceTimes: {}, holds: { address: withoutLine2 } }, NOW);
     // Act
     const plan = planSync(customer, 'hubspot', ['address'], ['line1', 'city', 'region', 'postalCode', 'country']);
     // Assess

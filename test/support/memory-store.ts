@@ -1,0 +1,68 @@
+import { matchKeyId, type ChangeSet, type DuplicateHint, type IdentityStore, type MatchKey, type SaveResult } from '../../core/identity/identity-store';
+import type { Customer, Link } from '../../core/model/customer';
+
+/**
+ * The identity store contract in memory, for unit tests of core: every item guarded by its
+ * version and every claim by "unclaimed or mine", all or nothing, as the DynamoDB adapter does
+ * (test/integration/identity-store.test.ts holds the adapter to the same contract).
+ */
+export class MemoryStore implements IdentityStore {
+  readonly customers = new Map<string, Omit<Customer, 'links'>>();
+  readonly links = new Map<string, Map<string, Link>>();
+  readonly claims = new Map<string, string>();
+  readonly duplicates: DuplicateHint[] = [];
+  /** Runs before each save: where a racer can slip in between our lookups and our write. */
+  beforeSave: () => Promise<void> = async () => {};
+
+  async getCustomer(id: string): Promise<Customer | undefined> {
+    const core = this.customers.get(id);
+    if (!core) return undefined;
+    return structuredClone({ ...core, links: [...(this.links.get(id)?.values() ?? [])] });
+  }
+
+  async findOwner(key: MatchKey): Promise<string | undefined> {
+    return this.claims.get(matchKeyId(key));
+  }
+
+  async save(change: ChangeSet): Promise<SaveResult> {
+    await this.beforeSave();
+    const id = change.customerId;
+    const conflict = { ok: false as const, reason: 'conflict' as const };
+    const links = this.links.get(id) ?? new Map<string, Link>();
+    const current = this.customers.get(id);
+    const versionIs = (actual: number | undefined, expected: number | undefined) => (expected === undefined ? actual === undefined : actual === expected);
+    if (change.customer && !versionIs(current?.version, change.customer.expectedVersion)) return conflict;
+    if (change.deleteCustomer && current?.version !== change.deleteCustomer.expectedVersion) return conflict;
+    for (const { link, expectedVersion } of change.linkPuts) if (!versionIs(links.get(`${link.system}#${link.externalId}`)?.version, expectedVersion)) return conflict;
+    for (const l of change.linkDeletes) if (links.get(`${l.system}#${l.externalId}`)?.version !== l.expectedVersion) return conflict;
+    if (change.claims.some((k) => (this.claims.get(matchKeyId(k)) ?? id) !== id)) return conflict;
+
+    if (change.customer) {
+      const { links: _links, ...core } = change.customer.item;
+      this.customers.set(id, structuredClone(core));
+    }
+    for (const { link } of change.linkPuts) links.set(`${link.system}#${link.externalId}`, structuredClone(link));
+    for (const l of change.linkDeletes) links.delete(`${l.system}#${l.externalId}`);
+    this.links.set(id, links);
+    for (const k of change.claims) this.claims.set(matchKeyId(k), id);
+    for (const k of change.releases) if (this.claims.get(matchKeyId(k)) === id) this.claims.delete(matchKeyId(k));
+    if (change.deleteCustomer) {
+      this.customers.delete(id);
+      this.links.delete(id);
+    }
+    return { ok: true };
+  }
+
+  async recordDuplicate(hint: DuplicateHint): Promise<void> {
+    this.duplicates.push(hint);
+  }
+
+  async listDuplicates(): Promise<DuplicateHint[]> {
+    return [...this.duplicates];
+  }
+
+  /** Every customer with its links, for assertions. */
+  async all(): Promise<Customer[]> {
+    return Promise.all([...this.customers.keys()].map(async (id) => (await this.getCustomer(id))!));
+  }
+}
