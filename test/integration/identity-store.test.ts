@@ -13,12 +13,14 @@ describe('identity resolution on DynamoDB Local', () => {
     const result = await resolveObservation(store, anObservation());
     // Assess
     expect(result.outcome).toBe('created');
-    const keys = (await table.items()).map((i) => i.pk).sort();
+    const keys = (await table.items()).map((i) => `${i.pk} ${i.sk}`).sort();
+    const id = result.outcome === 'created' ? result.customer.id : '';
     expect(keys).toEqual([
-      expect.stringMatching(/^CUST#oh_/),
-      'EMAIL#ada@example.com',
-      'LINK#shopify#7065055069303700001',
-      'PHONE#+12125550101',
+      `CUST#${id} CUSTOMER`,
+      `CUST#${id} LINK#shopify#7065055069303700001`,
+      'EMAIL#ada@example.com KEY',
+      'LINK#shopify#7065055069303700001 KEY',
+      'PHONE#+12125550101 KEY',
     ]);
   });
 
@@ -36,7 +38,7 @@ describe('identity resolution on DynamoDB Local', () => {
     expect(result).toMatchObject({ outcome: 'updated', matchedBy: 'email' });
     const customers = await table.customers();
     expect(customers).toHaveLength(1);
-    expect(customers[0]!.links.map((l) => `${l.system}:${l.externalId}`)).toEqual(['shopify:7065055069303700001', 'hubspot:51']);
+    expect(customers[0]!.links.map((l) => `${l.system}:${l.externalId}`).sort()).toEqual(['hubspot:51', 'shopify:7065055069303700001']);
   });
 
   it('creates exactly one customer when two first sightings of one person race', async () => {
@@ -71,7 +73,9 @@ describe('identity resolution on DynamoDB Local', () => {
     const [customer] = await table.customers();
     expect(customer!.fields.firstName?.value).toBe('Augusta');
     expect(customer!.fields.lastName?.value).toBe('King');
-    expect(customer!.version).toBe(4);
+    // The customer item is written when the golden record changes (created, then two edits); the
+    // HubSpot link that changed no golden value was written alone, as its own item.
+    expect(customer!.version).toBe(3);
   });
 
   it('leaves a phone claimed by another customer with that customer', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { CustomerSchema, type Customer } from '../../core/model/customer';
+import { CustomerSchema, LinkSchema, type Customer } from '../../core/model/customer';
 import { createIdentityTable, localClient } from '../../local/dynamodb-local';
 
 /** A fresh identity table on the shared DynamoDB Local, and ways to look at what it holds. */
@@ -25,8 +25,15 @@ export async function aFreshTable(endpoint: string = inject('dynamodbEndpoint'))
       } while (start);
       return items;
     },
+    /** Every customer with its links, assembled from its partition as the store reads it. */
     async customers(): Promise<Customer[]> {
-      return (await this.items()).filter((i) => i.sk === 'CUSTOMER').map((i) => CustomerSchema.parse(i.customer));
+      const items = await this.items();
+      return items
+        .filter((i) => i.sk === 'CUSTOMER')
+        .map((i) => {
+          const links = items.filter((l) => l.pk === i.pk && typeof l.sk === 'string' && l.sk.startsWith('LINK#')).map((l) => LinkSchema.parse(l.link));
+          return CustomerSchema.parse({ ...(i.customer as object), links });
+        });
     },
   };
 }

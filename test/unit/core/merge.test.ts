@@ -125,3 +125,49 @@ describe('address parts', () => {
     expect(result.customer.fields.address?.value).toEqual({ ...full, city: 'London' });
   });
 });
+
+describe('absence and clocks (docs/identity.md §1, §5)', () => {
+  it('a record that never held an address does not clear the golden one', () => {
+    // Prepare
+    const address = { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' };
+    const base = applyObservation(aCustomer(), anObservation({ values: { email: 'ada@example.com', address } }), NOW).customer;
+    // Act: a new HubSpot contact with no address, newer
+    const result = applyObservation(base, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T11:00:00Z', values: { email: 'ada@example.com', address: null } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual([]);
+    expect(result.customer.fields.address?.value).toEqual(address);
+  });
+
+  it('a record that never held some address parts does not clear them', () => {
+    // Prepare
+    const address = { line1: '1 Main St', line2: null, city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' };
+    const base = applyObservation(aCustomer(), anObservation({ values: { address } }), NOW).customer;
+    // Act: HubSpot's new contact holds the city only
+    const partial = { line1: null, city: 'Chicago', region: null, postalCode: null, country: null };
+    const result = applyObservation(base, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T11:00:00Z', values: { address: partial } }), NOW);
+    // Assess
+    expect(result.customer.fields.address?.value).toEqual({ ...address, city: 'Chicago' });
+  });
+
+  it('a record that held a value and now holds none clears it', () => {
+    // Prepare
+    const base = applyObservation(aCustomer(), anObservation({ values: { lastName: 'Lovelace' } }), NOW).customer;
+    // Act
+    const result = applyObservation(base, anObservation({ observedAt: '2026-01-01T11:00:00Z', values: { lastName: null } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['lastName']);
+  });
+
+  it('times each field by its own source time where the vendor gives one', () => {
+    // Prepare: Shopify set the first name at 10:30
+    const base = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:30:00Z', values: { firstName: 'Ada' } }), NOW).customer;
+    // Act: a HubSpot contact modified at 11:00, whose firstname property dates from 10:00
+    const result = applyObservation(
+      base,
+      anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T11:00:00Z', fieldTimes: { firstName: '2026-01-01T10:00:00Z' }, values: { firstName: 'Augusta' } }),
+      NOW,
+    );
+    // Assess
+    expect(result.customer.fields.firstName?.value).toBe('Ada');
+  });
+});

@@ -44,3 +44,61 @@ describe('resolveObservation', () => {
     expect(child.fields.phone?.value).toBe('+12125550111');
   });
 });
+
+describe('identity rules (docs/identity.md §3)', () => {
+  it('a shared phone with a different email is a new customer; the phone stays with its owner and the pair is reported', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const parent = await resolveObservation(store, anObservation({ externalId: '1', values: { email: 'parent@example.com', phone: '+12125550111' } }), noWait);
+    // Act
+    const child = await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '9', values: { email: 'child@example.com', phone: '+12125550111' } }), noWait);
+    // Assess
+    expect(child).toMatchObject({ outcome: 'created', matchedBy: 'new' });
+    expect(store.customers.size).toBe(2);
+    expect(await store.findOwner({ kind: 'phone', value: '+12125550111' })).toBe(parent.outcome === 'created' ? parent.customer.id : '');
+    expect(store.duplicates).toMatchObject([{ shared: 'phone' }]);
+  });
+
+  it('a record with a phone and no email joins the customer who has that phone', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    await resolveObservation(store, anObservation({ externalId: '1', values: { email: 'ada@example.com', phone: '+12125550101' } }), noWait);
+    // Act
+    const result = await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '9', values: { phone: '+12125550101', firstName: 'Ada' } }), noWait);
+    // Assess
+    expect(result).toMatchObject({ outcome: 'updated', matchedBy: 'phone' });
+    expect(store.customers.size).toBe(1);
+  });
+
+  it('a record whose email could not be read does not join by phone alone', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    await resolveObservation(store, anObservation({ externalId: '1', values: { email: 'ada@example.com', phone: '+12125550101' } }), noWait);
+    // Act
+    const result = await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '9', values: { phone: '+12125550101' }, unusable: ['email'] }), noWait);
+    // Assess
+    expect(result.matchedBy).toBe('new');
+  });
+
+  it('clamps a source time far in the future to now', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const now = new Date('2026-01-01T12:00:00Z');
+    // Act
+    const result = await resolveObservation(store, anObservation({ observedAt: '2027-01-01T00:00:00Z' }), { ...noWait, now: () => now });
+    // Assess
+    expect(result.clamped).toEqual(['observedAt']);
+    const [customer] = await store.all();
+    expect(customer!.fields.firstName?.at).toBe(now.toISOString());
+  });
+
+  it('keeps unusable field names on the link', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    // Act
+    await resolveObservation(store, anObservation({ values: { email: 'ada@example.com' }, unusable: ['phone'] }), noWait);
+    // Assess
+    const [customer] = await store.all();
+    expect(customer!.links[0]!.unusable).toEqual(['phone']);
+  });
+});

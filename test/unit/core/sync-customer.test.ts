@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { resolveObservation } from '../../../core/identity/resolve';
+import type { PartialFieldValues } from '../../../core/model/customer';
+import type { Observation } from '../../../core/model/observation';
+import type { CreateOutcome, CustomerTarget, WriteOutcome } from '../../../core/sync/customer-target';
+import { syncCustomer } from '../../../core/sync/sync-customer';
+import { anObservation } from '../../support/builders';
+import { MemoryStore } from '../../support/memory-store';
+
+const noWait = { backoff: async () => {} };
+const WRITABLE = ['email', 'phone', 'firstName', 'lastName'] as const;
+
+/** A target system in memory: what it holds, and every write it received. */
+class FakeTarget implements CustomerTarget {
+  records = new Map<string, { values: PartialFieldValues; at: string }>();
+  writes: Array<{ op: 'create' | 'update'; externalId?: string; values: PartialFieldValues }> = [];
+  existing: { externalId: string; matchedOn: 'email' | 'phone' } | undefined;
+  private next = 100;
+
+  async create(values: PartialFieldValues): Promise<CreateOutcome> {
+    if (this.existing) return { kind: 'exists', ...this.existing };
+    this.writes.push({ op: 'create', values });
+    const externalId = String(this.next++);
+    this.records.set(externalId, { values, at: '2026-01-01T12:00:00Z' });
+    return { kind: 'created', externalId, at: '2026-01-01T12:00:00Z', holds: values };
+  }
+  async update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome> {
+    this.writes.push({ op: 'update', externalId, values });
+    const record = this.records.get(externalId)!;
+    record.values = { ...record.values, ...values };
+    record.at = '2026-01-01T12:00:10Z';
+    return { externalId, at: record.at, holds: values };
+  }
+  async read(ids: string[]): Promise<Observation[]> {
+    return ids.flatMap((id) => {
+      const record = this.records.get(id);
+      return record ? [{ system: 'hubspot', externalId: id, observedAt: record.at, values: record.values }] : [];
+    });
+  }
+}
+
+describe('syncCustomer (docs/identity.md §2, §4)', () => {
+  it('does not write over an edit in the target it has not seen; hands it to the resolver instead', async () => {
+    // Prepare: Ada linked to HubSpot 51, which holds what we know
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'Ada' }, at: '2026-01-01T09:00:00Z' });
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', firstName: 'Ada' } }), noWait);
+    const created = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', firstName: 'Augusta' } }), noWait);
+    // A newer HubSpot edit we have not heard of yet
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'A.' }, at: '2026-01-01T11:00:00Z' });
+    const observed: Observation[] = [];
+    // Act
+    const result = await syncCustomer(store, target, {
+      customerId: created.outcome === 'unchanged' ? created.customerId : created.customer.id,
+      system: 'hubspot',
+      writableFields: WRITABLE,
+      observe: async (o) => void observed.push(o),
+    });
+    // Assess
+    expect(result).toMatchObject({ outcome: 'skipped' });
+    expect(target.writes).toEqual([]);
+    expect(target.records.get('51')!.values.firstName).toBe('A.');
+    expect(observed.map((o) => o.values.firstName)).toEqual(['A.']);
+  });
+
+  it('records a write with the source time of the value it copied, on the link item only', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    const created = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z' }), noWait);
+    const id = created.outcome === 'created' ? created.customer.id : '';
+    const versionBefore = store.customers.get(id)!.version;
+    // Act
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {} });
+    // Assess
+    expect(result).toMatchObject({ outcome: 'created' });
+    const customer = (await store.getCustomer(id))!;
+    const link = customer.links.find((l) => l.system === 'hubspot')!;
+    expect(link.held.firstName).toEqual({ value: 'Ada', at: '2026-01-01T10:00:00Z', seenAt: '2026-01-01T12:00:00Z' });
+    expect(store.customers.get(id)!.version).toBe(versionBefore);
+  });
+
+  it('writes nothing to an "already exists" record linked to another customer', async () => {
+    // Prepare: Grace owns HubSpot 52; Ada's create finds it
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '52', values: { email: 'grace@example.org' } }), noWait);
+    const ada = await resolveObservation(store, anObservation({ values: { email: 'ada@example.com' } }), noWait);
+    target.existing = { externalId: '52', matchedOn: 'email' };
+    // Act
+    const result = await syncCustomer(store, target, {
+      customerId: ada.outcome === 'created' ? ada.customer.id : '',
+      system: 'hubspot',
+      writableFields: WRITABLE,
+      observe: async () => {},
+    });
+    // Assess
+    expect(result).toMatchObject({ outcome: 'link-conflict', externalId: '52' });
+    expect(target.writes).toEqual([]);
+    expect(store.duplicates).toHaveLength(1);
+  });
+
+  it('observes an unlinked "already exists" record first and writes nothing yet', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    target.records.set('53', { values: { email: 'ada@example.com', firstName: 'Ada' }, at: '2026-01-01T08:00:00Z' });
+    target.existing = { externalId: '53', matchedOn: 'email' };
+    const ada = await resolveObservation(store, anObservation({ values: { email: 'ada@example.com', firstName: 'Augusta' } }), noWait);
+    const observed: Observation[] = [];
+    // Act
+    const result = await syncCustomer(store, target, {
+      customerId: ada.outcome === 'created' ? ada.customer.id : '',
+      system: 'hubspot',
+      writableFields: WRITABLE,
+      observe: async (o) => void observed.push(o),
+    });
+    // Assess
+    expect(result).toMatchObject({ outcome: 'found-existing', externalId: '53' });
+    expect(target.writes).toEqual([]);
+    expect(observed.map((o) => o.externalId)).toEqual(['53']);
+  });
+});
