@@ -13,6 +13,7 @@ import { readLocalState } from './local-state';
 
 /**
  * npx omnihub customer <email | phone | system:ID | omnihub id> [--json]
+ * npx omnihub duplicates [--json]                 customers that may be one person, for a person to decide
  * npx omnihub parked <target> [--json]            events that could not be applied, with reasons
  * npx omnihub replay <target> <parked id>          put a parked event back on the bus
  *
@@ -21,6 +22,7 @@ import { readLocalState } from './local-state';
  */
 const USAGE = `Usage:
   npx omnihub customer <email | phone | shopify:ID | hubspot:ID | oh_...> [--json]
+  npx omnihub duplicates [--json]               possible duplicate customers (a shared phone, a taken email)
   npx omnihub parked <target> [--json]          target: identity-resolver or sync-<connector>
   npx omnihub replay <target> <parked id>
 Options:
@@ -57,6 +59,13 @@ async function main(argv: string[]): Promise<number> {
     const customer = await findCustomer(target.store, args[0], values.country as CountryCode);
     if (!customer) return fail(`No customer matches "${args[0]}"`, 1);
     console.log(values.json ? JSON.stringify(customer, null, 2) : formatCustomer(customer));
+    return 0;
+  }
+  if (command === 'duplicates') {
+    const hints = await target.store.listDuplicates();
+    if (values.json) console.log(JSON.stringify(hints, null, 2));
+    else if (hints.length === 0) console.log('No possible duplicates');
+    else for (const h of hints) console.log(`${h.customerId}  ${h.otherCustomerId}  share a ${h.shared}${h.system ? ` (${h.system})` : ''}  ${h.at}`);
     return 0;
   }
   if (command === 'parked') {
@@ -139,7 +148,14 @@ export function formatCustomer(customer: Customer): string {
     lines.push(`  ${name.padEnd(14)} ${formatValue(field.value).padEnd(35)} ${field.source.padEnd(10)} ${field.at}`);
   }
   lines.push('', '  Linked records');
-  for (const link of customer.links) lines.push(`  ${link.system.padEnd(10)} ${link.externalId.padEnd(24)} linked ${link.linkedAt}`);
+  for (const link of customer.links) {
+    // docs/identity.md §6: values a system holds that could not be read are shown, by field name.
+    const unusable = link.unusable?.length ? `  unreadable: ${link.unusable.join(', ')}` : '';
+    const withheld = link.withheld && Object.keys(link.withheld).length > 0 ? `  not held (another record has it): ${Object.keys(link.withheld).join(', ')}` : '';
+    lines.push(`  ${link.system.padEnd(10)} ${link.externalId.padEnd(24)} linked ${link.linkedAt}${unusable}${withheld}`);
+  }
+  const unreadable = customer.links.reduce((n, link) => n + (link.unusable?.length ?? 0), 0);
+  if (unreadable > 0) lines.push('', `  Unreadable values: ${unreadable} (a value a system holds that omnihub could not normalize; fix it there)`);
   lines.push('', `  Match keys: ${[...customer.emails, ...customer.phones].join(', ') || '(none)'}`);
   return lines.join('\n');
 }

@@ -1,6 +1,5 @@
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { capacityMeter } from './dynamodb';
 
 /**
  * Remembers webhook deliveries for their vendor's retry window (DynamoDB TTL removes them),
@@ -15,7 +14,7 @@ export class DeliveryLedger {
   /** True when this delivery is new (and is now remembered), false when it was seen before. */
   async claim(system: string, dedupeKey: string, ttlSeconds: number, now: Date): Promise<boolean> {
     try {
-      const { ConsumedCapacity } = await this.db.send(
+      await this.db.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -26,10 +25,8 @@ export class DeliveryLedger {
           // An expired record that TTL has not removed yet does not count.
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000) },
-          ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      capacityMeter.add('write', ConsumedCapacity);
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

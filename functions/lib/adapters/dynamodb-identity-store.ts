@@ -10,7 +10,6 @@ import {
   type SaveResult,
 } from '../../../core/identity/identity-store';
 import { CustomerSchema, LinkSchema, type Customer, type Link } from '../../../core/model/customer';
-import { capacityMeter } from './dynamodb';
 
 /**
  * The identity map on one DynamoDB table (pk/sk), one writer per item (docs/identity.md §8):
@@ -52,10 +51,8 @@ export class DynamoDbIdentityStore implements IdentityStore {
           ExpressionAttributeValues: { ':pk': `CUST#${id}` },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
         }),
       );
-      capacityMeter.add('read', page.ConsumedCapacity);
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -66,10 +63,9 @@ export class DynamoDbIdentityStore implements IdentityStore {
   }
 
   async findOwner(key: MatchKey): Promise<string | undefined> {
-    const { Item, ConsumedCapacity } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: claimKey(key), ConsistentRead: true, ReturnConsumedCapacity: 'TOTAL' }),
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: claimKey(key), ConsistentRead: true }),
     );
-    capacityMeter.add('read', ConsumedCapacity);
     return typeof Item?.customerId === 'string' ? Item.customerId : undefined;
   }
 
@@ -119,12 +115,10 @@ export class DynamoDbIdentityStore implements IdentityStore {
     try {
       if (items.length === 1 && items[0]!.Put) {
         // One item: a single conditional put does it at half a transaction's price.
-        const { ConsumedCapacity } = await this.db.send(new PutCommand({ ...items[0]!.Put, ReturnConsumedCapacity: 'TOTAL' }));
-        capacityMeter.add('write', ConsumedCapacity);
+        await this.db.send(new PutCommand({ ...items[0]!.Put }));
         return { ok: true };
       }
-      const { ConsumedCapacity } = await this.db.send(new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }));
-      capacityMeter.add('write', ConsumedCapacity);
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { ok: true };
     } catch (error) {
       // A failed condition (someone else wrote first) or a concurrent transaction on the same items.
@@ -137,10 +131,9 @@ export class DynamoDbIdentityStore implements IdentityStore {
 
   async recordDuplicate(hint: DuplicateHint): Promise<void> {
     const [a, b] = [hint.customerId, hint.otherCustomerId].sort();
-    const { ConsumedCapacity } = await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { pk: 'DUPLICATES', sk: `${a}#${b}`, ...hint }, ReturnConsumedCapacity: 'TOTAL' }),
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: 'DUPLICATES', sk: `${a}#${b}`, ...hint } }),
     );
-    capacityMeter.add('write', ConsumedCapacity);
   }
 
   async listDuplicates(): Promise<DuplicateHint[]> {

@@ -1,4 +1,4 @@
-import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -7,24 +7,68 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * running locally), so the code is the same in AWS and on a laptop.
  */
 export function createDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  const client = new DynamoDBClient({});
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      capacityMeter.count(context.commandName ?? '', args.input as Record<string, unknown>, result.output as unknown as Record<string, unknown>);
+      return result;
+    },
+    { step: 'initialize', name: 'omnihubBilledUnits' },
+  );
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }
 
+type Item = Record<string, AttributeValue>;
+
 /**
- * Capacity units as DynamoDB reports them (ReturnConsumedCapacity: TOTAL on every call).
- * The benchmark reads these per update: counted, not estimated.
+ * Read and write units as AWS bills them, counted from the items each call carries (DynamoDB
+ * Local's ConsumedCapacity says 1 per call whatever the size): a write costs 1 unit per started
+ * KB of the item, a strongly consistent read 1 unit per started 4 KB (half for an eventually
+ * consistent one; a Query adds its items up before rounding), and a transaction twice that.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
+ * The benchmark reads these per function; nothing in production depends on them.
  */
 export const capacityMeter = {
   readUnits: 0,
   writeUnits: 0,
-  /** `kind` says which side a call is on: DynamoDB reports only CapacityUnits for single-kind calls. */
-  add(kind: 'read' | 'write', consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
-    for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
-      const units = c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0);
-      if (kind === 'read') this.readUnits += units;
-      else this.writeUnits += units;
+  count(command: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined): void {
+    const consistent = input.ConsistentRead === true;
+    const read = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+    const write = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+    switch (command) {
+      case 'GetItemCommand':
+        this.readUnits += read(itemSize(output?.Item as Item | undefined));
+        break;
+      case 'QueryCommand':
+      case 'ScanCommand':
+        this.readUnits += read(((output?.Items as Item[] | undefined) ?? []).reduce((sum, item) => sum + itemSize(item), 0));
+        break;
+      case 'BatchGetItemCommand':
+        for (const items of Object.values((output?.Responses as Record<string, Item[]> | undefined) ?? {})) {
+          for (const item of items) this.readUnits += Math.ceil(itemSize(item) / 4096) * (consistent ? 1 : 0.5) || 0.5;
+        }
+        break;
+      case 'PutItemCommand':
+        this.writeUnits += write(itemSize(input.Item as Item));
+        break;
+      case 'UpdateItemCommand':
+      case 'DeleteItemCommand':
+        this.writeUnits += 1; // the item's size is not known without reading it: at least one unit
+        break;
+      case 'BatchWriteItemCommand':
+        for (const requests of Object.values((input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Item } }>>) ?? {})) {
+          for (const request of requests) this.writeUnits += write(itemSize(request.PutRequest?.Item)); // a delete: at least one unit
+        }
+        break;
+      case 'TransactWriteItemsCommand':
+        // Every action (put, delete, condition check) of a transaction is billed twice.
+        for (const action of (input.TransactItems as Array<{ Put?: { Item: Item } }>) ?? []) {
+          this.writeUnits += 2 * write(itemSize(action.Put?.Item));
+        }
+        break;
     }
   },
   take(): { readUnits: number; writeUnits: number } {
@@ -35,3 +79,25 @@ export const capacityMeter = {
   },
 };
 (globalThis as { __omnihubCapacity?: typeof capacityMeter }).__omnihubCapacity = capacityMeter;
+
+/**
+ * An item's size by DynamoDB's rules: attribute names plus values (strings and binary by
+ * bytes, numbers about one byte per two digits plus one, maps and lists 3 bytes plus 1 per element).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
+ */
+export function itemSize(item: Item | undefined): number {
+  if (!item) return 0;
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueSize(value), 0);
+}
+
+function valueSize(value: AttributeValue): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S);
+  if (value.N !== undefined) return Math.ceil(value.N.replace(/^-|\.|^0+|0+$/g, '').length / 2) + 1;
+  if (value.B !== undefined) return value.B.byteLength;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.M !== undefined) return 3 + Object.entries(value.M).reduce((sum, [name, v]) => sum + Buffer.byteLength(name) + valueSize(v) + 1, 0);
+  if (value.L !== undefined) return 3 + value.L.reduce((sum, v) => sum + valueSize(v) + 1, 0);
+  if (value.SS !== undefined) return value.SS.reduce((sum, s) => sum + Buffer.byteLength(s), 0);
+  if (value.NS !== undefined) return value.NS.reduce((sum, n) => sum + Math.ceil(n.length / 2) + 1, 0);
+  return 0;
+}

@@ -1,6 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { capacityMeter } from './dynamodb';
 
 /**
  * Where an event that cannot be applied waits, with its reason, instead of being retried
@@ -27,14 +26,12 @@ export class ParkingLot {
   ) {}
 
   async park(entry: ParkedEvent): Promise<void> {
-    const { ConsumedCapacity } = await this.db.send(
+    await this.db.send(
       new PutCommand({
         TableName: this.tableName,
         Item: { pk: `PARKED#${entry.target}`, sk: `${entry.parkedAt}#${entry.id}`, ...entry },
-        ReturnConsumedCapacity: 'TOTAL',
       }),
     );
-    capacityMeter.add('write', ConsumedCapacity);
   }
 
   async list(target: string): Promise<ParkedEvent[]> {

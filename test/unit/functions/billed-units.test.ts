@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { capacityMeter, itemSize } from '../../../functions/lib/adapters/dynamodb';
+
+describe('capacity units as AWS bills them', () => {
+  it('sizes an item by attribute names and values', () => {
+    // "pk" (2) + "CUST#1" (6) + "n" (1) + number 12345 (3 digits-pairs + 1 = 4)
+    expect(itemSize({ pk: { S: 'CUST#1' }, n: { N: '12345' } })).toBe(2 + 6 + 1 + 4);
+    // a map: 3 bytes + per entry name + value + 1
+    expect(itemSize({ m: { M: { a: { S: 'xy' } } } })).toBe(1 + 3 + 1 + 2 + 1);
+  });
+
+  it('bills a write per started KB, twice in a transaction, and a strong read per started 4 KB', () => {
+    // Prepare
+    capacityMeter.take();
+    const big = { pk: { S: 'x'.repeat(1500) } };
+    // Act
+    capacityMeter.count('PutItemCommand', { Item: big }, {});
+    capacityMeter.count('TransactWriteItemsCommand', { TransactItems: [{ Put: { Item: big } }, { ConditionCheck: {} }] }, {});
+    capacityMeter.count('GetItemCommand', { ConsistentRead: true }, { Item: big });
+    capacityMeter.count('QueryCommand', {}, { Items: [big, big, big] });
+    // Assess: put 2; transaction 2×2 + 2×1; strong get 1; eventually consistent query of 4.5 KB: 2 × 0.5
+    expect(capacityMeter.take()).toEqual({ writeUnits: 2 + 6, readUnits: 1 + 1 });
+  });
+});
