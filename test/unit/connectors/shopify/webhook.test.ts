@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { MappingContext } from '../../../../connectors/connector';
-import { parse, verify } from '../../../../connectors/shopify/webhook';
+import { readFileSync } from 'node:fs';
+import { SUBSCRIBED_TOPICS, parse, verify } from '../../../../connectors/shopify/webhook';
 import { aWebhookRequest, fixtureText } from '../../../support/shopify';
 
 const vector = z
@@ -461,5 +462,18 @@ describe('parse, topics beyond customers/create|update (API 2025-10)', () => {
 
     // Assess
     expect(result.ok && result.items[0]).toMatchObject({ kind: 'removed', dedupeKey: 'c0ffee00-0000-4000-8000-000000000001' });
+  });
+});
+
+describe('README', () => {
+  it('tells users to subscribe every topic the connector acts on', () => {
+    // Prepare
+    const readme = readFileSync(new URL('../../../../connectors/shopify/README.md', import.meta.url), 'utf8');
+
+    // Act
+    const missing = SUBSCRIBED_TOPICS.filter((topic) => !readme.includes(`"${topic}"`));
+
+    // Assess
+    expect(missing).toEqual([]);
   });
 });
