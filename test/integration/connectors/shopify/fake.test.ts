@@ -612,6 +612,28 @@ describe('sandbox request log and persistence', () => {
     expect(JSON.stringify(log)).not.toContain('nodes');
   });
 
+  it('redacts and merges over the sandbox routes', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const [ada, grace, alan, katherine] = fake.admin.listCustomers();
+
+    // Act
+    const redact = await fetch(`${fake.baseUrl}/_sandbox/customers/${alan!.id}/redact`, { method: 'POST' });
+    const merge = await fetch(`${fake.baseUrl}/_sandbox/customers/merge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ customer_one_id: ada!.id, customer_two_id: grace!.id }),
+    });
+    await fake.webhooks.idle();
+
+    // Assess: both have emails and neither account is enabled; Ada's subscribed consent keeps Ada
+    expect(redact.status).toBe(200);
+    expect(merge.status).toBe(200);
+    expect(await merge.json()).toEqual({ keptId: ada!.id, deletedId: grace!.id });
+    expect(fake.admin.listCustomers().map((customer) => customer.id)).toEqual([ada!.id, katherine!.id]);
+    expect(topics().slice(0, 2)).toEqual(['customers/redact', 'customers/merge']);
+  });
+
   it('keeps its customers and id counters in persistPath across a restart', async () => {
     // Prepare
     const persistPath = join(mkdtempSync(join(tmpdir(), 'shopify-fake-')), 'state', 'shopify.json');
