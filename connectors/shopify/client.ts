@@ -6,7 +6,7 @@ import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '
 import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
 import type { ShopifyConfig, ShopifySecret } from './manifest';
-import { customerGid, customerIdFromGid, fromShopifyCustomerNode, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
+import { customerGid, customerIdFromGid, fromShopifyCustomerNode, nodeToObservation, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
 import {
   ShopifyAddressPayloadSchema,
   ShopifyCustomerNodeSchema,
@@ -65,6 +65,24 @@ const FIND_CUSTOMER = /* GraphQL */ `
   ${CUSTOMER_FIELDS}
 `;
 
+// https://shopify.dev/docs/api/admin-graphql/2025-10/queries/nodes
+const READ_CUSTOMERS = /* GraphQL */ `
+  query OmnihubReadCustomers($ids: [ID!]!) {
+    nodes(ids: $ids) { ... on Customer { ...CustomerFields } }
+  }
+  ${CUSTOMER_FIELDS}
+`;
+
+/**
+ * Calculated cost of one customer in CustomerFields: the Customer object and its three object
+ * fields (defaultEmailAddress, defaultPhoneNumber, defaultAddress), scalars free.
+ * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits#cost-calculation
+ */
+const CUSTOMER_FIELDS_COST = 4;
+/** A single query may cost at most 1,000 points; an input array holds at most 250 ids. */
+const MAX_QUERY_COST = 1000;
+const READ_BATCH = Math.min(250, Math.floor(MAX_QUERY_COST / CUSTOMER_FIELDS_COST));
+
 // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/customer
 const READ_CUSTOMER = /* GraphQL */ `
   query OmnihubReadCustomer($id: ID!) {
@@ -76,6 +94,8 @@ const READ_CUSTOMER = /* GraphQL */ `
 const CreateResponseSchema = z.object({ customerCreate: ShopifyCustomerPayloadSchema.nullable() });
 const FindResponseSchema = z.object({ customers: z.object({ nodes: z.array(ShopifyCustomerNodeSchema) }) });
 const ReadResponseSchema = z.object({ customer: ShopifyCustomerNodeSchema.nullable() });
+// Unknown (deleted) ids answer null: left out.
+const ReadManyResponseSchema = z.object({ nodes: z.array(ShopifyCustomerNodeSchema.nullable()) });
 const UpdateResponseSchema = z.object({
   address: ShopifyAddressPayloadSchema.nullish(),
   update: ShopifyCustomerPayloadSchema.nullish(),
@@ -218,19 +238,18 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     },
     update,
     async read(externalIds) {
-      const observations = [];
-      for (const externalId of new Set(externalIds)) {
-        if (!ShopifyNumericIdSchema.safeParse(externalId).success) continue;
-        const read = await graphql('customer', READ_CUSTOMER, { id: customerGid(externalId) }, ReadResponseSchema);
-        if (read.customer) observations.push(toObservation(read.customer));
+      const ids = [...new Set(externalIds)].filter((externalId) => ShopifyNumericIdSchema.safeParse(externalId).success);
+      const observations: Observation[] = [];
+      for (let start = 0; start < ids.length; start += READ_BATCH) {
+        const batch = ids.slice(start, start + READ_BATCH).map(customerGid);
+        const read = await graphql('nodes', READ_CUSTOMERS, { ids: batch }, ReadManyResponseSchema);
+        for (const node of read.nodes) {
+          if (node) observations.push(nodeToObservation(node, mapping));
+        }
       }
       return observations;
     },
   };
-
-  function toObservation(node: ShopifyCustomerNode): Observation {
-    return { system: 'shopify', externalId: customerIdFromGid(node.id), observedAt: node.updatedAt, values: fromShopifyCustomerNode(node, mapping) };
-  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { createShopifyClient } from './client';
 import { shopifyManifest } from './manifest';
 import { parse, verify } from './webhook';
 
-/** Shopify: customers/create and customers/update in, GraphQL Admin API writes out. */
+/** Shopify: customer, consent, tag, delete, redact and merge webhooks in (API 2025-10), GraphQL Admin API writes out. */
 export const shopify = defineConnector({
   manifest: shopifyManifest,
   webhook: { verify, parse },

@@ -7,6 +7,8 @@ import type {
   ShopifyCustomerInput,
   ShopifyCustomerNode,
   ShopifyCustomerWebhook,
+  ShopifyEmailConsentWebhook,
+  ShopifySmsConsentWebhook,
   ShopifyMailingAddressInput,
   ShopifyMailingAddressNode,
   ShopifyMarketingConsentInput,
@@ -16,20 +18,62 @@ import type {
 /**
  * Pure, explicit mapping between Shopify and the canonical customer, both ways. Every field is
  * listed (allow-list). Conventions: `null` = Shopify holds no value (the key was there, empty);
- * `undefined` = not said (the key was absent, or the value was unusable, e.g. a phone number
- * that is not a valid number: absent, never garbage). An empty tag list or an address with no
- * parts is the same as no value: `null`.
+ * `undefined` = not said (the key was absent). A value that cannot be normalized (a phone that
+ * is not a valid number, an email that is not an email) is left out of the values and named in
+ * the observation's `unusable`: never garbage, never a silent drop. An empty tag list or an
+ * address with no parts is the same as no value: `null`.
  */
 
+/** Which fields of `values` came out unusable: held a value that could not be normalized. */
+type Unusable = ('email' | 'phone')[];
 
 /** Webhook payload (REST shape) → the observation the hub ingests. */
 export function toObservation(payload: ShopifyCustomerWebhook, context: MappingContext): Observation {
-  return {
-    system: 'shopify',
-    externalId: payload.id,
-    observedAt: payload.updated_at,
-    values: fromShopifyWebhookCustomer(payload, context),
-  };
+  return withUnusable(
+    { system: 'shopify', externalId: payload.id, observedAt: payload.updated_at, values: fromShopifyWebhookCustomer(payload, context) },
+    unusableContacts(payload.email, payload.phone, context),
+  );
+}
+
+/** GraphQL `Customer` node (a read) → observation, timed by the node's updatedAt. */
+export function nodeToObservation(node: ShopifyCustomerNode, context: MappingContext): Observation {
+  return withUnusable(
+    { system: 'shopify', externalId: customerIdFromGid(node.id), observedAt: node.updatedAt, values: fromShopifyCustomerNode(node, context) },
+    unusableContacts(node.defaultEmailAddress?.emailAddress, node.defaultPhoneNumber?.phoneNumber, context),
+  );
+}
+
+/**
+ * customers_email_marketing_consent/update → an observation of the email consent only, timed
+ * by `at` (the consent's own update time, else the delivery's). No email: no consent (null).
+ * Undefined when the state says nothing we map (redacted, invalid).
+ */
+export function emailConsentObservation(payload: ShopifyEmailConsentWebhook, at: string): Observation | undefined {
+  const state = payload.email_marketing_consent?.state;
+  const emailConsent = mapText(payload.email_address) ? (state ? mapConsent(state) : undefined) : null;
+  if (emailConsent === undefined) return undefined;
+  return { system: 'shopify', externalId: payload.customer_id, observedAt: at, values: { emailConsent } };
+}
+
+/** customers_marketing_consent/update → an observation of the SMS consent only (see above). */
+export function smsConsentObservation(payload: ShopifySmsConsentWebhook, at: string): Observation | undefined {
+  const state = payload.sms_marketing_consent?.state;
+  const smsConsent = mapText(payload.phone) ? (state ? mapConsent(state) : undefined) : null;
+  if (smsConsent === undefined) return undefined;
+  return { system: 'shopify', externalId: payload.id, observedAt: at, values: { smsConsent } };
+}
+
+function unusableContacts(email: string | null | undefined, phone: string | null | undefined, context: MappingContext): Unusable {
+  const unusable: Unusable = [];
+  const emailText = mapText(email);
+  if (emailText && mapEmail(emailText) === undefined) unusable.push('email');
+  const phoneText = mapText(phone);
+  if (phoneText && mapPhone(phoneText, context) === undefined) unusable.push('phone');
+  return unusable;
+}
+
+function withUnusable(observation: Observation, unusable: Unusable): Observation {
+  return unusable.length > 0 ? { ...observation, unusable } : observation;
 }
 
 /** Webhook payload (REST shape) → canonical values. */

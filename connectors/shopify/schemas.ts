@@ -35,8 +35,8 @@ export type ShopifyRestAddress = z.infer<typeof ShopifyRestAddressSchema>;
 /**
  * Body of `customers/create` and `customers/update` (REST shape).
  * https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-customers/update
- * Newer API versions dropped `tags` and the consent objects from this payload, so those keys
- * may be absent: absent means "not said", never "cleared".
+ * Since API 2025-01 this payload carries no `tags` and no consent objects (they have their own
+ * topics); older versions did. Absent means "not said", never "cleared".
  */
 export const ShopifyCustomerWebhookSchema = z.object({
   id: ShopifyNumericIdSchema,
@@ -55,7 +55,60 @@ export const ShopifyCustomerWebhookSchema = z.object({
 });
 export type ShopifyCustomerWebhook = z.infer<typeof ShopifyCustomerWebhookSchema>;
 
+
+/**
+ * `customers/delete`: the id only. https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-customers/delete
+ */
+export const ShopifyCustomerDeleteWebhookSchema = z.object({ id: ShopifyNumericIdSchema });
+
+/**
+ * `customers_email_marketing_consent/update`: the customer's email consent, nothing else.
+ * `email_address` is null when the customer has no email (then there is no consent either).
+ */
+export const ShopifyEmailConsentWebhookSchema = z.object({
+  customer_id: ShopifyNumericIdSchema,
+  email_address: nullableText,
+  email_marketing_consent: z.object({ state: nullableText, opt_in_level: nullableText, consent_updated_at: TimestampSchema.nullish() }).nullish(),
+});
+export type ShopifyEmailConsentWebhook = z.infer<typeof ShopifyEmailConsentWebhookSchema>;
+
+/** `customers_marketing_consent/update`: the customer's SMS consent (`state` may be null). */
+export const ShopifySmsConsentWebhookSchema = z.object({
+  id: ShopifyNumericIdSchema,
+  phone: nullableText,
+  sms_marketing_consent: z.object({ state: nullableText, opt_in_level: nullableText, consent_updated_at: TimestampSchema.nullish() }).nullish(),
+});
+export type ShopifySmsConsentWebhook = z.infer<typeof ShopifySmsConsentWebhookSchema>;
+
 export const ShopifyCustomerGidSchema = z.string().regex(/^gid:\/\/shopify\/Customer\/\d{1,20}$/, 'a Shopify Customer gid');
+
+/** `customer.tags_added` / `customer.tags_removed`: the delta only, never the customer's tags. */
+export const ShopifyTagsWebhookSchema = z.object({
+  customerId: ShopifyCustomerGidSchema,
+  tags: z.array(z.string()),
+  occurredAt: TimestampSchema,
+});
+
+/**
+ * `customers/redact` (mandatory compliance topic). Only `customer.id` is needed; everything else
+ * is optional because deliveries are known to omit fields (no email, no phone, no orders).
+ * https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
+ */
+export const ShopifyRedactWebhookSchema = z.object({
+  customer: z.object({ id: ShopifyNumericIdSchema }),
+});
+
+/**
+ * `customers/merge`: one record absorbed into another, by gid. `status` is the merge request's
+ * (completed | failed | in_progress | requested, lower-case); only a completed merge moved data.
+ * https://shopify.dev/docs/api/admin-graphql/2025-10/enums/CustomerMergeRequestStatus
+ */
+export const ShopifyMergeWebhookSchema = z.object({
+  admin_graphql_api_customer_kept_id: ShopifyCustomerGidSchema,
+  admin_graphql_api_customer_deleted_id: ShopifyCustomerGidSchema,
+  admin_graphql_api_job_id: nullableText,
+  status: z.string(),
+});
 
 /** `MailingAddress` as selected by the client (GraphQL Admin API). */
 export const ShopifyMailingAddressNodeSchema = z.object({

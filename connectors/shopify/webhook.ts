@@ -1,24 +1,43 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parse as parseLosslessJson } from 'lossless-json';
-import type { MappingContext, ParseResult, VerifyResult, WebhookRequest } from '../connector';
+import type { z } from 'zod';
+import { TimestampSchema } from '../../core/model/system';
+import type { MappingContext, ParseResult, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { ShopifyWebhookSecret } from './manifest';
-import { toObservation } from './mapping';
-import { ShopifyCustomerWebhookSchema } from './schemas';
-
-/** Topics whose body is the whole customer (REST shape). Anything else is counted as ignored. */
-const CUSTOMER_TOPICS = new Set(['customers/create', 'customers/update']);
+import { customerIdFromGid, emailConsentObservation, smsConsentObservation, toObservation } from './mapping';
+import {
+  ShopifyCustomerDeleteWebhookSchema,
+  ShopifyCustomerWebhookSchema,
+  ShopifyEmailConsentWebhookSchema,
+  ShopifyMergeWebhookSchema,
+  ShopifyRedactWebhookSchema,
+  ShopifySmsConsentWebhookSchema,
+  ShopifyTagsWebhookSchema,
+} from './schemas';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const SHA256_BYTES = 32;
 
 /**
+ * A Shopify header by its documented name. Webhooks send `X-Shopify-<Name>`; Events deliveries
+ * send `shopify-<name>` too (and, for now, both). The newer name wins when both are present, as
+ * in Shopify's own library (shopify-app-js lib/webhooks/header-names.ts and validate.ts).
+ * https://shopify.dev/docs/apps/build/webhooks/delivery-structure#headers
+ * https://shopify.dev/docs/apps/build/events/delivery-structure#headers
+ */
+function shopifyHeader(request: WebhookRequest, name: 'hmac-sha256' | 'topic' | 'webhook-id' | 'triggered-at'): string | undefined {
+  const value = request.headers[`shopify-${name}`]?.trim() || request.headers[`x-shopify-${name}`]?.trim();
+  return value || undefined;
+}
+
+/**
  * Shopify signs the raw body, and nothing else, with HMAC-SHA256 keyed with the app's API secret
- * key, base64-encoded in X-Shopify-Hmac-Sha256. There is no timestamp, hence no replay window:
- * `now` is unused and replays are stopped by the delivery-id dedupe instead.
+ * key, base64-encoded in X-Shopify-Hmac-Sha256 (Shopify-Hmac-Sha256). There is no timestamp,
+ * hence no replay window: `now` is unused and replays are stopped by the delivery-id dedupe.
  * https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
  */
 export function verify(request: WebhookRequest, secret: ShopifyWebhookSecret, _now: Date): VerifyResult {
-  const header = request.headers['x-shopify-hmac-sha256']?.trim();
+  const header = shopifyHeader(request, 'hmac-sha256');
   if (!header) return { ok: false, reason: 'missing_signature' };
   if (!BASE64.test(header)) return { ok: false, reason: 'bad_signature' };
   const provided = Buffer.from(header, 'base64');
@@ -28,17 +47,82 @@ export function verify(request: WebhookRequest, secret: ShopifyWebhookSecret, _n
   return timingSafeEqual(provided, expected) ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 
+/** What one delivery of a topic says, or why its body cannot be used. */
+type TopicReader = (body: unknown, delivery: Delivery) => { item: WebhookItem } | { ignored: true } | { reason: string };
+
+interface Delivery {
+  topic: string;
+  webhookId: string;
+  /** X-Shopify-Triggered-At, the only clock of the topics whose body has none. */
+  triggeredAt: string | undefined;
+  mapping: MappingContext;
+}
+
 /**
- * A verified delivery → what it tells the hub. customers/create and customers/update carry the
- * whole customer; X-Shopify-Webhook-Id identifies the delivery (Shopify's documented dedupe key).
+ * The topics omnihub subscribes to (connectors/shopify/README.md). Shapes per Shopify's
+ * webhook reference at 2025-10 (https://shopify.dev/docs/api/webhooks?reference=toml), samples
+ * in test/fixtures/shopify/. Each delivery carries one event.
+ */
+const TOPICS: Record<string, TopicReader> = {
+  'customers/create': readCustomer,
+  'customers/update': readCustomer,
+  'customers_email_marketing_consent/update': (body, delivery) =>
+    read(ShopifyEmailConsentWebhookSchema, body, delivery, (payload) => {
+      const at = payload.email_marketing_consent?.consent_updated_at ?? delivery.triggeredAt;
+      if (!at) return missingClock(delivery);
+      const observation = emailConsentObservation(payload, at);
+      return observation ? { item: { kind: 'observed', dedupeKey: delivery.webhookId, observation } } : { ignored: true };
+    }),
+  'customers_marketing_consent/update': (body, delivery) =>
+    read(ShopifySmsConsentWebhookSchema, body, delivery, (payload) => {
+      const at = payload.sms_marketing_consent?.consent_updated_at ?? delivery.triggeredAt;
+      if (!at) return missingClock(delivery);
+      const observation = smsConsentObservation(payload, at);
+      return observation ? { item: { kind: 'observed', dedupeKey: delivery.webhookId, observation } } : { ignored: true };
+    }),
+  // A delta is not the customer's tags: the connector reads the customer (CustomerReferenced).
+  'customer.tags_added': readTags,
+  'customer.tags_removed': readTags,
+  'customers/delete': (body, delivery) =>
+    read(ShopifyCustomerDeleteWebhookSchema, body, delivery, (payload) => removed(payload.id, 'deleted', delivery)),
+  'customers/redact': (body, delivery) =>
+    read(ShopifyRedactWebhookSchema, body, delivery, (payload) => removed(payload.customer.id, 'redacted', delivery)),
+  'customers/merge': (body, delivery) =>
+    read(ShopifyMergeWebhookSchema, body, delivery, (payload) => {
+      // failed / in_progress / requested: both customers still exist as they were.
+      if (payload.status.toLowerCase() !== 'completed') return { ignored: true };
+      if (!delivery.triggeredAt) return missingClock(delivery);
+      return {
+        item: {
+          kind: 'merged',
+          dedupeKey: delivery.webhookId,
+          survivorId: customerIdFromGid(payload.admin_graphql_api_customer_kept_id),
+          mergedIds: [customerIdFromGid(payload.admin_graphql_api_customer_deleted_id)],
+          occurredAt: delivery.triggeredAt,
+        },
+      };
+    }),
+};
+
+/** The topics the connector acts on: what the README tells users to subscribe. */
+export const SUBSCRIBED_TOPICS = Object.keys(TOPICS);
+
+/**
+ * A verified delivery → what it tells the hub. X-Shopify-Webhook-Id identifies the delivery
+ * (Shopify's documented dedupe key); a delivery whose body we cannot use is refused whole
+ * (400, Shopify sends one event per delivery) with a reason that names paths, never values.
  * https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates
  */
 export function parse(request: WebhookRequest, mapping: MappingContext): ParseResult {
-  const topic = request.headers['x-shopify-topic']?.trim();
-  const webhookId = request.headers['x-shopify-webhook-id']?.trim();
+  const topic = shopifyHeader(request, 'topic');
+  const webhookId = shopifyHeader(request, 'webhook-id');
   if (!topic) return { ok: false, reason: 'missing X-Shopify-Topic header' };
   if (!webhookId) return { ok: false, reason: 'missing X-Shopify-Webhook-Id header' };
-  if (!CUSTOMER_TOPICS.has(topic)) return { ok: true, items: [], ignored: 1 };
+  const reader = TOPICS[topic];
+  if (!reader) return { ok: true, items: [], ignored: 1 };
+
+  const triggeredHeader = shopifyHeader(request, 'triggered-at');
+  const triggeredAt = triggeredHeader && TimestampSchema.safeParse(triggeredHeader).success ? triggeredHeader : undefined;
 
   let body: unknown;
   try {
@@ -47,15 +131,37 @@ export function parse(request: WebhookRequest, mapping: MappingContext): ParseRe
   } catch {
     return { ok: false, reason: `${topic} body is not valid JSON` };
   }
-  const payload = ShopifyCustomerWebhookSchema.safeParse(body);
-  if (!payload.success) {
-    // Paths and issue codes only: the values may be personal data.
-    const issues = payload.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.code}`);
-    return { ok: false, reason: `${topic} body is not a Shopify customer (${issues.join('; ')})` };
-  }
-  return {
-    ok: true,
-    items: [{ kind: 'observed', dedupeKey: webhookId, observation: toObservation(payload.data, mapping) }],
-    ignored: 0,
-  };
+  const outcome = reader(body, { topic, webhookId, triggeredAt, mapping });
+  if ('reason' in outcome) return { ok: false, reason: outcome.reason };
+  if ('ignored' in outcome) return { ok: true, items: [], ignored: 1 };
+  return { ok: true, items: [outcome.item], ignored: 0 };
+}
+
+function readCustomer(body: unknown, delivery: Delivery): ReturnType<TopicReader> {
+  return read(ShopifyCustomerWebhookSchema, body, delivery, (payload) => ({
+    item: { kind: 'observed', dedupeKey: delivery.webhookId, observation: toObservation(payload, delivery.mapping) },
+  }));
+}
+
+function readTags(body: unknown, delivery: Delivery): ReturnType<TopicReader> {
+  return read(ShopifyTagsWebhookSchema, body, delivery, (payload) => ({
+    item: { kind: 'referenced', dedupeKey: delivery.webhookId, externalId: customerIdFromGid(payload.customerId), occurredAt: payload.occurredAt },
+  }));
+}
+
+function removed(externalId: string, reason: 'deleted' | 'redacted', delivery: Delivery): ReturnType<TopicReader> {
+  if (!delivery.triggeredAt) return missingClock(delivery);
+  return { item: { kind: 'removed', dedupeKey: delivery.webhookId, externalId, reason, occurredAt: delivery.triggeredAt } };
+}
+
+function missingClock(delivery: Delivery): { reason: string } {
+  return { reason: `${delivery.topic} delivery has no X-Shopify-Triggered-At header` };
+}
+
+function read<T>(schema: z.ZodType<T>, body: unknown, delivery: Delivery, then: (payload: T) => ReturnType<TopicReader>): ReturnType<TopicReader> {
+  const payload = schema.safeParse(body);
+  if (payload.success) return then(payload.data);
+  // Paths and issue codes only: the values may be personal data.
+  const issues = payload.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.code}`);
+  return { reason: `${delivery.topic} body is not what Shopify sends for this topic (${issues.join('; ')})` };
 }

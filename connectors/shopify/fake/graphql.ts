@@ -138,6 +138,7 @@ export const SHOPIFY_ADMIN_SDL = /* GraphQL */ `
 
   type Query {
     customer(id: ID!): Customer
+    nodes(ids: [ID!]!): [Node]!
     customers(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean = false, sortKey: CustomerSortKeys = ID): CustomerConnection!
   }
 
@@ -214,14 +215,9 @@ export const SHOPIFY_ADMIN_SDL = /* GraphQL */ `
 
 export const shopifyAdminSchema = buildSchema(SHOPIFY_ADMIN_SDL);
 
-export type WebhookTopic = 'customers/create' | 'customers/update';
-
-/** Per request: which customers changed, so one webhook per customer follows the response. */
-export interface ExecutionContext {
-  touched: Map<bigint, WebhookTopic>;
-}
-
 const MAX_PAGE_SIZE = 250;
+/** "Input arguments that accept an array have a maximum size of 250." https://shopify.dev/docs/api/usage/limits#input-limits */
+const MAX_INPUT_ARRAY = 250;
 
 // Shapes of the (schema-validated) arguments.
 interface MailingAddressArgs {
@@ -256,9 +252,8 @@ interface CustomerInputArgs {
 
 /** The root resolvers (graphql-js calls root fields that are functions with (args, context)). */
 export function createRootValue(state: ShopifyFakeState): Record<string, unknown> {
-  const customerPayload = (result: StateResult<FakeCustomer>, context: ExecutionContext, topic: WebhookTopic) => {
+  const customerPayload = (result: StateResult<FakeCustomer>) => {
     if (!result.ok) return { customer: null, userErrors: result.userErrors.map(userError) };
-    if (context.touched.get(result.value.id) !== 'customers/create') context.touched.set(result.value.id, topic);
     return { customer: customerView(result.value), userErrors: [] };
   };
 
@@ -267,6 +262,21 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
     customer: ({ id }: { id: string }) => {
       const customer = state.get(parseGid(id, 'Customer'));
       return customer ? customerView(customer) : null;
+    },
+
+    // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/nodes (unknown ids answer null)
+    nodes: ({ ids }: { ids: string[] }) => {
+      if (ids.length > MAX_INPUT_ARRAY) {
+        throw new GraphQLError(`The input array size of ${ids.length} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`, {
+          extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' },
+        });
+      }
+      return ids.map((id) => {
+        const match = /^gid:\/\/shopify\/Customer\/(\d{1,20})$/.exec(id);
+        const customer = match?.[1] ? state.get(BigInt(match[1])) : undefined;
+        if (!match && !/^gid:\/\/shopify\/\w+\/\S+$/.test(id)) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: 'argumentLiteralsIncompatible' } });
+        return customer ? customerView(customer) : null;
+      });
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/customers
@@ -299,7 +309,7 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerCreate
-    customerCreate: ({ input }: { input: CustomerInputArgs }, context: ExecutionContext) => {
+    customerCreate: ({ input }: { input: CustomerInputArgs }) => {
       if (input.id) return { customer: null, userErrors: [{ field: ['id'], message: 'Id must not be set when creating a customer' }] };
       const result = state.createCustomer({
         ...fieldsInput(input),
@@ -307,11 +317,11 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
         emailMarketing: consentInput(input.emailMarketingConsent),
         smsMarketing: consentInput(input.smsMarketingConsent),
       });
-      return customerPayload(result, context, 'customers/create');
+      return customerPayload(result);
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerUpdate
-    customerUpdate: ({ input }: { input: CustomerInputArgs }, context: ExecutionContext) => {
+    customerUpdate: ({ input }: { input: CustomerInputArgs }) => {
       if (!input.id) return { customer: null, userErrors: [{ field: ['id'], message: 'Customer does not exist' }] };
       // "To set marketing consent, use the customerEmailMarketingConsentUpdate or customerSmsMarketingConsentUpdate mutations instead."
       if (input.emailMarketingConsent) {
@@ -328,47 +338,43 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
         const added = state.addAddress(id, addressInput(address), index === 0);
         result = added.ok ? { ok: true, value: added.value.customer } : added;
       }
-      return customerPayload(result, context, 'customers/update');
+      return customerPayload(result);
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerEmailMarketingConsentUpdate
     customerEmailMarketingConsentUpdate: (
-      { input }: { input: { customerId: string; emailMarketingConsent: ConsentArgs<EmailMarketingState> } },
-      context: ExecutionContext,
+      { input }: { input: { customerId: string; emailMarketingConsent: ConsentArgs<EmailMarketingState> } }
     ) => {
       const consent = input.emailMarketingConsent;
       if (!['SUBSCRIBED', 'UNSUBSCRIBED', 'PENDING'].includes(consent.marketingState)) {
         return { customer: null, userErrors: [{ field: ['input', 'emailMarketingConsent', 'marketingState'], message: 'Marketing state is not included in the list', code: 'INCLUSION' }] };
       }
       const result = state.setEmailMarketing(parseGid(input.customerId, 'Customer'), consentInput(consent));
-      return customerPayload(result, context, 'customers/update');
+      return customerPayload(result);
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerSmsMarketingConsentUpdate
     customerSmsMarketingConsentUpdate: (
-      { input }: { input: { customerId: string; smsMarketingConsent: ConsentArgs<SmsMarketingState> } },
-      context: ExecutionContext,
+      { input }: { input: { customerId: string; smsMarketingConsent: ConsentArgs<SmsMarketingState> } }
     ) => {
       const consent = input.smsMarketingConsent;
       if (!['SUBSCRIBED', 'UNSUBSCRIBED', 'PENDING'].includes(consent.marketingState)) {
         return { customer: null, userErrors: [{ field: ['input', 'smsMarketingConsent', 'marketingState'], message: 'Marketing state is not included in the list', code: 'INCLUSION' }] };
       }
       const result = state.setSmsMarketing(parseGid(input.customerId, 'Customer'), consentInput(consent));
-      return customerPayload(result, context, 'customers/update');
+      return customerPayload(result);
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerAddressCreate
-    customerAddressCreate: (args: { customerId: string; address: MailingAddressArgs; setAsDefault?: boolean | null }, context: ExecutionContext) => {
+    customerAddressCreate: (args: { customerId: string; address: MailingAddressArgs; setAsDefault?: boolean | null }) => {
       const result = state.addAddress(parseGid(args.customerId, 'Customer'), addressInput(args.address), args.setAsDefault ?? false);
       if (!result.ok) return { address: null, userErrors: result.userErrors.map(userError) };
-      touch(context, result.value.customer);
       return { address: addressView(result.value.customer, result.value.address), userErrors: [] };
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerAddressUpdate
     customerAddressUpdate: (
-      args: { customerId: string; addressId: string; address: MailingAddressArgs; setAsDefault?: boolean | null },
-      context: ExecutionContext,
+      args: { customerId: string; addressId: string; address: MailingAddressArgs; setAsDefault?: boolean | null }
     ) => {
       const result = state.updateAddress(
         parseGid(args.customerId, 'Customer'),
@@ -377,22 +383,16 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
         args.setAsDefault ?? false,
       );
       if (!result.ok) return { address: null, userErrors: result.userErrors.map(userError) };
-      touch(context, result.value.customer);
       return { address: addressView(result.value.customer, result.value.address), userErrors: [] };
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerAddressDelete
-    customerAddressDelete: (args: { customerId: string; addressId: string }, context: ExecutionContext) => {
+    customerAddressDelete: (args: { customerId: string; addressId: string }) => {
       const result = state.deleteAddress(parseGid(args.customerId, 'Customer'), parseGid(args.addressId, 'MailingAddress'));
       if (!result.ok) return { deletedAddressId: null, userErrors: result.userErrors.map(userError) };
-      touch(context, result.value);
       return { deletedAddressId: args.addressId, userErrors: [] };
     },
   };
-}
-
-function touch(context: ExecutionContext, customer: FakeCustomer): void {
-  if (context.touched.get(customer.id) !== 'customers/create') context.touched.set(customer.id, 'customers/update');
 }
 
 function userError(error: FakeUserError): FakeUserError {
@@ -450,6 +450,7 @@ function customerView(customer: FakeCustomer): Record<string, unknown> {
   const defaultAddress = customer.addresses.find((address) => address.id === customer.defaultAddressId);
   const displayName = [customer.firstName, customer.lastName].filter(Boolean).join(' ') || customer.email || customer.phone || '';
   return {
+    __typename: 'Customer',
     id: `gid://shopify/Customer/${customer.id}`,
     legacyResourceId: customer.id.toString(),
     firstName: customer.firstName,
@@ -502,6 +503,7 @@ function addressView(customer: FakeCustomer, address: FakeAddress): Record<strin
   const firstName = address.firstName ?? customer.firstName;
   const lastName = address.lastName ?? customer.lastName;
   return {
+    __typename: 'MailingAddress',
     id: `gid://shopify/MailingAddress/${address.id}?model_name=CustomerAddress`,
     address1: address.address1,
     address2: address.address2,
@@ -517,60 +519,6 @@ function addressView(customer: FakeCustomer, address: FakeAddress): Record<strin
     provinceCode: address.provinceCode,
     zip: address.zip,
   };
-}
-
-/**
- * Shopify's calculated query cost, simplified: each mutation field costs 10; in a query an
- * object costs 1, scalars 0, and a connection 2 + `first` × the cost of one node.
- * https://shopify.dev/docs/api/usage/limits#cost-calculation
- */
-export function requestedQueryCost(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  if (operation.operation === 'mutation') return 10 * fieldNames(operation.selectionSet, fragments).length;
-  const queryType = shopifyAdminSchema.getQueryType();
-  return queryType ? selectionCost(operation.selectionSet, queryType, fragments, variables) : 0;
-}
-
-function selectionCost(
-  selectionSet: SelectionSetNode,
-  parent: GraphQLObjectType,
-  fragments: Map<string, FragmentDefinitionNode>,
-  variables: Record<string, unknown>,
-): number {
-  let cost = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FRAGMENT_SPREAD) {
-      const fragment = fragments.get(selection.name.value);
-      if (fragment) cost += selectionCost(fragment.selectionSet, parent, fragments, variables);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      cost += selectionCost(selection.selectionSet, parent, fragments, variables);
-    } else if (selection.selectionSet) {
-      const type = getNamedType(parent.getFields()[selection.name.value]?.type);
-      if (!isObjectType(type)) continue;
-      const childCost = selectionCost(selection.selectionSet, type, fragments, variables);
-      if (type.name.endsWith('Connection')) {
-        const size = selection.arguments?.find((arg) => arg.name.value === 'first' || arg.name.value === 'last');
-        cost += 2 + (size ? intValue(size.value, variables) : 1) * childCost;
-      } else if (type.name.endsWith('Edge') || type.name === 'PageInfo' || parent.name.endsWith('Connection')) {
-        cost += childCost;
-      } else {
-        cost += 1 + childCost;
-      }
-    }
-  }
-  return cost;
-}
-
-function intValue(value: ValueNode, variables: Record<string, unknown>): number {
-  if (value.kind === Kind.INT) return Number(value.value);
-  if (value.kind === Kind.VARIABLE) {
-    const raw = variables[value.name.value];
-    return typeof raw === 'number' ? raw : 1;
-  }
-  return 1;
 }
 
 /** The root field names an operation selects (what the request log shows). */

@@ -2,8 +2,8 @@ import { stringify } from 'lossless-json';
 import type { FakeAddress, FakeCustomer, MarketingConsent } from './state';
 
 /**
- * The REST shape of a customer: what customers/create and customers/update webhooks carry
- * and what the sandbox admin API answers. Timestamps are rendered in the shop's time zone
+ * The REST shape of a customer: what the sandbox admin API answers (the REST Admin customer
+ * resource, with tags and consent), and the base of the customers/* webhook body (without). Timestamps are rendered in the shop's time zone
  * with an offset, like Shopify's REST payloads ("2021-12-31T19:00:00-05:00"), while GraphQL
  * answers in UTC ("…Z"): consumers must compare instants, never text.
  * https://shopify.dev/docs/api/admin-rest/2025-10/resources/customer
@@ -92,11 +92,41 @@ export function toRestCustomer<Id>(customer: FakeCustomer, toId: (id: bigint) =>
   };
 }
 
-/** The webhook body: ids written as bare JSON integers with all their digits. */
-export function toRestCustomerJson(customer: FakeCustomer): string {
-  const json = stringify(toRestCustomer(customer, (id) => id));
-  if (json === undefined) throw new Error('customer could not be serialized');
-  return json;
+/**
+ * The body of customers/create and customers/update at API 2025-10, key for key as in Shopify's
+ * sample payload: since 2025-01 no `tags`, no `email_marketing_consent`, no
+ * `sms_marketing_consent` (they have their own topics). Ids are written as bare JSON integers
+ * with all their digits. https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-customers/update
+ */
+export function toWebhookCustomerJson(customer: FakeCustomer): string {
+  const rest = toRestCustomer(customer, (id) => id);
+  const body = {
+    id: rest.id,
+    created_at: rest.created_at,
+    updated_at: rest.updated_at,
+    first_name: rest.first_name,
+    last_name: rest.last_name,
+    state: rest.state,
+    note: rest.note,
+    verified_email: rest.verified_email,
+    multipass_identifier: rest.multipass_identifier,
+    tax_exempt: rest.tax_exempt,
+    email: rest.email,
+    phone: rest.phone,
+    currency: rest.currency,
+    addresses: rest.addresses,
+    tax_exemptions: rest.tax_exemptions,
+    admin_graphql_api_id: rest.admin_graphql_api_id,
+    ...(rest.default_address ? { default_address: rest.default_address } : {}),
+  };
+  return json(body);
+}
+
+/** JSON with bigint ids as bare integers, every digit kept. */
+export function json(value: unknown): string {
+  const text = stringify(value);
+  if (text === undefined) throw new Error('webhook body could not be serialized');
+  return text;
 }
 
 /** "2021-12-31T19:00:00-05:00": the instant in the shop's time zone, second resolution. */
@@ -109,7 +139,7 @@ export function shopTime(date: Date): string {
   return `${local.toISOString().slice(0, 19)}${sign}${hours}:${minutes}`;
 }
 
-function restConsent(consent: MarketingConsent<string>): RestConsent {
+export function restConsent(consent: MarketingConsent<string>): RestConsent {
   return {
     state: consent.state.toLowerCase(),
     opt_in_level: consent.optInLevel?.toLowerCase() ?? null,

@@ -1,22 +1,28 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { Kind, execute, parse, validate, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { stringify } from 'lossless-json';
-import { z } from 'zod';
 import type { CountryCode } from '../../../core/model/normalize';
 import { FakeHttpServer, WebhookSender, type FakeRequest, type FakeResponse, type RecordedRequest } from '../../testing/fake-http';
-import { createRootValue, fieldNames, requestedQueryCost, shopifyAdminSchema, type ExecutionContext, type WebhookTopic } from './graphql';
-import { toRestCustomer, toRestCustomerJson, type SandboxCustomer } from './rest';
+import { createRootValue } from './graphql';
+import { CostBucket, createGraphqlEndpoint, type ForcedFailure, type ShopifyApiCall } from './graphql-endpoint';
+import { loadState, persistState } from './persist';
+import { toRestCustomer, type SandboxCustomer } from './rest';
 import { SandboxRequestBodySchema, sandboxFields, toAddressInput, toConsent, toCreateInput, toFieldsInput, type SandboxCustomerFields, type SandboxCustomerInput, SandboxCustomerInputSchema } from './sandbox';
 import { SHOPIFY_SEED_CUSTOMERS } from './seed';
-import { ShopifyFakeState, type FakeCustomer, type FakeUserError, type StateResult } from './state';
+import { ShopifyFakeState, type CustomerChange, type FakeCustomer, type FakeUserError, type StateResult } from './state';
+import { mergeBody, messagesFor, redactBody, type ShopifyWebhookTopic } from './webhook-payloads';
+
+export type { ForcedFailure, ShopifyApiCall } from './graphql-endpoint';
 
 /**
- * A local Shopify: the GraphQL Admin API subset the connector uses (token check, real error
- * bodies, calculated-cost throttling, HTTP 429 on demand, pagination, unique email/phone),
- * signed customers/* webhooks after every change, and a sandbox admin API that plays the
- * merchant editing customers in the Shopify admin.
+ * A local Shopify at Admin API 2025-10: the GraphQL Admin API subset the connector uses (token
+ * check, Shopify's error bodies, calculated query cost with refunds and the 1,000-point cap,
+ * HTTP 429 on demand, pagination, unique email/phone, search that lags writes), signed webhooks
+ * after every change with the bodies and topics Shopify sends, and a sandbox admin API that
+ * plays the merchant in the Shopify admin.
  */
+
+/** A realistic search-index lag for the local sandbox (`npm start`): Shopify's search is eventually consistent. */
+export const SANDBOX_SEARCH_LAG_MS = 1500;
 
 export interface ShopifyFakeOptions {
   /** 0 (default) picks a free port. */
@@ -25,7 +31,7 @@ export interface ShopifyFakeOptions {
   accessToken: string;
   /** The app's API secret key: webhooks are signed with it. */
   webhookSecret: string;
-  /** Where customers/create and customers/update webhooks go; none are sent without it. */
+  /** Where webhooks go; none are sent without it. */
   webhookUrl?: string;
   /** Sent as X-Shopify-API-Version on webhooks. Default "2025-10". */
   apiVersion?: string;
@@ -35,28 +41,19 @@ export interface ShopifyFakeOptions {
   throttle?: { maximumAvailable: number; restoreRate: number };
   /** Clock for createdAt/updatedAt (truncated to the second). The cost bucket always refills in real time. */
   now?: () => Date;
-  /** Start with the sandbox customers of seed.ts (no webhooks are sent for them). */
+  /** Start with the sandbox customers of seed.ts (no webhooks are sent for them). Ignored when persistPath holds a saved shop. */
   seed?: boolean;
   /** How the shop reads phone numbers without a country code. Default "US". */
   defaultCountry?: CountryCode;
-}
-
-/** What one forced failure answers (see failNext). */
-export interface ForcedFailure {
-  status: number;
-  /** Retry-After header value in seconds, e.g. "0.2". */
-  retryAfter?: string;
-  body?: unknown;
-}
-
-/** One request to the GraphQL endpoint, classified: what tests count. */
-export interface ShopifyApiCall {
-  kind: 'query' | 'mutation' | 'unknown';
-  /** Root fields of the operation, e.g. ["customerCreate"]. */
-  fields: string[];
-  outcome: 'executed' | 'throttled' | 'unauthorized' | 'forced_failure' | 'invalid';
-  status: number;
-  at: number;
+  /**
+   * Wall-clock ms before a write shows in customer search (`customers(query:)`). Default 0
+   * (read-your-writes, for tests); the local sandbox uses SANDBOX_SEARCH_LAG_MS.
+   */
+  searchLagMs?: number;
+  /** Keep the shop in this JSON file: loaded at start if present, saved after changes and on close. */
+  persistPath?: string;
+  /** The shop's numeric id (customers/redact carries it). Default 548380009, Shopify's sample shop. */
+  shopId?: bigint;
 }
 
 export interface ShopifyFake {
@@ -76,12 +73,24 @@ export interface ShopifyFake {
   /** GraphQL queries that were executed. */
   reads(): ShopifyApiCall[];
   webhooks: WebhookSender;
-  /** The merchant in the Shopify admin: edits that fire webhooks. Ids are digit strings. */
+  /** The merchant in the Shopify admin: edits that fire the webhooks Shopify fires. Ids are digit strings. */
   admin: {
     createCustomer(input: SandboxCustomerInput): SandboxCustomer;
     updateCustomer(id: string, input: SandboxCustomerInput): SandboxCustomer;
     getCustomer(id: string): SandboxCustomer | undefined;
     listCustomers(): SandboxCustomer[];
+    /** Fires customers/delete. */
+    deleteCustomer(id: string): void;
+    /** The shop erases the customer at their request: fires customers/redact (and the customer is gone). */
+    redactCustomer(id: string): void;
+    /** customerMerge: Shopify picks the kept customer (see state.mergeKeeps); fires customers/merge and customers/update of the kept one. */
+    mergeCustomers(oneId: string, twoId: string, options?: { keep?: string }): { keptId: string; deletedId: string };
+    /** Replaces the tags: fires customer.tags_added / customer.tags_removed (the deltas) and customers/update. */
+    setTags(id: string, tags: string[]): SandboxCustomer;
+    /** Fires customers_email_marketing_consent/update and customers/update. */
+    setEmailConsent(id: string, state: 'subscribed' | 'not_subscribed' | 'pending' | 'unsubscribed'): SandboxCustomer;
+    /** Fires customers_marketing_consent/update and customers/update. */
+    setSmsConsent(id: string, state: 'subscribed' | 'not_subscribed' | 'pending' | 'unsubscribed'): SandboxCustomer;
   };
   /** The next `count` GraphQL requests fail with `failure` (default HTTP 429, Retry-After "0.2"). */
   failNext(count: number, failure?: ForcedFailure): void;
@@ -89,178 +98,162 @@ export interface ShopifyFake {
   close(): Promise<void>;
 }
 
-const GraphqlRequestSchema = z.object({
-  query: z.string().min(1),
-  variables: z.record(z.string(), z.unknown()).nullish(),
-  operationName: z.string().nullish(),
-});
-
-// Shopify's own bodies for these answers.
-const UNAUTHORIZED_BODY = { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' };
-const RATE_LIMITED_BODY = { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' };
-const RATE_LIMIT_DOCS = 'https://shopify.dev/api/usage/rate-limits';
-
 export async function startShopifyFake(options: ShopifyFakeOptions): Promise<ShopifyFake> {
   const apiVersion = options.apiVersion ?? '2025-10';
   const shop = options.shop ?? 'omnihub-sandbox';
   const shopDomain = `${shop}.myshopify.com`;
+  const shopId = options.shopId ?? 548380009n;
   const clock = options.now ?? (() => new Date());
-  const state = new ShopifyFakeState(clock, options.defaultCountry ?? 'US');
-  const bucket = new CostBucket(options.throttle?.maximumAvailable ?? 2000, options.throttle?.restoreRate ?? 100);
-  const rootValue = createRootValue(state);
+  const state = new ShopifyFakeState(clock, options.defaultCountry ?? 'US', options.searchLagMs ?? 0);
   const webhooks = new WebhookSender(options.webhookUrl);
-  const calls: ShopifyApiCall[] = [];
-  const failures: ForcedFailure[] = [];
 
-  if (options.seed) {
+  const saved = options.persistPath ? loadState(options.persistPath) : undefined;
+  if (saved) state.restore(saved);
+  else if (options.seed) {
     for (const input of SHOPIFY_SEED_CUSTOMERS) unwrap(sandboxCreate(state, SandboxCustomerInputSchema.parse(input)));
   }
+  const persistence = options.persistPath ? persistState(state, options.persistPath) : undefined;
+  persistence?.flush();
+
+  // Changes since the last flush, per customer: the state before the first and after the last.
+  const pending = new Map<bigint, CustomerChange>();
+  state.onChange(({ before, after }) => {
+    const id = (after ?? before)!.id;
+    const earlier = pending.get(id);
+    pending.set(id, { before: earlier ? earlier.before : before, after });
+  });
 
   /**
-   * customers/create and customers/update, signed as Shopify signs them: HMAC-SHA256 of the
-   * raw body with the app's secret, base64. https://shopify.dev/docs/apps/build/webhooks/verify-deliveries
+   * Signed as Shopify signs them: HMAC-SHA256 of the raw body with the app's secret, base64.
+   * Headers as Shopify sends webhooks (the shopify-* names are Events deliveries only).
+   * https://shopify.dev/docs/apps/build/webhooks/delivery-structure#headers
    */
-  function sendWebhook(topic: WebhookTopic, customer: FakeCustomer): void {
-    const body = toRestCustomerJson(customer);
+  function sendWebhook(topic: ShopifyWebhookTopic, body: string, eventId: string): void {
     webhooks.send(body, {
       'X-Shopify-Topic': topic,
       'X-Shopify-Hmac-Sha256': createHmac('sha256', options.webhookSecret).update(body, 'utf8').digest('base64'),
       'X-Shopify-Shop-Domain': shopDomain,
       'X-Shopify-API-Version': apiVersion,
       'X-Shopify-Webhook-Id': randomUUID(),
-      'X-Shopify-Event-Id': randomUUID(),
       'X-Shopify-Triggered-At': `${clock().toISOString().slice(0, 23)}000Z`,
+      'X-Shopify-Event-Id': eventId,
     });
   }
 
-  function record(call: Omit<ShopifyApiCall, 'at'>): void {
-    calls.push({ ...call, at: Date.now() });
+  /** One merchant action or API request → its webhooks, sharing one X-Shopify-Event-Id. */
+  function flush(extra: { topic: ShopifyWebhookTopic; body: string }[] = []): void {
+    const eventId = randomUUID();
+    for (const message of extra) sendWebhook(message.topic, message.body, eventId);
+    for (const change of pending.values()) {
+      for (const message of messagesFor(change, clock())) sendWebhook(message.topic, message.body, eventId);
+    }
+    pending.clear();
   }
 
-  async function handleGraphql(request: FakeRequest, version: string): Promise<FakeResponse> {
-    const headers = { 'x-shopify-api-version': version, 'x-request-id': randomUUID() };
-    if (request.headers['x-shopify-access-token'] !== options.accessToken) {
-      record({ kind: 'unknown', fields: [], outcome: 'unauthorized', status: 401 });
-      return { status: 401, headers, body: UNAUTHORIZED_BODY };
-    }
-    const body = GraphqlRequestSchema.safeParse(request.json);
-    if (!body.success) {
-      record({ kind: 'unknown', fields: [], outcome: 'invalid', status: 400 });
-      return { status: 400, headers, body: { errors: { query: 'Required parameter missing or invalid' } } };
-    }
-    const variables = body.data.variables ?? {};
+  const endpoint = createGraphqlEndpoint({
+    accessToken: options.accessToken,
+    bucket: new CostBucket(options.throttle?.maximumAvailable ?? 2000, options.throttle?.restoreRate ?? 100),
+    rootValue: createRootValue(state),
+    afterExecute: () => flush(),
+  });
 
-    let document: DocumentNode;
-    try {
-      document = parse(body.data.query);
-    } catch (error) {
-      record({ kind: 'unknown', fields: [], outcome: 'invalid', status: 200 });
-      return { status: 200, headers, body: { errors: [{ message: error instanceof Error ? error.message : String(error) }] } };
-    }
-    const operation = pickOperation(document, body.data.operationName);
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
-    const kind = operation?.operation === 'mutation' ? 'mutation' : operation?.operation === 'query' ? 'query' : 'unknown';
-    const fields = operation ? fieldNames(operation.selectionSet, fragments) : [];
+  const asSandboxCustomer = (customer: FakeCustomer): SandboxCustomer => toRestCustomer(customer, (id) => id.toString());
 
-    const failure = failures.shift();
-    if (failure) {
-      record({ kind, fields, outcome: 'forced_failure', status: failure.status });
-      return {
-        status: failure.status,
-        headers: { ...headers, ...(failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {}) },
-        body: failure.body ?? (failure.status === 429 ? RATE_LIMITED_BODY : { errors: 'Internal Server Error' }),
-      };
-    }
-
-    const validationErrors = validate(shopifyAdminSchema, document);
-    if (validationErrors.length > 0 || !operation) {
-      record({ kind, fields, outcome: 'invalid', status: 200 });
-      const errors = validationErrors.length > 0 ? validationErrors.map((error) => error.toJSON()) : [{ message: 'No operation named in the document' }];
-      return { status: 200, headers, body: { errors } };
-    }
-
-    // Calculated query cost, charged to a leaky bucket; over the limit is HTTP 200 + THROTTLED.
-    // https://shopify.dev/docs/api/usage/limits#rate-limiting-methods
-    const requested = requestedQueryCost(document, operation, variables);
-    if (requested > bucket.maximumAvailable) {
-      record({ kind, fields, outcome: 'invalid', status: 200 });
-      return {
-        status: 200,
-        headers,
-        body: {
-          errors: [
-            {
-              message: `Query cost is ${requested}, which exceeds the single query max cost limit (${bucket.maximumAvailable}).`,
-              extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: bucket.maximumAvailable, documentation: RATE_LIMIT_DOCS },
-            },
-          ],
-          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
-        },
-      };
-    }
-    if (!bucket.take(requested)) {
-      record({ kind, fields, outcome: 'throttled', status: 200 });
-      return {
-        status: 200,
-        headers,
-        body: {
-          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMIT_DOCS } }],
-          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
-        },
-      };
-    }
-
-    const context: ExecutionContext = { touched: new Map() };
-    const result = await execute({
-      schema: shopifyAdminSchema,
-      document,
-      rootValue,
-      contextValue: context,
-      variableValues: variables,
-      operationName: body.data.operationName ?? undefined,
-    });
-    // One webhook per changed customer, with its state after the whole request.
-    for (const [id, topic] of context.touched) {
-      const customer = state.get(id);
-      if (customer) sendWebhook(topic, customer);
-    }
-    record({ kind, fields, outcome: 'executed', status: 200 });
-    return {
-      status: 200,
-      headers,
-      body: {
-        ...(result.errors ? { errors: result.errors.map((error) => error.toJSON()) } : {}),
-        ...(result.data !== undefined ? { data: result.data } : {}),
-        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: requested, throttleStatus: bucket.status() } },
-      },
-    };
-  }
+  const admin: ShopifyFake['admin'] = {
+    createCustomer(input) {
+      const customer = unwrap(sandboxCreate(state, SandboxCustomerInputSchema.parse(input)));
+      flush();
+      return asSandboxCustomer(customer);
+    },
+    updateCustomer(id, input) {
+      const result = sandboxUpdate(state, parseId(id), SandboxCustomerInputSchema.parse(input));
+      flush();
+      return asSandboxCustomer(unwrap(result));
+    },
+    getCustomer(id) {
+      const customer = state.get(parseId(id));
+      return customer ? asSandboxCustomer(customer) : undefined;
+    },
+    listCustomers: () => state.list().map(asSandboxCustomer),
+    deleteCustomer(id) {
+      unwrap(state.deleteCustomer(parseId(id)));
+      flush();
+    },
+    redactCustomer(id) {
+      const customer = unwrap(state.deleteCustomer(parseId(id)));
+      // The erasure is told by customers/redact alone.
+      pending.delete(customer.id);
+      flush([{ topic: 'customers/redact', body: redactBody(customer, shopId, shopDomain) }]);
+    },
+    mergeCustomers(oneId, twoId, mergeOptions) {
+      const merged = unwrap(state.mergeCustomers(parseId(oneId), parseId(twoId), mergeOptions?.keep ? parseId(mergeOptions.keep) : undefined));
+      // The absorbed customer is told by customers/merge, not customers/delete.
+      pending.delete(merged.deletedId);
+      flush([{ topic: 'customers/merge', body: mergeBody(merged.kept.id, merged.deletedId) }]);
+      return { keptId: merged.kept.id.toString(), deletedId: merged.deletedId.toString() };
+    },
+    setTags(id, tags) {
+      return admin.updateCustomer(id, { tags });
+    },
+    setEmailConsent(id, consentState) {
+      return admin.updateCustomer(id, { email_marketing_consent: { state: consentState } });
+    },
+    setSmsConsent(id, consentState) {
+      return admin.updateCustomer(id, { sms_marketing_consent: { state: consentState } });
+    },
+  };
 
   function handleSandbox(request: FakeRequest): FakeResponse {
-    const match = /^\/_sandbox\/customers(?:\/(\d{1,20}))?(?:\.json)?$/.exec(request.path);
+    if (request.path === '/_sandbox/requests' && request.method === 'GET') {
+      // Methods, paths, statuses and GraphQL classifications only: no bodies (they hold personal data).
+      return {
+        status: 200,
+        body: { requests: server.requests.map(({ method, path, status, at }) => ({ method, path, status, at })), graphql: endpoint.calls },
+      };
+    }
+    if (request.path === '/_sandbox/customers/merge' && request.method === 'POST') {
+      const ids = request.json as { customer_one_id?: unknown; customer_two_id?: unknown } | undefined;
+      const one = typeof ids?.customer_one_id === 'string' ? ids.customer_one_id : undefined;
+      const two = typeof ids?.customer_two_id === 'string' ? ids.customer_two_id : undefined;
+      if (!one || !two || !/^\d{1,20}$/.test(one) || !/^\d{1,20}$/.test(two)) {
+        return { status: 400, body: { errors: 'customer_one_id and customer_two_id (digit strings) are required' } };
+      }
+      const merge = state.mergeKeeps(BigInt(one), BigInt(two));
+      if (merge === undefined) return { status: 422, body: { errors: 'Customers cannot be merged' } };
+      return { status: 200, body: admin.mergeCustomers(one, two) };
+    }
+    const match = /^\/_sandbox\/customers(?:\/(\d{1,20}))?(\/redact)?(?:\.json)?$/.exec(request.path);
     if (!match) return { status: 404, body: { errors: 'Not Found' } };
     const id = match[1] === undefined ? undefined : BigInt(match[1]);
+    const customer = id === undefined ? undefined : state.get(id);
 
-    if (request.method === 'GET' && id === undefined) {
-      return { status: 200, body: restJson({ customers: state.list().map((customer) => toRestCustomer(customer, (value) => value)) }) };
+    if (match[2]) {
+      if (request.method !== 'POST') return { status: 405, body: { errors: 'Method Not Allowed' } };
+      if (!customer) return { status: 404, body: { errors: 'Not Found' } };
+      admin.redactCustomer(customer.id.toString());
+      return { status: 200, body: {} };
     }
-    if (request.method === 'GET' && id !== undefined) {
-      const customer = state.get(id);
+    if (request.method === 'GET' && id === undefined) {
+      return { status: 200, body: restJson({ customers: state.list().map((each) => toRestCustomer(each, (value) => value)) }) };
+    }
+    if (request.method === 'GET') {
       return customer ? { status: 200, body: restJson({ customer: toRestCustomer(customer, (value) => value) }) } : { status: 404, body: { errors: 'Not Found' } };
+    }
+    if (request.method === 'DELETE' && id !== undefined) {
+      if (!customer) return { status: 404, body: { errors: 'Not Found' } };
+      admin.deleteCustomer(customer.id.toString());
+      return { status: 200, body: {} };
     }
     if ((request.method === 'POST' && id === undefined) || ((request.method === 'PATCH' || request.method === 'PUT') && id !== undefined)) {
       const input = SandboxRequestBodySchema.safeParse(request.json);
       if (!input.success) return { status: 400, body: { errors: input.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) } };
       const fields = sandboxFields(input.data);
       const result = id === undefined ? sandboxCreate(state, fields) : sandboxUpdate(state, id, fields);
+      flush();
       if (!result.ok) {
         const notFound = result.userErrors.some((error) => error.message === 'Customer does not exist');
         return notFound ? { status: 404, body: { errors: 'Not Found' } } : { status: 422, body: { errors: restErrors(result.userErrors) } };
       }
-      sendWebhook(id === undefined ? 'customers/create' : 'customers/update', result.value);
       return { status: id === undefined ? 201 : 200, body: restJson({ customer: toRestCustomer(result.value, (value) => value) }) };
     }
     return { status: 405, body: { errors: 'Method Not Allowed' } };
@@ -268,13 +261,11 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
 
   const server = new FakeHttpServer((request) => {
     const graphql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(request.path);
-    if (graphql?.[1] && request.method === 'POST') return handleGraphql(request, graphql[1]);
+    if (graphql?.[1] && request.method === 'POST') return endpoint.handle(request, graphql[1]);
     if (request.path.startsWith('/_sandbox/')) return handleSandbox(request);
     return { status: 404, body: { errors: 'Not Found' } };
   });
   const baseUrl = await server.listen(options.port ?? 0);
-
-  const asSandboxCustomer = (customer: FakeCustomer): SandboxCustomer => toRestCustomer(customer, (id) => id.toString());
 
   return {
     baseUrl,
@@ -283,34 +274,19 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     apiVersion,
     state,
     requests: server.requests,
-    calls,
-    writes: () => calls.filter((call) => call.outcome === 'executed' && call.kind === 'mutation'),
-    reads: () => calls.filter((call) => call.outcome === 'executed' && call.kind === 'query'),
+    calls: endpoint.calls,
+    writes: () => endpoint.calls.filter((call) => call.outcome === 'executed' && call.kind === 'mutation'),
+    reads: () => endpoint.calls.filter((call) => call.outcome === 'executed' && call.kind === 'query'),
     webhooks,
-    admin: {
-      createCustomer(input) {
-        const customer = unwrap(sandboxCreate(state, SandboxCustomerInputSchema.parse(input)));
-        sendWebhook('customers/create', customer);
-        return asSandboxCustomer(customer);
-      },
-      updateCustomer(id, input) {
-        const customer = unwrap(sandboxUpdate(state, parseId(id), SandboxCustomerInputSchema.parse(input)));
-        sendWebhook('customers/update', customer);
-        return asSandboxCustomer(customer);
-      },
-      getCustomer(id) {
-        const customer = state.get(parseId(id));
-        return customer ? asSandboxCustomer(customer) : undefined;
-      },
-      listCustomers: () => state.list().map(asSandboxCustomer),
-    },
+    admin,
     failNext(count, failure = { status: 429, retryAfter: '0.2' }) {
-      for (let i = 0; i < count; i += 1) failures.push(failure);
+      endpoint.failNext(count, failure);
     },
     setWebhookUrl(url) {
       webhooks.targetUrl = url;
     },
     async close() {
+      persistence?.flush();
       await webhooks.idle();
       await server.close();
     },
@@ -340,7 +316,7 @@ function sandboxUpdate(state: ShopifyFakeState, id: bigint, fields: SandboxCusto
   return result;
 }
 
-function unwrap(result: StateResult<FakeCustomer>): FakeCustomer {
+function unwrap<T>(result: StateResult<T>): T {
   if (result.ok) return result.value;
   throw new Error(`Shopify fake refused the change: ${result.userErrors.map((error) => error.message).join('; ')}`);
 }
@@ -364,41 +340,4 @@ function restErrors(userErrors: FakeUserError[]): Record<string, string[]> {
 /** REST JSON with ids as bare integers, every digit kept. */
 function restJson(value: unknown): string {
   return stringify(value) ?? 'null';
-}
-
-function pickOperation(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
-  if (operationName) return operations.find((operation) => operation.name?.value === operationName);
-  return operations.length === 1 ? operations[0] : undefined;
-}
-
-/** Shopify's leaky bucket of query-cost points, refilled in real time. */
-class CostBucket {
-  private available: number;
-  private last = performance.now();
-
-  constructor(
-    readonly maximumAvailable: number,
-    readonly restoreRate: number,
-  ) {
-    this.available = maximumAvailable;
-  }
-
-  take(cost: number): boolean {
-    this.refill();
-    if (cost > this.available) return false;
-    this.available -= cost;
-    return true;
-  }
-
-  status(): { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } {
-    this.refill();
-    return { maximumAvailable: this.maximumAvailable, currentlyAvailable: Math.floor(this.available), restoreRate: this.restoreRate };
-  }
-
-  private refill(): void {
-    const now = performance.now();
-    this.available = Math.min(this.maximumAvailable, this.available + ((now - this.last) / 1000) * this.restoreRate);
-    this.last = now;
-  }
 }

@@ -84,16 +84,62 @@ export type StateResult<T> = { ok: true; value: T } | { ok: false; userErrors: F
 export const FIRST_CUSTOMER_ID = 7065055069303700000n;
 const FIRST_ADDRESS_ID = 8807160201245300000n;
 
+/** A customer's state before and after one change: before undefined = created, after undefined = gone. */
+export type CustomerChange = { before: FakeCustomer | undefined; after: FakeCustomer | undefined };
+export type ChangeListener = (change: CustomerChange) => void;
+
+/** What the state holds, for persistence (persist.ts): customers and the id counters. */
+export interface StateSnapshot {
+  customers: FakeCustomer[];
+  nextCustomerId: bigint;
+  nextAddressId: bigint;
+}
+
+/** One customer as the search index holds it, visible from `visibleAt` (wall-clock ms). */
+interface IndexEntry {
+  customer: FakeCustomer | undefined;
+  visibleAt: number;
+}
+
 export class ShopifyFakeState {
   private readonly customers = new Map<bigint, FakeCustomer>();
   private nextCustomerId = FIRST_CUSTOMER_ID;
   private nextAddressId = FIRST_ADDRESS_ID;
+  private readonly listeners: ChangeListener[] = [];
+  /** Per customer, the index versions not yet superseded (oldest first). */
+  private readonly searchIndex = new Map<bigint, IndexEntry[]>();
 
   constructor(
     private readonly clock: () => Date,
     /** How the shop reads phone numbers written without a country code. */
     readonly defaultCountry: CountryCode = 'US',
+    /**
+     * How long a write takes to reach customer search (`customers(query:)`), in wall-clock ms.
+     * Shopify's search index is updated asynchronously; 0 makes search read-your-writes.
+     */
+    readonly searchLagMs = 0,
   ) {}
+
+  /** Called after every committed change (the server turns changes into webhooks, persist.ts saves). */
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  snapshot(): StateSnapshot {
+    return { customers: this.list().map((customer) => structuredClone(customer)), nextCustomerId: this.nextCustomerId, nextAddressId: this.nextAddressId };
+  }
+
+  /** Replaces everything with a saved snapshot (no change events: nothing changed in the shop). */
+  restore(snapshot: StateSnapshot): void {
+    this.customers.clear();
+    this.searchIndex.clear();
+    for (const customer of snapshot.customers) {
+      this.customers.set(customer.id, customer);
+      this.searchIndex.set(customer.id, [{ customer, visibleAt: 0 }]);
+    }
+    this.nextCustomerId = snapshot.nextCustomerId;
+    this.nextAddressId = snapshot.nextAddressId;
+  }
 
   /** Now, truncated to the second: Shopify's updated_at has second resolution. */
   now(): Date {
@@ -109,10 +155,15 @@ export class ShopifyFakeState {
     return [...this.customers.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Shopify customer search, the subset the client uses: `email:x`, `phone:x`, free text. */
+  /**
+   * Shopify customer search, the subset the client uses: `email:x`, `phone:x`, free text. It
+   * reads the search index, which lags writes by `searchLagMs`; results are the customers as the
+   * index matched them. https://shopify.dev/docs/api/usage/search-syntax
+   */
   search(query: string | null | undefined): FakeCustomer[] {
     const terms = [...(query ?? '').matchAll(/(\w+):"((?:[^"\\]|\\.)*)"|(\w+):(\S+)|"((?:[^"\\]|\\.)*)"|(\S+)/g)];
-    return this.list().filter((customer) =>
+    // The index decides what matches; the answer is the customer as the shop holds it now.
+    const matches = this.indexed().filter((customer) =>
       terms.every((term) => {
         const key = term[1] ?? term[3];
         const value = unescape(term[2] ?? term[4] ?? term[5] ?? term[6] ?? '');
@@ -124,6 +175,25 @@ export class ShopifyFakeState {
         return haystack.includes(value.toLowerCase());
       }),
     );
+    return matches.flatMap((match) => {
+      const current = this.customers.get(match.id);
+      return current ? [current] : [];
+    });
+  }
+
+  /** The customers as the search index sees them now. */
+  private indexed(): FakeCustomer[] {
+    const now = Date.now();
+    const visible: FakeCustomer[] = [];
+    for (const [id, entries] of this.searchIndex) {
+      // Drop versions a newer visible one supersedes; keep the newest visible.
+      while (entries.length > 1 && entries[1]!.visibleAt <= now) entries.shift();
+      const entry = entries[0];
+      if (!entry || entry.visibleAt > now) continue;
+      if (entry.customer) visible.push(entry.customer);
+      else if (entries.length === 1) this.searchIndex.delete(id);
+    }
+    return visible.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   createCustomer(input: CustomerCreateInput): StateResult<FakeCustomer> {
@@ -161,7 +231,71 @@ export class ShopifyFakeState {
     customer.defaultAddressId = customer.addresses[0]?.id ?? null;
     this.customers.set(customer.id, customer);
     this.nextCustomerId += 1n;
+    this.changed(undefined, customer);
     return { ok: true, value: customer };
+  }
+
+  /** The merchant deletes a customer (or Shopify erases one on a redact request). */
+  deleteCustomer(id: bigint): StateResult<FakeCustomer> {
+    const current = this.customers.get(id);
+    if (!current) return notFound();
+    this.customers.delete(id);
+    this.changed(current, undefined);
+    return { ok: true, value: current };
+  }
+
+  /**
+   * customerMerge: which customer is kept, as Shopify picks it. With no override: the one with an
+   * email if only one has one; with both, an ENABLED account wins, then an INVITED one when the
+   * other's consent is not SUBSCRIBED or PENDING, then the subscribed consent; otherwise (and when
+   * neither has an email) customerTwo.
+   * https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerMerge
+   */
+  mergeKeeps(oneId: bigint, twoId: bigint, keepId?: bigint): bigint | undefined {
+    const one = this.customers.get(oneId);
+    const two = this.customers.get(twoId);
+    if (!one || !two || oneId === twoId) return undefined;
+    if (keepId === oneId || keepId === twoId) return keepId;
+    if (Boolean(one.email) !== Boolean(two.email)) return one.email ? oneId : twoId;
+    if (!one.email) return twoId;
+    if (one.state === 'ENABLED' && two.state !== 'ENABLED') return oneId;
+    if (two.state === 'ENABLED' && one.state !== 'ENABLED') return twoId;
+    const opted = (customer: FakeCustomer) => customer.emailMarketing.state === 'SUBSCRIBED' || customer.emailMarketing.state === 'PENDING';
+    if (one.state === 'INVITED' && two.state !== 'INVITED' && !opted(two)) return oneId;
+    if (two.state === 'INVITED' && one.state !== 'INVITED' && !opted(one)) return twoId;
+    if (opted(one) && !opted(two)) return oneId;
+    return twoId;
+  }
+
+  /**
+   * Merges two customers into the one Shopify keeps: its values stay, the other's fill what it
+   * lacks (names, email, phone, note), tags and addresses are combined, and the other customer
+   * is gone. Returns the kept customer and the id of the deleted one.
+   */
+  mergeCustomers(oneId: bigint, twoId: bigint, keepId?: bigint): StateResult<{ kept: FakeCustomer; deletedId: bigint }> {
+    const keptId = this.mergeKeeps(oneId, twoId, keepId);
+    if (keptId === undefined) return failed(['customerOneId'], 'Customers cannot be merged');
+    const deletedId = keptId === oneId ? twoId : oneId;
+    const kept = structuredClone(this.customers.get(keptId)!);
+    const other = this.customers.get(deletedId)!;
+    kept.firstName ??= other.firstName;
+    kept.lastName ??= other.lastName;
+    kept.note ??= other.note;
+    if (!kept.email && other.email) {
+      kept.email = other.email;
+      kept.emailMarketing = structuredClone(other.emailMarketing);
+    }
+    if (!kept.phone && other.phone) {
+      kept.phone = other.phone;
+      kept.smsMarketing = structuredClone(other.smsMarketing);
+    }
+    kept.tags = [...new Set([...kept.tags, ...other.tags])];
+    kept.addresses = [...kept.addresses, ...structuredClone(other.addresses)];
+    kept.defaultAddressId ??= other.defaultAddressId;
+    this.customers.delete(deletedId);
+    this.changed(other, undefined);
+    const committed = this.commit(kept);
+    return committed.ok ? { ok: true, value: { kept: committed.value, deletedId } } : committed;
   }
 
   updateCustomer(id: bigint, input: CustomerFieldsInput): StateResult<FakeCustomer> {
@@ -242,9 +376,19 @@ export class ShopifyFakeState {
   }
 
   private commit(next: FakeCustomer): StateResult<FakeCustomer> {
+    const before = this.customers.get(next.id);
     next.updatedAt = this.now();
     this.customers.set(next.id, next);
+    this.changed(before, next);
     return { ok: true, value: next };
+  }
+
+  private changed(before: FakeCustomer | undefined, after: FakeCustomer | undefined): void {
+    const id = (after ?? before)!.id;
+    const entries = this.searchIndex.get(id) ?? [];
+    entries.push({ customer: after ? structuredClone(after) : undefined, visibleAt: Date.now() + this.searchLagMs });
+    this.searchIndex.set(id, entries);
+    for (const listener of this.listeners) listener({ before, after });
   }
 
   /** Validates and applies the scalar fields onto `target`, returning the user errors. */

@@ -59,7 +59,7 @@ describe('create', () => {
     const outcome = await client.create(ada);
 
     // Assess
-    expect(outcome.linkedExisting).toBe(false);
+    if (outcome.kind !== 'created') throw new Error(`expected a created outcome, got ${outcome.kind}`);
     expect(outcome.externalId).toMatch(/^\d+$/);
     expect(BigInt(outcome.externalId)).toBeGreaterThan(2n ** 53n);
     expect(outcome.holds).toEqual(ada);
@@ -71,36 +71,115 @@ describe('create', () => {
     expect(fake.writes().map((call) => call.fields)).toEqual([['customerCreate']]);
   });
 
-  it('links the existing customer when the email is already taken, without creating a duplicate', async () => {
+  it("reports 'exists' when another customer's record already has the email, and writes nothing to it", async () => {
     // Prepare
     await startFake({ seed: true });
     const client = aClient();
-    const before = fake.admin.listCustomers();
-    const seeded = before.find((customer) => customer.email === 'Ada.Lovelace@Example.com');
+    const seeded = fake.admin.listCustomers().find((customer) => customer.email === 'Ada.Lovelace@Example.com')!;
+    await fake.webhooks.idle();
+    const deliveriesBefore = receiver.deliveries.length;
 
     // Act
-    const outcome = await client.create({ email: 'ada.lovelace@example.com', firstName: 'Augusta Ada' });
+    const outcome = await client.create({ email: 'ada.lovelace@example.com', firstName: 'Augusta Ada', phone: '+12125550199' });
+    await fake.webhooks.idle();
 
-    // Assess
-    expect(outcome.linkedExisting).toBe(true);
-    expect(outcome.externalId).toBe(seeded?.id);
-    expect(fake.admin.listCustomers()).toHaveLength(before.length);
-    expect(fake.admin.getCustomer(outcome.externalId)?.first_name).toBe('Augusta Ada');
-    expect(outcome.holds).toEqual({ email: 'ada.lovelace@example.com', firstName: 'Augusta Ada' });
+    // Assess: the record is exactly as it was, no mutation but the refused create, no webhook
+    expect(outcome).toEqual({ kind: 'exists', externalId: seeded.id, matchedOn: 'email' });
+    expect(fake.admin.getCustomer(seeded.id)).toEqual(seeded);
+    expect(fake.admin.listCustomers()).toHaveLength(4);
+    expect(fake.calls.filter((call) => call.kind === 'mutation').map((call) => call.fields)).toEqual([['customerCreate']]);
+    expect(receiver.deliveries).toHaveLength(deliveriesBefore);
   });
 
-  it('links the existing customer when only the phone is already taken', async () => {
+  it("reports 'exists' on the phone when only the phone is taken", async () => {
     // Prepare
     await startFake({ seed: true });
     const client = aClient();
-    const grace = fake.admin.listCustomers().find((customer) => customer.phone === '+12125550102');
+    const grace = fake.admin.listCustomers().find((customer) => customer.phone === '+12125550102')!;
 
     // Act
     const outcome = await client.create({ phone: '+12125550102', lastName: 'Hopper' });
 
     // Assess
-    expect(outcome).toMatchObject({ externalId: grace?.id, linkedExisting: true });
+    expect(outcome).toEqual({ kind: 'exists', externalId: grace.id, matchedOn: 'phone' });
+    expect(fake.admin.getCustomer(grace.id)).toEqual(grace);
     expect(fake.admin.listCustomers()).toHaveLength(4);
+  });
+
+  it('retries later (retryable) when Shopify says taken but its search does not show the holder yet', async () => {
+    // Prepare: search lags writes by a minute
+    await startFake({ searchLagMs: 60_000 });
+    const client = aClient();
+    const holder = fake.admin.createCustomer({ email: 'fresh@example.com' });
+
+    // Act
+    const error = await client.create({ email: 'fresh@example.com' }).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect(error).toMatchObject({ retryable: true });
+    expect(fake.admin.getCustomer(holder.id)).toEqual(holder);
+  });
+});
+
+describe('read', () => {
+  it('reads customers in one nodes(ids:) query as observations timed by updatedAt, leaving out missing ids', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+    const [first, second] = fake.admin.listCustomers();
+
+    // Act
+    const observations = await client.read([first!.id, '7065055069303799999', second!.id]);
+
+    // Assess
+    expect(observations.map((observation) => observation.externalId)).toEqual([first!.id, second!.id]);
+    expect(observations[0]).toEqual({
+      system: 'shopify',
+      externalId: first!.id,
+      observedAt: `${fake.state.get(BigInt(first!.id))!.updatedAt.toISOString().slice(0, 19)}Z`,
+      values: {
+        email: 'ada.lovelace@example.com',
+        phone: '+12125550101',
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        address: { line1: '350 Fifth Avenue', line2: 'Suite 3301', city: 'New York', region: 'NY', postalCode: '10118', country: 'US' },
+        tags: ['newsletter', 'vip'],
+        emailConsent: 'subscribed',
+        smsConsent: 'not_subscribed',
+      },
+    });
+    expect(fake.reads().map((call) => call.fields)).toEqual([['nodes']]);
+  });
+
+  it('reads 300 customers in two queries of at most 250, each within the 1,000-point cap', async () => {
+    // Prepare
+    await startFake({ throttle: { maximumAvailable: 2000, restoreRate: 1000 } });
+    const client = aClient();
+    const ids = Array.from({ length: 300 }, (_, index) => fake.admin.createCustomer({ email: `c${index}@example.com` }).id);
+
+    // Act
+    const observations = await client.read(ids);
+
+    // Assess
+    expect(observations).toHaveLength(300);
+    expect(fake.reads()).toHaveLength(2);
+    expect(fake.reads().every((call) => (call.requestedQueryCost ?? Infinity) <= 1000)).toBe(true);
+  });
+
+  it('names an unusable phone instead of dropping it silently', async () => {
+    // Prepare: a number the shop once accepted but omnihub cannot read in the configured country
+    await startFake();
+    const client = aClient();
+    const customer = fake.admin.createCustomer({ email: 'odd@example.com' });
+    fake.state.get(BigInt(customer.id))!.phone = '+999123';
+
+    // Act
+    const [observation] = await client.read([customer.id]);
+
+    // Assess
+    expect(observation?.unusable).toEqual(['phone']);
+    expect(observation?.values).not.toHaveProperty('phone');
   });
 });
 
@@ -122,7 +201,7 @@ describe('update', () => {
     const outcome = await client.update(grace!.id, values);
 
     // Assess
-    expect(outcome).toMatchObject({ externalId: grace!.id, linkedExisting: false, holds: values });
+    expect(outcome).toMatchObject({ externalId: grace!.id, holds: values });
     const stored = fake.admin.getCustomer(grace!.id);
     expect(stored?.first_name).toBe('Grace Brewster');
     expect(stored?.tags).toBe('navy');
@@ -190,7 +269,7 @@ describe('rate limits and failures', () => {
     // Assess
     expect(fake.calls.map((call) => call.outcome)).toContain('throttled');
     expect(fake.writes()).toHaveLength(2);
-    expect(fake.state.get(BigInt(outcome.externalId))?.email).toBe('second@example.com');
+    expect(outcome.kind === 'created' && fake.state.get(BigInt(outcome.externalId))?.email).toBe('second@example.com');
     expect(log.lines.some((line) => line.level === 'warn' && line.message.includes('retrying'))).toBe(true);
   });
 
@@ -205,7 +284,7 @@ describe('rate limits and failures', () => {
 
     // Assess
     expect(fake.calls.map((call) => call.outcome)).toEqual(['forced_failure', 'forced_failure', 'executed']);
-    expect(fake.state.get(BigInt(outcome.externalId))?.email).toBe('patient@example.com');
+    expect(outcome.kind === 'created' && fake.state.get(BigInt(outcome.externalId))?.email).toBe('patient@example.com');
   });
 
   it('gives up on a persistent 503 with a retryable ConnectorError after the SDK retries', async () => {
@@ -251,8 +330,13 @@ describe('webhooks', () => {
     const outcome = await client.create(ada);
     await fake.webhooks.idle();
 
-    // Assess
-    expect(receiver.deliveries).toHaveLength(1);
+    // Assess: customers/create, then the tag and consent topics Shopify sends beside it
+    if (outcome.kind !== 'created') throw new Error(`expected a created outcome, got ${outcome.kind}`);
+    expect(receiver.deliveries.map((each) => each.headers['x-shopify-topic'])).toEqual([
+      'customers/create',
+      'customer.tags_added',
+      'customers_email_marketing_consent/update',
+    ]);
     const delivery = receiver.deliveries[0]!;
     expect(delivery.headers).toMatchObject({ 'x-shopify-topic': 'customers/create', 'x-shopify-shop-domain': 'omnihub-test.myshopify.com', 'x-shopify-api-version': '2025-10' });
     expect(delivery.rawBody.toString()).toContain(`"id":${outcome.externalId},`);
@@ -260,7 +344,10 @@ describe('webhooks', () => {
     const parsed = parse(delivery, mapping);
     expect(parsed.ok).toBe(true);
     const item = parsed.ok ? parsed.items[0] : undefined;
-    expect(item?.kind === 'observed' && item.observation).toMatchObject({ system: 'shopify', externalId: outcome.externalId, values: outcome.holds });
+    // No tags or consent in customers/create at 2025-10: those come with their own topics.
+    const { tags: _tags, emailConsent: _consent, ...rest } = outcome.holds;
+    expect(item?.kind === 'observed' && item.observation).toMatchObject({ system: 'shopify', externalId: outcome.externalId, values: rest });
+    expect(item?.kind === 'observed' && item.observation.values).not.toHaveProperty('tags');
     // Same instant as the write's updatedAt, written in the shop's offset rather than UTC.
     expect(item?.kind === 'observed' && Date.parse(item.observation.observedAt)).toBe(Date.parse(outcome.at));
   });

@@ -4,6 +4,8 @@ import type { MappingContext } from '../../../../connectors/connector';
 import {
   fromShopifyCustomerNode,
   fromShopifyWebhookCustomer,
+  nodeToObservation,
+  toObservation,
   toShopifyCustomerInput,
 } from '../../../../connectors/shopify/mapping';
 import { ShopifyCustomerWebhookSchema, type ShopifyCustomerNode, type ShopifyCustomerWebhook } from '../../../../connectors/shopify/schemas';
@@ -36,15 +38,58 @@ describe('webhook payload → canonical', () => {
     expect(values.phone).toBe('+16135550199');
   });
 
-  it('leaves an unparseable phone absent instead of passing garbage on', () => {
+  it('names an unparseable phone as unusable instead of passing garbage on or dropping it silently', () => {
     // Prepare
     const payload = aWebhookCustomer({ phone: 'call me maybe' });
 
     // Act
-    const values = fromShopifyWebhookCustomer(payload, us);
+    const observation = toObservation(payload, us);
 
     // Assess
-    expect(values).not.toHaveProperty('phone');
+    expect(observation.values).not.toHaveProperty('phone');
+    expect(observation.unusable).toEqual(['phone']);
+    expect(JSON.stringify(observation)).not.toContain('call me maybe');
+  });
+
+  it('names an email that is not an email as unusable', () => {
+    // Prepare
+    const payload = aWebhookCustomer({ email: 'ada at example' });
+
+    // Act
+    const observation = toObservation(payload, us);
+
+    // Assess
+    expect(observation.values).not.toHaveProperty('email');
+    expect(observation.unusable).toEqual(['email']);
+  });
+
+  it('has no unusable list when every value normalizes', () => {
+    // Act
+    const observation = toObservation(aWebhookCustomer(), us);
+
+    // Assess
+    expect(observation).not.toHaveProperty('unusable');
+  });
+
+  it('names unusable values read through GraphQL too', () => {
+    // Prepare
+    const node: ShopifyCustomerNode = {
+      id: 'gid://shopify/Customer/7065055069303700003',
+      updatedAt: '2025-03-01T15:00:00Z',
+      firstName: 'Grace',
+      lastName: null,
+      defaultEmailAddress: { emailAddress: 'grace@example.org', marketingState: 'SUBSCRIBED' },
+      defaultPhoneNumber: { phoneNumber: '+1555', marketingState: 'NOT_SUBSCRIBED' },
+      defaultAddress: null,
+      tags: [],
+    };
+
+    // Act
+    const observation = nodeToObservation(node, us);
+
+    // Assess
+    expect(observation).toMatchObject({ externalId: '7065055069303700003', observedAt: '2025-03-01T15:00:00Z', unusable: ['phone'] });
+    expect(observation.values).not.toHaveProperty('phone');
   });
 
   it('tells a cleared field (null) from a field the payload does not carry (absent)', () => {
