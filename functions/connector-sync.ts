@@ -1,6 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConnector } from '../connectors';
-import { syncCustomer } from '../core/sync/sync-customer';
+import { syncCustomers } from '../core/sync/sync-customer';
 import type { CountryCode } from '../core/model/normalize';
 import { createDocumentClient } from './lib/adapters/dynamodb';
 import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
@@ -90,27 +90,35 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     byCustomer.set(event.detail.customerId, entry);
   }
   const log = asLogSink(logger);
-  for (const [customerId, { correlationId, messageIds }] of byCustomer) {
-    // The connector client logs through the same logger: its lines carry the correlation id too.
-    logger.appendKeys({ correlationId });
-    try {
-      const result = await syncCustomer(store, await getClient(), {
-        customerId,
-        system: env.CONNECTOR_ID,
-        writableFields: connector!.manifest.writableFields,
-        addressParts: connector!.manifest.addressParts,
-        observe: (observation) =>
-          publisher.publish([{ type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId, observation } }]),
-      });
-      const level = result.outcome === 'link-conflict' || result.outcome === 'target-gone' ? 'warn' : 'info';
-      log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });
-      // The record we found was handed to the resolver: try again once it is linked (SQS redelivery).
-      if (result.outcome === 'found-existing') for (const id of messageIds) failed.set(id, new Error('found an unlinked record; retrying after the resolver links it'));
-    } catch (error) {
-      log.error('sync failed', { correlationId, customerId, error });
-      for (const id of messageIds) failed.set(id, error);
-    } finally {
-      logger.removeKeys(['correlationId']);
+  if (byCustomer.size === 0) return;
+  let results: Awaited<ReturnType<typeof syncCustomers>>;
+  try {
+    results = await syncCustomers(store, await getClient(), [...byCustomer.keys()], {
+      system: env.CONNECTOR_ID,
+      writableFields: connector!.manifest.writableFields,
+      addressParts: connector!.manifest.addressParts,
+      observe: (customerId, observation) =>
+        publisher.publish([
+          { type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId: byCustomer.get(customerId)!.correlationId, observation } },
+        ]),
+    });
+  } catch (error) {
+    log.error('sync failed', { error });
+    for (const { messageIds } of byCustomer.values()) for (const id of messageIds) failed.set(id, error);
+    return;
+  }
+  for (const [customerId, result] of results) {
+    const { correlationId, messageIds } = byCustomer.get(customerId)!;
+    if ('error' in result) {
+      log.error('sync failed', { correlationId, customerId, error: result.error });
+      for (const id of messageIds) failed.set(id, result.error);
+      continue;
+    }
+    const level = result.outcome === 'link-conflict' || result.outcome === 'target-gone' ? 'warn' : 'info';
+    log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });
+    // The record we found was handed to the resolver: try again once it is linked (SQS redelivery).
+    if (result.outcome === 'found-existing') {
+      for (const id of messageIds) failed.set(id, new Error('found an unlinked record; retrying after the resolver links it'));
     }
   }
 }

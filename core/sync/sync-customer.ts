@@ -4,7 +4,7 @@ import { changeSet, type IdentityStore } from '../identity/identity-store';
 import { clampFutureTimes } from '../identity/clock';
 import { applyObservation, recordWrite } from '../identity/merge';
 import type { CustomerTarget } from './customer-target';
-import { planSync } from './plan-sync';
+import { planSync, type SyncPlan } from './plan-sync';
 
 export type SyncOutcome =
   | { outcome: 'skipped'; reason: string }
@@ -39,20 +39,74 @@ export interface SyncArgs {
  *    copied, never the time of our write, so the echo is recognised and nothing newer is undone.
  */
 export async function syncCustomer(store: IdentityStore, target: CustomerTarget, args: SyncArgs): Promise<SyncOutcome> {
+  const [result] = (await syncCustomers(store, target, [args.customerId], { ...args, observe: (_id, o) => args.observe(o) })).values();
+  if (result && 'error' in result) throw result.error;
+  return result!;
+}
+
+/**
+ * Several customers at once (one SQS batch): every record to update is read in one batch call
+ * first ("read it back in the same call batch"), so checking for unseen edits costs the vendor's
+ * rate limit one call per batch, not one per customer. A failure of one customer is its own.
+ */
+export async function syncCustomers(
+  store: IdentityStore,
+  target: CustomerTarget,
+  customerIds: string[],
+  args: Omit<SyncArgs, 'customerId' | 'observe'> & { observe: (customerId: string, observation: Observation) => Promise<void> },
+): Promise<Map<string, SyncOutcome | { error: unknown }>> {
+  const results = new Map<string, SyncOutcome | { error: unknown }>();
+  const planned: Array<{ customer: Customer; plan: Exclude<SyncPlan, { action: 'skip' }> }> = [];
+  for (const customerId of customerIds) {
+    try {
+      const customer = await store.getCustomer(customerId);
+      if (!customer) {
+        results.set(customerId, { outcome: 'missing' });
+        continue;
+      }
+      const plan = planSync(customer, args.system, args.writableFields, args.addressParts);
+      if (plan.action === 'skip') results.set(customerId, { outcome: 'skipped', reason: plan.reason });
+      else planned.push({ customer, plan });
+    } catch (error) {
+      results.set(customerId, { error });
+    }
+  }
+  const toRead = planned.flatMap(({ plan }) => (plan.action === 'update' ? [plan.externalId] : []));
+  let current = new Map<string, Observation>();
+  try {
+    if (toRead.length > 0) current = new Map((await target.read(toRead)).map((o) => [o.externalId, o]));
+  } catch (error) {
+    for (const { customer } of planned) results.set(customer.id, { error });
+    return results;
+  }
+  for (const { customer, plan } of planned) {
+    try {
+      const observe = (o: Observation) => args.observe(customer.id, o);
+      results.set(customer.id, await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current));
+    } catch (error) {
+      results.set(customer.id, { error });
+    }
+  }
+  return results;
+}
+
+async function syncPlanned(
+  store: IdentityStore,
+  target: CustomerTarget,
+  args: SyncArgs,
+  stored: Customer,
+  firstPlan: Exclude<SyncPlan, { action: 'skip' }>,
+  read: Map<string, Observation>,
+): Promise<SyncOutcome> {
   const now = args.now ?? (() => new Date());
-  const stored = await store.getCustomer(args.customerId);
-  if (!stored) return { outcome: 'missing' };
-  let customer: Customer = stored;
-
-  let plan = planSync(customer, args.system, args.writableFields, args.addressParts);
-  if (plan.action === 'skip') return { outcome: 'skipped', reason: plan.reason };
-
+  let customer = stored;
+  let plan: SyncPlan = firstPlan;
   if (plan.action === 'update') {
     const externalId = plan.externalId;
-    const [current] = await target.read([externalId]);
-    if (!current || current.externalId !== externalId) {
-      // Deleted or merged away in the vendor: its own webhook unlinks or re-points the link.
-      if (current) await args.observe(current);
+    const current = read.get(externalId);
+    if (!current) {
+      // Deleted or merged away in the vendor (a merged id reads as its survivor, under another
+      // id): its own webhook unlinks or re-points the link.
       return { outcome: 'target-gone', externalId };
     }
     const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
