@@ -18,7 +18,7 @@ const logger = createLogger('identity-resolver');
 const db = createDocumentClient();
 const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
-const parking = new ParkingLot(db, env.TABLE_NAME);
+const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   logger.resetKeys();
