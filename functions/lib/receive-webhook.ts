@@ -49,7 +49,8 @@ export async function receiveWebhook(
 
   const signing = await deps.secrets.getSigningSecret(secretId, connector.manifest.webhookSecretSchema, label);
   if (!signing.configured) {
-    log.error(SECRET_NOT_CONFIGURED_MESSAGE, { secret: label, reason: signing.reason });
+    // (No attribute named "secret…": the log redactor drops those whole.)
+    log.error(SECRET_NOT_CONFIGURED_MESSAGE, { reason: signing.reason, fix: `set ${label} (stack output Secret…SetCommand)` });
     return {
       status: 503,
       body: { message: `Webhooks of ${connector.manifest.displayName} are not configured yet (secret ${label}); retry later` },
