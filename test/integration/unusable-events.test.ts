@@ -79,6 +79,7 @@ describe('a delivery with one unusable event', () => {
   let aws: AwsEndpoints;
   let table: Awaited<ReturnType<typeof aFreshTable>>;
   let deps: ReceiveWebhookDeps;
+  let parking: ParkingLot;
   const published: Array<Record<string, unknown>> = [];
   const logs: Array<{ level: string; message: string; attrs: Record<string, unknown> }> = [];
 
@@ -104,9 +105,10 @@ describe('a delivery with one unusable event', () => {
       warn: (message, attrs = {}) => logs.push({ level: 'WARN', message, attrs }),
       error: (message, attrs = {}) => logs.push({ level: 'ERROR', message, attrs }),
     };
+    parking = new ParkingLot(db, table.tableName, { retentionDays: 14 });
     deps = {
       ledger: new DeliveryLedger(db, table.tableName),
-      parking: new ParkingLot(db, table.tableName, { retentionDays: 14 }),
+      parking,
       publisher: new EventPublisher('omnihub'),
       secrets: new SecretStore(),
       log,
@@ -128,7 +130,7 @@ describe('a delivery with one unusable event', () => {
     const body = JSON.stringify(events);
     // Act
     const first = await receiveWebhook(acme, 'omnihub/acme/webhook', delivery(body), 'corr-1', deps);
-    const parked = await deps.parking.list('webhook-receiver');
+    const parked = await parking.list('webhook-receiver');
     const retry = await receiveWebhook(acme, 'omnihub/acme/webhook', delivery(body), 'corr-2', deps);
     // Assess: the answer and the log line count it
     expect(first).toEqual({ status: 200, body: { accepted: 2, duplicates: 0, ignored: 0, unusable: 1 } });
@@ -153,6 +155,6 @@ describe('a delivery with one unusable event', () => {
     // the vendor's retry of the whole delivery publishes nothing and parks nothing again
     expect(retry).toEqual({ status: 200, body: { accepted: 0, duplicates: 3, ignored: 0, unusable: 0 } });
     expect(published).toHaveLength(2);
-    expect(await deps.parking.list('webhook-receiver')).toHaveLength(1);
+    expect(await parking.list('webhook-receiver')).toHaveLength(1);
   });
 });
