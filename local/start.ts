@@ -101,7 +101,7 @@ async function main() {
     '',
     'omnihub is running.',
     `  Webhooks        POST ${runtime.url}/webhooks/{${running.map((r) => r.id).join('|')}}`,
-    `  DynamoDB Local  ${ddb.endpoint}  table ${tableName}, kept in ${path.relative(root, dbPath) || dbPath} (npm start -- --fresh starts clean)`,
+    `  DynamoDB Local  ${ddb.endpoint}  table ${tableName}, kept in ${shown(dbPath)} (npm start -- --fresh starts clean)`,
     `  Event bus       in-process (rules from core/routing.ts), ${runtime.queues.length} queues`,
   ];
   for (const r of running) {
@@ -141,6 +141,12 @@ function realCredentials(localEnv: { secret: Record<string, string>; webhookSecr
   );
   const missingWebhookVars = Object.values(localEnv.webhookSecret).filter((name) => !process.env[name]);
   return { secret, webhookSecret: fromEnv(localEnv.webhookSecret), config, missingWebhookVars };
+}
+
+/** A path under the repository as `.omnihub/...`, anything else in full. */
+function shown(file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 main().catch((error: unknown) => {
