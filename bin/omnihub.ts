@@ -8,13 +8,14 @@ import type { MatchKey } from '../core/identity/identity-store';
 import { FIELD_NAMES, OmnihubIdSchema, type Customer } from '../core/model/customer';
 import { normalizeEmail, toE164, type CountryCode } from '../core/model/normalize';
 import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
-import { ParkingLot } from '../functions/lib/adapters/parking-lot';
+import { ParkingLot, type ParkedEvent } from '../functions/lib/adapters/parking-lot';
+import { redact, redactText } from '../functions/lib/redact';
 import { readLocalState } from './local-state';
 
 /**
  * npx omnihub customer <email | phone | system:ID | omnihub id> [--json]
  * npx omnihub duplicates [--json]                 customers that may be one person, for a person to decide
- * npx omnihub parked <target> [--json]            events that could not be applied, with reasons
+ * npx omnihub parked <target> [--json]            events that could not be applied, with reasons (emails and phones masked)
  * npx omnihub replay <target> <parked id>          put a parked event back on the bus
  *
  * Against the local hub (while `npm start` runs) by default; against a deployed stack with
@@ -23,7 +24,7 @@ import { readLocalState } from './local-state';
 const USAGE = `Usage:
   npx omnihub customer <email | phone | shopify:ID | hubspot:ID | oh_...> [--json]
   npx omnihub duplicates [--json]               possible duplicate customers (a shared phone, a taken email)
-  npx omnihub parked <target> [--json]          target: identity-resolver or sync-<connector>
+  npx omnihub parked <target> [--json]          target: webhook-receiver, identity-resolver or sync-<connector>
   npx omnihub replay <target> <parked id>
 Options:
   --table <name>     DynamoDB table of a deployed stack (CfnOutput TableName); default: the local hub
@@ -71,9 +72,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'parked') {
     if (!args[0]) return fail('parked needs a target, e.g. sync-hubspot');
     const parked = await target.parking.list(args[0]);
-    if (values.json) console.log(JSON.stringify(parked, null, 2));
+    // Parked events hold customer data: a terminal (or a pasted support ticket) never shows an email or phone in clear.
+    if (values.json) console.log(JSON.stringify(redact(parked), null, 2));
     else if (parked.length === 0) console.log(`Nothing parked for ${args[0]}`);
-    else for (const p of parked) console.log(`${p.parkedAt}#${p.id}  ${p.code}  ${p.reason}`);
+    else for (const p of parked) console.log(formatParked(p));
     return 0;
   }
   if (command === 'replay') {
@@ -82,6 +84,13 @@ async function main(argv: string[]): Promise<number> {
     const [parkedAt, id] = splitParkedId(parkedId);
     const entry = await target.parking.get(name, parkedAt, id);
     if (!entry) return fail(`No parked event ${parkedId} for ${name}`, 1);
+    if (name === 'webhook-receiver') {
+      return fail(
+        `${parkedId} is a vendor event the receiver could not use, not a bus event: it cannot be replayed. ` +
+          'Inspect it with `npx omnihub parked webhook-receiver --json`; once the connector handles it, change the record in the vendor again to send a new webhook.',
+        1,
+      );
+    }
     const envelope = entry.envelope as { 'detail-type'?: string; source?: string; detail?: unknown };
     const result = await target.events.send(
       new PutEventsCommand({
@@ -158,6 +167,12 @@ export function formatCustomer(customer: Customer): string {
   if (unreadable > 0) lines.push('', `  Unreadable values: ${unreadable} (a value a system holds that omnihub could not normalize; fix it there)`);
   lines.push('', `  Match keys: ${[...customer.emails, ...customer.phones].join(', ') || '(none)'}`);
   return lines.join('\n');
+}
+
+/** One line per parked event: the id `replay` takes, code, reason (masked) and when it expires. */
+function formatParked(p: ParkedEvent): string {
+  const expires = p.expiresAt === undefined ? '' : `  expires ${new Date(p.expiresAt * 1000).toISOString()}`;
+  return `${p.parkedAt}#${p.id}  ${p.code}  ${redactText(p.reason)}${expires}`;
 }
 
 function formatValue(value: unknown): string {

@@ -7,8 +7,10 @@ import { startShopifyFake } from './shopify/fake/server';
  */
 export interface Sandbox {
   baseUrl: string;
-  /** The secret JSON the connector uses against this sandbox. */
+  /** The API secret JSON (`omnihub/<id>`, the manifest's secretSchema) the connector uses against this sandbox. */
   secret: Record<string, string>;
+  /** The webhook signing secret JSON (`omnihub/<id>/webhook`, webhookSecretSchema) the sandbox signs with. */
+  webhookSecret: Record<string, string>;
   /** cdk.json settings the sandbox needs (e.g. the shop name). */
   config: Record<string, unknown>;
   setWebhookUrl(url: string): void;
@@ -19,15 +21,28 @@ export interface Sandbox {
   help(): string[];
 }
 
-export type StartSandbox = (options: { port?: number; seed: boolean; now?: () => Date }) => Promise<Sandbox>;
+export interface StartSandboxOptions {
+  port?: number;
+  seed: boolean;
+  now?: () => Date;
+  /**
+   * Keep the sandbox's records in this JSON file across restarts (`npm start` uses
+   * `.omnihub/sandboxes/<id>.json`). Handed to the fake's own `persistPath` option.
+   */
+  persistPath?: string;
+}
+
+export type StartSandbox = (options: StartSandboxOptions) => Promise<Sandbox>;
 
 export const sandboxes: Record<string, StartSandbox> = {
-  async shopify({ port, seed, now }) {
-    const secret = { accessToken: 'shpat_sandbox', webhookSecret: 'sandbox-shopify-webhook-secret' };
-    const fake = await startShopifyFake({ port, seed, now, ...secret });
+  async shopify({ port, seed, now, persistPath }) {
+    const secret = { accessToken: 'shpat_sandbox' };
+    const webhookSecret = { webhookSecret: 'sandbox-shopify-webhook-secret' };
+    const fake = await startShopifyFake({ port, seed, now, ...secret, ...webhookSecret, ...persisted(persistPath) });
     return {
       baseUrl: fake.baseUrl,
       secret,
+      webhookSecret,
       config: { shop: fake.shop, apiVersion: fake.apiVersion },
       setWebhookUrl: (url) => fake.setWebhookUrl(url),
       idle: () => fake.webhooks.idle(),
@@ -38,12 +53,14 @@ export const sandboxes: Record<string, StartSandbox> = {
       ],
     };
   },
-  async hubspot({ port, seed, now }) {
-    const secret = { accessToken: 'pat-sandbox', clientSecret: 'sandbox-hubspot-client-secret' };
-    const fake = await startHubspotFake({ port, seed, now, ...secret });
+  async hubspot({ port, seed, now, persistPath }) {
+    const secret = { accessToken: 'pat-sandbox' };
+    const webhookSecret = { clientSecret: 'sandbox-hubspot-client-secret' };
+    const fake = await startHubspotFake({ port, seed, now, ...secret, ...webhookSecret, ...persisted(persistPath) });
     return {
       baseUrl: fake.baseUrl,
       secret,
+      webhookSecret,
       config: {},
       setWebhookUrl: (url) => {
         fake.webhooks.targetUrl = url;
@@ -57,3 +74,11 @@ export const sandboxes: Record<string, StartSandbox> = {
     };
   },
 };
+
+/**
+ * `{ persistPath }` when one is given. Spread into the fakes' options: until every fake has
+ * the option, one without it simply keeps its records in memory.
+ */
+function persisted(persistPath: string | undefined): { persistPath?: string } {
+  return persistPath === undefined ? {} : { persistPath };
+}

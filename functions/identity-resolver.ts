@@ -21,7 +21,7 @@ const logger = createLogger('identity-resolver');
 const db = createDocumentClient();
 const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
-const parking = new ParkingLot(db, env.TABLE_NAME);
+const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const log = asLogSink(logger);
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {

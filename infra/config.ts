@@ -63,6 +63,8 @@ export const OmnihubConfigSchema = z.strictObject({
       burst: z.number().int().min(1).max(5_000).default(200),
     })
     .default({ rate: 100, burst: 200 }),
+  /** Days a parked event (it holds customer data) is kept before DynamoDB TTL removes it. */
+  parkedRetentionDays: z.number().int().min(1).max(365).default(14),
   /** Where the operations alarms (dead letters, parked events) are emailed. Absent: the topic has no subscriber. */
   alarmEmail: z.email(ALARM_EMAIL_EXPECTED).optional(),
   connectors: ConnectorsSchema,
@@ -75,6 +77,7 @@ export interface OmnihubConfig {
   removalPolicy: 'retain' | 'destroy';
   logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
   webhookThrottle: { rate: number; burst: number };
+  parkedRetentionDays: number;
   /** Email subscribed to the alarm topic; undefined when the key is absent. */
   alarmEmail?: string;
   connectors: Partial<Record<Manifest['id'], ConnectorSection>>;
@@ -103,6 +106,7 @@ export const exampleOmnihubContext = {
   removalPolicy: 'retain',
   logRetentionDays: 30,
   webhookThrottle: { rate: 100, burst: 200 },
+  parkedRetentionDays: 14,
   connectors: Object.fromEntries(manifests.map((m) => [m.id, m.exampleConfig])),
 };
 

@@ -5,12 +5,20 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { routeBindings } from '../core/routing';
 import { enabledConnectors, type OmnihubConfig } from './config';
-import { ConnectorSecrets, placeholder, secretName } from './constructs/connector-secrets';
+import {
+  apiSecretKeys,
+  ConnectorSecrets,
+  putSecretValueCommand,
+  secretName,
+  webhookSecretKeys,
+  webhookSecretName,
+} from './constructs/connector-secrets';
 import { EventRouting } from './constructs/event-routing';
 import { IdentityTable } from './constructs/identity-table';
 import { OmnihubFunction, type OmnihubFunctionProps } from './constructs/omnihub-function';
 import { OperationsAlarms } from './constructs/operations-alarms';
 import { WebhookApi } from './constructs/webhook-api';
+import { receiverTableAccess, resolverTableAccess, syncTableAccess } from './table-access';
 
 export interface OmnihubStackProps extends StackProps {
   config: OmnihubConfig;
@@ -30,11 +38,12 @@ export class OmnihubStack extends Stack {
     const { config } = props;
     const connectors = enabledConnectors(config);
     const removalPolicy = config.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const common: Pick<OmnihubFunctionProps, 'logLevel' | 'logRetention' | 'removalPolicy' | 'defaultCountry'> = {
+    const common: Pick<OmnihubFunctionProps, 'logLevel' | 'logRetention' | 'removalPolicy' | 'defaultCountry' | 'parkedRetentionDays'> = {
       logLevel: config.logLevel,
       logRetention: config.logRetentionDays,
       removalPolicy,
       defaultCountry: config.defaultCountry,
+      parkedRetentionDays: config.parkedRetentionDays,
     };
 
     const bus = new EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME });
@@ -49,9 +58,10 @@ export class OmnihubStack extends Stack {
       memorySize: 512,
       timeout: Duration.seconds(10),
     })
-      .bindTable(table)
+      .bindTable(table, receiverTableAccess)
       .bindBus(bus)
-      .bindSecretMap('CONNECTOR_SECRETS', secrets.byConnector);
+      // Signing secrets only: the internet-facing function can read no API token.
+      .bindSecretMap('CONNECTOR_SECRETS', secrets.webhook);
 
     const resolver = new OmnihubFunction(this, 'IdentityResolver', {
       ...common,
@@ -60,12 +70,12 @@ export class OmnihubStack extends Stack {
       memorySize: 256,
       timeout: Duration.seconds(30),
     })
-      .bindTable(table)
+      .bindTable(table, resolverTableAccess)
       .bindBus(bus);
 
     const syncFunctions = new Map<string, OmnihubFunction>();
     for (const { manifest, settings } of connectors) {
-      const secret = secrets.byConnector.get(manifest.id);
+      const secret = secrets.api.get(manifest.id);
       if (!secret) throw new Error(`No secret for connector ${manifest.id}`);
       const fn = new OmnihubFunction(this, `ConnectorSync-${manifest.id}`, {
         ...common,
@@ -76,7 +86,7 @@ export class OmnihubStack extends Stack {
         memorySize: 512,
         timeout: Duration.seconds(60),
       })
-        .bindTable(table)
+        .bindTable(table, syncTableAccess(manifest.id))
         .bindBus(bus)
         .bindSecret('CONNECTOR_SECRET', secret);
       fn.addEnvironment('CONNECTOR_ID', manifest.id);
@@ -102,12 +112,14 @@ export class OmnihubStack extends Stack {
 
     // Keyed by the parking target each function parks under (functions/identity-resolver.ts, connector-sync.ts).
     const parkingLogGroups = new Map([
+      ['webhook-receiver', receiver.logGroup],
       ['identity-resolver', resolver.logGroup],
       ...[...syncFunctions].map(([connectorId, fn]) => [`sync-${connectorId}`, fn.logGroup] as const),
     ]);
     const alarms = new OperationsAlarms(this, 'OperationsAlarms', {
       deadLetterQueues: routing.deadLetterQueues,
       parkingLogGroups,
+      receiverLogGroup: receiver.logGroup,
       alarmEmail: config.alarmEmail,
       removalPolicy,
     });
@@ -132,13 +144,18 @@ export class OmnihubStack extends Stack {
       });
       new CfnOutput(this, `Secret${suffix}`, {
         value: secretName(manifest.id),
-        description: `Secrets Manager secret with the ${manifest.displayName} credentials (created with REPLACE_ME placeholders)`,
+        description: `Secrets Manager secret with the ${manifest.displayName} API credentials (created with REPLACE_ME placeholders)`,
+      });
+      new CfnOutput(this, `Secret${suffix}Webhook`, {
+        value: webhookSecretName(manifest.id),
+        description: `Secrets Manager secret with the ${manifest.displayName} webhook signing secret (REPLACE_ME until set: webhooks get 503)`,
       });
       new CfnOutput(this, `Secret${suffix}SetCommand`, {
-        value:
-          `aws secretsmanager put-secret-value --secret-id ${secretName(manifest.id)} --secret-string ` +
-          `'${JSON.stringify(Object.fromEntries(Object.keys(placeholder(manifest)).map((key) => [key, `<${key}>`])))}'`,
-        description: `Run once with the real ${manifest.displayName} values (see connectors/${manifest.id}/README.md)`,
+        value: [
+          putSecretValueCommand(secretName(manifest.id), apiSecretKeys(manifest)),
+          putSecretValueCommand(webhookSecretName(manifest.id), webhookSecretKeys(manifest)),
+        ].join(' && '),
+        description: `Run once with the real ${manifest.displayName} values (see connectors/${manifest.id}/README.md): the API credentials, then the webhook signing secret`,
       });
     }
     new CfnOutput(this, 'TableName', { value: table.tableName });

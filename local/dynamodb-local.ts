@@ -23,7 +23,8 @@ export async function startDynamoDbLocal(options: { port?: number; dbPath?: stri
   const port = options.port ?? (await freePort());
   const require = createRequire(import.meta.url);
   const emulatorDir = path.join(path.dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
-  const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
+  // On disk: one shared file (whatever credentials and region a client uses), absolute because Java runs in the jar's folder.
+  const storage = options.dbPath ? ['-dbPath', path.resolve(options.dbPath), '-sharedDb'] : ['-inMemory'];
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const child = spawn(
     java,

@@ -3,6 +3,7 @@ import { hydrateBatchSize } from '../connectors/manifests';
 import { routeBindings } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { bundleFunctionHost, bundleFunctions, type BuiltFunction } from './bundle';
+import { startDynamoDbFaults } from './dynamodb-faults';
 import { LocalBus } from './local-bus';
 import { LocalFunction } from './local-function';
 import { LocalQueue, type DeadLetter } from './local-queue';
@@ -13,13 +14,17 @@ import { startWebhookServer } from './webhook-server';
  * handlers as in AWS, each in its own workers, fed real event shapes (API Gateway HTTP API
  * v2, SQS records carrying EventBridge envelopes), with the rules of core/routing.ts.
  * DynamoDB is DynamoDB Local; EventBridge and Secrets Manager are answered in their wire
- * protocol by aws-endpoints.ts.
+ * protocol by aws-endpoints.ts, which serves each connector's two secrets as the stack names
+ * them: `omnihub/<id>` (API credentials) and `omnihub/<id>/webhook` (signing secret).
  */
 export interface RuntimeConnector {
   id: string;
   hydrates: boolean;
   config: Record<string, unknown>;
+  /** The API credentials (`omnihub/<id>`, the manifest's secretSchema): read by the sync function only. */
   secret: Record<string, string>;
+  /** The webhook signing secret (`omnihub/<id>/webhook`, webhookSecretSchema): read by the receiver only. */
+  webhookSecret: Record<string, string>;
   /** Send this connector's SDK to a local fake. Unset: the real vendor API. */
   baseUrl?: string;
 }
@@ -31,6 +36,8 @@ export interface RuntimeOptions {
   connectors: RuntimeConnector[];
   port?: number;
   defaultCountry?: string;
+  /** cdk.json omnihub.parkedRetentionDays (PARKED_RETENTION_DAYS); default 14. */
+  parkedRetentionDays?: number;
   poolSize?: number;
   logLevel?: string;
   buildDir?: string;
@@ -51,7 +58,11 @@ export interface Runtime {
   bus: LocalBus;
   deadLetters(): DeadLetter[];
   /** Fault injection for tests and chaos runs. */
-  faults: { failPutEvents(count: number): void };
+  faults: {
+    failPutEvents(count: number): void;
+    /** The receiver's `operation` calls to DynamoDB (e.g. "BatchWriteItem") fail until the returned function is called. */
+    failReceiverDynamoDb(operation: string): () => void;
+  };
   /** Resolves when every queue is empty and no function is running. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -62,17 +73,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const [bundles, hostFile] = await Promise.all([bundleFunctions(options.root, buildDir, options.connectors.map((c) => c.id)), bundleFunctionHost(options.root, buildDir)]);
 
   const bus = new LocalBus();
-  const secretIds = Object.fromEntries(options.connectors.map((c) => [c.id, `omnihub/${c.id}`]));
+  const webhookSecretIds = Object.fromEntries(options.connectors.map((c) => [c.id, `omnihub/${c.id}/webhook`]));
   const aws = await startAwsEndpoints({
     onEvent: (envelope) => bus.put(envelope),
-    secrets: Object.fromEntries(options.connectors.map((c) => [`omnihub/${c.id}`, JSON.stringify(c.secret)])),
+    secrets: Object.fromEntries(
+      options.connectors.flatMap((c) => [
+        [`omnihub/${c.id}`, JSON.stringify(c.secret)],
+        [`omnihub/${c.id}/webhook`, JSON.stringify(c.webhookSecret)],
+      ]),
+    ),
   });
+  // The receiver reaches DynamoDB through a pass-through that tests can make fail (faults below).
+  const receiverDynamoDb = await startDynamoDbFaults(options.dynamodbEndpoint);
 
   // The same variables the CDK stack sets (functions/lib/env.ts), plus the SDK's endpoint overrides.
   const commonEnv: Record<string, string> = {
     TABLE_NAME: options.tableName,
     EVENT_BUS_NAME: 'omnihub',
     DEFAULT_COUNTRY: options.defaultCountry ?? 'US',
+    PARKED_RETENTION_DAYS: String(options.parkedRetentionDays ?? 14),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -87,7 +106,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize, timeoutMs: 30_000, onLog });
 
   const functions = new Map<string, LocalFunction>();
-  functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver']!, { CONNECTOR_SECRETS: JSON.stringify(secretIds) }));
+  functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver']!, {
+      CONNECTOR_SECRETS: JSON.stringify(webhookSecretIds),
+      AWS_ENDPOINT_URL_DYNAMODB: receiverDynamoDb.url,
+    }));
   functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, {}));
   for (const c of options.connectors) {
     functions.set(
@@ -138,14 +160,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     queues,
     bus,
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
-    faults: { failPutEvents: (count) => aws.failPutEvents(count) },
+    faults: {
+      failPutEvents: (count) => aws.failPutEvents(count),
+      failReceiverDynamoDb: (operation) => receiverDynamoDb.fail(operation),
+    },
     async idle() {
       while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
     },
     async stop() {
       await server.close();
       await Promise.all([...functions.values()].map((f) => f.stop()));
-      await aws.close();
+      await Promise.all([aws.close(), receiverDynamoDb.close()]);
     },
   };
 }

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { sandboxes, type Sandbox } from '../connectors/sandboxes';
 import { enabledConnectors, loadConfig } from '../infra/config';
 import { clearLocalState, writeLocalState } from '../bin/local-state';
@@ -9,41 +10,70 @@ import { prettyLogLine } from './pretty-log';
 import { startRuntime, type RuntimeConnector } from './runtime';
 
 /**
- * `npm start`: omnihub on this machine with no accounts and no AWS. DynamoDB Local, the bus,
- * the webhook endpoint, and a sandbox of each enabled connector (or the real service when its
- * credentials are in the environment). Connectors on/off and their tuning come from the same
- * cdk.json context the deployed stack uses.
+ * `npm start [-- --fresh]`: omnihub on this machine with no accounts and no AWS. DynamoDB
+ * Local, the bus, the webhook endpoint, and a sandbox of each enabled connector (or the real
+ * service when its credentials are in the environment). Connectors on/off and their tuning
+ * come from the same cdk.json context the deployed stack uses.
+ *
+ * The identity map (DynamoDB Local's files) and the sandboxes' records are kept on disk under
+ * `.omnihub/` (git-ignored; OMNIHUB_DATA_DIR moves it), so a restart finds everything as it
+ * was; `--fresh` deletes them first.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);
 const verbose = process.env.OMNIHUB_LOG === 'json';
+const dataDir = path.resolve(process.env.OMNIHUB_DATA_DIR ?? path.join(root, '.omnihub'));
 
 async function main() {
+  const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
   const cdkJson = JSON.parse(await readFile(path.join(root, 'cdk.json'), 'utf8')) as { context?: { omnihub?: unknown } };
   const config = loadConfig(cdkJson.context?.omnihub);
   const enabled = enabledConnectors(config);
 
-  console.log('Starting omnihub locally...');
-  const ddb = await startDynamoDbLocal();
+  const dbPath = path.join(dataDir, 'dynamodb');
+  const sandboxDir = path.join(dataDir, 'sandboxes');
+  if (flags.fresh) await Promise.all([rm(dbPath, { recursive: true, force: true }), rm(sandboxDir, { recursive: true, force: true })]);
+  await Promise.all([mkdir(dbPath, { recursive: true }), mkdir(sandboxDir, { recursive: true })]);
+
+  console.log(flags.fresh ? 'Starting omnihub locally, from a clean slate (--fresh)...' : 'Starting omnihub locally...');
+  const ddb = await startDynamoDbLocal({ dbPath });
   const tableName = 'omnihub-local';
   await createIdentityTable(ddb.endpoint, tableName);
 
   const running: Array<{ id: string; name: string; sandbox?: Sandbox }> = [];
   const connectors: RuntimeConnector[] = [];
+  const warnings: string[] = [];
   let sandboxPort = port + 1;
   for (const { manifest, settings } of enabled) {
     const real = realCredentials(manifest.localEnv);
     if (real) {
-      connectors.push({ id: manifest.id, hydrates: manifest.hydrates, config: { ...settings, ...real.config }, secret: real.secret });
+      connectors.push({
+        id: manifest.id,
+        hydrates: manifest.hydrates,
+        config: { ...settings, ...real.config },
+        secret: real.secret,
+        webhookSecret: real.webhookSecret,
+      });
       running.push({ id: manifest.id, name: manifest.displayName });
+      if (real.missingWebhookVars.length > 0) {
+        warnings.push(`${manifest.displayName} webhooks get 503 until ${real.missingWebhookVars.join(', ')} ${real.missingWebhookVars.length === 1 ? 'is' : 'are'} set`);
+      }
       continue;
     }
     const start = sandboxes[manifest.id];
     if (!start) throw new Error(`No sandbox for ${manifest.id}; set ${Object.values(manifest.localEnv.secret).join(', ')} to use the real service`);
     // The port after PORT when it is free (3001, 3002...), any free port when it is taken.
     const preferred = sandboxPort++;
-    const sandbox = await start({ port: preferred, seed: true }).catch(() => start({ port: 0, seed: true }));
-    connectors.push({ id: manifest.id, hydrates: manifest.hydrates, config: { ...settings, ...sandbox.config }, secret: sandbox.secret, baseUrl: sandbox.baseUrl });
+    const options = { seed: true, persistPath: path.join(sandboxDir, `${manifest.id}.json`) };
+    const sandbox = await start({ ...options, port: preferred }).catch(() => start({ ...options, port: 0 }));
+    connectors.push({
+      id: manifest.id,
+      hydrates: manifest.hydrates,
+      config: { ...settings, ...sandbox.config },
+      secret: sandbox.secret,
+      webhookSecret: sandbox.webhookSecret,
+      baseUrl: sandbox.baseUrl,
+    });
     running.push({ id: manifest.id, name: manifest.displayName, sandbox });
   }
 
@@ -54,6 +84,7 @@ async function main() {
     connectors,
     port,
     defaultCountry: config.defaultCountry,
+    parkedRetentionDays: config.parkedRetentionDays,
     logLevel: config.logLevel,
     onLog: (line) => console.log(verbose ? line : prettyLogLine(line)),
   });
@@ -70,13 +101,14 @@ async function main() {
     '',
     'omnihub is running.',
     `  Webhooks        POST ${runtime.url}/webhooks/{${running.map((r) => r.id).join('|')}}`,
-    `  DynamoDB Local  ${ddb.endpoint}  table ${tableName}`,
+    `  DynamoDB Local  ${ddb.endpoint}  table ${tableName}, kept in ${shown(dbPath)} (npm start -- --fresh starts clean)`,
     `  Event bus       in-process (rules from core/routing.ts), ${runtime.queues.length} queues`,
   ];
   for (const r of running) {
     if (r.sandbox) lines.push(`  ${r.name.padEnd(15)} sandbox at ${r.sandbox.baseUrl}`, ...r.sandbox.help().map((h) => `                    ${h}`));
     else lines.push(`  ${r.name.padEnd(15)} REAL service (credentials from the environment); point its webhooks at ${runtime.webhookUrl(r.id)} through a public tunnel`);
   }
+  for (const warning of warnings) lines.push(`  WARNING         ${warning}`);
   lines.push('', '  Look a customer up:  npx omnihub customer ada.lovelace@example.com', '  Stop:                Ctrl+C', '');
   console.log(lines.join('\n'));
 
@@ -95,14 +127,26 @@ async function main() {
   process.on('SIGTERM', () => void stop());
 }
 
-/** The real service's credentials when every secret variable of the connector is set. */
-function realCredentials(localEnv: { secret: Record<string, string>; config: Record<string, string> }) {
-  const secret = Object.fromEntries(Object.entries(localEnv.secret).map(([key, name]) => [key, process.env[name]]));
+/**
+ * The real service's credentials when every API secret variable of the connector is set.
+ * Its signing secret comes from the webhookSecret variables; one left unset serves an empty
+ * value, which the receiver treats as not configured (503), as in AWS.
+ */
+function realCredentials(localEnv: { secret: Record<string, string>; webhookSecret: Record<string, string>; config: Record<string, string> }) {
+  const fromEnv = (names: Record<string, string>) => Object.fromEntries(Object.entries(names).map(([key, name]) => [key, process.env[name] ?? '']));
+  const secret = fromEnv(localEnv.secret);
   if (Object.values(secret).some((v) => !v)) return undefined;
   const config = Object.fromEntries(
     Object.entries(localEnv.config).flatMap(([key, name]) => (process.env[name] ? [[key, process.env[name]]] : [])),
   );
-  return { secret: secret as Record<string, string>, config };
+  const missingWebhookVars = Object.values(localEnv.webhookSecret).filter((name) => !process.env[name]);
+  return { secret, webhookSecret: fromEnv(localEnv.webhookSecret), config, missingWebhookVars };
+}
+
+/** A path under the repository as `.omnihub/...`, anything else in full. */
+function shown(file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 main().catch((error: unknown) => {

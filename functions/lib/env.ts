@@ -11,6 +11,8 @@ const CommonEnvSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1),
   /** ISO 3166 alpha-2 country used to read phone numbers without a country code. */
   DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/).default('US'),
+  /** How long a parked event is kept (cdk.json omnihub.parkedRetentionDays); DynamoDB TTL removes it then. */
+  PARKED_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   /** Local runtime only: where DynamoDB Local listens. Unset in AWS. */
   DYNAMODB_ENDPOINT: z.url().optional(),
 });
@@ -29,7 +31,10 @@ const JsonMapSchema = z
   .pipe(z.record(z.string(), z.string()));
 
 export const WebhookReceiverEnvSchema = CommonEnvSchema.extend({
-  /** Connector id → Secrets Manager secret ARN (or name) holding its webhook secret. */
+  /**
+   * Connector id → ARN (or name) of its webhook signing secret `omnihub/<id>/webhook`. Only
+   * those: the receiver faces the internet and can read no API token.
+   */
   CONNECTOR_SECRETS: JsonMapSchema,
 });
 

@@ -9,7 +9,7 @@ export interface IdentityTableProps {
 /**
  * The one table behind the identity map, delivery dedupe records and parked events
  * (generic pk/sk keys; the item shapes live in functions/lib/adapters). On-demand because
- * webhook traffic is bursty and mostly idle; TTL on `expiresAt` removes dedupe records.
+ * webhook traffic is bursty and mostly idle; TTL on `expiresAt` removes delivery records and parked events.
  */
 export class IdentityTable extends Construct {
   readonly table: Table;

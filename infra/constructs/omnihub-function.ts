@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -9,6 +9,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { bundleSettings } from '../../functions/catalog';
+import type { TableAccess } from '../table-access';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: bundling resolves entries, tsconfig and package-lock.json from here. */
@@ -25,6 +26,8 @@ export interface OmnihubFunctionProps {
   removalPolicy: RemovalPolicy;
   /** Country for phone numbers without one (functions/lib/env.ts DEFAULT_COUNTRY). */
   defaultCountry: string;
+  /** Days a parked event is kept (functions/lib/env.ts PARKED_RETENTION_DAYS). */
+  parkedRetentionDays: number;
   /** Build-time constants (a sync function's bundle carries only its own connector). */
   define?: Record<string, string>;
 }
@@ -69,6 +72,7 @@ export class OmnihubFunction extends NodejsFunction {
       depsLockFilePath: join(repoRoot, 'package-lock.json'),
       environment: {
         DEFAULT_COUNTRY: props.defaultCountry,
+        PARKED_RETENTION_DAYS: String(props.parkedRetentionDays),
         // Bundles are minified: map stack traces back to the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
       },
@@ -107,10 +111,27 @@ export class OmnihubFunction extends NodejsFunction {
     return Duration.seconds(this.functionTimeout.toSeconds() * 6 + batchingWindow.toSeconds());
   }
 
-  /** TABLE_NAME + read/write on the identity table (its items only). */
-  bindTable(table: ITable): this {
+  /**
+   * TABLE_NAME + exactly the actions and partition keys this function uses (infra/table-access.ts):
+   * one statement per entry, on the table itself (no index), conditioned on dynamodb:LeadingKeys.
+   * ForAllValues is true for a request that carries no key at all, hence the Null check beside it.
+   * The table uses the AWS-managed key: no KMS grant is needed.
+   */
+  bindTable(table: ITable, access: readonly TableAccess[]): this {
     this.addEnvironment('TABLE_NAME', table.tableName);
-    table.grantReadWriteData(this);
+    for (const { actions, leadingKeys } of access) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: actions.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] },
+            Null: { 'dynamodb:LeadingKeys': 'false' },
+          },
+        }),
+      );
+    }
     return this;
   }
 

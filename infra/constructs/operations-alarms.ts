@@ -11,16 +11,21 @@ import { Construct } from 'constructs';
 
 /** The metric every "event parked" log line counts into (no dimensions: one alarm for all functions). */
 export const PARKED_METRIC = { namespace: 'omnihub', metricName: 'ParkedEvents' } as const;
-/** functions/lib/sqs-batch.ts logs exactly this message (ERROR, JSON) when it parks an event. */
+/** functions/lib/sqs-batch.ts and the receiver log exactly this message (ERROR, JSON) when they park an event. */
 export const PARKED_FILTER_PATTERN = '{ $.message = "event parked" }';
+/** Webhooks refused because a connector's signing secret is a placeholder (functions/lib/receive-webhook.ts). */
+export const SECRET_NOT_CONFIGURED_METRIC = { namespace: 'omnihub', metricName: 'WebhookSecretNotConfigured' } as const;
+export const SECRET_NOT_CONFIGURED_FILTER_PATTERN = '{ $.message = "webhook secret not configured" }';
 
 const PERIOD = Duration.minutes(5);
 
 export interface OperationsAlarmsProps {
   /** Route binding name → its dead-letter queue (EventRouting.deadLetterQueues). */
   deadLetterQueues: ReadonlyMap<string, IQueue>;
-  /** Parking target (`identity-resolver`, `sync-<connector>`) → the log group of the function that parks for it. */
+  /** Parking target (`webhook-receiver`, `identity-resolver`, `sync-<connector>`) → the log group of the function that parks for it. */
   parkingLogGroups: ReadonlyMap<string, ILogGroup>;
+  /** The webhook receiver's log group: it logs a refused webhook whose signing secret is not configured. */
+  receiverLogGroup: ILogGroup;
   /** Subscribed to the topic when set (cdk.json omnihub.alarmEmail). */
   alarmEmail?: string | undefined;
   removalPolicy: RemovalPolicy;
@@ -133,5 +138,27 @@ export class OperationsAlarms extends Construct {
     });
     parked.addAlarmAction(action);
     this.alarms.push(parked);
+
+    new MetricFilter(this, 'WebhookSecretNotConfiguredFilter', {
+      logGroup: props.receiverLogGroup,
+      filterPattern: FilterPattern.literal(SECRET_NOT_CONFIGURED_FILTER_PATTERN),
+      metricNamespace: SECRET_NOT_CONFIGURED_METRIC.namespace,
+      metricName: SECRET_NOT_CONFIGURED_METRIC.metricName,
+      metricValue: '1',
+    });
+    const notConfigured = new Alarm(this, 'WebhookSecretNotConfigured', {
+      alarmName: `${stack.stackName}-webhook-secret-not-configured`,
+      alarmDescription:
+        'A connector sends webhooks but its signing secret omnihub/<connector>/webhook still holds its placeholder (or nothing): ' +
+        'they are refused with 503 and the vendor retries for a while. Set the secret with the stack output Secret<Connector>SetCommand; ' +
+        'the receiver log line "webhook secret not configured" names the secret.',
+      metric: new Metric({ ...SECRET_NOT_CONFIGURED_METRIC, statistic: Stats.SUM, period: PERIOD }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    notConfigured.addAlarmAction(action);
+    this.alarms.push(notConfigured);
   }
 }

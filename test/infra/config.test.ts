@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       removalPolicy: 'retain',
       logRetentionDays: 30,
       webhookThrottle: { rate: 100, burst: 200 },
+      parkedRetentionDays: 14,
     });
     expect(config.alarmEmail).toBeUndefined();
     expect(enabledConnectors(config)[0]?.settings).toEqual({ shop: 'my-shop', apiVersion: '2025-10' });
@@ -84,6 +85,31 @@ describe('loadConfig', () => {
     expect(errors[1]?.message).toContain('expected: a string');
     expect(errors[2]?.message).toContain('found:    ""');
     for (const error of errors) expect(error.message).toContain('omnihub.alarmEmail');
+  });
+
+  it('accepts parkedRetentionDays from 1 to 365 days', () => {
+    // Act
+    const config = loadConfig({ ...cdkJson.context.omnihub, parkedRetentionDays: 3 });
+
+    // Assess
+    expect(config.parkedRetentionDays).toBe(3);
+  });
+
+  it('rejects a parkedRetentionDays that is not a whole number of days from 1 to 365, naming the key and the fix', () => {
+    // Act
+    const errors = [0, 400, 2.5, '14'].map((parkedRetentionDays) => configErrorOf({ ...cdkJson.context.omnihub, parkedRetentionDays }));
+
+    // Assess
+    for (const error of errors) {
+      expect(error.message).toContain('(1 problem)');
+      expect(error.message).toContain('omnihub.parkedRetentionDays');
+      expect(error.message).toContain('fix:      "parkedRetentionDays": 14');
+    }
+    expect(errors[0]?.message).toContain('found:    0');
+    expect(errors[0]?.message).toContain('expected: a number ≥ 1');
+    expect(errors[1]?.message).toContain('expected: a number ≤ 365');
+    expect(errors[2]?.message).toContain('expected: a whole number');
+    expect(errors[3]?.message).toContain('expected: a number');
   });
 
   it('rejects hubspot batchSize 500 naming the full key, the value found and the limit', () => {

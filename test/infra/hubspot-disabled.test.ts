@@ -1,5 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shopifyManifest } from '../../connectors/shopify/manifest';
 import { routeBindings } from '../../core/routing';
 import { contextWith, logicalIds, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
 
@@ -12,7 +13,9 @@ const context = {
   logRetentionDays: 7,
   webhookThrottle: { rate: 20, burst: 40 },
   alarmEmail: 'ops@example.com',
+  parkedRetentionDays: 30,
 };
+const shopifyOnly = [{ id: 'shopify', hydrates: shopifyManifest.hydrates }];
 
 describe('OmnihubStack with hubspot disabled and non-default settings', () => {
   let synth: Synthesized;
@@ -29,22 +32,22 @@ describe('OmnihubStack with hubspot disabled and non-default settings', () => {
     expect(rendered).not.toContain('hubspot');
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/shopify' });
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'omnihub/shopify' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'omnihub/shopify/webhook' });
     expect(logicalIds(template, 'AWS::Lambda::Function', 'ConnectorSync')).toHaveLength(1);
   });
 
-  it('drops the hydrate rule: only the routes shopify needs remain', () => {
+  it('keeps only the routes shopify needs', () => {
     // Prepare
-    const bindings = routeBindings([{ id: 'shopify', hydrates: false }]);
+    const bindings = routeBindings(shopifyOnly);
     const patterns = Object.values(template.findResources('AWS::Events::Rule')).map((rule) =>
       JSON.stringify(rule.Properties.EventPattern),
     );
 
     // Assess
-    expect(bindings.some((b) => b.route.name === 'hydrate-references')).toBe(false);
     expect(patterns.sort()).toEqual(bindings.map((b) => JSON.stringify(b.pattern)).sort());
-    expect(patterns.some((p) => p.includes('CustomerReferenced'))).toBe(false);
+    expect(bindings.every((b) => b.connectorId === undefined || b.connectorId === 'shopify')).toBe(true);
   });
 
   it('applies the removal policy, log level, retention, country and throttle from the context', () => {
@@ -56,17 +59,17 @@ describe('OmnihubStack with hubspot disabled and non-default settings', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     template.allResourcesProperties('AWS::Lambda::Function', {
       LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'DEBUG' }),
-      Environment: { Variables: Match.objectLike({ DEFAULT_COUNTRY: 'DE' }) },
+      Environment: { Variables: Match.objectLike({ DEFAULT_COUNTRY: 'DE', PARKED_RETENTION_DAYS: '30' }) },
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
     });
   });
 
-  it('subscribes alarmEmail to the alarm topic and alarms on the remaining dead-letter queues only', () => {
+  it('subscribes alarmEmail to the alarm topic and alarms on the remaining dead-letter queues, parked events and the signing secret', () => {
     // Prepare
     const [topicId] = logicalIds(template, 'AWS::SNS::Topic');
-    const bindings = routeBindings([{ id: 'shopify', hydrates: false }]);
+    const bindings = routeBindings(shopifyOnly);
 
     // Assess
     template.resourceCountIs('AWS::SNS::Subscription', 1);
@@ -75,8 +78,10 @@ describe('OmnihubStack with hubspot disabled and non-default settings', () => {
       Endpoint: 'ops@example.com',
       TopicArn: { Ref: topicId },
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', bindings.length + 1);
-    template.resourceCountIs('AWS::Logs::MetricFilter', 2);
+    // + parked events, + webhook secret not configured
+    template.resourceCountIs('AWS::CloudWatch::Alarm', bindings.length + 2);
+    // receiver, resolver and sync-shopify park; the receiver also logs a missing signing secret
+    template.resourceCountIs('AWS::Logs::MetricFilter', 4);
   });
 
   it('passes cdk-nag with no unacknowledged error', () => {

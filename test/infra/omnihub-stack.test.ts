@@ -52,6 +52,52 @@ function ruleDeliveries(template: Template): Array<{ pattern: unknown; functionI
   });
 }
 
+const StatementSchema = z.object({
+  Effect: z.string(),
+  Action: z.union([z.string(), z.array(z.string())]),
+  Resource: z.unknown(),
+  Condition: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+});
+const PolicySchema = z.object({
+  Properties: z.object({ PolicyDocument: z.object({ Statement: z.array(StatementSchema) }), Roles: z.array(RefSchema) }),
+});
+
+/** Every statement of the policies attached to the role of the function whose logical id starts with `prefix`. */
+function statementsOf(template: Template, prefix: string): Array<z.infer<typeof StatementSchema>> {
+  const [fnId] = logicalIds(template, 'AWS::Lambda::Function', prefix);
+  const fn = z.object({ Properties: z.object({ Role: GetAttSchema }) }).parse(template.findResources('AWS::Lambda::Function')[fnId ?? 'missing']);
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .map((raw) => PolicySchema.parse(raw))
+    .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** The logical ids of the secrets a function's role may read. */
+function secretsReadBy(template: Template, prefix: string): string[] {
+  return statementsOf(template, prefix)
+    .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'))
+    .flatMap((s) => [s.Resource].flat().map((resource) => RefSchema.parse(resource).Ref));
+}
+
+/**
+ * A function's DynamoDB grants as action → partition-key patterns. Fails on a DynamoDB statement
+ * that is not on the table itself or not conditioned on dynamodb:LeadingKeys (a table-wide grant).
+ */
+function tableGrantsOf(template: Template, prefix: string, tableId: string): Record<string, string[]> {
+  const grants: Record<string, string[]> = {};
+  for (const statement of statementsOf(template, prefix)) {
+    const actions = [statement.Action].flat().filter((a) => a.startsWith('dynamodb:'));
+    if (actions.length === 0) continue;
+    expect(statement.Effect, prefix).toBe('Allow');
+    expect(statement.Resource, prefix).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    const keys = z.array(z.string()).parse(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']);
+    expect(statement.Condition?.Null, prefix).toEqual({ 'dynamodb:LeadingKeys': 'false' });
+    for (const action of actions) grants[action.replace('dynamodb:', '')] = [...(grants[action.replace('dynamodb:', '')] ?? []), ...keys];
+  }
+  return grants;
+}
+
 describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)', () => {
   let synth: Synthesized;
   let template: Template;
@@ -100,7 +146,7 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
       Timeout: Match.anyValue(),
       LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', LogGroup: Match.anyValue(), SystemLogLevel: 'INFO' },
       TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', DEFAULT_COUNTRY: 'US' }) },
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps', DEFAULT_COUNTRY: 'US', PARKED_RETENTION_DAYS: '14' }) },
     });
   });
 
@@ -136,23 +182,68 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
     }
   });
 
-  it('gives the webhook receiver a map of every enabled connector to its secret ARN', () => {
+  it('gives the webhook receiver a map of every enabled connector to its webhook signing secret ARN, and no API secret', () => {
     const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
     const rendered = JSON.stringify(functionEnv(template, receiverId ?? 'missing').CONNECTOR_SECRETS);
     for (const manifest of enabled) {
-      const [secretId] = logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecrets${manifest.id}`);
-      expect(rendered).toContain(`"${manifest.id}\\":\\"",{"Ref":"${secretId}"}`);
+      const [webhookSecretId] = logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecretsWebhookSecret${manifest.id}`);
+      const [apiSecretId] = logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecrets${manifest.id}`);
+      expect(rendered).toContain(`"${manifest.id}\\":\\"",{"Ref":"${webhookSecretId}"}`);
+      expect(rendered).not.toContain(`"Ref":"${apiSecretId}"`);
     }
   });
 
-  it('lets each connector-sync role read its own secret and no other', () => {
-    const policies = template.findResources('AWS::IAM::Policy');
+  it('lets each connector-sync role read its own API secret and no other secret', () => {
     for (const manifest of enabled) {
-      const policy = Object.entries(policies).find(([id]) => id.startsWith(`ConnectorSync${manifest.id}Role`))?.[1];
       const [ownSecret] = logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecrets${manifest.id}`);
-      const referenced = [...JSON.stringify(policy).matchAll(/"Ref":"(ConnectorSecrets[A-Za-z0-9]+)"/g)].map((m) => m[1]);
-      expect(referenced).toEqual([ownSecret]);
+      expect(secretsReadBy(template, `ConnectorSync${manifest.id}`)).toEqual([ownSecret]);
     }
+  });
+
+  it('lets the webhook receiver read the webhook signing secrets and no API secret', () => {
+    const webhookSecrets = enabled.map((m) => logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecretsWebhookSecret${m.id}`)[0]);
+    expect(secretsReadBy(template, 'WebhookReceiver').sort()).toEqual([...webhookSecrets].sort());
+    expect(secretsReadBy(template, 'IdentityResolver')).toEqual([]);
+  });
+
+  it('grants each function only the table actions and partition keys it uses, and no Scan or table-wide grant anywhere', () => {
+    // Prepare: docs/identity.md §8, per function (action → partition-key patterns)
+    const identity = ['CUST#*', 'LINK#*', 'EMAIL#*', 'PHONE#*', 'DUPLICATES', 'PARKED#identity-resolver'];
+    const expected: Record<string, Record<string, string[]>> = {
+      WebhookReceiver: {
+        GetItem: ['DELIVERY#*'],
+        BatchGetItem: ['DELIVERY#*'],
+        PutItem: ['DELIVERY#*', 'PARKED#webhook-receiver'],
+        BatchWriteItem: ['DELIVERY#*'],
+      },
+      IdentityResolver: Object.fromEntries(
+        ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'].map((action) => [action, identity]),
+      ),
+      ...Object.fromEntries(
+        enabled.map((m) => [
+          `ConnectorSync${m.id}`,
+          Object.fromEntries(
+            ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'].map((action) => [
+              action,
+              ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${m.id}`],
+            ]),
+          ),
+        ]),
+      ),
+    };
+    const [tableId] = logicalIds(template, 'AWS::DynamoDB::Table');
+
+    // Act
+    const functionPrefixes = Object.keys(expected);
+    const actual = Object.fromEntries(functionPrefixes.map((prefix) => [prefix, tableGrantsOf(template, prefix, tableId ?? 'missing')]));
+
+    // Assess
+    const sortedKeys = (grants: Record<string, string[]>) =>
+      Object.fromEntries(Object.entries(grants).map(([action, keys]) => [action, [...keys].sort()]));
+    for (const prefix of functionPrefixes) expect(sortedKeys(actual[prefix] ?? {}), prefix).toEqual(sortedKeys(expected[prefix] ?? {}));
+    expect(logicalIds(template, 'AWS::Lambda::Function').length).toBe(functionPrefixes.length);
+    const everyStatement = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(everyStatement).not.toMatch(/dynamodb:(Scan|\*|\w*\*)/);
   });
 
   it('routes POST /webhooks/<id> for each enabled connector to the receiver with payload format 2.0', () => {
@@ -246,7 +337,10 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
     const sizes = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
       .map((raw) => z.object({ Properties: z.object({ BatchSize: z.number() }) }).parse(raw).Properties.BatchSize)
       .sort((a, b) => a - b);
-    expect(sizes).toEqual([10, 10, 10, 100]);
+    const bindings = routeBindings(enabled.map((m) => ({ id: m.id, hydrates: m.hydrates })));
+    const expected = bindings.map((b) => (b.route.requires === 'hydrate' && b.connectorId === 'hubspot' ? 100 : 10)).sort((a, b) => a - b);
+    expect(sizes).toEqual(expected);
+    expect(sizes.filter((size) => size === 100)).toHaveLength(1);
   });
 
   it('lets only its own rule send to each queue, over TLS only', () => {
@@ -314,7 +408,7 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
 
     // Assess
     expect(deadLetterIds.length).toBeGreaterThan(0);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', deadLetterIds.length + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', deadLetterIds.length + 2);
     for (const queueId of deadLetterIds) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         ...common,
@@ -330,20 +424,41 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
       Statistic: 'Sum',
       Dimensions: Match.absent(),
     });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...common,
+      Namespace: 'omnihub',
+      MetricName: 'WebhookSecretNotConfigured',
+      Statistic: 'Sum',
+      Dimensions: Match.absent(),
+    });
   });
 
-  it('counts "event parked" log lines of the identity resolver and each connector-sync function into omnihub/ParkedEvents', () => {
+  it('counts the receiver\'s "webhook secret not configured" log lines into omnihub/WebhookSecretNotConfigured', () => {
+    // Prepare
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
+    const receiverLogGroup = RefSchema.parse(functions[receiverId ?? 'missing']?.Properties.LoggingConfig.LogGroup);
+
+    // Assess
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: receiverLogGroup,
+      FilterPattern: '{ $.message = "webhook secret not configured" }',
+      MetricTransformations: [{ MetricNamespace: 'omnihub', MetricName: 'WebhookSecretNotConfigured', MetricValue: '1' }],
+    });
+  });
+
+  it('counts "event parked" log lines of the receiver, the identity resolver and each connector-sync function into omnihub/ParkedEvents', () => {
     // Prepare
     const functions = template.findResources('AWS::Lambda::Function');
     const logGroupOf = (prefix: string) => {
       const [id] = logicalIds(template, 'AWS::Lambda::Function', prefix);
       return RefSchema.parse(functions[id ?? 'missing']?.Properties.LoggingConfig.LogGroup);
     };
-    const parking = ['IdentityResolver', ...enabled.map((m) => `ConnectorSync${m.id}`)];
+    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.map((m) => `ConnectorSync${m.id}`)];
 
     // Assess
     expect(PARKED_FILTER_PATTERN).toBe('{ $.message = "event parked" }');
-    template.resourceCountIs('AWS::Logs::MetricFilter', parking.length);
+    template.resourceCountIs('AWS::Logs::MetricFilter', parking.length + 1); // + webhook secret not configured
     for (const prefix of parking) {
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
         LogGroupName: logGroupOf(prefix),
@@ -353,24 +468,33 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
     }
   });
 
-  it('creates secret omnihub/<id> per enabled connector with placeholders for the keys of its secret schema', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', enabled.length);
+  it('creates omnihub/<id> (API credentials) and omnihub/<id>/webhook (signing secret) per enabled connector, with placeholders for their keys', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2 * enabled.length);
+    const placeholder = (schema: z.ZodObject) => JSON.stringify(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, 'REPLACE_ME'])));
     for (const manifest of enabled) {
-      const placeholder = Object.fromEntries(Object.keys(manifest.secretSchema.shape).map((key) => [key, 'REPLACE_ME']));
+      template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `omnihub/${manifest.id}`, SecretString: placeholder(manifest.secretSchema) });
       template.hasResourceProperties('AWS::SecretsManager::Secret', {
-        Name: `omnihub/${manifest.id}`,
-        SecretString: JSON.stringify(placeholder),
+        Name: `omnihub/${manifest.id}/webhook`,
+        SecretString: placeholder(manifest.webhookSecretSchema),
       });
     }
   });
 
-  it('outputs the webhook URLs, table, bus and secret names', () => {
+  it('outputs the webhook URLs, table, bus and secret names, and both put-secret-value commands per connector', () => {
     for (const output of ['WebhookBaseUrl', 'WebhookUrlShopify', 'WebhookUrlHubspot', 'TableName', 'EventBusName']) {
       template.hasOutput(output, {});
     }
     template.hasOutput('SecretShopify', { Value: 'omnihub/shopify' });
+    template.hasOutput('SecretShopifyWebhook', { Value: 'omnihub/shopify/webhook' });
+    template.hasOutput('SecretShopifySetCommand', {
+      Value:
+        `aws secretsmanager put-secret-value --secret-id omnihub/shopify --secret-string '{"accessToken":"<accessToken>"}' && ` +
+        `aws secretsmanager put-secret-value --secret-id omnihub/shopify/webhook --secret-string '{"webhookSecret":"<webhookSecret>"}'`,
+    });
     template.hasOutput('SecretHubspotSetCommand', {
-      Value: Match.stringLikeRegexp('aws secretsmanager put-secret-value --secret-id omnihub/hubspot'),
+      Value:
+        `aws secretsmanager put-secret-value --secret-id omnihub/hubspot --secret-string '{"accessToken":"<accessToken>"}' && ` +
+        `aws secretsmanager put-secret-value --secret-id omnihub/hubspot/webhook --secret-string '{"clientSecret":"<clientSecret>"}'`,
     });
   });
 

@@ -7,29 +7,46 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local';
 import { root } from '../support/pipeline';
 
-/** The README's walkthrough, as a new user runs it: npm start, edit a sandbox, watch the other follow, look the customer up. */
+/**
+ * The README's walkthrough, as a new user runs it: npm start, edit a sandbox, watch the other
+ * follow, look the customer up; then stop and start again and find everything kept, or start
+ * clean with --fresh. The hub keeps its data in a temporary OMNIHUB_DATA_DIR, never the developer's.
+ */
 describe('npm start', () => {
   let hub: ChildProcess;
   let output = '';
   let port: number;
   let env: NodeJS.ProcessEnv;
 
-  beforeAll(async () => {
-    port = await freePort();
-    const stateFile = path.join(await mkdtemp(path.join(tmpdir(), 'omnihub-state-')), 'local.json');
-    env = { ...process.env, PORT: String(port), OMNIHUB_STATE_FILE: stateFile };
-    hub = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  async function startHub(args: string[] = []) {
+    output = '';
+    hub = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     hub.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     hub.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     await waitFor(() => output.includes('omnihub is running.'), 90_000, () => output);
-  }, 120_000);
+  }
 
-  afterAll(async () => {
+  async function stopHub() {
     if (hub && hub.exitCode === null) {
       const exited = new Promise((resolve) => hub.once('exit', resolve));
       hub.kill('SIGTERM');
       await exited;
     }
+  }
+
+  const sandboxUrl = (name: 'Shopify' | 'HubSpot') => new RegExp(`${name}\\s+sandbox at (http:\\/\\/[\\d.:]+)`).exec(output)![1];
+  const lookUp = (query: string) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/omnihub.ts', 'customer', query, '--json'], { cwd: root, env });
+
+  beforeAll(async () => {
+    port = await freePort();
+    const scratch = await mkdtemp(path.join(tmpdir(), 'omnihub-state-'));
+    env = { ...process.env, PORT: String(port), OMNIHUB_STATE_FILE: path.join(scratch, 'local.json'), OMNIHUB_DATA_DIR: path.join(scratch, 'data') };
+    await startHub();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopHub();
   });
 
   it('prints where everything is', () => {
@@ -40,8 +57,8 @@ describe('npm start', () => {
 
   it('carries an edit in the Shopify sandbox to the same person in the HubSpot sandbox', async () => {
     // Prepare
-    const shopify = /Shopify\s+sandbox at (http:\/\/[\d.:]+)/.exec(output)![1];
-    const hubspot = /HubSpot\s+sandbox at (http:\/\/[\d.:]+)/.exec(output)![1];
+    const shopify = sandboxUrl('Shopify');
+    const hubspot = sandboxUrl('HubSpot');
     const list = (await (await fetch(`${shopify}/_sandbox/customers`)).json()) as { customers: Array<{ id: unknown; email: string }> };
     // The sandbox answers with Shopify's bare 64-bit ids: read the id from the raw text, not from the parsed number
     const raw = await (await fetch(`${shopify}/_sandbox/customers`)).text();
@@ -65,11 +82,43 @@ describe('npm start', () => {
   });
 
   it('shows the unified customer with npx omnihub customer', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/omnihub.ts', 'customer', 'ADA.LOVELACE@example.com', '--json'], { cwd: root, env });
+    const { stdout } = await lookUp('ADA.LOVELACE@example.com');
     const customer = JSON.parse(stdout) as { links: Array<{ system: string; externalId: string }>; fields: { firstName: { value: string; source: string } } };
     expect(customer.links.map((l) => l.system).sort()).toEqual(['hubspot', 'shopify']);
     expect(customer.fields.firstName).toMatchObject({ value: 'Augusta', source: 'shopify' });
   });
+
+  it('keeps the identity map on disk: after a restart the customer is still there', async () => {
+    // Act
+    await stopHub();
+    await startHub();
+    // Assess
+    const { stdout } = await lookUp('ada.lovelace@example.com');
+    const customer = JSON.parse(stdout) as { links: Array<{ system: string }>; fields: { firstName: { value: string } } };
+    expect(customer.links.map((l) => l.system).sort()).toEqual(['hubspot', 'shopify']);
+    expect(customer.fields.firstName.value).toBe('Augusta');
+    expect(output).toContain(`kept in ${path.join(String(env.OMNIHUB_DATA_DIR), 'dynamodb')}`);
+  }, 120_000);
+
+  it('keeps the sandboxes\' records on disk: after a restart both still hold the edit', async () => {
+    // Act (the hub was restarted by the previous test)
+    const shopify = await (await fetch(`${sandboxUrl('Shopify')}/_sandbox/customers`)).text();
+    const contact = (await (await fetch(`${sandboxUrl('HubSpot')}/_sandbox/contacts/51`)).json()) as { properties: Record<string, string | null> };
+    // Assess
+    expect(shopify).toMatch(/"first_name":"Augusta"/);
+    expect(contact.properties.firstname).toBe('Augusta');
+  });
+
+  it('starts clean with --fresh: no customer, and the sandboxes as seeded', async () => {
+    // Act
+    await stopHub();
+    await startHub(['--fresh']);
+    // Assess
+    await expect(lookUp('ada.lovelace@example.com')).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('No customer matches') });
+    const shopify = await (await fetch(`${sandboxUrl('Shopify')}/_sandbox/customers`)).text();
+    expect(shopify).not.toMatch(/"first_name":"Augusta"/);
+    expect(output).toContain('--fresh');
+  }, 120_000);
 });
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, context: () => string): Promise<void> {

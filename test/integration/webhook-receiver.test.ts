@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shopifyManifest } from '../../connectors/shopify/manifest';
 import { startPipeline, HUBSPOT_SECRET, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
 import { hubspotDelivery, post, shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
 
@@ -96,6 +97,67 @@ describe('webhook receiver', () => {
     expect(response.status).toBe(404);
   });
 
+  const observationsOf = (externalId: string) =>
+    p.runtime.bus.published.filter(
+      (e) => e['detail-type'] === 'CustomerObserved' && (e.detail as { observation: { externalId: string } }).observation.externalId === externalId,
+    );
+  const deliveryRecord = async (webhookId: string) =>
+    (await p.table.items()).find((i) => i.pk === `DELIVERY#shopify#${webhookId}` && i.sk === 'DELIVERY');
+
+  it('publishes the vendor\'s retry of a delivery whose remember step failed after its publish, with one effect downstream', async () => {
+    // Prepare: the receiver's write of its delivery records fails, as a crash right after PutEvents would leave it
+    const delivery = shopifyDelivery(payload('7065055069303799905', 'Edith', '2026-03-01T10:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    const webhookId = delivery.headers['x-shopify-webhook-id'];
+    const restore = p.runtime.faults.failReceiverDynamoDb('BatchWriteItem');
+    // Act
+    const first = await post(p.runtime.webhookUrl('shopify'), delivery);
+    restore();
+    const rememberedAfterFailure = await deliveryRecord(webhookId);
+    const retried = await post(p.runtime.webhookUrl('shopify'), delivery);
+    await p.settle();
+    const again = await post(p.runtime.webhookUrl('shopify'), delivery);
+    await p.settle();
+    // Assess: the bus had the event both times; the second success is remembered, the third delivery does nothing
+    expect([first.status, first.body.accepted]).toEqual([200, 1]);
+    expect(rememberedAfterFailure).toBeUndefined();
+    expect([retried.status, retried.body.accepted, retried.body.duplicates]).toEqual([200, 1, 0]);
+    expect([again.status, again.body.accepted, again.body.duplicates]).toEqual([200, 0, 1]);
+    expect(observationsOf('7065055069303799905')).toHaveLength(2);
+    expect(p.logs.some((line) => line.includes('"delivery not remembered"'))).toBe(true);
+    // and downstream it is one person: one customer, one HubSpot contact
+    const customers = (await p.table.customers()).filter((c) => c.links.some((l) => l.externalId === '7065055069303799905'));
+    expect(customers).toHaveLength(1);
+    expect(p.hubspot.admin.listContacts().filter((c) => c.properties.email === 'edith.905@example.com')).toHaveLength(1);
+  });
+
+  it('answers 500 and publishes nothing when it cannot look the delivery up, then processes the retry', async () => {
+    // Prepare
+    const delivery = shopifyDelivery(payload('7065055069303799906', 'Edith', '2026-03-01T10:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    const restore = p.runtime.faults.failReceiverDynamoDb('BatchGetItem');
+    // Act
+    const refused = await post(p.runtime.webhookUrl('shopify'), delivery);
+    restore();
+    const publishedAfterRefusal = observationsOf('7065055069303799906').length;
+    const retried = await post(p.runtime.webhookUrl('shopify'), delivery);
+    await p.settle();
+    // Assess
+    expect(refused.status).toBe(500);
+    expect(publishedAfterRefusal).toBe(0);
+    expect([retried.status, retried.body.accepted]).toEqual([200, 1]);
+    expect(observationsOf('7065055069303799906')).toHaveLength(1);
+  });
+
+  it('remembers a delivery for at least the vendor\'s retry window (DynamoDB TTL on expiresAt)', async () => {
+    // Prepare
+    const delivery = shopifyDelivery(payload('7065055069303799907', 'Edith', '2026-03-01T10:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    const before = Math.floor(Date.now() / 1000);
+    // Act
+    await post(p.runtime.webhookUrl('shopify'), delivery);
+    // Assess
+    const record = await deliveryRecord(delivery.headers['x-shopify-webhook-id']);
+    expect(Number(record?.expiresAt)).toBeGreaterThanOrEqual(before + shopifyManifest.dedupeTtlSeconds);
+  });
+
   it('gives a repeated delivery one effect', async () => {
     // Prepare
     const delivery = shopifyDelivery(payload('7065055069303799902', 'Edith', '2026-03-01T10:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
@@ -152,5 +214,49 @@ describe('webhook receiver', () => {
     expect(customer?.fields.firstName).toMatchObject({ value: 'Edith', source: 'shopify' });
     expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerChanged')).toHaveLength(changes);
     expect(p.hubspot.admin.apiWrites()).toHaveLength(hubspotWrites);
+  });
+});
+
+/** What the stack deploys before the admin sets the signing secrets: placeholders that must never work. */
+describe('webhook receiver with signing secrets that are not configured', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await startPipeline({ webhookSecrets: { shopify: { webhookSecret: 'REPLACE_ME' }, hubspot: { clientSecret: '   ' } } });
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it('answers 503 to a delivery signed with the deployed placeholder, so the vendor retries later, and accepts and stores nothing', async () => {
+    // Prepare: a forger who read the template signs with REPLACE_ME
+    const body = shopifyCustomerPayload({ id: '7065055069303799990', email: 'mallory@example.com', first_name: 'Mallory', last_name: 'X', updated_at: '2026-03-01T10:00:00-05:00' });
+    const delivery = shopifyDelivery(body, 'REPLACE_ME');
+    // Act
+    const response = await post(p.runtime.webhookUrl('shopify'), delivery);
+    await p.settle();
+    // Assess
+    expect(response.status).toBe(503);
+    expect(String(response.body.message)).toContain('omnihub/shopify/webhook');
+    expect(await p.table.items()).toEqual([]);
+    expect(p.runtime.bus.published).toEqual([]);
+    const line = p.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'webhook secret not configured');
+    expect(line).toMatchObject({ level: 'ERROR', connector: 'shopify', fix: expect.stringContaining('omnihub/shopify/webhook') });
+    expect(String(line?.reason)).toContain('placeholder');
+  });
+
+  it('answers 503 when the signing secret is blank, whatever the signature', async () => {
+    // Prepare
+    const url = p.runtime.webhookUrl('hubspot');
+    const body = JSON.stringify([
+      { objectId: 9902, eventId: 2, subscriptionId: 7, portalId: 62515, appId: 54321, occurredAt: Date.now(), subscriptionType: 'contact.creation', attemptNumber: 0, changeSource: 'CRM_UI' },
+    ]);
+    // Act
+    const blank = await post(url, hubspotDelivery(url, body, '   ', Date.now()));
+    const real = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now()));
+    await p.settle();
+    // Assess
+    expect([blank.status, real.status]).toEqual([503, 503]);
+    expect(await p.table.items()).toEqual([]);
+    expect(p.runtime.bus.published).toEqual([]);
   });
 });

@@ -52,6 +52,8 @@ export async function startPipeline(
     dynamodbEndpoint?: string;
     buildDir?: string;
     onWebhook?: Parameters<typeof startRuntime>[0]['onWebhook'];
+    /** Serve these as `omnihub/<id>/webhook` instead of the fakes' signing secrets (e.g. the deployed placeholder). */
+    webhookSecrets?: { shopify?: Record<string, string>; hubspot?: Record<string, string> };
   } = {},
 ): Promise<Pipeline> {
   const table = await aFreshTable(options.dynamodbEndpoint);
@@ -66,8 +68,22 @@ export async function startPipeline(
     dynamodbEndpoint: table.endpoint,
     tableName: table.tableName,
     connectors: [
-      { id: 'shopify', hydrates: shopifyManifest.hydrates, config: { shop: shopify.shop, apiVersion: shopify.apiVersion }, secret: SHOPIFY_SECRET, baseUrl: shopify.baseUrl },
-      { id: 'hubspot', hydrates: hubspotManifest.hydrates, config: { batchSize: 100 }, secret: HUBSPOT_SECRET, baseUrl: hubspot.baseUrl },
+      {
+        id: 'shopify',
+        hydrates: shopifyManifest.hydrates,
+        config: { shop: shopify.shop, apiVersion: shopify.apiVersion },
+        secret: { accessToken: SHOPIFY_SECRET.accessToken },
+        webhookSecret: options.webhookSecrets?.shopify ?? { webhookSecret: SHOPIFY_SECRET.webhookSecret },
+        baseUrl: shopify.baseUrl,
+      },
+      {
+        id: 'hubspot',
+        hydrates: hubspotManifest.hydrates,
+        config: { batchSize: 100 },
+        secret: { accessToken: HUBSPOT_SECRET.accessToken },
+        webhookSecret: options.webhookSecrets?.hubspot ?? { clientSecret: HUBSPOT_SECRET.clientSecret },
+        baseUrl: hubspot.baseUrl,
+      },
     ],
     onLog: (line) => logs.push(line),
     queue: { visibilityDelayMs: 100, ...options.queue },

@@ -1,0 +1,40 @@
+/**
+ * What each function may do on the identity table: the DynamoDB actions it calls and the
+ * partition keys it calls them on (the layout in docs/identity.md §8). OmnihubFunction.bindTable
+ * turns each entry into one IAM statement with a `dynamodb:LeadingKeys` condition, so the
+ * internet-facing receiver can touch delivery records and its own parked events, and nothing
+ * else; no function can Scan, and only the resolver can Delete.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
+ *
+ * Transactions need no action of their own: TransactWriteItems is authorized per item as
+ * PutItem / UpdateItem / DeleteItem / ConditionCheckItem, TransactGetItems as GetItem.
+ */
+export interface TableAccess {
+  /** DynamoDB API actions, without the `dynamodb:` prefix. */
+  actions: readonly string[];
+  /** Partition key patterns (`*` for any run of characters, as IAM's StringLike reads it). */
+  leadingKeys: readonly string[];
+}
+
+/** The receiver's parking target (functions/lib/receive-webhook.ts RECEIVER_PARKING_TARGET). */
+export const receiverTableAccess: readonly TableAccess[] = [
+  { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'BatchWriteItem'], leadingKeys: ['DELIVERY#*'] },
+  { actions: ['PutItem'], leadingKeys: ['PARKED#webhook-receiver'] },
+];
+
+export const resolverTableAccess: readonly TableAccess[] = [
+  {
+    actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+    leadingKeys: ['CUST#*', 'LINK#*', 'EMAIL#*', 'PHONE#*', 'DUPLICATES', 'PARKED#identity-resolver'],
+  },
+];
+
+/** A connector's sync function: its own parking target `sync-<id>`. */
+export function syncTableAccess(connectorId: string): readonly TableAccess[] {
+  return [
+    {
+      actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      leadingKeys: ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${connectorId}`],
+    },
+  ];
+}
