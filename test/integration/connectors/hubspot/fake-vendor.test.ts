@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../../../../connectors/hubspot/fake/server';
 import { parse, verify } from '../../../../connectors/hubspot/webhook';
 import { FakeHttpServer, type FakeRequest } from '../../../../connectors/testing/fake-http';
@@ -48,6 +49,20 @@ afterEach(async () => {
   await receiver.close();
 });
 
+const HistoryJsonSchema = z.object({ value: z.string() }).loose();
+const ContactJsonSchema = z
+  .object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()), propertiesWithHistory: z.record(z.string(), z.array(HistoryJsonSchema)).optional() })
+  .loose();
+const BatchJsonSchema = z.object({ results: z.array(ContactJsonSchema) }).loose();
+
+async function contactOf(response: Response) {
+  return ContactJsonSchema.parse(await response.json());
+}
+
+async function batchOf(response: Response) {
+  return BatchJsonSchema.parse(await response.json());
+}
+
 function call(path: string, init: { method?: string; json?: unknown } = {}): Promise<Response> {
   return fetch(`${fake.baseUrl}${path}`, {
     method: init.method ?? 'GET',
@@ -81,8 +96,8 @@ describe('property history (propertiesWithHistory)', () => {
 
     // Assess
     expect(response.status).toBe(200);
-    const body = await response.json();
-    expect(body.results[0].propertiesWithHistory).toEqual({
+    const body = await batchOf(response);
+    expect(body.results[0]?.propertiesWithHistory).toEqual({
       lastname: [
         { sourceType: 'API', value: 'King', timestamp: '2025-03-01T12:00:01.000Z' },
         { sourceId: 'userId:4101', sourceType: 'CRM_UI', updatedByUserId: 4101, value: 'Lovelace', timestamp: '2025-03-01T12:00:00.000Z' },
@@ -92,7 +107,7 @@ describe('property history (propertiesWithHistory)', () => {
         { sourceId: 'userId:4101', sourceType: 'CRM_UI', updatedByUserId: 4101, value: '+1 (212) 555 0101', timestamp: '2025-03-01T12:00:00.000Z' },
       ],
     });
-    expect(body.results[0].properties).toMatchObject({ lastname: 'King', phone: null });
+    expect(body.results[0]?.properties).toMatchObject({ lastname: 'King', phone: null });
   });
 
   it('records another integration writing as sourceType INTEGRATION', async () => {
@@ -104,8 +119,8 @@ describe('property history (propertiesWithHistory)', () => {
     const response = await call('/crm/v3/objects/contacts/52?properties=firstname&propertiesWithHistory=firstname');
 
     // Assess
-    const body = await response.json();
-    expect(body.propertiesWithHistory.firstname[0]).toEqual({ sourceId: 'sandbox-integration', sourceType: 'INTEGRATION', value: 'Amazing Grace', timestamp: '2025-03-01T12:00:01.000Z' });
+    const body = await contactOf(response);
+    expect(body.propertiesWithHistory?.firstname?.[0]).toEqual({ sourceId: 'sandbox-integration', sourceType: 'INTEGRATION', value: 'Amazing Grace', timestamp: '2025-03-01T12:00:01.000Z' });
     await fake.webhooks.idle();
     expect(events().at(-1)).toMatchObject({ changeSource: 'INTEGRATION', propertyName: 'firstname' });
   });
@@ -142,13 +157,11 @@ describe('merge (POST /crm/v3/objects/contacts/merge)', () => {
     // Assess
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ id: '54', properties: { email: 'ada.lovelace@example.com', firstname: 'Ada', hs_object_id: '54' } });
-    const viaOldIds = await Promise.all(['51', '52'].map(async (id) => (await call(`/crm/v3/objects/contacts/${id}?properties=hs_merged_object_ids,hs_additional_emails`)).json()));
+    const viaOldIds = await Promise.all(['51', '52'].map(async (id) => contactOf(await call(`/crm/v3/objects/contacts/${id}?properties=hs_merged_object_ids,hs_additional_emails`))));
     expect(viaOldIds.map((contact) => contact.id)).toEqual(['54', '54']);
-    expect(viaOldIds[0].properties).toMatchObject({ hs_merged_object_ids: '51;52', hs_additional_emails: 'GRACE@EXAMPLE.ORG' });
-    const batch = await (
-      await call('/crm/v3/objects/contacts/batch/read', { method: 'POST', json: { inputs: [{ id: '51' }, { id: '52' }], properties: ['email'] } })
-    ).json();
-    expect(batch.results.map((contact: { id: string }) => contact.id)).toEqual(['54']);
+    expect(viaOldIds[0]?.properties).toMatchObject({ hs_merged_object_ids: '51;52', hs_additional_emails: 'GRACE@EXAMPLE.ORG' });
+    const batch = await batchOf(await call('/crm/v3/objects/contacts/batch/read', { method: 'POST', json: { inputs: [{ id: '51' }, { id: '52' }], properties: ['email'] } }));
+    expect(batch.results.map((contact) => contact.id)).toEqual(['54']);
     expect(events()).toEqual([
       {
         eventId: 100,
@@ -181,9 +194,9 @@ describe('merge (POST /crm/v3/objects/contacts/merge)', () => {
 
     // Assess
     expect(merged.properties).toMatchObject({ email: 'dorothy@example.com', lastname: 'Johnson', city: 'Hampton', firstname: 'Mary' });
-    const history = await (await call(`/crm/v3/objects/contacts/${merged.id}?propertiesWithHistory=lastname,city`)).json();
-    expect(history.propertiesWithHistory.lastname.map((entry: { value: string }) => entry.value)).toEqual(['Johnson', 'Vaughan', 'Jackson']);
-    expect(history.propertiesWithHistory.city.map((entry: { value: string }) => entry.value)).toEqual(['Hampton']);
+    const history = await contactOf(await call(`/crm/v3/objects/contacts/${merged.id}?propertiesWithHistory=lastname,city`));
+    expect(history.propertiesWithHistory?.lastname?.map((entry) => entry.value)).toEqual(['Johnson', 'Vaughan', 'Jackson']);
+    expect(history.propertiesWithHistory?.city?.map((entry) => entry.value)).toEqual(['Hampton']);
   });
 
   it('refuses merging a contact into itself, also through an old id of the same record', async () => {
