@@ -17,7 +17,7 @@ import type { Observation } from '../../core/model/observation';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions, CustomerTarget, MappingContext, WriteOutcome } from '../connector';
 import type { HubspotConfig, HubspotSecret } from './manifest';
-import { HUBSPOT_READ_PROPERTIES, toCanonicalValues, toHubspotProperties, toObservation, writtenFields } from './mapping';
+import { HUBSPOT_HISTORY_PROPERTIES, HUBSPOT_READ_PROPERTIES, toCanonicalValues, toHubspotProperties, toObservation, writtenFields } from './mapping';
 import {
   HubspotApiExceptionSchema,
   HubspotBatchReadResponseSchema,
@@ -29,8 +29,12 @@ import {
 } from './schemas';
 
 const SYSTEM = 'hubspot';
-/** HubSpot's batch endpoints take at most 100 inputs. https://developers.hubspot.com/docs/api/crm/contacts */
-const MAX_BATCH = 100;
+/**
+ * Batch read with propertiesWithHistory takes at most 50 inputs (HubSpot answers more with 400
+ * "The maximum number of inputs supported in a batch request for property histories is 50");
+ * without history the batch endpoints take 100. https://developers.hubspot.com/docs/api/crm/contacts
+ */
+const MAX_HISTORY_BATCH = 50;
 /** Rate-limit and 5xx retries per call before giving the message back to SQS (retryable). */
 const MAX_RETRIES = 5;
 /** A stated wait longer than this is better spent by SQS redelivery than by a running Lambda. */
@@ -64,7 +68,7 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 export function createHubspotClient(options: ClientOptions<HubspotConfig, HubspotSecret>): CustomerTarget {
   const { config, secret, mapping, log } = options;
   const contacts = contactsApis(secret.accessToken, options.baseUrl);
-  const batchSize = Math.min(config.batchSize, MAX_BATCH);
+  const batchSize = Math.min(config.batchSize, MAX_HISTORY_BATCH);
 
   async function attempt<T>(operation: string, call: () => Promise<T>): Promise<Attempt<T>> {
     for (let retry = 1; ; retry += 1) {
@@ -121,27 +125,35 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
     async read(externalIds) {
       // HubSpot ids are numeric: anything else cannot name a contact (and would fail the whole batch).
       const ids = [...new Set(externalIds)].filter((id) => /^\d+$/.test(id));
-      const observations: Observation[] = [];
+      // Keyed by the id HubSpot answers with: a merged-away id reads as the record it merged into.
+      const observations = new Map<string, Observation>();
       for (let start = 0; start < ids.length; start += batchSize) {
         const chunk = ids.slice(start, start + batchSize);
         // POST /crm/v3/objects/contacts/batch/read: https://developers.hubspot.com/docs/api/crm/contacts
+        // The history of the mapped properties times each field by HubSpot's own clock.
         // Ids that do not exist come back in `errors` (207), not in `results`: they are left out.
-        const result = await attempt('hydrate', () =>
+        const result = await attempt('read', () =>
           contacts.batchApi.read(
-            { inputs: chunk.map((id) => ({ id })), properties: [...HUBSPOT_READ_PROPERTIES], propertiesWithHistory: [] },
+            { inputs: chunk.map((id) => ({ id })), properties: [...HUBSPOT_READ_PROPERTIES], propertiesWithHistory: [...HUBSPOT_HISTORY_PROPERTIES] },
             false,
           ),
         );
         if (!result.ok) {
           if (result.failure.status === 404) continue;
-          throw toConnectorError(result.failure, 'hydrate');
+          throw toConnectorError(result.failure, 'read');
         }
         const parsed = HubspotBatchReadResponseSchema.safeParse(result.value);
-        if (!parsed.success) throw unreadable('hydrate', parsed.error.issues);
-        for (const contact of parsed.data.results) observations.push(toObservation(contact, mapping));
+        if (!parsed.success) throw unreadable('read', parsed.error.issues);
+        for (const contact of parsed.data.results) {
+          const observation = toObservation(contact, mapping);
+          observations.set(observation.externalId, observation);
+          if (observation.unusable) log.warn('HubSpot contact holds values that cannot be normalized', { externalId: contact.id, fields: observation.unusable.join(',') });
+        }
       }
-      log.debug('HubSpot contacts read', { requested: ids.length, found: observations.length });
-      return observations;
+      const found = [...observations.values()];
+      const renamed = found.filter((observation) => !ids.includes(observation.externalId)).map((observation) => observation.externalId);
+      log.debug('HubSpot contacts read', { requested: ids.length, found: found.length, ...(renamed.length > 0 ? { mergedInto: renamed.join(',') } : {}) });
+      return found;
     },
   };
 }

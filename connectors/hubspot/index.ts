@@ -3,7 +3,7 @@ import { createHubspotClient } from './client';
 import { hubspotManifest } from './manifest';
 import { parse, verify } from './webhook';
 
-/** HubSpot: contacts over CRM v3. Webhooks carry ids only, so the connector hydrates them. */
+/** HubSpot: contacts over CRM v3. Webhooks carry ids only, so the connector reads the contacts they name. */
 export const hubspot = defineConnector({
   manifest: hubspotManifest,
   webhook: { verify, parse },

@@ -3,7 +3,7 @@ import type { ConnectorManifest } from '../connector';
 
 /** cdk.json `context.omnihub.connectors.hubspot`. */
 export const HubspotConfigSchema = z.strictObject({
-  /** Contacts read per batch-read call when hydrating id-only webhooks (HubSpot allows 100). */
+  /** Contacts per batch-read call (HubSpot allows 100, but 50 with property history: the client reads at most 50). */
   batchSize: z.number().int().min(1).max(100).default(100),
 });
 export type HubspotConfig = z.infer<typeof HubspotConfigSchema>;

@@ -3,6 +3,7 @@ import { compact } from '../../core/model/compact';
 import type { Address, FieldName, PartialFieldValues } from '../../core/model/customer';
 import { normalizeEmail, toE164 } from '../../core/model/normalize';
 import type { Observation } from '../../core/model/observation';
+import { toCountryCode } from './country';
 import { hubspotManifest } from './manifest';
 import type { HubspotContact } from './schemas';
 
@@ -12,7 +13,7 @@ import type { HubspotContact } from './schemas';
  * Default contact properties: https://knowledge.hubspot.com/properties/hubspots-default-contact-properties
  */
 
-/** The properties we read (and ask hydrate's batch read for). */
+/** The properties we read (and ask read's batch read for). */
 export const HUBSPOT_READ_PROPERTIES = [
   'email',
   'phone',
@@ -30,6 +31,18 @@ export const HUBSPOT_READ_PROPERTIES = [
 type PropertyName = (typeof HUBSPOT_READ_PROPERTIES)[number];
 type Properties = Readonly<Record<string, string | null | undefined>>;
 
+/** The properties behind each canonical field we read: their history times the field. */
+const FIELD_PROPERTIES = {
+  email: ['email'],
+  phone: ['phone'],
+  firstName: ['firstname'],
+  lastName: ['lastname'],
+  address: ['address', 'city', 'state', 'zip', 'country'],
+  emailConsent: ['hs_email_optout'],
+} as const satisfies Partial<Record<FieldName, readonly PropertyName[]>>;
+
+/** The properties whose history batch read is asked for (lastmodifieddate needs none). */
+export const HUBSPOT_HISTORY_PROPERTIES: PropertyName[] = Object.values(FIELD_PROPERTIES).flat();
 
 /** HubSpot answers an empty property with null on some endpoints and '' on others: both mean "holds nothing". */
 function text(properties: Properties, name: PropertyName): string | null | undefined {
@@ -38,20 +51,41 @@ function text(properties: Properties, name: PropertyName): string | null | undef
   return value ? value : null;
 }
 
-/** Maps what a contact's properties say; a property absent from the response stays unsaid. */
-export function toCanonicalValues(properties: Properties, context: MappingContext): PartialFieldValues {
-  const email = text(properties, 'email');
-  const phone = text(properties, 'phone');
-  return compact({
-    // A value that is not an email / not a valid number is left out rather than claimed as cleared.
-    email: email === null ? null : normalizeEmail(email),
-    phone: phone === null ? null : toE164(phone, context.defaultCountry),
+/** What a contact's properties say, and the fields whose value could not be normalized. */
+export interface MappedValues {
+  values: PartialFieldValues;
+  unusable: FieldName[];
+}
+
+/**
+ * Maps what a contact's properties say; a property absent from the response stays unsaid. A
+ * value that is not an email, a phone number or a country goes to `unusable` (field names
+ * only), never into `values`: not a match key, and not a clear either.
+ */
+export function mapProperties(properties: Properties, context: MappingContext): MappedValues {
+  const unusable: FieldName[] = [];
+  function normalized<R, T>(field: FieldName, raw: R | null | undefined, normalize: (value: R) => T | undefined): T | null | undefined {
+    if (raw === undefined) return undefined;
+    if (raw === null) return null;
+    const value = normalize(raw);
+    if (value === undefined) unusable.push(field);
+    return value;
+  }
+  const values: PartialFieldValues = compact({
+    email: normalized('email', text(properties, 'email'), normalizeEmail),
+    phone: normalized('phone', text(properties, 'phone'), (raw) => toE164(raw, context.defaultCountry)),
     firstName: text(properties, 'firstname'),
     lastName: text(properties, 'lastname'),
-    address: toAddress(properties),
+    address: normalized('address', toAddress(properties), normalizeAddress),
     // Read only: opt-out is the one consent fact the contacts API states; 'false' does not mean subscribed.
-    emailConsent: text(properties, 'hs_email_optout') === 'true' ? 'unsubscribed' : undefined,
+    emailConsent: text(properties, 'hs_email_optout') === 'true' ? ('unsubscribed' as const) : undefined,
   });
+  return { values, unusable };
+}
+
+/** The canonical values only (write outcomes, tests): unusable values are left out. */
+export function toCanonicalValues(properties: Properties, context: MappingContext): PartialFieldValues {
+  return mapProperties(properties, context).values;
 }
 
 function toAddress(properties: Properties): Address | null | undefined {
@@ -76,13 +110,40 @@ function toAddress(properties: Properties): Address | null | undefined {
   };
 }
 
-/** The contact as an observation, timed by HubSpot's own clock (updatedAt = lastmodifieddate). */
+/** The country as its ISO code; an address whose country names none cannot be used. */
+function normalizeAddress(address: Address): Address | undefined {
+  if (!address.country) return address;
+  const country = toCountryCode(address.country);
+  return country ? { ...address, country } : undefined;
+}
+
+/**
+ * Each field's own time: the newest history entry of its property (the address: the newest of
+ * its parts). Fields without history are timed by the observation's updatedAt.
+ */
+function fieldTimesOf(contact: HubspotContact): Observation['fieldTimes'] {
+  const history = contact.propertiesWithHistory;
+  if (!history) return undefined;
+  const times: NonNullable<Observation['fieldTimes']> = {};
+  for (const [field, names] of Object.entries(FIELD_PROPERTIES)) {
+    const stamps = names.flatMap((name) => (history[name] ?? []).map((entry) => entry.timestamp.getTime()));
+    if (stamps.length > 0) Object.assign(times, { [field]: new Date(Math.max(...stamps)).toISOString() });
+  }
+  return Object.keys(times).length > 0 ? times : undefined;
+}
+
+/**
+ * The contact as an observation, timed by HubSpot's own clocks: the contact's updatedAt
+ * (lastmodifieddate) and, where batch read returned history, each property's own time.
+ */
 export function toObservation(contact: HubspotContact, context: MappingContext): Observation {
+  const { values, unusable } = mapProperties(contact.properties, context);
   return {
     system: hubspotManifest.id,
     externalId: contact.id,
     observedAt: contact.updatedAt.toISOString(),
-    values: toCanonicalValues(contact.properties, context),
+    values,
+    ...compact({ fieldTimes: fieldTimesOf(contact), unusable: unusable.length > 0 ? unusable : undefined }),
   };
 }
 

@@ -5,48 +5,61 @@ import { z } from 'zod';
  * @hubspot/api-client returns them. Vendor shapes only; the canonical model is core/model.
  */
 
+const IdNumberSchema = z.number().int().nonnegative();
+
 /**
- * One event of a Webhooks API delivery.
+ * Just enough of an event to route it: its type (`subscriptionType`; some pages and samples say
+ * `eventType`, so either is accepted) and, for the generic `object.*` events, its object type.
  * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
- * Newer docs name the type `subscriptionType`, some pages and samples `eventType`: either is accepted
- * and exposed as `type`. Unknown keys are dropped (HubSpot adds fields without notice).
+ * https://developers.hubspot.com/changelog/public-beta-generic-webhook-subscriptions
  */
-export const HubspotWebhookEventSchema = z
+export const HubspotEventEnvelopeSchema = z
   .object({
     subscriptionType: z.string().min(1).optional(),
     eventType: z.string().min(1).optional(),
-    objectId: z.number().int().nonnegative(),
-    /** Epoch milliseconds of the change in HubSpot. */
-    occurredAt: z.number().int().nonnegative(),
-    propertyName: z.string().optional(),
-    /** A string in practice; kept lenient because we never act on it (we re-read the contact). */
-    propertyValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-    changeSource: z.string().optional(),
-    changeFlag: z.string().optional(),
-    /** Documented as "not guaranteed to be unique": only part of the dedupe key. */
-    eventId: z.number().int().nonnegative(),
-    subscriptionId: z.number().int().nonnegative(),
-    attemptNumber: z.number().int().nonnegative(),
-    appId: z.number().int().nonnegative(),
-    portalId: z.number().int().nonnegative(),
-    /** contact.merge only: https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks */
-    primaryObjectId: z.number().int().nonnegative().optional(),
-    mergedObjectIds: z.array(z.number().int().nonnegative()).optional(),
-    newObjectId: z.number().int().nonnegative().optional(),
+    objectTypeId: z.string().optional(),
+    eventId: z.unknown().optional(),
   })
   .refine((event) => event.subscriptionType !== undefined || event.eventType !== undefined, {
     message: 'an event needs subscriptionType (or eventType)',
     path: ['subscriptionType'],
   })
-  .transform(({ subscriptionType, eventType, ...event }) => ({
-    ...event,
-    type: subscriptionType ?? eventType ?? '',
-  }));
-export type HubspotWebhookEvent = z.infer<typeof HubspotWebhookEventSchema>;
+  .transform(({ subscriptionType, eventType, ...event }) => ({ ...event, type: subscriptionType ?? eventType ?? '' }));
 
-/** A delivery is a JSON array of events (fewer than 100 per request). */
-export const HubspotWebhookPayloadSchema = z.array(HubspotWebhookEventSchema);
-export type HubspotWebhookPayload = z.infer<typeof HubspotWebhookPayloadSchema>;
+/**
+ * One contact event (legacy `contact.*` or generic `object.*` with objectTypeId "0-1"), with the
+ * fields HubSpot sends: eventId, subscriptionId, portalId, appId, occurredAt, subscriptionType,
+ * attemptNumber, objectId, changeSource, changeFlag?, propertyName?, propertyValue?, sourceId?,
+ * objectTypeId (generic). Unknown keys are dropped (HubSpot adds fields without notice).
+ */
+export const HubspotContactEventSchema = z.object({
+  objectId: IdNumberSchema,
+  /** Epoch milliseconds of the change in HubSpot. */
+  occurredAt: IdNumberSchema,
+  propertyName: z.string().optional(),
+  /** A string in practice; kept lenient because we never act on it (we re-read the contact). */
+  propertyValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  changeSource: z.string().optional(),
+  changeFlag: z.string().optional(),
+  sourceId: z.string().optional(),
+  /** Documented as "not guaranteed to be unique": only part of the dedupe key. */
+  eventId: IdNumberSchema,
+  subscriptionId: IdNumberSchema,
+  attemptNumber: IdNumberSchema,
+  appId: IdNumberSchema,
+  portalId: IdNumberSchema,
+  /**
+   * Merge events only. https://developers.hubspot.com/changelog/new-subscription-types-for-webhooks
+   * primaryObjectId: the record given priority; mergedObjectIds: the secondary records;
+   * newObjectId: the record the merge created (since 2023 contacts merge into a new id:
+   * https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
+   */
+  primaryObjectId: IdNumberSchema.optional(),
+  mergedObjectIds: z.array(IdNumberSchema).optional(),
+  newObjectId: IdNumberSchema.optional(),
+  numberOfPropertiesMoved: z.number().int().nonnegative().optional(),
+});
+export type HubspotContactEvent = z.infer<typeof HubspotContactEventSchema>;
 
 /** The SDK deserializes timestamps to Date; raw JSON (fixtures, the fake) has ISO strings. */
 const HubspotDateSchema = z
@@ -57,9 +70,25 @@ const HubspotDateSchema = z
  * A contact (SimplePublicObject) as @hubspot/api-client returns it. Every property value is a
  * string; an empty property is null (or '' on some endpoints).
  */
+/**
+ * One entry of a property's history (ValueWithTimestamp). HubSpot lists them newest first.
+ * https://developers.hubspot.com/docs/api/crm/contacts (propertiesWithHistory)
+ */
+export const HubspotHistoryEntrySchema = z.object({
+  value: z.string(),
+  timestamp: HubspotDateSchema,
+  sourceType: z.string(),
+  sourceId: z.string().optional(),
+  sourceLabel: z.string().optional(),
+  updatedByUserId: z.number().optional(),
+});
+export type HubspotHistoryEntry = z.infer<typeof HubspotHistoryEntrySchema>;
+
 export const HubspotContactSchema = z.object({
   id: z.string().regex(/^\d+$/, 'a HubSpot record id is numeric'),
   properties: z.record(z.string(), z.string().nullable()),
+  /** Only when asked for (batch read `propertiesWithHistory`). */
+  propertiesWithHistory: z.record(z.string(), z.array(HubspotHistoryEntrySchema)).optional(),
   createdAt: HubspotDateSchema,
   updatedAt: HubspotDateSchema,
   archived: z.boolean().optional(),

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ParseResult, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
+import { z } from 'zod';
+import type { ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
-import { HubspotWebhookPayloadSchema, type HubspotWebhookEvent } from './schemas';
+import { HubspotContactEventSchema, HubspotEventEnvelopeSchema, type HubspotContactEvent } from './schemas';
 
 /** HubSpot rejects nothing older than this itself; its docs tell receivers to refuse older requests. */
 export const MAX_TIMESTAMP_AGE_MS = 5 * 60 * 1000;
@@ -55,12 +56,43 @@ export function verify(request: WebhookRequest, secret: HubspotWebhookSecret, no
   return { ok: true };
 }
 
-/** Subscription types naming a contact whose current state we should read. */
-const REFERENCING_TYPES = new Set(['contact.creation', 'contact.propertyChange', 'contact.restore', 'contact.merge']);
+/** HubSpot's objectTypeId of contacts in the generic `object.*` events. */
+const CONTACT_OBJECT_TYPE = '0-1';
+
+/** What each contact event means to us, by its action (`contact.<action>` or `object.<action>`). */
+const ACTIONS = ['creation', 'propertyChange', 'restore', 'deletion', 'privacyDeletion', 'merge'] as const;
+type Action = (typeof ACTIONS)[number];
+
+function isAction(value: string): value is Action {
+  return (ACTIONS as readonly string[]).includes(value);
+}
+
+type Classified = { kind: 'contact'; action: Action } | { kind: 'ignored' } | { kind: 'unusable'; reason: string };
 
 /**
- * Turns a delivery into id-only references: HubSpot events carry at most one property, so the
- * connector reads the whole contact later (hydrate). Deletions are not acted on (counted as ignored).
+ * Legacy `contact.<action>` and generic `object.<action>` (with objectTypeId) events.
+ * https://developers.hubspot.com/docs/api/webhooks#webhook-subscriptions
+ * https://developers.hubspot.com/docs/guides/webhooks/create-generic-webhook-subscriptions
+ * (`contact.privacyDeletion` exists in the legacy format only.) Other objects and
+ * association changes are ignored.
+ */
+function classify(type: string, objectTypeId: string | undefined): Classified {
+  const [scope, action = ''] = type.split('.', 2);
+  if (!isAction(action) || (scope !== 'contact' && scope !== 'object')) return { kind: 'ignored' };
+  if (scope === 'object') {
+    if (objectTypeId === undefined) return { kind: 'unusable', reason: `HubSpot ${type} event names no objectTypeId` };
+    if (objectTypeId !== CONTACT_OBJECT_TYPE) return { kind: 'ignored' };
+    if (action === 'privacyDeletion') return { kind: 'ignored' };
+  }
+  return { kind: 'contact', action };
+}
+
+/**
+ * Turns a delivery into items, event by event. HubSpot events carry at most one property, so
+ * the connector reads the whole contact later (read); deletions and merges are acted on as
+ * they are. An event we cannot use is reported in `unusable` and the rest is accepted:
+ * HubSpot does not retry a 4xx, so refusing the batch would lose every good event in it.
+ * Only a body that is not a JSON array at all is refused.
  */
 export function parse(request: WebhookRequest): ParseResult {
   let json: unknown;
@@ -71,37 +103,68 @@ export function parse(request: WebhookRequest): ParseResult {
   }
   if (!Array.isArray(json)) return { ok: false, reason: 'HubSpot webhook body is not a JSON array of events' };
 
-  const parsed = HubspotWebhookPayloadSchema.safeParse(json);
-  if (!parsed.success) {
-    // Paths and messages only: the values could be personal data.
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    return { ok: false, reason: `HubSpot webhook events do not match the expected shape (${issues})` };
-  }
-
   const items: WebhookItem[] = [];
+  const unusable: UnusableEvent[] = [];
   let ignored = 0;
-  for (const event of parsed.data) {
-    if (!REFERENCING_TYPES.has(event.type)) {
-      ignored += 1;
-      continue;
-    }
-    items.push({
-      kind: 'referenced',
-      dedupeKey: dedupeKey(event),
-      externalId: String(referencedObjectId(event)),
-      occurredAt: new Date(event.occurredAt).toISOString(),
-    });
-  }
-  return { ok: true, items, ignored };
+  json.forEach((raw: unknown, index) => {
+    const outcome = parseEvent(raw);
+    if (outcome.kind === 'item') items.push(outcome.item);
+    else if (outcome.kind === 'ignored') ignored += 1;
+    else unusable.push({ reason: `event ${index}: ${outcome.reason}`, ...eventRef(raw), raw });
+  });
+  return { ok: true, items, ignored, unusable };
 }
+
+type EventOutcome = { kind: 'item'; item: WebhookItem } | { kind: 'ignored' } | { kind: 'unusable'; reason: string };
+
+function parseEvent(raw: unknown): EventOutcome {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unusable', reason: 'the event is not an object' };
+  const envelope = HubspotEventEnvelopeSchema.safeParse(raw);
+  if (!envelope.success) return { kind: 'unusable', reason: `the event does not name its type (${describeIssues(envelope.error.issues)})` };
+  const classified = classify(envelope.data.type, envelope.data.objectTypeId);
+  if (classified.kind !== 'contact') return classified;
+
+  const parsed = HubspotContactEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { kind: 'unusable', reason: `HubSpot ${envelope.data.type} event does not match the expected shape (${describeIssues(parsed.error.issues)})` };
+  }
+  const event = parsed.data;
+  const dedupeKey = dedupeKeyOf(event);
+  const occurredAt = new Date(event.occurredAt).toISOString();
+  switch (classified.action) {
+    case 'deletion':
+      return { kind: 'item', item: { kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'deleted', occurredAt } };
+    case 'privacyDeletion':
+      // HubSpot sends the normal deletion too: both items are emitted, the redaction is the stronger.
+      return { kind: 'item', item: { kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'redacted', occurredAt } };
+    case 'merge': {
+      // The survivor is the record the merge created (newObjectId); before 2023 the primary kept its id.
+      const survivor = event.newObjectId ?? event.primaryObjectId;
+      if (survivor === undefined) return { kind: 'unusable', reason: `HubSpot ${envelope.data.type} event names neither newObjectId nor primaryObjectId` };
+      const merged = [event.primaryObjectId, ...(event.mergedObjectIds ?? []), event.objectId].filter(
+        (id): id is number => id !== undefined && id !== survivor,
+      );
+      const mergedIds = [...new Set(merged.map(String))];
+      return { kind: 'item', item: { kind: 'merged', dedupeKey, survivorId: String(survivor), mergedIds, occurredAt } };
+    }
+    default:
+      return { kind: 'item', item: { kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt } };
+  }
+}
+
+/** Paths and codes only: messages and values could carry personal data. */
+function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; code: string }>): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || '(event)'}: ${issue.code}`).join('; ');
+}
+
+/** The vendor's own event id, for the parking lot, when the event has a usable one. */
+function eventRef(raw: unknown): { eventRef?: string } {
+  const id = EventIdSchema.safeParse(raw);
+  return id.success ? { eventRef: String(id.data.eventId) } : {};
+}
+const EventIdSchema = z.object({ eventId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]) });
 
 /** eventId is "not guaranteed to be unique" (HubSpot docs): key on the whole event identity. */
-function dedupeKey(event: HubspotWebhookEvent): string {
+function dedupeKeyOf(event: HubspotContactEvent): string {
   return `hubspot:${event.subscriptionId}:${event.eventId}:${event.occurredAt}:${event.objectId}`;
-}
-
-/** A merge is about the surviving contact; the merged-away ids no longer exist. */
-function referencedObjectId(event: HubspotWebhookEvent): number {
-  if (event.type === 'contact.merge') return event.newObjectId ?? event.primaryObjectId ?? event.objectId;
-  return event.objectId;
 }

@@ -1,6 +1,8 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FakeHttpServer, WebhookSender, type FakeRequest, type FakeResponse, type RecordedRequest } from '../../testing/fake-http';
+import { loadPortal, PortalWriter } from './persist';
+import { SearchIndex } from './search-index';
 import { seedHubspotContacts } from './seed';
 import {
   HubspotFakeState,
@@ -9,16 +11,19 @@ import {
   renderWritten,
   type ContactJson,
   type FakeContact,
+  type MergeResult,
   type WriteFailure,
   type WriteResult,
   type WriteSource,
 } from './state';
+import { WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
 
 /**
  * A local HubSpot portal serving the CRM v3 contacts endpoints @hubspot/api-client calls, with
  * HubSpot's error bodies, rate-limit headers and 429s, and v3-signed webhooks for every change.
  * Tests point the real SDK at `baseUrl`; `npm start` uses it as the sandbox, where
- * `/_sandbox/contacts` plays a person editing contacts in the HubSpot UI.
+ * `/_sandbox/contacts` plays a person editing contacts in the HubSpot UI and
+ * `/_sandbox/requests` lists every request the fake answered.
  */
 
 export interface HubspotFakeOptions {
@@ -34,10 +39,19 @@ export interface HubspotFakeOptions {
   rateLimit?: { max: number; intervalMs: number; daily?: number };
   /** Clock for createdAt/updatedAt, webhook occurredAt and the signature timestamp. */
   now?: () => Date;
-  /** Add the sandbox contacts (ids 51-53). */
+  /** Add the sandbox contacts (ids 51-53), unless `persistPath` already holds a portal. */
   seed?: boolean;
   appId?: number;
   portalId?: number;
+  /** The subscriptions' format: legacy `contact.*` (default) or generic `object.*` with objectTypeId. */
+  webhookFormat?: WebhookFormat;
+  /** How long a write takes to reach the search index (HubSpot: a few seconds). Default 1000 ms. */
+  searchLagMs?: number;
+  /**
+   * A JSON file holding the portal (contacts with history, id counters, merges): loaded on
+   * start when present, saved after changes (debounced) and on close.
+   */
+  persistPath?: string;
 }
 
 /** A failure forced on the next API calls (after the token check), e.g. `{ status: 429 }`. */
@@ -61,10 +75,26 @@ export interface HubspotFake {
   admin: {
     /** Like a person creating a contact in the HubSpot UI: fires webhooks with changeSource CRM_UI. */
     createContact(properties: Record<string, string>): ContactJson;
-    /** Like a person editing a contact in the HubSpot UI ('' clears a property). */
-    updateContact(id: string, properties: Record<string, string>): ContactJson;
-    /** Like a person deleting a contact: fires contact.deletion. */
+    /**
+     * Like a person editing a contact in the HubSpot UI ('' clears a property); `source:
+     * 'integration'` plays another installed app writing it (history sourceType INTEGRATION).
+     */
+    updateContact(id: string, properties: Record<string, string>, options?: { source?: 'ui' | 'integration' }): ContactJson;
+    /** Like a person deleting a contact (archived, restorable): fires contact.deletion. */
     deleteContact(id: string): boolean;
+    /** Like a person restoring a deleted contact: fires contact.restore. */
+    restoreContact(id: string): ContactJson | undefined;
+    /**
+     * Like a person merging two contacts in the UI: a NEW contact with a new id, the old ids
+     * read as it; fires contact.merge. Throws on a merge HubSpot refuses (e.g. into itself).
+     */
+    mergeContacts(primaryObjectId: string, objectIdToMerge: string): ContactJson;
+    /** A GDPR delete from the UI: fires contact.privacyDeletion and contact.deletion. */
+    gdprDeleteContact(id: string): boolean;
+    /** Switches the subscriptions between legacy `contact.*` and generic `object.*` events. */
+    setWebhookFormat(format: WebhookFormat): void;
+    /** Makes every write so far visible to search now (search lags writes by `searchLagMs`). */
+    flushSearchIndex(): void;
     getContact(id: string): ContactJson | undefined;
     findContactByEmail(email: string): ContactJson | undefined;
     listContacts(): ContactJson[];
@@ -79,6 +109,13 @@ export interface HubspotFake {
 
 const CONTACTS = '/crm/v3/objects/contacts';
 const BATCH_LIMIT = 100;
+/**
+ * With propertiesWithHistory a batch read takes at most 50 inputs; HubSpot answers more with
+ * this 400 (the SDK's OpenAPI text only says it "will reduce the maximum number of objects").
+ */
+const HISTORY_BATCH_LIMIT = 50;
+const HISTORY_BATCH_LIMIT_MESSAGE = `The maximum number of inputs supported in a batch request for property histories is ${HISTORY_BATCH_LIMIT}. Please reduce the number of items and try again`;
+const DEFAULT_SEARCH_LAG_MS = 1000;
 const DEFAULT_RATE_LIMIT = { max: 190, intervalMs: 10_000, daily: 650_000 };
 
 const PropertiesInputSchema = z
@@ -94,6 +131,10 @@ const BatchReadInputSchema = z.object({
   propertiesWithHistory: z.array(z.string()).optional(),
   idProperty: z.string().optional(),
 });
+/** https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/post-crm-v3-objects-contacts-merge */
+const MergeInputSchema = z.object({ primaryObjectId: z.string().min(1), objectIdToMerge: z.string().min(1) });
+/** https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/gdpr/post-crm-v3-objects-contacts-gdpr-delete */
+const GdprDeleteInputSchema = z.object({ objectId: z.string().min(1), idProperty: z.string().optional() });
 const BatchCreateInputSchema = z.object({ inputs: z.array(CreateInputSchema) });
 const BatchUpdateInputSchema = z.object({ inputs: z.array(z.object({ id: z.string(), properties: PropertiesInputSchema })) });
 const SearchInputSchema = z.object({
@@ -130,14 +171,30 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   const appId = options.appId ?? 54321;
   const limit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
   const state = new HubspotFakeState(now);
-  if (options.seed) seedHubspotContacts(state);
+  const saved = options.persistPath ? loadPortal(options.persistPath) : undefined;
+  if (saved) state.load(saved);
+  else if (options.seed) seedHubspotContacts(state);
 
+  let webhookFormat: WebhookFormat = options.webhookFormat ?? 'legacy';
   const webhooks = new WebhookSender(options.webhookUrl);
+  const emitter = new WebhookEmitter({
+    sender: webhooks,
+    clientSecret: options.clientSecret,
+    portalId,
+    appId,
+    format: () => webhookFormat,
+    now,
+    firstEventId: saved?.nextEventId,
+  });
+  const searchIndex = new SearchIndex(state, options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
+  searchIndex.rebuild();
+  state.onChange((id) => searchIndex.record(id));
+  const writer = options.persistPath ? new PortalWriter(options.persistPath, state, () => emitter.eventIdCounter) : undefined;
+  if (writer) state.onChange(() => writer.schedule());
+
   const forced: ForcedFailure[] = [];
   const window = new RollingWindow(limit.max, limit.intervalMs);
   let dailyUsed = 0;
-  let nextEventId = 100;
-  const subscriptionIds = new Map<string, number>();
 
   // --- responses -------------------------------------------------------------------------
 
@@ -182,6 +239,8 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
         return api(409, errorBody(`Contact already exists. Existing ID: ${failure.existingId}`, 'CONFLICT'));
       case 'not_found':
         return api(404, errorBody('resource not found', 'OBJECT_NOT_FOUND'));
+      case 'merge_into_itself':
+        return api(400, errorBody(describe(failure), 'VALIDATION_ERROR'));
       case 'invalid': {
         const listed = failure.problems.map((problem) => ({ isValid: false, message: problem.message, error: problem.error, name: problem.name }));
         return api(
@@ -205,58 +264,63 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
 
   // --- webhooks --------------------------------------------------------------------------
 
-  function subscriptionId(type: string, propertyName?: string): number {
-    // HubSpot subscriptions are per event type, and per property for propertyChange.
-    const key = `${type}:${propertyName ?? ''}`;
-    let id = subscriptionIds.get(key);
-    if (id === undefined) {
-      id = 1001 + subscriptionIds.size;
-      subscriptionIds.set(key, id);
+  /** Events of one API call go out together (a batch call's events share deliveries of up to 100). */
+  let collecting: ContactEventInput[] | undefined;
+
+  function deliver(events: ContactEventInput[]): void {
+    if (collecting) collecting.push(...events);
+    else emitter.deliver(events);
+  }
+
+  function inOneDelivery<T>(run: () => T): T {
+    collecting = [];
+    try {
+      return run();
+    } finally {
+      const events = collecting;
+      collecting = undefined;
+      emitter.deliver(events);
     }
-    return id;
   }
 
-  function event(type: string, contact: FakeContact, source: WriteSource, extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-      objectId: Number(contact.id),
-      ...extra,
-      changeSource: source === 'api' ? 'API' : 'CRM_UI',
-      eventId: nextEventId++,
-      subscriptionId: subscriptionId(type, typeof extra.propertyName === 'string' ? extra.propertyName : undefined),
-      portalId,
-      appId,
-      occurredAt: contact.updatedAt.getTime(),
-      subscriptionType: type,
-      attemptNumber: 0,
-    };
-  }
-
-  /**
-   * Sends one delivery (a JSON array) signed like HubSpot: v3 = base64 HMAC-SHA256(clientSecret,
-   * "POST" + target URL + body + timestamp), plus the legacy v1 = hex SHA-256(clientSecret + body).
-   * https://developers.hubspot.com/docs/api/webhooks/validating-requests
-   */
-  function deliver(events: Array<Record<string, unknown>>): void {
-    const url = webhooks.targetUrl;
-    if (!url || events.length === 0) return;
-    const body = JSON.stringify(events);
-    const timestamp = String(now().getTime());
-    const signedUri = url.replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (escape) => decodeURIComponent(escape));
-    webhooks.send(body, {
-      'x-hubspot-signature-v3': createHmac('sha256', options.clientSecret).update(`POST${signedUri}${body}${timestamp}`).digest('base64'),
-      'x-hubspot-request-timestamp': timestamp,
-      'x-hubspot-signature': createHash('sha256').update(`${options.clientSecret}${body}`).digest('hex'),
-      'x-hubspot-signature-version': 'v1',
-      'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/)',
-    });
-  }
-
+  /** A creation (changeFlag NEW) and one propertyChange per property the write changed. */
   function notify(result: Extract<WriteResult, { ok: true }>, source: WriteSource): void {
-    const events = result.created ? [event('contact.creation', result.contact, source, { changeFlag: 'NEW' })] : [];
-    for (const change of result.changes) {
-      events.push(event('contact.propertyChange', result.contact, source, { propertyName: change.name, propertyValue: change.value }));
-    }
+    const { contact } = result;
+    const base = { objectId: contact.id, occurredAt: contact.updatedAt, source };
+    const events: ContactEventInput[] = result.created ? [{ ...base, action: 'creation', changeFlag: 'NEW' }] : [];
+    for (const change of result.changes) events.push({ ...base, action: 'propertyChange', propertyName: change.name, propertyValue: change.value });
     deliver(events);
+  }
+
+  function mergeEvent(result: Extract<MergeResult, { ok: true }>, source: WriteSource): void {
+    const { contact } = result;
+    deliver([
+      {
+        action: 'merge',
+        objectId: contact.id,
+        occurredAt: contact.updatedAt,
+        source,
+        merge: { primaryObjectId: result.primaryId, mergedObjectIds: [result.mergedId], newObjectId: contact.id, numberOfPropertiesMoved: result.propertiesMoved },
+      },
+    ]);
+  }
+
+  function deleteContact(id: string, source: WriteSource): FakeContact | undefined {
+    const contact = state.archive(id);
+    if (contact) deliver([{ action: 'deletion', objectId: contact.id, occurredAt: contact.updatedAt, source }]);
+    return contact;
+  }
+
+  /** GDPR delete: HubSpot fires contact.privacyDeletion and the normal deletion. */
+  function gdprDelete(id: string, source: WriteSource): FakeContact | undefined {
+    const contact = state.gdprDelete(id);
+    if (!contact) return undefined;
+    const at = now();
+    deliver([
+      { action: 'privacyDeletion', objectId: contact.id, occurredAt: at, source },
+      { action: 'deletion', objectId: contact.id, occurredAt: at, source },
+    ]);
+    return contact;
   }
 
   function write(result: WriteResult, source: WriteSource): WriteResult {
@@ -266,8 +330,8 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
 
   // --- API routes --------------------------------------------------------------------------
 
-  function requestedProperties(request: FakeRequest): string[] | undefined {
-    const names = request.query.getAll('properties').flatMap((value) => value.split(',')).filter(Boolean);
+  function requestedProperties(request: FakeRequest, parameter = 'properties'): string[] | undefined {
+    const names = request.query.getAll(parameter).flatMap((value) => value.split(',')).filter(Boolean);
     return names.length > 0 ? names : undefined;
   }
 
@@ -304,13 +368,21 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     if (path === `${CONTACTS}/batch/read` && method === 'POST') {
       const input = BatchReadInputSchema.safeParse(request.json);
       if (!input.success) return invalidInput(input.error);
+      const historyNames = input.data.propertiesWithHistory;
+      const withHistory = historyNames !== undefined && historyNames.length > 0;
+      if (withHistory && input.data.inputs.length > HISTORY_BATCH_LIMIT) return api(400, errorBody(HISTORY_BATCH_LIMIT_MESSAGE, 'VALIDATION_ERROR'));
       if (input.data.inputs.length > BATCH_LIMIT) return api(400, errorBody(`Too many inputs: at most ${BATCH_LIMIT} per batch`, 'VALIDATION_ERROR'));
       const results: ContactJson[] = [];
+      const seen = new Set<string>();
       const missing: string[] = [];
       for (const { id } of input.data.inputs) {
+        // A merged-away id reads as the record it was merged into, under that record's id.
         const contact = lookup(id, input.data.idProperty ?? null);
-        if (contact) results.push(renderContact(contact, input.data.properties));
-        else missing.push(id);
+        if (!contact) missing.push(id);
+        else if (!seen.has(contact.id)) {
+          seen.add(contact.id);
+          results.push(renderContact(contact, input.data.properties, withHistory ? historyNames : undefined));
+        }
       }
       if (missing.length === 0) return api(200, { status: 'COMPLETE', results, ...batchTimes() });
       const errors = [
@@ -324,6 +396,24 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
         },
       ];
       return api(207, { status: 'COMPLETE', results, numErrors: errors.length, errors, ...batchTimes() });
+    }
+    // POST /crm/v3/objects/contacts/merge {primaryObjectId, objectIdToMerge}: 200 with the new record
+    if (path === `${CONTACTS}/merge` && method === 'POST') {
+      const input = MergeInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const result = state.merge(input.data.primaryObjectId, input.data.objectIdToMerge, 'api');
+      if (!result.ok) return writeFailure(result.failure);
+      mergeEvent(result, 'api');
+      return api(200, renderContact(result.contact));
+    }
+    // POST /crm/v3/objects/contacts/gdpr-delete {objectId, idProperty?}: 204
+    if (path === `${CONTACTS}/gdpr-delete` && method === 'POST') {
+      const input = GdprDeleteInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const contact = input.data.idProperty === 'email' ? state.findByEmail(input.data.objectId) : state.contacts.get(state.resolve(input.data.objectId));
+      if (!contact) return writeFailure({ kind: 'not_found', id: input.data.objectId });
+      gdprDelete(contact.id, 'api');
+      return api(204, undefined);
     }
     // POST /crm/v3/objects/contacts/batch/create (all or nothing, like HubSpot)
     if (path === `${CONTACTS}/batch/create` && method === 'POST') {
@@ -366,10 +456,9 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     if (single !== undefined && ['GET', 'PATCH', 'DELETE'].includes(method)) {
       const contact = lookup(decodeURIComponent(single), request.query.get('idProperty'));
       if (!contact) return writeFailure({ kind: 'not_found', id: single });
-      if (method === 'GET') return api(200, renderContact(contact, requestedProperties(request)));
+      if (method === 'GET') return api(200, renderContact(contact, requestedProperties(request), requestedProperties(request, 'propertiesWithHistory')));
       if (method === 'DELETE') {
-        state.archive(contact.id);
-        deliver([event('contact.deletion', contact, 'api')]);
+        deleteContact(contact.id, 'api');
         return api(204, undefined);
       }
       const input = UpdateInputSchema.safeParse(request.json);
@@ -380,7 +469,10 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return api(404, errorBody(`No route for ${method} ${path}`, 'OBJECT_NOT_FOUND'));
   }
 
-  /** EQ (emails case-insensitively), NEQ, HAS_PROPERTY, NOT_HAS_PROPERTY; groups are OR-ed, filters AND-ed. */
+  /**
+   * POST /crm/v3/objects/contacts/search: https://developers.hubspot.com/docs/api/crm/search
+   * EQ (emails case-insensitively), NEQ, HAS_PROPERTY, NOT_HAS_PROPERTY; groups are OR-ed, filters AND-ed.
+   */
   function search(request: FakeRequest): FakeResponse {
     const input = SearchInputSchema.safeParse(request.json ?? {});
     if (!input.success) return invalidInput(input.error);
@@ -400,7 +492,8 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       if (filter.operator === 'HAS_PROPERTY') return held !== null;
       return held === null;
     };
-    const found = state
+    // The search index lags writes (searchLagMs): what it finds may be missing or stale.
+    const found = searchIndex
       .list()
       .filter((contact) => input.data.filterGroups.length === 0 || input.data.filterGroups.some((group) => group.filters.every((filter) => matches(contact, filter))));
     const offset = Number(input.data.after ?? 0) || 0;
@@ -433,7 +526,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     const waitMs = window.take(performance.now());
     if (waitMs !== undefined) return tooManyRequests('TEN_SECONDLY_ROLLING', Math.max(1, Math.ceil(waitMs / 1000)));
     dailyUsed += 1;
-    return serveApi(request);
+    return inOneDelivery(() => serveApi(request));
   }
 
   // --- sandbox admin (the HubSpot UI) --------------------------------------------------------
@@ -443,32 +536,81 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return renderContact(contact, KNOWN_PROPERTIES);
   }
 
-  function uiWrite(result: WriteResult): ContactJson {
-    const written = write(result, 'ui');
+  function uiWrite(result: WriteResult, source: WriteSource = 'ui'): ContactJson {
+    const written = write(result, source);
     if (!written.ok) throw new Error(`HubSpot fake: ${describe(written.failure)}`);
     return full(written.contact);
   }
 
+  function uiMerge(primaryObjectId: string, objectIdToMerge: string): MergeResult {
+    const result = state.merge(primaryObjectId, objectIdToMerge, 'ui');
+    if (result.ok) mergeEvent(result, 'ui');
+    return result;
+  }
+
+  /**
+   * The sandbox, playing a person in the HubSpot UI (webhooks with changeSource CRM_UI):
+   *   GET    /_sandbox/contacts                 every contact, every known property
+   *   POST   /_sandbox/contacts                 {properties} creates one
+   *   GET    /_sandbox/contacts/:id             one contact (a merged-away id reads as its new record)
+   *   PATCH  /_sandbox/contacts/:id             {properties} edits one ('' clears)
+   *   DELETE /_sandbox/contacts/:id             deletes (archives) one: contact.deletion
+   *   POST   /_sandbox/contacts/:id/restore     restores a deleted one: contact.restore
+   *   POST   /_sandbox/contacts/merge           {primaryObjectId, objectIdToMerge}: a new contact, contact.merge
+   *   POST   /_sandbox/contacts/gdpr-delete     {objectId}: contact.privacyDeletion and contact.deletion
+   *   GET    /_sandbox/requests[?since=n]       the request log: {total, requests:[{method, path, status, body, at}]} from index n
+   */
   function serveSandbox(request: FakeRequest): FakeResponse {
-    const id = /^\/_sandbox\/contacts\/([^/]+)$/.exec(request.path)?.[1];
-    if (request.path === '/_sandbox/contacts' && request.method === 'GET') return { status: 200, body: { results: state.list().map(full) } };
-    if (request.path === '/_sandbox/contacts' && request.method === 'POST') {
+    const { path, method } = request;
+    if (path === '/_sandbox/requests' && method === 'GET') {
+      const since = Math.max(0, Number(request.query.get('since') ?? 0) || 0);
+      const requests = server.requests.slice(since);
+      return { status: 200, body: { total: server.requests.length, requests } };
+    }
+    if (path === '/_sandbox/contacts' && method === 'GET') return { status: 200, body: { results: state.list().map(full) } };
+    if (path === '/_sandbox/contacts' && method === 'POST') {
       const input = UpdateInputSchema.safeParse(request.json);
       if (!input.success) return invalidInput(input.error);
       const result = write(state.create(input.data.properties, 'ui'), 'ui');
       return result.ok ? { status: 201, body: full(result.contact) } : writeFailure(result.failure);
     }
-    if (id !== undefined && request.method === 'GET') {
+    if (path === '/_sandbox/contacts/merge' && method === 'POST') {
+      const input = MergeInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const result = uiMerge(input.data.primaryObjectId, input.data.objectIdToMerge);
+      return result.ok ? { status: 200, body: full(result.contact) } : writeFailure(result.failure);
+    }
+    if (path === '/_sandbox/contacts/gdpr-delete' && method === 'POST') {
+      const input = GdprDeleteInputSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      return gdprDelete(input.data.objectId, 'ui') ? { status: 204 } : writeFailure({ kind: 'not_found', id: input.data.objectId });
+    }
+    const restoreId = /^\/_sandbox\/contacts\/(\d+)\/restore$/.exec(path)?.[1];
+    if (restoreId !== undefined && method === 'POST') {
+      const contact = restore(restoreId);
+      return contact ? { status: 200, body: full(contact) } : writeFailure({ kind: 'not_found', id: restoreId });
+    }
+    const id = /^\/_sandbox\/contacts\/([^/]+)$/.exec(path)?.[1];
+    if (id !== undefined && method === 'GET') {
       const contact = state.get(id);
       return contact ? { status: 200, body: full(contact) } : writeFailure({ kind: 'not_found', id });
     }
-    if (id !== undefined && request.method === 'PATCH') {
+    if (id !== undefined && method === 'PATCH') {
       const input = UpdateInputSchema.safeParse(request.json);
       if (!input.success) return invalidInput(input.error);
       const result = write(state.update(id, input.data.properties, 'ui'), 'ui');
       return result.ok ? { status: 200, body: full(result.contact) } : writeFailure(result.failure);
     }
-    return { status: 404, body: errorBody(`No sandbox route for ${request.method} ${request.path}`, 'OBJECT_NOT_FOUND') };
+    if (id !== undefined && method === 'DELETE') {
+      return deleteContact(id, 'ui') ? { status: 204 } : writeFailure({ kind: 'not_found', id });
+    }
+    return { status: 404, body: errorBody(`No sandbox route for ${method} ${path}`, 'OBJECT_NOT_FOUND') };
+  }
+
+  function restore(id: string): FakeContact | undefined {
+    const contact = state.restore(id);
+    if (contact) deliver([{ action: 'restore', objectId: contact.id, occurredAt: contact.updatedAt, source: 'ui' }]);
+    return contact;
   }
 
   const server = new FakeHttpServer((request) => (request.path.startsWith('/_sandbox/') || request.path === '/_sandbox' ? serveSandbox(request) : handleApi(request)));
@@ -479,15 +621,31 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     state,
     requests: server.requests,
     webhooks,
-    close: () => server.close(),
+    async close() {
+      writer?.flush();
+      await server.close();
+    },
     admin: {
       createContact: (properties) => uiWrite(state.create({ ...properties }, 'ui')),
-      updateContact: (id, properties) => uiWrite(state.update(id, { ...properties }, 'ui')),
-      deleteContact(id) {
-        const contact = state.archive(id);
-        if (contact) deliver([event('contact.deletion', contact, 'ui')]);
-        return contact !== undefined;
+      updateContact: (id, properties, updateOptions = {}) => {
+        const source = updateOptions.source ?? 'ui';
+        return uiWrite(state.update(id, { ...properties }, source), source);
       },
+      deleteContact: (id) => deleteContact(id, 'ui') !== undefined,
+      restoreContact(id) {
+        const contact = restore(id);
+        return contact ? full(contact) : undefined;
+      },
+      mergeContacts(primaryObjectId, objectIdToMerge) {
+        const result = uiMerge(primaryObjectId, objectIdToMerge);
+        if (!result.ok) throw new Error(`HubSpot fake: ${describe(result.failure)}`);
+        return full(result.contact);
+      },
+      gdprDeleteContact: (id) => gdprDelete(id, 'ui') !== undefined,
+      setWebhookFormat(format) {
+        webhookFormat = format;
+      },
+      flushSearchIndex: () => searchIndex.flush(),
       getContact(id) {
         const contact = state.get(id);
         return contact ? full(contact) : undefined;
@@ -512,6 +670,9 @@ function describe(failure: WriteFailure): string {
       return `Contact already exists. Existing ID: ${failure.existingId}`;
     case 'not_found':
       return `no contact ${failure.id}`;
+    // Wording not confirmed against HubSpot (no public sample of this 400 found).
+    case 'merge_into_itself':
+      return `Cannot merge object ${failure.id} with itself`;
     case 'invalid':
       return `invalid properties ${failure.problems.map((problem) => `${problem.name} (${problem.error})`).join(', ')}`;
   }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { CustomerTarget, WebhookRequest } from '../../../../connectors/connector';
 import { createHubspotClient } from '../../../../connectors/hubspot/client';
 import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../../../../connectors/hubspot/fake/server';
@@ -57,6 +58,8 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
+const BatchBodySchema = z.object({ inputs: z.array(z.object({ id: z.string() })) });
+
 function statuses(requests: ReadonlyArray<{ status: number }>): number[] {
   return requests.map((request) => request.status);
 }
@@ -86,9 +89,9 @@ describe('create', () => {
 
     // Assess
     expect(outcome).toEqual({
+      kind: 'created',
       externalId: '54',
       at: '2025-03-01T12:00:00.000Z',
-      linkedExisting: false,
       holds: {
         email: 'katherine.johnson@example.com',
         firstName: 'Katherine',
@@ -105,21 +108,20 @@ describe('create', () => {
     });
   });
 
-  it('links and updates the existing contact when HubSpot answers 409 "Contact already exists", never duplicating', async () => {
-    // Prepare: the sandbox holds GRACE@EXAMPLE.ORG as contact 52.
+  it('reports the existing contact when HubSpot answers 409 "Contact already exists" and writes nothing to it', async () => {
+    // Prepare: the sandbox holds GRACE@EXAMPLE.ORG as contact 52 (it may be another customer's).
     const client = hubspotClient();
+    const before = fake.admin.getContact('52');
 
     // Act
-    const outcome = await client.create({ email: 'grace@example.org', firstName: 'Grace', lastName: 'Hopper', phone: '+12125550102' });
+    const outcome = await client.create({ email: 'grace@example.org', firstName: 'Amazing', lastName: 'Grace', phone: '+12125550199' });
 
     // Assess
-    expect(outcome).toMatchObject({ externalId: '52', linkedExisting: true, at: '2025-03-01T12:00:00.000Z' });
-    expect(outcome.holds).toEqual({ email: 'grace@example.org', firstName: 'Grace', lastName: 'Hopper', phone: '+12125550102' });
+    expect(outcome).toEqual({ kind: 'exists', externalId: '52', matchedOn: 'email' });
+    expect(fake.admin.apiWrites().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual(['POST /crm/v3/objects/contacts 409']);
+    expect(fake.requests.filter((request) => request.method === 'PATCH')).toHaveLength(0);
+    expect(fake.admin.getContact('52')).toEqual(before);
     expect(fake.state.list().filter((contact) => contact.properties.get('email')?.toLowerCase() === 'grace@example.org')).toHaveLength(1);
-    expect(fake.admin.apiWrites().map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
-      'POST /crm/v3/objects/contacts 409',
-      'PATCH /crm/v3/objects/contacts/52 200',
-    ]);
   });
 });
 
@@ -135,7 +137,6 @@ describe('update', () => {
     expect(outcome).toEqual({
       externalId: '53',
       at: '2025-03-01T12:00:00.000Z',
-      linkedExisting: false,
       holds: { firstName: 'Mary W.', phone: null },
     });
     expect(fake.admin.getContact('53')?.properties).toMatchObject({ firstname: 'Mary W.', phone: null, city: 'Hampton' });
@@ -155,13 +156,13 @@ describe('update', () => {
   });
 });
 
-describe('hydrate', () => {
+describe('read', () => {
   it('reads several contacts with one batch call and leaves unknown ids out', async () => {
     // Prepare
     const client = hubspotClient();
 
     // Act
-    const observations = await client.hydrate!(['51', '52', '53', '99999']);
+    const observations = await client.read(['51', '52', '53', '99999']);
 
     // Assess
     expect(observations.map((observation) => observation.externalId)).toEqual(['51', '52', '53']);
@@ -170,8 +171,72 @@ describe('hydrate', () => {
       externalId: '52',
       observedAt: '2025-03-01T12:00:00.000Z',
       values: { email: 'grace@example.org', phone: '+12125550102', firstName: 'Grace', lastName: 'Hopper', address: null },
+      fieldTimes: {
+        email: '2025-03-01T12:00:00.000Z',
+        phone: '2025-03-01T12:00:00.000Z',
+        firstName: '2025-03-01T12:00:00.000Z',
+        lastName: '2025-03-01T12:00:00.000Z',
+      },
     });
     expect(fake.admin.apiReads().map((request) => request.path)).toEqual(['/crm/v3/objects/contacts/batch/read']);
+  });
+
+  it('times each field by HubSpot property history, and the address by the newest of its parts', async () => {
+    // Prepare: Mary (53) edited in the UI at 12:05 (city) and 12:10 (last name), by the API at 12:20 (phone).
+    await fake.close();
+    let clock = Date.parse('2025-03-01T12:00:00.000Z');
+    fake = await startFake({ now: () => new Date(clock) });
+    clock = Date.parse('2025-03-01T12:05:00.000Z');
+    fake.admin.updateContact('53', { city: 'Newport News' });
+    clock = Date.parse('2025-03-01T12:10:00.000Z');
+    fake.admin.updateContact('53', { lastname: 'Winston' });
+    const client = hubspotClient();
+    clock = Date.parse('2025-03-01T12:20:00.000Z');
+    await client.update('53', { phone: '+17575550105' });
+
+    // Act
+    const [mary] = await client.read(['53']);
+
+    // Assess
+    expect(mary?.observedAt).toBe('2025-03-01T12:20:00.000Z');
+    expect(mary?.fieldTimes).toEqual({
+      email: '2025-03-01T12:00:00.000Z',
+      phone: '2025-03-01T12:20:00.000Z',
+      firstName: '2025-03-01T12:00:00.000Z',
+      lastName: '2025-03-01T12:10:00.000Z',
+      address: '2025-03-01T12:05:00.000Z',
+    });
+    const [readCall] = fake.admin.apiReads();
+    expect(readCall?.body).toMatchObject({ propertiesWithHistory: ['email', 'phone', 'firstname', 'lastname', 'address', 'city', 'state', 'zip', 'country', 'hs_email_optout'] });
+  });
+
+  it('reads a merged-away id as the contact HubSpot merged it into, under the new id', async () => {
+    // Prepare: 51 and 52 merged in the UI into a new contact 54.
+    fake.admin.mergeContacts('51', '52');
+    const client = hubspotClient();
+
+    // Act
+    const observations = await client.read(['51', '52', '53']);
+
+    // Assess
+    expect(observations.map((observation) => observation.externalId)).toEqual(['54', '53']);
+    expect(observations[0]?.values).toMatchObject({ email: 'ada.lovelace@example.com', firstName: 'Ada' });
+  });
+
+  it('reports a phone HubSpot holds that is not a number as unusable, and warns with the field name only', async () => {
+    // Prepare
+    fake.admin.updateContact('52', { phone: 'ask reception' });
+    const client = hubspotClient();
+
+    // Act
+    const [grace] = await client.read(['52']);
+
+    // Assess
+    expect(grace?.unusable).toEqual(['phone']);
+    expect(grace?.values).not.toHaveProperty('phone');
+    const warning = logs.find((log) => log.level === 'warn');
+    expect(warning?.attrs).toEqual({ externalId: '52', fields: 'phone' });
+    expect(JSON.stringify(logs)).not.toContain('ask reception');
   });
 
   it('splits the ids into batches of the configured size', async () => {
@@ -179,11 +244,25 @@ describe('hydrate', () => {
     const client = hubspotClient({ batchSize: 2 });
 
     // Act
-    const observations = await client.hydrate!(['51', '52', '53', '52']);
+    const observations = await client.read(['51', '52', '53', '52']);
 
     // Assess
     expect(observations).toHaveLength(3);
     expect(fake.admin.apiReads()).toHaveLength(2);
+  });
+
+  it('reads at most 50 contacts per call, the limit of batch read with property history', async () => {
+    // Prepare: 120 contacts (51-170).
+    for (let index = 0; index < 117; index += 1) fake.admin.createContact({ email: `person${index}@example.com` });
+    const ids = Array.from({ length: 120 }, (_, index) => String(51 + index));
+    const client = hubspotClient({ batchSize: 100 });
+
+    // Act
+    const observations = await client.read(ids);
+
+    // Assess
+    expect(observations).toHaveLength(120);
+    expect(fake.admin.apiReads().map((request) => `${request.status} ${BatchBodySchema.parse(request.body).inputs.length}`)).toEqual(['200 50', '200 50', '200 20']);
   });
 });
 

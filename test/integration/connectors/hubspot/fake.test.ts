@@ -209,7 +209,7 @@ describe('HubSpot fake sandbox (the HubSpot UI)', () => {
     expect(fake.requests.filter((request) => request.path.startsWith('/crm/'))).toHaveLength(0);
   });
 
-  it('fires contact.deletion when a contact is deleted, which the connector ignores', async () => {
+  it('fires contact.deletion when a contact is deleted, which the connector reads as a removed record', async () => {
     // Prepare
     const deleted = fake.admin.deleteContact('53');
 
@@ -220,7 +220,7 @@ describe('HubSpot fake sandbox (the HubSpot UI)', () => {
     expect(deleted).toBe(true);
     const [delivery] = received;
     const request = { method: 'POST', url: `${receiverUrl}${delivery!.path}`, headers: delivery!.headers, rawBody: Buffer.from(delivery!.rawBody) };
-    expect(parse(request)).toEqual({ ok: true, items: [], ignored: 1 });
+    expect(parse(request)).toMatchObject({ ok: true, items: [{ kind: 'removed', externalId: '53', reason: 'deleted' }], ignored: 0, unusable: [] });
     expect(fake.admin.getContact('53')).toBeUndefined();
   });
 });

@@ -1,15 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { compact } from '../../../../core/model/compact';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { PartialFieldValues } from '../../../../core/model/customer';
 import { toCanonicalValues, toHubspotProperties, toObservation } from '../../../../connectors/hubspot/mapping';
 import { HubspotContactSchema } from '../../../../connectors/hubspot/schemas';
 
 const context = { defaultCountry: 'US' as const };
 
+const ContactFixtureSchema = z.object({ properties: z.record(z.string(), z.string().nullable()) }).loose();
+
+function loadJson() {
+  return ContactFixtureSchema.parse(JSON.parse(readFileSync(new URL('../../../fixtures/hubspot/contact.json', import.meta.url), 'utf8')));
+}
+
 function loadContact() {
-  const json: unknown = JSON.parse(readFileSync(new URL('../../../fixtures/hubspot/contact.json', import.meta.url), 'utf8'));
-  return HubspotContactSchema.parse(json);
+  return HubspotContactSchema.parse(loadJson());
 }
 
 describe('toObservation', () => {
@@ -37,6 +43,84 @@ describe('toObservation', () => {
   });
 });
 
+describe('toObservation: values that cannot be normalized', () => {
+  it('reports an unparseable phone as unusable, never as a value and never as a clear', () => {
+    // Prepare
+    const json = loadJson();
+    const contact = HubspotContactSchema.parse({ ...json, properties: { ...json.properties, phone: 'call me maybe' } });
+
+    // Act
+    const observation = toObservation(contact, context);
+
+    // Assess
+    expect(observation.unusable).toEqual(['phone']);
+    expect(observation.values).not.toHaveProperty('phone');
+    expect(observation.values.email).toBe('ada.lovelace@example.com');
+  });
+
+  it('reports a non-email and an unknown country as unusable (the address as a whole) and keeps the other fields', () => {
+    // Prepare
+    const json = loadJson();
+    const contact = HubspotContactSchema.parse({ ...json, properties: { ...json.properties, email: 'grace at example', country: 'Atlantis' } });
+
+    // Act
+    const observation = toObservation(contact, context);
+
+    // Assess
+    expect(observation.unusable).toEqual(['email', 'address']);
+    expect(observation.values).not.toHaveProperty('email');
+    expect(observation.values).not.toHaveProperty('address');
+    expect(observation.values).toMatchObject({ firstName: 'Ada', phone: '+12125550101' });
+  });
+});
+
+describe('toObservation: HubSpot per-property times', () => {
+  it('times each field by the newest history entry of its property, the address by the newest of its parts', () => {
+    // Prepare: history newest first, as HubSpot answers propertiesWithHistory.
+    const entry = (value: string, timestamp: string) => ({ value, timestamp, sourceType: 'CRM_UI', sourceId: 'userId:4101' });
+    const contact = HubspotContactSchema.parse({
+      ...loadJson(),
+      propertiesWithHistory: {
+        email: [entry('ada.lovelace@example.com', '2024-01-15T10:30:00.000Z')],
+        phone: [entry('+1 (212) 555 0101', '2024-01-20T09:00:00.000Z'), entry('2125550100', '2024-01-15T10:30:00.000Z')],
+        firstname: [entry('Ada', '2024-01-15T10:30:00.000Z')],
+        lastname: [entry('Lovelace', '2024-01-15T10:30:00.000Z')],
+        address: [entry("12 St James's Square", '2024-01-16T11:00:00.000Z')],
+        city: [entry('London', '2024-01-31T17:45:10.500Z'), entry('Paris', '2024-01-16T11:00:00.000Z')],
+        country: [entry('GB', '2024-01-16T11:00:00.000Z')],
+        state: [entry('', '2024-01-18T08:00:00.000Z'), entry('Surrey', '2024-01-16T11:00:00.000Z')],
+        hs_email_optout: [entry('true', '2024-01-25T12:00:00.000Z')],
+      },
+    });
+
+    // Act
+    const observation = toObservation(contact, context);
+
+    // Assess
+    expect(observation.observedAt).toBe('2024-02-01T08:00:00.123Z');
+    expect(observation.fieldTimes).toEqual({
+      email: '2024-01-15T10:30:00.000Z',
+      phone: '2024-01-20T09:00:00.000Z',
+      firstName: '2024-01-15T10:30:00.000Z',
+      lastName: '2024-01-15T10:30:00.000Z',
+      address: '2024-01-31T17:45:10.500Z',
+      emailConsent: '2024-01-25T12:00:00.000Z',
+    });
+  });
+
+  it('gives no field times and no unusable fields when HubSpot sent no history and every value reads', () => {
+    // Prepare
+    const contact = loadContact();
+
+    // Act
+    const observation = toObservation(contact, context);
+
+    // Assess
+    expect(observation).not.toHaveProperty('fieldTimes');
+    expect(observation).not.toHaveProperty('unusable');
+  });
+});
+
 describe('toCanonicalValues', () => {
   it('treats null and empty-string properties alike as holding nothing', () => {
     // Prepare
@@ -60,33 +144,38 @@ describe('toCanonicalValues', () => {
     expect(values).toEqual({ firstName: 'Grace' });
   });
 
-  it('reads national phone numbers in the default country and leaves unparseable ones out', () => {
+  it('reads national phone numbers in the default country', () => {
     // Prepare
     const national = { phone: '212.555.0105' };
     const british = { phone: '020 7946 0958' };
-    const garbage = { phone: 'call me maybe' };
 
     // Act
-    const values = [
-      toCanonicalValues(national, context),
-      toCanonicalValues(british, { defaultCountry: 'GB' }),
-      toCanonicalValues(garbage, context),
-    ];
+    const values = [toCanonicalValues(national, context), toCanonicalValues(british, { defaultCountry: 'GB' })];
 
     // Assess
-    expect(values).toEqual([{ phone: '+12125550105' }, { phone: '+442079460958' }, {}]);
+    expect(values).toEqual([{ phone: '+12125550105' }, { phone: '+442079460958' }]);
   });
 
-  it('normalizes the email case and leaves a non-email out', () => {
+  it('normalizes the email case', () => {
     // Prepare
     const shouting = { email: 'GRACE@EXAMPLE.ORG' };
-    const notAnEmail = { email: 'grace at example' };
 
     // Act
-    const values = [toCanonicalValues(shouting, context), toCanonicalValues(notAnEmail, context)];
+    const values = toCanonicalValues(shouting, context);
 
     // Assess
-    expect(values).toEqual([{ email: 'grace@example.org' }, {}]);
+    expect(values).toEqual({ email: 'grace@example.org' });
+  });
+
+  it('reads a country name or code as its ISO code', () => {
+    // Prepare
+    const properties = [{ country: 'United States' }, { country: 'gb' }, { country: 'Germany' }];
+
+    // Act
+    const countries = properties.map((property) => toCanonicalValues(property, context).address?.country);
+
+    // Assess
+    expect(countries).toEqual(['US', 'GB', 'DE']);
   });
 
   it('reads an email opt-out as unsubscribed and says nothing about consent otherwise', () => {

@@ -224,7 +224,7 @@ describe('verify (X-HubSpot-Signature-v3)', () => {
 });
 
 describe('parse', () => {
-  it('turns the docs sample into referenced contacts with distinct dedupe keys and ignores the deletion', () => {
+  it('turns the docs sample into referenced contacts with distinct dedupe keys and the deletion into a removed record', () => {
     // Prepare: the two events of HubSpot's docs sample plus a contact.deletion, as raw bytes.
     const request = delivery(fixtureBytes('webhook-contact-events.json'));
 
@@ -234,7 +234,8 @@ describe('parse', () => {
     // Assess
     expect(result).toEqual({
       ok: true,
-      ignored: 1,
+      ignored: 0,
+      unusable: [],
       items: [
         {
           kind: 'referenced',
@@ -248,8 +249,127 @@ describe('parse', () => {
           externalId: '1246978',
           occurredAt: '2016-05-02T19:11:47.945Z',
         },
+        {
+          kind: 'removed',
+          dedupeKey: 'hubspot:23:3816279481:1462216308001:1246990',
+          externalId: '1246990',
+          reason: 'deleted',
+          occurredAt: '2016-05-02T19:11:48.001Z',
+        },
       ],
     });
+  });
+
+  it('reads a HubSpot merge and a deletion: the merge names the new id as survivor, a privacy deletion redacts', () => {
+    // Prepare: contact.merge (51 and 52 merged into the new 60), contact.deletion of 53, and the
+    // GDPR pair HubSpot sends for 54 (privacyDeletion, then the normal deletion).
+    const request = delivery(fixtureBytes('webhook-merge-and-deletion.json'));
+
+    // Act
+    const result = parse(request);
+
+    // Assess
+    expect(result).toEqual({
+      ok: true,
+      ignored: 0,
+      unusable: [],
+      items: [
+        { kind: 'merged', dedupeKey: 'hubspot:2881780:1940183251:1740830400000:60', survivorId: '60', mergedIds: ['51', '52'], occurredAt: '2025-03-01T12:00:00.000Z' },
+        { kind: 'removed', dedupeKey: 'hubspot:2881781:1940183252:1740830460000:53', externalId: '53', reason: 'deleted', occurredAt: '2025-03-01T12:01:00.000Z' },
+        { kind: 'removed', dedupeKey: 'hubspot:2881782:1940183253:1740830520000:54', externalId: '54', reason: 'redacted', occurredAt: '2025-03-01T12:02:00.000Z' },
+        { kind: 'removed', dedupeKey: 'hubspot:2881781:1940183254:1740830520000:54', externalId: '54', reason: 'deleted', occurredAt: '2025-03-01T12:02:00.000Z' },
+      ],
+    });
+  });
+
+  it('reads the generic object.* events of contacts (objectTypeId 0-1) and counts other object types as ignored', () => {
+    // Prepare
+    const request = delivery(fixtureBytes('webhook-generic-events.json'));
+
+    // Act
+    const result = parse(request);
+
+    // Assess
+    expect(result).toEqual({
+      ok: true,
+      ignored: 1,
+      unusable: [],
+      items: [
+        { kind: 'referenced', dedupeKey: 'hubspot:3001001:3999224593:1740830400000:61', externalId: '61', occurredAt: '2025-03-01T12:00:00.000Z' },
+        { kind: 'referenced', dedupeKey: 'hubspot:3001002:3999224594:1740830401000:61', externalId: '61', occurredAt: '2025-03-01T12:00:01.000Z' },
+        { kind: 'merged', dedupeKey: 'hubspot:3001003:3999224595:1740830402000:62', survivorId: '62', mergedIds: ['61', '53'], occurredAt: '2025-03-01T12:00:02.000Z' },
+        { kind: 'removed', dedupeKey: 'hubspot:3001004:3999224596:1740830403000:62', externalId: '62', reason: 'deleted', occurredAt: '2025-03-01T12:00:03.000Z' },
+        { kind: 'referenced', dedupeKey: 'hubspot:3001005:3999224597:1740830404000:62', externalId: '62', occurredAt: '2025-03-01T12:00:04.000Z' },
+      ],
+    });
+  });
+
+  it('accepts a batch with one unusable event: the rest is read, the bad one is reported with its reason and kept raw', () => {
+    // Prepare: a good propertyChange, an event whose objectId is an email (values must not leak), a good creation.
+    const base = { changeSource: 'CRM_UI', portalId: 62515, appId: 54321, occurredAt: 1740830400000, attemptNumber: 0 };
+    const bad = { ...base, eventId: 2, subscriptionId: 11, subscriptionType: 'contact.propertyChange', objectId: 'ada@example.com', propertyName: 'email', propertyValue: 'ada@example.com' };
+    const request = delivery(
+      JSON.stringify([
+        { ...base, eventId: 1, subscriptionId: 11, subscriptionType: 'contact.propertyChange', objectId: 51, propertyName: 'lastname', propertyValue: 'King' },
+        bad,
+        { ...base, eventId: 3, subscriptionId: 12, subscriptionType: 'contact.creation', objectId: 55, changeFlag: 'NEW' },
+      ]),
+    );
+
+    // Act
+    const result = parse(request);
+
+    // Assess
+    expect(result).toMatchObject({
+      ok: true,
+      ignored: 0,
+      items: [{ kind: 'referenced', externalId: '51' }, { kind: 'referenced', externalId: '55' }],
+      unusable: [{ eventRef: '2', raw: bad }],
+    });
+    const reason = result.ok ? (result.unusable?.[0]?.reason ?? '') : '';
+    expect(reason).toContain('objectId');
+    expect(reason).not.toContain('ada@example.com');
+  });
+
+  it('reports an event that is not an object, or names no subscription type, as unusable and keeps the others', () => {
+    // Prepare
+    const good = { objectId: 7, changeSource: 'CRM', eventId: 9, subscriptionId: 1, portalId: 33, appId: 1, occurredAt: 1700000000000, subscriptionType: 'contact.creation', attemptNumber: 0 };
+    const untyped = { objectId: 1, eventId: 1, subscriptionId: 1, portalId: 1, appId: 1, occurredAt: 1, attemptNumber: 0 };
+    const request = delivery(JSON.stringify([42, untyped, good]));
+
+    // Act
+    const result = parse(request);
+
+    // Assess
+    expect(result).toMatchObject({
+      ok: true,
+      items: [{ kind: 'referenced', externalId: '7' }],
+      unusable: [
+        { raw: 42, reason: expect.stringContaining('not an object') },
+        { raw: untyped, eventRef: '1', reason: expect.stringContaining('subscriptionType') },
+      ],
+    });
+  });
+
+  it('reports a contact object.* event without objectTypeId, and a merge that names no survivor, as unusable', () => {
+    // Prepare
+    const base = { objectId: 7, changeSource: 'CRM', subscriptionId: 1, portalId: 33, appId: 1, occurredAt: 1700000000000, attemptNumber: 0 };
+    const request = delivery(
+      JSON.stringify([
+        { ...base, eventId: 1, subscriptionType: 'object.creation' },
+        { ...base, eventId: 2, subscriptionType: 'contact.merge', mergedObjectIds: [8] },
+      ]),
+    );
+
+    // Act
+    const result = parse(request);
+
+    // Assess
+    expect(result).toMatchObject({ ok: true, items: [], ignored: 0 });
+    const reasons = result.ok ? (result.unusable ?? []).map((event) => event.reason) : [];
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toContain('objectTypeId');
+    expect(reasons[1]).toContain('newObjectId');
   });
 
   it('keys two events that share an eventId apart (eventId is not unique)', () => {
@@ -286,42 +406,15 @@ describe('parse', () => {
     expect(result).toMatchObject({ ok: true, ignored: 0, items: [{ kind: 'referenced', externalId: '12' }] });
   });
 
-  it('references the surviving contact of a merge', () => {
-    // Prepare
-    const request = delivery(
-      JSON.stringify([
-        {
-          objectId: 51,
-          primaryObjectId: 51,
-          mergedObjectIds: [52],
-          newObjectId: 60,
-          changeSource: 'CRM_UI',
-          eventId: 5,
-          subscriptionId: 4,
-          portalId: 33,
-          appId: 1,
-          occurredAt: 1700000000000,
-          subscriptionType: 'contact.merge',
-          attemptNumber: 0,
-        },
-      ]),
-    );
-
-    // Act
-    const result = parse(request);
-
-    // Assess
-    expect(result).toMatchObject({ ok: true, items: [{ externalId: '60' }] });
-  });
-
-  it('counts events about other objects and privacy deletions as ignored', () => {
+  it('counts events about other objects and association changes as ignored', () => {
     // Prepare
     const base = { objectId: 1, changeSource: 'CRM', eventId: 1, subscriptionId: 1, portalId: 33, appId: 1, occurredAt: 1700000000000, attemptNumber: 0 };
     const request = delivery(
       JSON.stringify([
-        { ...base, subscriptionType: 'contact.privacyDeletion' },
         { ...base, subscriptionType: 'company.creation' },
         { ...base, subscriptionType: 'deal.propertyChange', propertyName: 'amount', propertyValue: '10' },
+        { ...base, subscriptionType: 'contact.associationChange', fromObjectId: 1, toObjectId: 2, associationType: 'CONTACT_TO_COMPANY' },
+        { ...base, subscriptionType: 'object.propertyChange', objectTypeId: '0-2', propertyName: 'name', propertyValue: 'Acme' },
       ]),
     );
 
@@ -329,7 +422,7 @@ describe('parse', () => {
     const result = parse(request);
 
     // Assess
-    expect(result).toEqual({ ok: true, items: [], ignored: 3 });
+    expect(result).toEqual({ ok: true, items: [], ignored: 4, unusable: [] });
   });
 
   it('refuses a body that is a single object instead of an array', () => {
@@ -352,31 +445,5 @@ describe('parse', () => {
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'HubSpot webhook body is not JSON' });
-  });
-
-  it('refuses an event whose object id is not a number and names the field, not its value', () => {
-    // Prepare
-    const request = delivery(JSON.stringify([{ objectId: 'ada@example.com', eventId: 1, subscriptionId: 1, portalId: 1, appId: 1, occurredAt: 1, attemptNumber: 0 }]));
-
-    // Act
-    const result = parse(request);
-
-    // Assess
-    expect(result.ok).toBe(false);
-    const reason = result.ok ? '' : result.reason;
-    expect(reason).toContain('0.objectId');
-    expect(reason).not.toContain('ada@example.com');
-  });
-
-  it('refuses an event that names no subscription type', () => {
-    // Prepare
-    const request = delivery(JSON.stringify([{ objectId: 1, eventId: 1, subscriptionId: 1, portalId: 1, appId: 1, occurredAt: 1, attemptNumber: 0 }]));
-
-    // Act
-    const result = parse(request);
-
-    // Assess
-    expect(result.ok).toBe(false);
-    expect(result.ok ? '' : result.reason).toContain('subscriptionType');
   });
 });
