@@ -1,5 +1,5 @@
 import { startHubspotFake } from './hubspot/fake/server';
-import { startShopifyFake } from './shopify/fake/server';
+import { SANDBOX_SEARCH_LAG_MS, startShopifyFake } from './shopify/fake/server';
 
 /**
  * The sandboxes `npm start` runs when a connector has no real credentials: each connector's
@@ -38,7 +38,7 @@ export const sandboxes: Record<string, StartSandbox> = {
   async shopify({ port, seed, now, persistPath }) {
     const secret = { accessToken: 'shpat_sandbox' };
     const webhookSecret = { webhookSecret: 'sandbox-shopify-webhook-secret' };
-    const fake = await startShopifyFake({ port, seed, now, ...secret, ...webhookSecret, ...persisted(persistPath) });
+    const fake = await startShopifyFake({ port, seed, now, persistPath, searchLagMs: SANDBOX_SEARCH_LAG_MS, ...secret, ...webhookSecret });
     return {
       baseUrl: fake.baseUrl,
       secret,
@@ -50,13 +50,14 @@ export const sandboxes: Record<string, StartSandbox> = {
       help: () => [
         `list:  curl ${fake.baseUrl}/_sandbox/customers`,
         `edit:  curl -X PATCH ${fake.baseUrl}/_sandbox/customers/<id> -H 'content-type: application/json' -d '{"first_name":"Augusta"}'`,
+        `delete: curl -X DELETE ${fake.baseUrl}/_sandbox/customers/<id>      requests: curl ${fake.baseUrl}/_sandbox/requests`,
       ],
     };
   },
   async hubspot({ port, seed, now, persistPath }) {
     const secret = { accessToken: 'pat-sandbox' };
     const webhookSecret = { clientSecret: 'sandbox-hubspot-client-secret' };
-    const fake = await startHubspotFake({ port, seed, now, ...secret, ...webhookSecret, ...persisted(persistPath) });
+    const fake = await startHubspotFake({ port, seed, now, persistPath, ...secret, ...webhookSecret });
     return {
       baseUrl: fake.baseUrl,
       secret,
@@ -70,15 +71,8 @@ export const sandboxes: Record<string, StartSandbox> = {
       help: () => [
         `list:  curl ${fake.baseUrl}/_sandbox/contacts`,
         `edit:  curl -X PATCH ${fake.baseUrl}/_sandbox/contacts/<id> -H 'content-type: application/json' -d '{"properties":{"lastname":"King"}}'`,
+        `delete: curl -X DELETE ${fake.baseUrl}/_sandbox/contacts/<id>      requests: curl ${fake.baseUrl}/_sandbox/requests`,
       ],
     };
   },
 };
-
-/**
- * `{ persistPath }` when one is given. Spread into the fakes' options: until every fake has
- * the option, one without it simply keeps its records in memory.
- */
-function persisted(persistPath: string | undefined): { persistPath?: string } {
-  return persistPath === undefined ? {} : { persistPath };
-}
