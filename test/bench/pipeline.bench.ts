@@ -29,12 +29,14 @@ function functionTotals(p: Pipeline) {
   let readUnits = 0;
   let writeUnits = 0;
   let invocations = 0;
-  for (const fn of p.runtime.functions.values()) {
+  const byFunction = new Map<string, { readUnits: number; writeUnits: number }>();
+  for (const [name, fn] of p.runtime.functions) {
     readUnits += fn.totals.readUnits;
     writeUnits += fn.totals.writeUnits;
     invocations += fn.totals.invocations;
+    byFunction.set(name, { readUnits: fn.totals.readUnits, writeUnits: fn.totals.writeUnits });
   }
-  return { readUnits, writeUnits, invocations };
+  return { readUnits, writeUnits, invocations, byFunction };
 }
 
 /** Each update: the merchant edits a customer in Shopify; it ends with HubSpot's PATCH of that contact. */
@@ -104,8 +106,11 @@ async function main() {
       ['webhook answer latency (one at a time) p50 / p99', `${ms(percentile(webhookMs, 50))} / ${ms(percentile(webhookMs, 99))}`],
       ['end-to-end latency (burst) p50 / p99', `${ms(percentile(burst.e2e, 50))} / ${ms(percentile(burst.e2e, 99))}`],
       ['end-to-end latency (one at a time) p50 / p99', `${ms(percentile(sequential.e2e, 50))} / ${ms(percentile(sequential.e2e, 99))}`],
-      ['DynamoDB read units per update', ((after.readUnits - before.readUnits) / UPDATES).toFixed(2)],
-      ['DynamoDB write units per update', ((after.writeUnits - before.writeUnits) / UPDATES).toFixed(2)],
+      ['DynamoDB read / write units per update, as AWS bills them', `${((after.readUnits - before.readUnits) / UPDATES).toFixed(2)} / ${((after.writeUnits - before.writeUnits) / UPDATES).toFixed(2)}`],
+      ...[...after.byFunction].map(([name, units]): [string, string] => {
+        const was = before.byFunction.get(name) ?? { readUnits: 0, writeUnits: 0 };
+        return [`  ${name}`, `${((units.readUnits - was.readUnits) / UPDATES).toFixed(2)} / ${((units.writeUnits - was.writeUnits) / UPDATES).toFixed(2)}`];
+      }),
       ['Lambda invocations per update', ((after.invocations - before.invocations) / UPDATES).toFixed(2)],
       [
         'SaaS writes per update (HubSpot / Shopify echo)',
