@@ -19,7 +19,6 @@ interface Person {
   origin: SystemName;
   /** The phone changed since creation: a phone-only twin could then match an older number in flight. */
   phoneEdited: boolean;
-  createdAtMs: number;
   /** Real time of this person's last edit in any system: the next Shopify edit waits for a later second. */
   lastEditMs: number;
   busy: boolean;
@@ -44,6 +43,9 @@ const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva', 'Novak', 'Reye
 const STREETS = ['Main St', 'Oak Ave', 'Pine Rd', 'Elm St', 'Cedar Ln', 'Lake Dr'];
 const CITIES = ['Springfield', 'Riverton', 'Fairview', 'Georgetown', 'Salem', 'Franklin'];
 const EDITED: readonly CheckedField[] = ['firstName', 'lastName', 'address', 'phone'];
+
+/** How long a person leaves a record alone before deleting it or adding a twin to merge into it. */
+const QUIET_BEFORE_MS = 8_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -132,7 +134,7 @@ export class Workload {
     const address = this.random() < 0.7 ? this.freshAddress() : undefined;
     const fields: PersonFields = { email, firstName: this.firstName(), lastName: this.lastName(), ...(phone ? { phone } : {}), ...(address ? { address } : {}) };
     const written = this.vendors[system].create(fields);
-    const person: Person = { id: `p${n}`, email, phone, sharedPhone: relative !== undefined, origin: system, phoneEdited: false, createdAtMs: Date.now(), lastEditMs: Date.now(), busy: false, records: { [system]: written.externalId } };
+    const person: Person = { id: `p${n}`, email, phone, sharedPhone: relative !== undefined, origin: system, phoneEdited: false, lastEditMs: Date.now(), busy: false, records: { [system]: written.externalId } };
     this.people.push(person);
     this.truth.people.push({ id: person.id, email });
     this.register({ system, externalId: written.externalId, person: person.id, gone: false, deliberateDuplicate: false });
@@ -193,7 +195,7 @@ export class Workload {
     const merge = this.vendors.hubspot.merge;
     const main = this.recordOf(person, 'hubspot');
     // Only once the person is surely known by the phone, so the twin can only join them.
-    if (!merge || !main || !person.phone || person.sharedPhone || person.phoneEdited || Date.now() - person.createdAtMs < 5_000) return;
+    if (!merge || !main || !person.phone || person.sharedPhone || person.phoneEdited || Date.now() - person.lastEditMs < QUIET_BEFORE_MS) return;
     person.busy = true;
     try {
       const twin = await this.guard(() => this.vendors.hubspot.create({ phone: person.phone }));
@@ -215,8 +217,11 @@ export class Workload {
 
   private remove(person: Person, system: SystemName): void {
     const remove = this.vendors[system].remove;
+    // Only a record whose edits had time to arrive: an edit of a record deleted before anyone could
+    // read it is not an edit any system can keep (HubSpot's hydrate finds the contact gone).
+    if (!remove || Date.now() - person.lastEditMs < QUIET_BEFORE_MS) return;
     const id = this.recordOf(person, system);
-    if (!remove || !id) return;
+    if (!id) return;
     if (!remove(id)) return;
     this.gone(system, id);
     delete person.records[system];
