@@ -42,7 +42,8 @@ describe('crash injection in the local runtime', () => {
 });
 
 describe('chaos run (seeded, small)', () => {
-  const seed = Number(process.env.CHAOS_SEED ?? 20_251);
+  // 20256: a seed whose crash stream draws under 1 % among the first writes, so even this small run crashes sync invocations.
+  const seed = Number(process.env.CHAOS_SEED ?? 20_256);
   const deliveries = Number(process.env.CHAOS_DELIVERIES ?? 500);
 
   it(`converges with nothing lost, duplicated, wrongly merged, looping or forged (seed ${seed}, ${deliveries} deliveries)`, { timeout: 115_000 }, async () => {
