@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,6 +14,8 @@ interface HostData {
   bundle: string;
   functionName: string;
   timeoutMs: number;
+  /** When set, every outgoing HTTP request carries this header naming the invocation (see LocalFunction.crash). */
+  invocationHeader?: string;
 }
 type Capacity = { readUnits: number; writeUnits: number };
 
@@ -21,12 +25,23 @@ const started = performance.now();
 const mod = (await import(pathToFileURL(data.bundle).href)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
 port.postMessage({ kind: 'ready', initMs: performance.now() - started });
 
+// One invocation at a time per worker, so "the request was made during invocation N" is exact.
+let current = 0;
+if (data.invocationHeader) {
+  const header = data.invocationHeader;
+  // https://nodejs.org/api/diagnostics_channel.html#httpclientrequestcreated: before any header is sent.
+  diagnostics.subscribe('http.client.request.created', (message) => {
+    (message as { request: ClientRequest }).request.setHeader(header, `${data.functionName}#${current}`);
+  });
+}
+
 let queue = Promise.resolve();
 port.on('message', (message: { id: number; event: unknown }) => {
   queue = queue.then(() => invoke(message));
 });
 
 async function invoke({ id, event }: { id: number; event: unknown }): Promise<void> {
+  current = id;
   const deadline = Date.now() + data.timeoutMs;
   const context = {
     functionName: data.functionName,

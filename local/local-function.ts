@@ -17,12 +17,14 @@ export interface InvokeResult {
 interface Slot {
   worker: Worker;
   busy: boolean;
+  /** The invocation this worker is running. */
+  running?: number;
 }
 
 export class LocalFunction {
   readonly initMs: number[] = [];
   /** Running totals over every invocation: what the benchmark reports per update. */
-  readonly totals = { invocations: 0, errors: 0, durationMs: 0, readUnits: 0, writeUnits: 0 };
+  readonly totals = { invocations: 0, errors: 0, durationMs: 0, readUnits: 0, writeUnits: 0, crashes: 0 };
   private slots: Slot[] = [];
   private waiting: Array<(slot: Slot) => void> = [];
   private pending = new Map<number, (r: InvokeResult) => void>();
@@ -37,6 +39,8 @@ export class LocalFunction {
       poolSize: number;
       timeoutMs: number;
       onLog: (line: string, functionName: string) => void;
+      /** Tag every outgoing HTTP request with this header (`<name>#<invocation id>`), for crash injection. */
+      invocationHeader?: string;
     },
   ) {}
 
@@ -57,6 +61,7 @@ export class LocalFunction {
     try {
       const id = this.nextId++;
       const done = new Promise<InvokeResult>((resolve) => this.pending.set(id, resolve));
+      slot.running = id;
       slot.worker.postMessage({ id, event });
       const outcome = await done;
       this.totals.invocations++;
@@ -66,8 +71,33 @@ export class LocalFunction {
       this.totals.writeUnits += outcome.capacity?.writeUnits ?? 0;
       return outcome;
     } finally {
+      slot.running = undefined;
       this.release(slot);
     }
+  }
+
+  /**
+   * Crashes invocation `id` as a Lambda execution environment dies mid-invocation: the worker
+   * is terminated (nothing after this point runs, no result is returned), the invocation
+   * fails with Runtime.ExitError (so an SQS batch becomes visible again after its visibility
+   * delay and is redelivered), and a fresh worker (a cold start) takes the slot. Resolves
+   * once the worker is dead; false when `id` is not running.
+   */
+  async crash(id: number): Promise<boolean> {
+    const slot = this.slots.find((s) => s.running === id);
+    const settle = this.pending.get(id);
+    if (!slot || !settle) return false;
+    this.pending.delete(id);
+    this.totals.crashes++;
+    await slot.worker.terminate();
+    void this.createWorker().then(
+      (worker) => {
+        slot.worker = worker;
+        settle({ error: { name: 'Runtime.ExitError', message: `RequestId: local-${id} Error: Runtime exited (crash injected)` }, durationMs: 0 });
+      },
+      (error: unknown) => settle({ error: { name: 'Runtime.InitError', message: String(error) }, durationMs: 0 }),
+    );
+    return true;
   }
 
   /** V8 heap in use across this function's workers, in bytes. */
@@ -82,8 +112,12 @@ export class LocalFunction {
   }
 
   private async spawn(): Promise<void> {
+    this.slots.push({ worker: await this.createWorker(), busy: false });
+  }
+
+  private async createWorker(): Promise<Worker> {
     const worker = new Worker(this.options.hostFile, {
-      workerData: { bundle: this.options.bundle, functionName: this.name, timeoutMs: this.options.timeoutMs },
+      workerData: { bundle: this.options.bundle, functionName: this.name, timeoutMs: this.options.timeoutMs, invocationHeader: this.options.invocationHeader },
       env: { ...process.env, ...this.options.env },
       // punycode and url.parse (inside a vendor SDK's HTTP stack) warn on every start; not ours to fix.
       execArgv: [...process.execArgv, '--disable-warning=DEP0040', '--disable-warning=DEP0169'],
@@ -106,7 +140,7 @@ export class LocalFunction {
       });
       worker.once('error', (error) => reject(new Error(`${this.name} failed to start: ${error.message}`)));
     });
-    this.slots.push({ worker, busy: false });
+    return worker;
   }
 
   private acquire(): Promise<Slot> {

@@ -45,6 +45,8 @@ export interface RuntimeOptions {
   onLog?: (line: string, functionName: string) => void;
   onWebhook?: (info: { connector: string; status: number; ms: number }) => void;
   queue?: { visibilityDelayMs?: number; maxReceiveCount?: number; batchSize?: number; batchWindowMs?: number };
+  /** Tag each function's outgoing HTTP requests with this header (`<function>#<invocation>`), so a fake's log names the invocation (crash injection). */
+  invocationHeader?: string;
 }
 
 export interface Runtime {
@@ -62,6 +64,8 @@ export interface Runtime {
     failPutEvents(count: number): void;
     /** The receiver's `operation` calls to DynamoDB (e.g. "BatchWriteItem") fail until the returned function is called. */
     failReceiverDynamoDb(operation: string): () => void;
+    /** Crashes the invocation a tagged request named (`<function>#<invocation>`, see invocationHeader); false if it is not running. */
+    crashInvocation(tag: string): Promise<boolean>;
   };
   /** Resolves when every queue is empty and no function is running. */
   idle(): Promise<void>;
@@ -103,7 +107,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const onLog = options.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   const poolSize = options.poolSize ?? 2;
   const makeFunction = (name: string, bundle: BuiltFunction, env: Record<string, string>) =>
-    new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize, timeoutMs: 30_000, onLog });
+    new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize, timeoutMs: 30_000, onLog, invocationHeader: options.invocationHeader });
 
   const functions = new Map<string, LocalFunction>();
   functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver']!, {
@@ -163,6 +167,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     faults: {
       failPutEvents: (count) => aws.failPutEvents(count),
       failReceiverDynamoDb: (operation) => receiverDynamoDb.fail(operation),
+      async crashInvocation(tag) {
+        const match = /^(.+)#(\d+)$/.exec(tag);
+        const fn = match ? functions.get(match[1]!) : undefined;
+        return fn ? fn.crash(Number(match![2])) : false;
+      },
     },
     async idle() {
       while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));

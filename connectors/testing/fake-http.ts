@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * Vendor-neutral plumbing for the local SaaS fakes: an HTTP server that records every
- * request (what tests assert on), and a webhook sender that delivers asynchronously,
- * the way the vendors do, and lets a test wait until every delivery was answered.
+ * request (what tests assert on), a webhook sender that delivers at least once, the way
+ * the vendors do (webhook-sender.ts), and API fault injection (api-faults.ts).
  */
 
 export interface FakeRequest {
@@ -29,12 +29,53 @@ export interface RecordedRequest {
   status: number;
   body: unknown;
   at: number;
+  /** The local runtime's invocation that made the request (INVOCATION_HEADER), when it tags them. */
+  invocation?: string;
+}
+
+/**
+ * The header the local runtime adds to every outgoing request of a function when asked to
+ * (local/function-host.ts): `<function name>#<invocation id>`. Lets a harness tell which
+ * invocation made a write, e.g. to crash exactly that one.
+ */
+export const INVOCATION_HEADER = 'x-omnihub-local-invocation';
+
+/** Told of each request once it is recorded and before it is answered; awaited before the answer goes out. */
+export type RequestListener = (request: RecordedRequest) => void | Promise<void>;
+
+/**
+ * The request log: an array (what tests filter and count) that also tells listeners of each
+ * new entry before the fake answers, so a harness can act "right after the vendor wrote".
+ */
+export class RequestLog extends Array<RecordedRequest> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  private listeners: RequestListener[] = [];
+
+  subscribe(listener: RequestListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((other) => other !== listener);
+    };
+  }
+
+  async record(request: RecordedRequest): Promise<void> {
+    this.push(request);
+    for (const listener of this.listeners) await listener(request);
+  }
+}
+
+/** The request log behind a fake's `requests`, to subscribe to (undefined for a plain array). */
+export function requestLogOf(requests: RecordedRequest[]): RequestLog | undefined {
+  return requests instanceof RequestLog ? requests : undefined;
 }
 
 export type FakeHandler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
 
 export class FakeHttpServer {
-  readonly requests: RecordedRequest[] = [];
+  readonly requests: RequestLog = new RequestLog();
   private server: Server | undefined;
   private url = '';
 
@@ -95,44 +136,20 @@ export class FakeHttpServer {
     }
     const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, rawBody, json };
     const response = await this.handler(request);
-    this.requests.push({ method: request.method, path: request.path, status: response.status, body: json, at: Date.now() });
+    const invocation = headers[INVOCATION_HEADER];
+    await this.requests.record({
+      method: request.method,
+      path: request.path,
+      status: response.status,
+      body: json,
+      at: Date.now(),
+      ...(invocation !== undefined ? { invocation } : {}),
+    });
     return response;
   }
 }
 
-export interface WebhookDeliveryRecord {
-  url: string;
-  status: number | 'network_error';
-  body: string;
-}
-
-/** Sends signed webhooks to the hub, asynchronously (after the API call that caused them has answered). */
-export class WebhookSender {
-  readonly deliveries: WebhookDeliveryRecord[] = [];
-  private pending = new Set<Promise<void>>();
-
-  constructor(public targetUrl: string | undefined) {}
-
-  send(body: string, headers: Record<string, string>): void {
-    const url = this.targetUrl;
-    if (!url) return;
-    const delivery = (async () => {
-      // Let the API response that caused this webhook reach the caller first, as in real life.
-      await new Promise((resolve) => setImmediate(resolve));
-      try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
-        await response.arrayBuffer();
-        this.deliveries.push({ url, status: response.status, body });
-      } catch {
-        this.deliveries.push({ url, status: 'network_error', body });
-      }
-    })();
-    this.pending.add(delivery);
-    void delivery.finally(() => this.pending.delete(delivery));
-  }
-
-  /** Resolves when every webhook sent so far has been answered. */
-  async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
-  }
-}
+export { WebhookSender, exponentialBackoff } from './webhook-sender';
+export type { DeliveryChaos, DeliveryOutcome, RetrySchedule, WebhookDeliveryRecord, WebhookPayload, WebhookSenderOptions, WebhookSenderStats } from './webhook-sender';
+export { ApiFaultInjector } from './api-faults';
+export type { ApiFault, ApiFaultRates } from './api-faults';

@@ -6,6 +6,7 @@ import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../
 import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../connectors/shopify/fake/server';
 import { hubspotManifest } from '../../connectors/hubspot/manifest';
 import { shopifyManifest } from '../../connectors/shopify/manifest';
+import { INVOCATION_HEADER } from '../../connectors/testing/fake-http';
 import { startRuntime, type Runtime } from '../../local/runtime';
 import { aFreshTable } from './identity-table';
 
@@ -27,6 +28,12 @@ export function steppingClock(stepMs = 1000): () => Date {
   };
 }
 
+export interface CapacityReport {
+  byFunction: Record<string, { invocations: number; errors: number; crashes: number; readUnits: number; writeUnits: number }>;
+  readUnits: number;
+  writeUnits: number;
+}
+
 export interface Pipeline {
   runtime: Runtime;
   shopify: ShopifyFake;
@@ -34,6 +41,8 @@ export interface Pipeline {
   table: Awaited<ReturnType<typeof aFreshTable>>;
   /** Every JSON log line the functions wrote. */
   logs: string[];
+  /** DynamoDB capacity and invocations so far, per function (as the functions' meters report them). */
+  capacity(): CapacityReport;
   /** Wait until every webhook was answered and every queue is empty, repeatedly, until nothing moves. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -54,10 +63,15 @@ export async function startPipeline(
     onWebhook?: Parameters<typeof startRuntime>[0]['onWebhook'];
     /** Serve these as `omnihub/<id>/webhook` instead of the fakes' signing secrets (e.g. the deployed placeholder). */
     webhookSecrets?: { shopify?: Record<string, string>; hubspot?: Record<string, string> };
+    /** The fakes' clock (default steppingClock(): never the same second twice). */
+    clock?: () => Date;
+    /** Tag the functions' outgoing requests so a fake's request log names the invocation (crash injection). */
+    crashable?: boolean;
+    poolSize?: number;
   } = {},
 ): Promise<Pipeline> {
   const table = await aFreshTable(options.dynamodbEndpoint);
-  const clock = steppingClock();
+  const clock = options.clock ?? steppingClock();
   const shopify = await startShopifyFake({ ...SHOPIFY_SECRET, now: clock, ...options.shopify });
   const hubspot = await startHubspotFake({ ...HUBSPOT_SECRET, now: clock, ...options.hubspot });
   const logs: string[] = [];
@@ -88,6 +102,8 @@ export async function startPipeline(
     onLog: (line) => logs.push(line),
     queue: { visibilityDelayMs: 100, ...options.queue },
     onWebhook: options.onWebhook,
+    ...(options.crashable ? { invocationHeader: INVOCATION_HEADER } : {}),
+    ...(options.poolSize ? { poolSize: options.poolSize } : {}),
   });
   shopify.setWebhookUrl(runtime.webhookUrl('shopify'));
   hubspot.webhooks.targetUrl = runtime.webhookUrl('hubspot');
@@ -110,6 +126,18 @@ export async function startPipeline(
     hubspot,
     table,
     logs,
+    capacity() {
+      const byFunction: CapacityReport['byFunction'] = {};
+      let readUnits = 0;
+      let writeUnits = 0;
+      for (const [name, fn] of runtime.functions) {
+        const { invocations, errors, crashes, readUnits: read, writeUnits: write } = fn.totals;
+        byFunction[name] = { invocations, errors, crashes, readUnits: read, writeUnits: write };
+        readUnits += read;
+        writeUnits += write;
+      }
+      return { byFunction, readUnits, writeUnits };
+    },
     settle,
     async stop() {
       await runtime.stop();

@@ -1,0 +1,106 @@
+/**
+ * What the chaos run knows and sees, in one vendor-neutral shape: the ground truth the driver
+ * builds as it plays people editing records, and the snapshot read back from the systems and
+ * the identity table once everything is quiet. The checker compares the two.
+ */
+
+export type SystemName = 'shopify' | 'hubspot';
+export const SYSTEMS: readonly SystemName[] = ['shopify', 'hubspot'];
+
+/** The fields the workload edits and the checker compares. Address is compared part by part as "line1|city|zip|country". */
+export type CheckedField = 'email' | 'phone' | 'firstName' | 'lastName' | 'address';
+export const CHECKED_FIELDS: readonly CheckedField[] = ['email', 'phone', 'firstName', 'lastName', 'address'];
+
+/** A field's value as compared: text, or null when the record holds nothing. */
+export type FieldValue = string | null;
+export type RecordValues = Partial<Record<CheckedField, FieldValue>>;
+
+export interface AddressParts {
+  line1: string | null;
+  city: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+/** The comparable form of an address; null when every part is empty. */
+export function addressKey(address: Partial<AddressParts> | null | undefined): FieldValue {
+  if (!address) return null;
+  const parts = [address.line1, address.city, address.postalCode, address.country].map((part) => part?.trim() || '');
+  if (parts.every((part) => part === '')) return null;
+  return parts.join('|');
+}
+
+/** The comparable form of a phone: digits and a leading +. */
+export function phoneKey(phone: string | null | undefined): FieldValue {
+  if (!phone?.trim()) return null;
+  return phone.replace(/[^\d+]/g, '');
+}
+
+export function emailKey(email: string | null | undefined): FieldValue {
+  return email?.trim() ? email.trim().toLowerCase() : null;
+}
+
+export function textKey(text: string | null | undefined): FieldValue {
+  return text?.trim() ? text.trim() : null;
+}
+
+export const recordKey = (system: SystemName, externalId: string) => `${system}:${externalId}`;
+
+// --- ground truth ------------------------------------------------------------------------
+
+export interface TruthPerson {
+  id: string;
+  email: string;
+}
+
+/** A record the workload made or learned of, and whose person it is. */
+export interface TruthRecord {
+  system: SystemName;
+  externalId: string;
+  person: string;
+  /** Deleted in the vendor, or merged away: no longer a record of the person. */
+  gone: boolean;
+  /** A second record of the same person made on purpose (to be merged): not a duplicate until it is merged away. */
+  deliberateDuplicate: boolean;
+}
+
+/** One edit a person made, with the vendor's own time for it (source time). */
+export interface TruthEdit {
+  person: string;
+  system: SystemName;
+  field: CheckedField;
+  value: FieldValue;
+  /** The source time in ms as the vendor reports it (Shopify: updated_at, whole seconds; HubSpot: ms). */
+  at: number;
+  /** Order of the edits as made: breaks a tie of two edits in one system in one second (the later one is what the record holds). */
+  seq: number;
+}
+
+export interface GroundTruth {
+  people: TruthPerson[];
+  records: TruthRecord[];
+  edits: TruthEdit[];
+  /** Fields a system cannot hold for a person by the vendor's own rules (Shopify: a phone another customer has). */
+  unholdable: Array<{ person: string; system: SystemName; field: CheckedField }>;
+  /** Values only forged deliveries carried: none may appear anywhere. */
+  forgedValues: string[];
+}
+
+// --- what the systems hold ------------------------------------------------------------------
+
+export interface SnapshotRecord {
+  system: SystemName;
+  externalId: string;
+  values: RecordValues;
+}
+
+export interface SnapshotCustomer {
+  id: string;
+  values: RecordValues;
+  links: Array<{ system: SystemName; externalId: string }>;
+}
+
+export interface Snapshot {
+  records: SnapshotRecord[];
+  customers: SnapshotCustomer[];
+}

@@ -1,0 +1,259 @@
+import { requestLogOf } from '../../connectors/testing/fake-http';
+import { seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
+import { HUBSPOT_SECRET, SHOPIFY_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
+import { check, type Verdict } from './checker';
+import { goldenCustomers } from './golden';
+import { SYSTEMS, type GroundTruth, type Snapshot, type SystemName } from './model';
+import type { VendorAdapter } from './vendors/adapter';
+import { hubspotAdapter } from './vendors/hubspot';
+import { shopifyAdapter } from './vendors/shopify';
+import { Workload, type WorkloadCounts } from './workload';
+
+/**
+ * One chaos run: the local pipeline (DynamoDB Local, both fakes over their real SDKs, the
+ * bundled handlers) under a seeded workload and seeded vendor chaos, then, once quiet, the
+ * checker's verdict, writes after quiescence and forged deliveries accepted.
+ */
+
+export interface ChaosRates {
+  duplicate: number;
+  reorder: number;
+  rateLimited: number;
+  serverError: number;
+  /** Share of successful SaaS writes by a sync function after which that invocation is crashed. */
+  crash: number;
+  /** Forged deliveries per genuine delivery. */
+  forged: number;
+  /** Share of workload steps after which the receiver's next PutEvents fails (a 5xx the vendor retries). */
+  receiverFault: number;
+}
+
+export const DEFAULT_RATES: ChaosRates = { duplicate: 0.2, reorder: 0.1, rateLimited: 0.05, serverError: 0.02, crash: 0.01, forged: 0.01, receiverFault: 0.02 };
+
+export interface ChaosOptions {
+  seed: number;
+  /** Webhook deliveries to reach (HTTP attempts at the receiver, forged ones included). */
+  deliveries: number;
+  people: number;
+  /** How long "quiet" must stay quiet for the loop check. */
+  quietMs: number;
+  rates?: Partial<ChaosRates>;
+  dynamodbEndpoint?: string;
+  buildDir?: string;
+  /** Longest wait for the pipeline to go quiet after the workload. */
+  settleTimeoutMs?: number;
+  progress?: (line: string) => void;
+}
+
+export interface ChaosReport {
+  seed: number;
+  deliveriesTarget: number;
+  people: number;
+  wallMs: number;
+  verdict: Verdict;
+  forgedSent: number;
+  forgedAccepted: number;
+  writesAfterQuiescence: number;
+  settled: boolean;
+  workload: WorkloadCounts;
+  deliveries: Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number }>;
+  apiFaults: Record<SystemName, { source: string; rateLimited: number; serverError: number }>;
+  retrySchedule: Record<SystemName, string>;
+  crashes: number;
+  /** Successful SaaS writes by sync invocations: what the crash share is drawn over. */
+  crashCandidates: number;
+  receiverFaults: number;
+  /** The ground truth and what the systems held, for a closer look at a failing seed. */
+  evidence: { truth: GroundTruth; snapshot: Snapshot };
+  writes: Record<SystemName, number>;
+  capacity: CapacityReport;
+  deadLetters: number;
+  /** Every count that must be 0. */
+  failures: Record<string, number>;
+  replay: string;
+}
+
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const rates = { ...DEFAULT_RATES, ...options.rates };
+  const progress = options.progress ?? (() => undefined);
+  const started = Date.now();
+  progress('  starting the pipeline');
+  const pipeline = await startPipeline({
+    dynamodbEndpoint: options.dynamodbEndpoint,
+    buildDir: options.buildDir,
+    // Real time: ten thousand deliveries cannot each have their own second, and HubSpot's signature window is checked against it.
+    clock: () => new Date(),
+    crashable: true,
+    // Lift the fakes' own rate limits so the 429s are the seeded share, not an accident of this machine's speed.
+    hubspot: { rateLimit: { max: 1_000_000, intervalMs: 10_000, daily: 100_000_000 } },
+    shopify: { throttle: { maximumAvailable: 1_000_000, restoreRate: 100_000 } },
+  });
+  try {
+    return await drive(pipeline, options, rates, progress, started);
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, progress: (line: string) => void, started: number): Promise<ChaosReport> {
+  progress(`  pipeline up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const vendors: Record<SystemName, VendorAdapter> = {
+    shopify: shopifyAdapter(p.shopify, SHOPIFY_SECRET.webhookSecret),
+    hubspot: hubspotAdapter(p.hubspot, HUBSPOT_SECRET.clientSecret),
+  };
+  const faults = Object.fromEntries(
+    SYSTEMS.map((system) => [system, vendors[system].injectApiFaults({ seed: streamSeed(options.seed, `${system}-api`), rateLimited: rates.rateLimited, serverError: rates.serverError })]),
+  ) as Record<SystemName, ReturnType<VendorAdapter['injectApiFaults']>>;
+  for (const system of SYSTEMS) {
+    vendors[system].sender.chaos = { seed: streamSeed(options.seed, `${system}-webhooks`), duplicate: rates.duplicate, reorder: rates.reorder, delayMs: [0, 30], holdMs: [200, 1500] };
+  }
+
+  // 1 % of sync invocations crash right after the vendor recorded their write, before they can record it.
+  const crashRandom = seededRandom(streamSeed(options.seed, 'crash'));
+  let crashes = 0;
+  let crashCandidates = 0;
+  for (const system of SYSTEMS) {
+    requestLogOf(vendors[system].requests)?.subscribe(async (request) => {
+      if (!request.invocation?.startsWith('sync-') || !vendors[system].isSuccessfulWrite(request)) return;
+      crashCandidates += 1;
+      if (crashRandom() >= rates.crash) return;
+      if (await p.runtime.faults.crashInvocation(request.invocation)) crashes += 1;
+    });
+  }
+
+  const workload = new Workload(seededRandom(streamSeed(options.seed, 'workload')), vendors, {
+    seed: options.seed,
+    maxPeople: options.people,
+    webhookUrl: (system) => p.runtime.webhookUrl(system),
+  });
+  const genuine = () => vendors.shopify.sender.stats.sent + vendors.hubspot.sender.stats.sent;
+  const delivered = () => genuine() + workload.forgedStatuses.length;
+
+  const receiverRandom = seededRandom(streamSeed(options.seed, 'receiver'));
+  let receiverFaults = 0;
+  let lastReport = 0;
+  while (delivered() < options.deliveries) {
+    await workload.step();
+    if (receiverRandom() < rates.receiverFault) {
+      p.runtime.faults.failPutEvents(1);
+      receiverFaults += 1;
+    }
+    while (workload.forgedStatuses.length < rates.forged * genuine()) await workload.forge();
+    // Back-pressure: people do not outpace the hub by minutes; queues stay shallow enough to finish.
+    while (p.runtime.queues.reduce((depth, queue) => depth + queue.depth, 0) > 40) await sleep(25);
+    await sleep(10);
+    if (delivered() - lastReport >= 1000) {
+      lastReport = delivered();
+      progress(`  ${delivered()} deliveries, ${workload.counts.people} people, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
+  }
+  await workload.drain();
+  const workloadMs = Date.now() - started;
+  progress(`  workload done after ${(workloadMs / 1000).toFixed(1)} s: ${delivered()} deliveries; waiting for quiet`);
+  const settled = await quiesce(p, options.settleTimeoutMs ?? 120_000);
+  const settleMs = Date.now() - started - workloadMs;
+  progress(`  quiet after ${(settleMs / 1000).toFixed(1)} s more (settled: ${settled})`);
+
+  // Loops: nothing may be written, sent or published once everything is quiet.
+  const activity = () => writes(vendors).shopify + writes(vendors).hubspot + genuine() + p.runtime.bus.published.length;
+  const before = activity();
+  await sleep(options.quietMs);
+  await quiesce(p, options.quietMs);
+  const writesAfterQuiescence = activity() - before;
+
+  const snapshot: Snapshot = {
+    records: SYSTEMS.flatMap((system) => vendors[system].list()),
+    customers: goldenCustomers(await p.table.items()),
+  };
+  const verdict = check(workload.truth, snapshot);
+  const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
+  const failures = { ...verdict.counts, writesAfterQuiescence, forgedAccepted, ...(settled ? {} : { didNotSettle: 1 }) };
+  const stats = (system: SystemName) => ({ ...vendors[system].sender.stats });
+  return {
+    seed: options.seed,
+    deliveriesTarget: options.deliveries,
+    people: workload.counts.people,
+    wallMs: Date.now() - started,
+    verdict,
+    forgedSent: workload.forgedStatuses.length,
+    forgedAccepted,
+    writesAfterQuiescence,
+    settled,
+    workload: workload.counts,
+    deliveries: { shopify: stats('shopify'), hubspot: stats('hubspot') },
+    apiFaults: Object.fromEntries(
+      SYSTEMS.map((system) => [system, { source: vendors[system].apiFaultSource(), rateLimited: faults[system].counts.rateLimited, serverError: faults[system].counts.serverError }]),
+    ) as ChaosReport['apiFaults'],
+    retrySchedule: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].retryScheduleSource])) as Record<SystemName, string>,
+    crashes,
+    crashCandidates,
+    receiverFaults,
+    evidence: { truth: workload.truth, snapshot },
+    writes: writes(vendors),
+    capacity: p.capacity(),
+    deadLetters: p.runtime.deadLetters().length,
+    failures,
+    replay: `npm run chaos -- --seed ${options.seed} --deliveries ${options.deliveries} --people ${options.people}`,
+  };
+}
+
+function writes(vendors: Record<SystemName, VendorAdapter>): Record<SystemName, number> {
+  return { shopify: vendors.shopify.writes(), hubspot: vendors.hubspot.writes() };
+}
+
+/** Waits until no webhook is pending, no queue holds a message and nothing moved for a while. */
+async function quiesce(p: Pipeline, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  const moved = () => p.shopify.requests.length + p.hubspot.requests.length + p.runtime.bus.published.length + p.shopify.webhooks.deliveries.length + p.hubspot.webhooks.deliveries.length;
+  let stableRounds = 0;
+  while (Date.now() < deadline) {
+    const before = moved();
+    await Promise.race([Promise.all([p.shopify.webhooks.idle(), p.hubspot.webhooks.idle(), p.runtime.idle()]), sleep(Math.max(0, deadline - Date.now()))]);
+    await sleep(250);
+    stableRounds = before === moved() && p.runtime.queues.every((queue) => queue.depth === 0) ? stableRounds + 1 : 0;
+    if (stableRounds >= 2) return true;
+  }
+  return false;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The report as printed: counts that must be 0 first, then what the run cost. */
+export function formatReport(report: ChaosReport, findingsShown = 20): string {
+  const failed = Object.entries(report.failures).filter(([, count]) => count > 0);
+  const lines = [
+    `chaos run: seed ${report.seed}, ${report.deliveriesTarget} deliveries, ${report.people} people, ${(report.wallMs / 1000).toFixed(1)} s wall`,
+    '',
+    'must be 0:',
+    ...Object.entries(report.failures).map(([name, count]) => `  ${name.padEnd(24)} ${count}${count > 0 ? '   <-- FAIL' : ''}`),
+    '',
+    'workload:',
+    `  creates ${report.workload.creates} (family ${report.workload.family}), edits ${report.workload.edits}, same field in both within seconds ${report.workload.sameFieldPairs}`,
+    `  phone-only twins ${report.workload.twins}, merges ${report.workload.merges}, deletions ${report.workload.deletions}, refused by the vendor ${report.workload.refusedByVendor}`,
+    ...(report.workload.skipped.merge ? ['  merges skipped: the HubSpot fake has no admin.mergeContacts yet'] : []),
+    ...(report.workload.skipped.delete.length > 0 ? [`  deletions skipped in ${report.workload.skipped.delete.join(', ')}: the fake has no admin delete yet`] : []),
+    `  forged deliveries ${report.forgedSent}, accepted ${report.forgedAccepted}`,
+    'deliveries (triggered / sent / duplicated / reordered / retried / failed):',
+    ...SYSTEMS.map((system) => {
+      const d = report.deliveries[system];
+      return `  ${system.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed}   retry schedule: ${report.retrySchedule[system]}`;
+    }),
+    'API faults injected (429 / 5xx):',
+    ...SYSTEMS.map((system) => `  ${system.padEnd(8)} ${report.apiFaults[system].rateLimited} / ${report.apiFaults[system].serverError}   via ${report.apiFaults[system].source}`),
+    `sync invocations crashed after their SaaS write: ${report.crashes} of ${report.crashCandidates} writes; receiver PutEvents failures: ${report.receiverFaults}`,
+    `SaaS writes: shopify ${report.writes.shopify}, hubspot ${report.writes.hubspot}`,
+    `DynamoDB units: read ${report.capacity.readUnits.toFixed(1)}, write ${report.capacity.writeUnits.toFixed(1)}`,
+    ...Object.entries(report.capacity.byFunction).map(
+      ([name, f]) => `  ${name.padEnd(18)} ${f.invocations} invocations, ${f.errors} errors, ${f.crashes} crashes, RCU ${f.readUnits.toFixed(1)}, WCU ${f.writeUnits.toFixed(1)}`,
+    ),
+    `dead letters: ${report.deadLetters}`,
+  ];
+  if (report.verdict.findings.length > 0) {
+    lines.push('', `findings (${report.verdict.findings.length}, first ${Math.min(findingsShown, report.verdict.findings.length)}):`);
+    for (const finding of report.verdict.findings.slice(0, findingsShown)) lines.push(`  [${finding.check}] ${finding.detail}`);
+  }
+  lines.push('', failed.length === 0 ? 'PASS' : `FAIL (${failed.map(([name]) => name).join(', ')}). Replay: ${report.replay}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm run chaos`: the chaos run (see run-chaos.ts) with its report.
+ *
+ *   npm run chaos -- --seed 7 --deliveries 10000 --people 300 --quiet-ms 5000
+ *   (or CHAOS_SEED, CHAOS_DELIVERIES, CHAOS_PEOPLE, CHAOS_QUIET_MS)
+ *
+ * Exits 1 when any count that must be 0 is not, printing how to replay the seed.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { startDynamoDbLocal } from '../../local/dynamodb-local';
+import { root } from '../support/pipeline';
+import { formatReport, runChaos } from './run-chaos';
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: 'string' },
+    deliveries: { type: 'string' },
+    people: { type: 'string' },
+    'quiet-ms': { type: 'string' },
+    /** Writes the ground truth and the snapshot as JSON, for a closer look at a failing seed. */
+    dump: { type: 'string' },
+  },
+});
+const Options = z.object({
+  seed: z.coerce.number().int().nonnegative(),
+  deliveries: z.coerce.number().int().positive(),
+  people: z.coerce.number().int().positive(),
+  quietMs: z.coerce.number().int().nonnegative(),
+});
+const options = Options.parse({
+  seed: values.seed ?? process.env.CHAOS_SEED ?? Math.floor(Math.random() * 1_000_000),
+  deliveries: values.deliveries ?? process.env.CHAOS_DELIVERIES ?? 10_000,
+  people: values.people ?? process.env.CHAOS_PEOPLE ?? 300,
+  quietMs: values['quiet-ms'] ?? process.env.CHAOS_QUIET_MS ?? 5_000,
+});
+
+console.log(`omnihub chaos run: seed ${options.seed}, ${options.deliveries} deliveries, up to ${options.people} people`);
+const ddb = await startDynamoDbLocal();
+try {
+  const report = await runChaos({ ...options, dynamodbEndpoint: ddb.endpoint, buildDir: path.join(root, '.omnihub', 'chaos-build'), progress: (line) => console.log(line) });
+  console.log(`\n${formatReport(report, 60)}`);
+  if (values.dump) {
+    await writeFile(values.dump, JSON.stringify({ findings: report.verdict.findings, ...report.evidence }, null, 2));
+    console.log(`ground truth, snapshot and findings written to ${values.dump}`);
+  }
+  process.exitCode = Object.values(report.failures).some((count) => count > 0) ? 1 : 0;
+} finally {
+  await ddb.stop();
+}

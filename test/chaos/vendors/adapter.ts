@@ -1,0 +1,59 @@
+import type { ApiFaultInjector } from '../../../connectors/testing/api-faults';
+import type { RecordedRequest } from '../../../connectors/testing/fake-http';
+import type { WebhookSender } from '../../../connectors/testing/webhook-sender';
+import type { AddressParts, SnapshotRecord, SystemName } from '../model';
+
+/**
+ * What the chaos run does with one vendor, through its fake's own admin controls (a person
+ * editing in the vendor's UI) and nothing else. One adapter per vendor keeps the workload
+ * vendor-neutral, and keeps the controls the fakes are still gaining (delete, merge, API fault
+ * injection, the retry schedule) behind one seam each.
+ */
+export interface PersonFields {
+  email?: string | null;
+  phone?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  address?: AddressParts | null;
+}
+
+export interface Written {
+  externalId: string;
+  /** The vendor's own time for this change, in ms (what its webhook and API will say). */
+  at: number;
+}
+
+export interface VendorAdapter {
+  system: SystemName;
+  sender: WebhookSender;
+  /** Where the retry schedule comes from: the fake itself, or this adapter's fallback until the fake passes one. */
+  retryScheduleSource: 'fake' | 'fallback';
+  create(fields: PersonFields): Written;
+  update(externalId: string, fields: PersonFields): Written;
+  /** The live record with this email, if the vendor holds one. */
+  findByEmail(email: string): string | undefined;
+  /** What a live record holds now, in the checker's terms; undefined when it is gone. */
+  read(externalId: string): SnapshotRecord | undefined;
+  list(): SnapshotRecord[];
+  /** Deletes a record as a person would (fires the vendor's deletion webhook); undefined when the fake cannot. */
+  remove?(externalId: string): boolean;
+  /** Merges `secondary` into `primary` as a person would; the survivor (HubSpot gives it a new id). Undefined when the fake cannot. */
+  merge?(primary: string, secondary: string): Written;
+  /** Sends a delivery signed with a wrong secret straight to the receiver; resolves to the HTTP status. */
+  forge(webhookUrl: string, externalId: string, marker: string): Promise<number>;
+  /** Called as the request is recorded (before it is answered): did it write to the vendor? What a crash is injected after. */
+  isSuccessfulWrite(request: RecordedRequest): boolean;
+  /** API writes the vendor executed so far. */
+  writes(): number;
+  requests: RecordedRequest[];
+  /** Makes a seeded share of API requests answer 429 / 5xx; returns the injector (its counts). */
+  injectApiFaults(rates: { rateLimited: number; serverError: number; seed: number }): ApiFaultInjector;
+  /** Where faults come from: the fake's own injector (vendor-exact answers), or this adapter's fallback via failNext. */
+  apiFaultSource(): 'fake' | 'fallback' | 'off';
+}
+
+/** A method the fake may not have yet (the vendor helpers are adding it): present, or undefined. */
+export function optionalMethod<F extends (...args: never[]) => unknown>(target: object, name: string): F | undefined {
+  const candidate: unknown = Reflect.get(target, name);
+  return typeof candidate === 'function' ? (candidate.bind(target) as F) : undefined;
+}

@@ -1,0 +1,156 @@
+import { createHash, createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { isApiWrite, type HubspotFake } from '../../../connectors/hubspot/fake/server';
+import { ApiFaultInjector } from '../../../connectors/testing/api-faults';
+import { requestLogOf, type RecordedRequest } from '../../../connectors/testing/fake-http';
+import { exponentialBackoff, type RetrySchedule, type WebhookPayload } from '../../../connectors/testing/webhook-sender';
+import { hubspotDelivery } from '../../support/deliveries';
+import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
+import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
+
+const HOUR = 3_600_000;
+
+/**
+ * HubSpot's webhook retries: "up to 10 times", spread over about 24 hours with randomized
+ * delays; retried on a failed connection, a timeout (5 s), any 5xx and 429 (honouring
+ * Retry-After), never on other 4xx (https://developers.hubspot.com/docs/api/webhooks, "Retries";
+ * staff answer https://community.hubspot.com/t5/APIs-Integrations/Webhooks-response/td-p/277558).
+ * Fallback only: this belongs in connectors/hubspot/fake/server.ts; a schedule the fake sets wins.
+ */
+export const HUBSPOT_RETRY_SCHEDULE: RetrySchedule = {
+  retries: 10,
+  delayMs: exponentialBackoff({ retries: 10, overMs: 24 * HOUR, jitter: 0.3 }),
+  retriesOn: (outcome) => typeof outcome !== 'number' || outcome === 429 || outcome >= 500,
+  timeoutMs: 5_000,
+};
+
+const Events = z.array(z.record(z.string(), z.unknown()));
+
+/**
+ * A HubSpot retry is a new request: signed afresh (v3 signs the timestamp, and a stale one is
+ * refused after 5 minutes) and with `attemptNumber` counting up in each event.
+ * https://developers.hubspot.com/docs/api/webhooks/validating-requests
+ */
+export function hubspotPrepare(clientSecret: string, targetUrl: () => string | undefined): (attempt: number, original: WebhookPayload) => WebhookPayload {
+  return (attempt, original) => {
+    if (attempt === 0) return original;
+    const events = Events.parse(JSON.parse(original.body));
+    const body = JSON.stringify(events.map((event) => ({ ...event, attemptNumber: attempt })));
+    const timestamp = String(Date.now());
+    const url = (targetUrl() ?? '').replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (escape) => decodeURIComponent(escape));
+    return {
+      body,
+      headers: {
+        ...original.headers,
+        'x-hubspot-signature-v3': createHmac('sha256', clientSecret).update(`POST${url}${body}${timestamp}`).digest('base64'),
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature': createHash('sha256').update(`${clientSecret}${body}`).digest('hex'),
+      },
+    };
+  };
+}
+
+export function hubspotAdapter(fake: HubspotFake, clientSecret: string): VendorAdapter {
+  const retryScheduleSource = fake.webhooks.retrySchedule ? 'fake' : 'fallback';
+  if (!fake.webhooks.retrySchedule) {
+    fake.webhooks.retrySchedule = HUBSPOT_RETRY_SCHEDULE;
+    fake.webhooks.prepare ??= hubspotPrepare(clientSecret, () => fake.webhooks.targetUrl);
+  }
+  let faultSource: 'fake' | 'fallback' | 'off' = 'off';
+
+  const toProperties = (fields: PersonFields): Record<string, string> => ({
+    ...(fields.email !== undefined ? { email: fields.email ?? '' } : {}),
+    ...(fields.phone !== undefined ? { phone: fields.phone ?? '' } : {}),
+    ...(fields.firstName !== undefined ? { firstname: fields.firstName ?? '' } : {}),
+    ...(fields.lastName !== undefined ? { lastname: fields.lastName ?? '' } : {}),
+    ...(fields.address !== undefined
+      ? {
+          address: fields.address?.line1 ?? '',
+          city: fields.address?.city ?? '',
+          zip: fields.address?.postalCode ?? '',
+          country: fields.address?.country ?? '',
+        }
+      : {}),
+  });
+  const toRecord = (contact: { id: string; properties: Record<string, string | null> }): SnapshotRecord => {
+    const p = contact.properties;
+    return {
+      system: 'hubspot',
+      externalId: contact.id,
+      values: {
+        email: emailKey(p.email),
+        phone: phoneKey(p.phone),
+        firstName: textKey(p.firstname),
+        lastName: textKey(p.lastname),
+        address: addressKey({ line1: p.address ?? null, city: p.city ?? null, postalCode: p.zip ?? null, country: p.country ?? null }),
+      },
+    };
+  };
+  const written = (contact: { id: string; updatedAt: string }): Written => ({ externalId: contact.id, at: Date.parse(contact.updatedAt) });
+
+  // Expected from the HubSpot helper's branch (issue 5): a person merging two contacts in the UI,
+  // as POST /crm/v3/objects/contacts/merge { primaryObjectId, objectIdToMerge } does: the survivor
+  // gets a new id, fires contact.merge. Answers the survivor as getContact does.
+  const mergeContacts = optionalMethod<(primaryId: string, objectIdToMerge: string) => { id: string; updatedAt: string }>(fake.admin, 'mergeContacts');
+
+  return {
+    system: 'hubspot',
+    sender: fake.webhooks,
+    retryScheduleSource,
+    create: (fields) => written(fake.admin.createContact(toProperties(fields))),
+    update: (id, fields) => written(fake.admin.updateContact(id, toProperties(fields))),
+    findByEmail: (email) => fake.admin.findContactByEmail(email)?.id,
+    read(id) {
+      const contact = fake.admin.getContact(id);
+      return contact && contact.id === id && !contact.archived ? toRecord(contact) : undefined;
+    },
+    list: () => fake.admin.listContacts().filter((contact) => !contact.archived).map(toRecord),
+    remove: (id) => fake.admin.deleteContact(id),
+    ...(mergeContacts ? { merge: (primary: string, secondary: string) => written(mergeContacts(primary, secondary)) } : {}),
+    async forge(webhookUrl, id, marker) {
+      const body = JSON.stringify([
+        {
+          objectId: Number(id),
+          propertyName: 'firstname',
+          propertyValue: marker,
+          changeSource: 'CRM_UI',
+          eventId: 9_000_000 + Math.floor(Math.random() * 1_000_000),
+          subscriptionId: 1001,
+          portalId: 62515,
+          appId: 54321,
+          occurredAt: Date.now(),
+          subscriptionType: 'contact.propertyChange',
+          attemptNumber: 0,
+        },
+      ]);
+      const delivery = hubspotDelivery(webhookUrl, body, `${clientSecret}-forged`, Date.now());
+      const response = await fetch(webhookUrl, { method: 'POST', headers: delivery.headers, body: delivery.body });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    isSuccessfulWrite: (request) => isApiWrite(request) && request.status >= 200 && request.status < 300,
+    writes: () => fake.admin.apiWrites().filter((request) => request.status >= 200 && request.status < 300).length,
+    requests: fake.requests,
+    injectApiFaults({ seed, rateLimited, serverError }) {
+      const own: unknown = Reflect.get(fake, 'apiFaults');
+      if (own instanceof ApiFaultInjector) {
+        faultSource = 'fake';
+        own.configure({ seed, rateLimited, serverError });
+        return own;
+      }
+      // Fallback until the fake answers from its own injector: each API request decides whether
+      // the next one fails, through the fake's failNext (its own 429 and 5xx bodies).
+      faultSource = 'fallback';
+      const injector = new ApiFaultInjector(seed);
+      injector.configure({ rateLimited, serverError });
+      requestLogOf(fake.requests)?.subscribe((request: RecordedRequest) => {
+        if (!request.path.startsWith('/crm/')) return;
+        const fault = injector.decide();
+        if (fault === 'rate_limited') fake.admin.failNext(1, { status: 429, retryAfterSeconds: 1 });
+        if (fault === 'server_error') fake.admin.failNext(1, { status: 502 });
+      });
+      return injector;
+    },
+    apiFaultSource: () => faultSource,
+  };
+}

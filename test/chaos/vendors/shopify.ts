@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { ShopifyFake } from '../../../connectors/shopify/fake/server';
+import { ApiFaultInjector } from '../../../connectors/testing/api-faults';
+import { requestLogOf, type RecordedRequest } from '../../../connectors/testing/fake-http';
+import { exponentialBackoff, type RetrySchedule } from '../../../connectors/testing/webhook-sender';
+import { shopifyCustomerPayload, shopifyDelivery } from '../../support/deliveries';
+import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
+import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
+
+const HOUR = 3_600_000;
+
+/**
+ * Shopify's webhook retries: "retried a total of 8 times over 4 hours using an exponential
+ * backoff schedule ... delivered with the original payload from the time they were triggered"
+ * (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism, 2024-09-10). Any answer
+ * other than 2xx, or none within 5 s, is a failure
+ * (https://shopify.dev/docs/apps/build/webhooks/subscribe/https).
+ * Fallback only: this belongs in connectors/shopify/fake/server.ts (`new WebhookSender(url,
+ * { retrySchedule: SHOPIFY_RETRY_SCHEDULE })`); a schedule the fake sets wins.
+ */
+export const SHOPIFY_RETRY_SCHEDULE: RetrySchedule = {
+  retries: 8,
+  delayMs: exponentialBackoff({ retries: 8, overMs: 4 * HOUR }),
+  retriesOn: () => true,
+  timeoutMs: 5_000,
+};
+
+const GraphqlBody = z.object({ query: z.string() }).loose();
+
+export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): VendorAdapter {
+  const retryScheduleSource = fake.webhooks.retrySchedule ? 'fake' : 'fallback';
+  fake.webhooks.retrySchedule ??= SHOPIFY_RETRY_SCHEDULE;
+  let faultSource: 'fake' | 'fallback' | 'off' = 'off';
+
+  const toInput = (fields: PersonFields) => ({
+    ...(fields.email !== undefined ? { email: fields.email } : {}),
+    ...(fields.phone !== undefined ? { phone: fields.phone } : {}),
+    ...(fields.firstName !== undefined ? { first_name: fields.firstName } : {}),
+    ...(fields.lastName !== undefined ? { last_name: fields.lastName } : {}),
+    ...(fields.address !== undefined
+      ? {
+          default_address:
+            fields.address === null
+              ? null
+              : { address1: fields.address.line1, city: fields.address.city, zip: fields.address.postalCode, country_code: fields.address.country },
+        }
+      : {}),
+  });
+  const toRecord = (customer: ReturnType<ShopifyFake['admin']['listCustomers']>[number]): SnapshotRecord => ({
+    system: 'shopify',
+    externalId: customer.id,
+    values: {
+      email: emailKey(customer.email),
+      phone: phoneKey(customer.phone),
+      firstName: textKey(customer.first_name),
+      lastName: textKey(customer.last_name),
+      address: customer.default_address
+        ? addressKey({
+            line1: customer.default_address.address1,
+            city: customer.default_address.city,
+            postalCode: customer.default_address.zip,
+            country: customer.default_address.country_code,
+          })
+        : null,
+    },
+  });
+  const written = (customer: { id: string; updated_at: string }): Written => ({ externalId: customer.id, at: Date.parse(customer.updated_at) });
+
+  // Expected from the Shopify helper's branch (issue 5): the merchant deleting a customer (fires customers/delete).
+  const deleteCustomer = optionalMethod<(id: string) => boolean>(fake.admin, 'deleteCustomer');
+
+  return {
+    system: 'shopify',
+    sender: fake.webhooks,
+    retryScheduleSource,
+    create: (fields) => written(fake.admin.createCustomer(toInput(fields))),
+    update: (id, fields) => written(fake.admin.updateCustomer(id, toInput(fields))),
+    findByEmail: (email) => fake.admin.listCustomers().find((customer) => emailKey(customer.email) === emailKey(email))?.id,
+    read(id) {
+      const customer = fake.admin.getCustomer(id);
+      return customer ? toRecord(customer) : undefined;
+    },
+    list: () => fake.admin.listCustomers().map(toRecord),
+    ...(deleteCustomer ? { remove: (id: string) => deleteCustomer(id) } : {}),
+    // No merge: Shopify keeps email and phone unique per customer, so a second record of one person
+    // carries neither, is rightly a customer of its own, and a merge across customers leaves a
+    // possible duplicate by design (docs/identity.md §7): not something the checker can score as 0.
+    async forge(webhookUrl, id, marker) {
+      const current = fake.admin.getCustomer(id);
+      const body = shopifyCustomerPayload({ id, email: current?.email ?? 'someone@example.com', first_name: marker, last_name: marker, updated_at: new Date(Date.now() + 60_000).toISOString() });
+      const delivery = shopifyDelivery(body, `${webhookSecret}-forged`, { 'x-shopify-shop-domain': fake.shopDomain });
+      const response = await fetch(webhookUrl, { method: 'POST', headers: delivery.headers, body: delivery.body });
+      await response.arrayBuffer();
+      return response.status;
+    },
+    isSuccessfulWrite(request) {
+      if (request.status !== 200 || !/^\/admin\/api\/[^/]+\/graphql\.json$/.test(request.path)) return false;
+      const body = GraphqlBody.safeParse(request.body);
+      const last = fake.calls.at(-1);
+      return body.success && /^\s*mutation\b/.test(body.data.query) && last?.kind === 'mutation' && last.outcome === 'executed';
+    },
+    writes: () => fake.writes().length,
+    requests: fake.requests,
+    injectApiFaults({ seed, rateLimited, serverError }) {
+      const own: unknown = Reflect.get(fake, 'apiFaults');
+      if (own instanceof ApiFaultInjector) {
+        faultSource = 'fake';
+        own.configure({ seed, rateLimited, serverError });
+        return own;
+      }
+      // Fallback until the fake answers from its own injector: each API request decides whether
+      // the next one fails, through the fake's failNext (its own 429 body and Retry-After).
+      faultSource = 'fallback';
+      const injector = new ApiFaultInjector(seed);
+      injector.configure({ rateLimited, serverError });
+      requestLogOf(fake.requests)?.subscribe((request: RecordedRequest) => {
+        if (!request.path.startsWith('/admin/api/')) return;
+        const fault = injector.decide();
+        if (fault === 'rate_limited') fake.failNext(1, { status: 429, retryAfter: '0.2' });
+        if (fault === 'server_error') fake.failNext(1, { status: 503 });
+      });
+      return injector;
+    },
+    apiFaultSource: () => faultSource,
+  };
+}
+

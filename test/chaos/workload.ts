@@ -1,0 +1,369 @@
+import { between, type Random } from '../../connectors/testing/seeded-random';
+import { addressKey, emailKey, phoneKey, textKey, recordKey, type AddressParts, type CheckedField, type FieldValue, type GroundTruth, type SystemName, type TruthRecord } from './model';
+import type { PersonFields, VendorAdapter } from './vendors/adapter';
+
+/**
+ * The people of the chaos run: a seeded stream of what people do in the vendors' UIs (create
+ * records, some without an address or a phone; edit both systems, the same field in both
+ * within seconds; family members sharing a phone with their own email; a phone-only second
+ * contact merged into the first; deletions), recording the ground truth as it goes: whose each
+ * record is, and every edit with the vendor's own time for it.
+ */
+
+interface Person {
+  id: string;
+  email: string;
+  phone: string | null;
+  sharedPhone: boolean;
+  /** Where the person was first created. */
+  origin: SystemName;
+  /** The phone changed since creation: a phone-only twin could then match an older number in flight. */
+  phoneEdited: boolean;
+  /** Real time of this person's last edit in any system: the next Shopify edit waits for a later second. */
+  lastEditMs: number;
+  busy: boolean;
+  records: Partial<Record<SystemName, string>>;
+}
+
+export interface WorkloadCounts {
+  people: number;
+  creates: number;
+  edits: number;
+  sameFieldPairs: number;
+  family: number;
+  twins: number;
+  merges: number;
+  deletions: number;
+  refusedByVendor: number;
+  skipped: { merge: boolean; delete: SystemName[] };
+}
+
+const FIRST = ['Ada', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'June', 'Kai', 'Lena'];
+const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva', 'Novak', 'Reyes', 'Weber'];
+const STREETS = ['Main St', 'Oak Ave', 'Pine Rd', 'Elm St', 'Cedar Ln', 'Lake Dr'];
+const CITIES = ['Springfield', 'Riverton', 'Fairview', 'Georgetown', 'Salem', 'Franklin'];
+const EDITED: readonly CheckedField[] = ['firstName', 'lastName', 'address', 'phone'];
+
+/** How long a person leaves a record alone before deleting it or adding a twin to merge into it. */
+const QUIET_BEFORE_MS = 8_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Workload {
+  readonly truth: GroundTruth = { people: [], records: [], edits: [], unholdable: [], forgedValues: [] };
+  readonly counts: WorkloadCounts;
+  readonly forgedStatuses: number[] = [];
+  private people: Person[] = [];
+  private byKey = new Map<string, TruthRecord>();
+  private seq = 0;
+  private counter = 0;
+  private background = new Set<Promise<void>>();
+
+  constructor(
+    private readonly random: Random,
+    private readonly vendors: Record<SystemName, VendorAdapter>,
+    private readonly options: { seed: number; maxPeople: number; webhookUrl(system: SystemName): string },
+  ) {
+    const deleteMissing = (Object.keys(vendors) as SystemName[]).filter((system) => !vendors[system].remove);
+    this.counts = {
+      people: 0,
+      creates: 0,
+      edits: 0,
+      sameFieldPairs: 0,
+      family: 0,
+      twins: 0,
+      merges: 0,
+      deletions: 0,
+      refusedByVendor: 0,
+      skipped: { merge: !vendors.hubspot.merge, delete: deleteMissing },
+    };
+  }
+
+  /** One step of the stream: what a person does next. */
+  async step(): Promise<void> {
+    const r = this.random();
+    const free = this.people.filter((person) => !person.busy);
+    if (this.people.length < this.options.maxPeople && (this.people.length < 10 || r < 0.22)) {
+      const relative = this.pick(free.filter((person) => person.phone !== null && !person.sharedPhone));
+      if (relative && this.random() < 0.12) await this.guard(() => this.createPerson('hubspot', relative));
+      else await this.guard(() => this.createPerson(this.random() < 0.5 ? 'shopify' : 'hubspot'));
+      return;
+    }
+    const person = this.pick(free);
+    if (!person) return;
+    // People act in parallel: one person's wait for the next Shopify second holds up nobody else.
+    while (this.background.size >= 12) await Promise.race([...this.background]);
+    const s = this.random();
+    if (s < 0.2) this.track(this.sameFieldPair(person));
+    else if (s < 0.23 && this.vendors.hubspot.merge) this.track(this.twinAndMerge(person));
+    else if (s < 0.25) await this.guard(() => this.remove(person, this.system()));
+    else this.track(this.alone(person, () => this.edit(person, this.system(), this.field())));
+  }
+
+  private async alone(person: Person, action: () => Promise<unknown>): Promise<void> {
+    person.busy = true;
+    try {
+      await this.guard(action);
+    } finally {
+      person.busy = false;
+    }
+  }
+
+  /** A delivery signed with a wrong secret, straight to the receiver: must get 401 and change nothing. */
+  async forge(): Promise<void> {
+    const system = this.system();
+    const person = this.pick(this.people.filter((candidate) => candidate.records[system] !== undefined));
+    const id = person?.records[system];
+    if (!id) return;
+    const marker = `Forged${this.next()}`;
+    this.truth.forgedValues.push(marker);
+    this.forgedStatuses.push(await this.vendors[system].forge(this.options.webhookUrl(system), id, marker));
+  }
+
+  /** Resolves when every scheduled second edit and merge has been made. */
+  async drain(): Promise<void> {
+    while (this.background.size > 0) await Promise.all([...this.background]);
+  }
+
+  // --- what people do ------------------------------------------------------------------------
+
+  private createPerson(system: SystemName, relative?: Person): void {
+    const n = this.next();
+    const email = `person${n}.s${this.options.seed}@chaos.example.com`;
+    const phone = relative ? relative.phone : this.random() < 0.75 ? this.freshPhone() : null;
+    const address = this.random() < 0.7 ? this.freshAddress() : undefined;
+    const fields: PersonFields = { email, firstName: this.firstName(), lastName: this.lastName(), ...(phone ? { phone } : {}), ...(address ? { address } : {}) };
+    const written = this.vendors[system].create(fields);
+    const person: Person = { id: `p${n}`, email, phone, sharedPhone: relative !== undefined, origin: system, phoneEdited: false, lastEditMs: Date.now(), busy: false, records: { [system]: written.externalId } };
+    this.people.push(person);
+    this.truth.people.push({ id: person.id, email });
+    this.register({ system, externalId: written.externalId, person: person.id, gone: false, deliberateDuplicate: false });
+    for (const [field, value] of Object.entries(canonical(fields)) as Array<[CheckedField, FieldValue]>) this.recordEdit(person, system, field, value, written.at);
+    this.counts.people += 1;
+    this.counts.creates += 1;
+    if (relative) {
+      // Shopify keeps a phone to one customer: whoever of the family gets there second cannot hold it.
+      this.counts.family += 1;
+      relative.sharedPhone = true;
+      person.sharedPhone = true;
+      this.truth.unholdable.push({ person: person.id, system: 'shopify', field: 'phone' });
+      if (relative.origin !== 'shopify') {
+        this.truth.unholdable.push({ person: relative.id, system: 'shopify', field: 'phone' });
+      }
+    }
+  }
+
+  private async edit(person: Person, system: SystemName, field: CheckedField): Promise<boolean> {
+    const id = this.recordOf(person, system);
+    if (!id) return false;
+    await this.respectClock(person, system);
+    const current = this.vendors[system].read(id);
+    if (!current) return false;
+    const change = this.change(person, field);
+    // An edit that changes nothing in the vendor fires nothing: it is no edit.
+    if (!change || (current.values[field] ?? null) === change.value) return false;
+    const written = this.vendors[system].update(id, change.fields);
+    this.recordEdit(person, system, field, change.value, written.at);
+    if (field === 'phone') {
+      person.phone = change.value;
+      person.phoneEdited = true;
+    }
+    this.counts.edits += 1;
+    return true;
+  }
+
+  /** The same field edited in both systems within seconds. */
+  private async sameFieldPair(person: Person): Promise<void> {
+    person.busy = true;
+    try {
+      const first = this.system();
+      const field = this.field();
+      const made = await this.guard(() => this.edit(person, first, field));
+      if (!made) return;
+      await sleep(between(this.random, [150, 2500]));
+      if (await this.guard(() => this.edit(person, first === 'shopify' ? 'hubspot' : 'shopify', field))) this.counts.sameFieldPairs += 1;
+    } finally {
+      person.busy = false;
+    }
+  }
+
+  /**
+   * A second HubSpot contact of the same person with only their phone (no email: joined by the
+   * phone hint), merged into the first a moment later.
+   */
+  private async twinAndMerge(person: Person): Promise<void> {
+    const merge = this.vendors.hubspot.merge;
+    const main = this.recordOf(person, 'hubspot');
+    // Only once the person is surely known by the phone, so the twin can only join them.
+    if (!merge || !main || !person.phone || person.sharedPhone || person.phoneEdited || Date.now() - person.lastEditMs < QUIET_BEFORE_MS) return;
+    person.busy = true;
+    try {
+      const twin = await this.guard(() => this.vendors.hubspot.create({ phone: person.phone }));
+      if (!twin) return;
+      this.counts.twins += 1;
+      this.register({ system: 'hubspot', externalId: twin.externalId, person: person.id, gone: false, deliberateDuplicate: true });
+      await sleep(between(this.random, [500, 3000]));
+      const survivor = await this.guard(() => merge(main, twin.externalId));
+      if (!survivor) return;
+      this.counts.merges += 1;
+      this.gone('hubspot', main);
+      this.gone('hubspot', twin.externalId);
+      this.register({ system: 'hubspot', externalId: survivor.externalId, person: person.id, gone: false, deliberateDuplicate: false });
+      person.records.hubspot = survivor.externalId;
+    } finally {
+      person.busy = false;
+    }
+  }
+
+  private remove(person: Person, system: SystemName): void {
+    const remove = this.vendors[system].remove;
+    // Only a record whose edits had time to arrive: an edit of a record deleted before anyone could
+    // read it is not an edit any system can keep (HubSpot's hydrate finds the contact gone).
+    if (!remove || Date.now() - person.lastEditMs < QUIET_BEFORE_MS) return;
+    const id = this.recordOf(person, system);
+    if (!id) return;
+    if (!remove(id)) return;
+    this.gone(system, id);
+    delete person.records[system];
+    this.counts.deletions += 1;
+  }
+
+  // --- ground truth ----------------------------------------------------------------------------
+
+  private recordEdit(person: Person, system: SystemName, field: CheckedField, value: FieldValue, at: number): void {
+    this.truth.edits.push({ person: person.id, system, field, value, at, seq: ++this.seq });
+    person.lastEditMs = Math.max(person.lastEditMs, Date.now());
+  }
+
+  private register(record: TruthRecord): void {
+    this.truth.records.push(record);
+    this.byKey.set(recordKey(record.system, record.externalId), record);
+  }
+
+  private gone(system: SystemName, externalId: string): void {
+    const record = this.byKey.get(recordKey(system, externalId));
+    if (record) record.gone = true;
+  }
+
+  /** The person's live record in a system: the one we know, or the one omnihub made (found by their email). */
+  private recordOf(person: Person, system: SystemName): string | undefined {
+    const known = person.records[system];
+    if (known && !this.byKey.get(recordKey(system, known))?.gone && this.vendors[system].read(known)) return known;
+    const found = this.vendors[system].findByEmail(person.email);
+    if (!found) return undefined;
+    const owner = this.byKey.get(recordKey(system, found));
+    // A record we know as someone else's that now carries this email is a wrong merge for the checker, not ours to edit.
+    if (owner && owner.person !== person.id) return undefined;
+    if (!owner) this.register({ system, externalId: found, person: person.id, gone: false, deliberateDuplicate: false });
+    person.records[system] = found;
+    return found;
+  }
+
+  /**
+   * Shopify times a record by the second: a Shopify edit waits for a second later than the
+   * person's last edit anywhere, so no two edits of one field ever tie by source time.
+   */
+  private async respectClock(person: Person, system: SystemName): Promise<void> {
+    if (system === 'shopify') {
+      const next = (Math.floor(person.lastEditMs / 1000) + 1) * 1000;
+      if (Date.now() < next) await sleep(next - Date.now() + 5);
+    } else if (Date.now() <= person.lastEditMs) {
+      await sleep(2);
+    }
+  }
+
+  private change(person: Person, field: CheckedField): { fields: PersonFields; value: FieldValue } | undefined {
+    switch (field) {
+      case 'firstName': {
+        const firstName = this.firstName();
+        return { fields: { firstName }, value: textKey(firstName) };
+      }
+      case 'lastName': {
+        const lastName = this.lastName();
+        return { fields: { lastName }, value: textKey(lastName) };
+      }
+      case 'address': {
+        if (this.random() < 0.08) return { fields: { address: null }, value: null };
+        const address = this.freshAddress();
+        return { fields: { address }, value: addressKey(address) };
+      }
+      case 'phone': {
+        // A family's shared phone stays as it is; a phone moves only to a number nobody has.
+        if (person.sharedPhone) return undefined;
+        const phone = this.freshPhone();
+        return { fields: { phone }, value: phoneKey(phone) };
+      }
+      case 'email':
+        return undefined;
+    }
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  /** A person's action the vendor refused (e.g. a value it will not take) is counted, not fatal. */
+  private async guard<T>(action: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch {
+      this.counts.refusedByVendor += 1;
+      return undefined;
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  private pick<T>(items: readonly T[]): T | undefined {
+    return items.length === 0 ? undefined : items[Math.floor(this.random() * items.length)];
+  }
+
+  private system(): SystemName {
+    return this.random() < 0.5 ? 'shopify' : 'hubspot';
+  }
+
+  private field(): CheckedField {
+    const r = this.random();
+    return r < 0.35 ? 'firstName' : r < 0.6 ? 'lastName' : r < 0.9 ? 'address' : EDITED[3]!;
+  }
+
+  private next(): number {
+    this.counter += 1;
+    return this.counter;
+  }
+
+  private firstName(): string {
+    return `${FIRST[Math.floor(this.random() * FIRST.length)]}${this.next()}`;
+  }
+
+  private lastName(): string {
+    return `${LAST[Math.floor(this.random() * LAST.length)]}${this.next()}`;
+  }
+
+  private freshPhone(): string {
+    // +1 212 NXX XXXX, N = 2-9: a valid New York number, unique per run.
+    return `+1212${2_000_000 + ((this.next() * 7_919 + this.options.seed) % 8_000_000)}`;
+  }
+
+  private freshAddress(): AddressParts {
+    const n = this.next();
+    return {
+      line1: `${n} ${STREETS[Math.floor(this.random() * STREETS.length)]}`,
+      city: CITIES[Math.floor(this.random() * CITIES.length)]!,
+      postalCode: String(10_000 + ((n * 37) % 89_999)),
+      country: 'US',
+    };
+  }
+}
+
+/** The values of a person's fields as the checker compares them. */
+function canonical(fields: PersonFields): Partial<Record<CheckedField, FieldValue>> {
+  const values: Partial<Record<CheckedField, FieldValue>> = {};
+  if (fields.email !== undefined) values.email = emailKey(fields.email);
+  if (fields.phone !== undefined) values.phone = phoneKey(fields.phone);
+  if (fields.firstName !== undefined) values.firstName = textKey(fields.firstName);
+  if (fields.lastName !== undefined) values.lastName = textKey(fields.lastName);
+  if (fields.address !== undefined) values.address = addressKey(fields.address);
+  return values;
+}
