@@ -53,6 +53,10 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
   }
   const result = await resolveObservation(store, observation);
   if (result.clamped.length > 0) log.warn('observation clamped: source time in the future', { ...ctx, fields: result.clamped });
+  if (result.outcome === 'not-linked') {
+    log.info('resolve: not linked yet (the full read of the record brings it)', ctx);
+    return;
+  }
   for (const hint of result.duplicates) {
     log.warn('possible duplicate customer', { ...ctx, customerId: hint.customerId, otherCustomerId: hint.otherCustomerId, shared: hint.shared });
   }

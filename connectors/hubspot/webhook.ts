@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
+import type { FieldName } from '../../core/model/customer';
+import type { Observation } from '../../core/model/observation';
+import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
+import { mapProperties } from './mapping';
 import { HubspotContactEventSchema, HubspotEventEnvelopeSchema, type HubspotContactEvent } from './schemas';
 
 /** HubSpot rejects nothing older than this itself; its docs tell receivers to refuse older requests. */
@@ -94,7 +97,7 @@ function classify(type: string, objectTypeId: string | undefined): Classified {
  * HubSpot does not retry a 4xx, so refusing the batch would lose every good event in it.
  * Only a body that is not a JSON array at all is refused.
  */
-export function parse(request: WebhookRequest): ParseResult {
+export function parse(request: WebhookRequest, mapping: MappingContext = { defaultCountry: 'US' }): ParseResult {
   let json: unknown;
   try {
     json = JSON.parse(request.rawBody.toString('utf8'));
@@ -107,17 +110,24 @@ export function parse(request: WebhookRequest): ParseResult {
   const unusable: UnusableEvent[] = [];
   let ignored = 0;
   json.forEach((raw: unknown, index) => {
-    const outcome = parseEvent(raw);
-    if (outcome.kind === 'item') items.push(outcome.item);
+    const outcome = parseEvent(raw, mapping);
+    if (outcome.kind === 'item') items.push(...outcome.items);
     else if (outcome.kind === 'ignored') ignored += 1;
     else unusable.push({ reason: `event ${index}: ${outcome.reason}`, ...eventRef(raw), raw });
   });
   return { ok: true, items, ignored, unusable };
 }
 
-type EventOutcome = { kind: 'item'; item: WebhookItem } | { kind: 'ignored' } | { kind: 'unusable'; reason: string };
+type EventOutcome = { kind: 'item'; items: WebhookItem[] } | { kind: 'ignored' } | { kind: 'unusable'; reason: string };
 
-function parseEvent(raw: unknown): EventOutcome {
+/**
+ * Properties whose propertyChange event states the whole canonical field: the event's own value
+ * and time are an observation of their own (docs/identity.md §1). It is what keeps an edit that
+ * raced our write: by the time the contact is read, it holds our value again.
+ */
+const VALUE_PROPERTIES = new Set(['email', 'phone', 'firstname', 'lastname']);
+
+function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unusable', reason: 'the event is not an object' };
   const envelope = HubspotEventEnvelopeSchema.safeParse(raw);
   if (!envelope.success) return { kind: 'unusable', reason: `the event does not name its type (${describeIssues(envelope.error.issues)})` };
@@ -133,10 +143,10 @@ function parseEvent(raw: unknown): EventOutcome {
   const occurredAt = new Date(event.occurredAt).toISOString();
   switch (classified.action) {
     case 'deletion':
-      return { kind: 'item', item: { kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'deleted', occurredAt } };
+      return { kind: 'item', items: [{ kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'deleted', occurredAt }] };
     case 'privacyDeletion':
       // HubSpot sends the normal deletion too: both items are emitted, the redaction is the stronger.
-      return { kind: 'item', item: { kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'redacted', occurredAt } };
+      return { kind: 'item', items: [{ kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'redacted', occurredAt }] };
     case 'merge': {
       // The survivor is the record the merge created (newObjectId); before 2023 the primary kept its id.
       const survivor = event.newObjectId ?? event.primaryObjectId;
@@ -145,11 +155,33 @@ function parseEvent(raw: unknown): EventOutcome {
         (id): id is number => id !== undefined && id !== survivor,
       );
       const mergedIds = [...new Set(merged.map(String))];
-      return { kind: 'item', item: { kind: 'merged', dedupeKey, survivorId: String(survivor), mergedIds, occurredAt } };
+      return { kind: 'item', items: [{ kind: 'merged', dedupeKey, survivorId: String(survivor), mergedIds, occurredAt }] };
     }
-    default:
-      return { kind: 'item', item: { kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt } };
+    default: {
+      const referenced: WebhookItem = { kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt };
+      const observed = classified.action === 'propertyChange' ? valueObservation(event, occurredAt, mapping) : undefined;
+      return { kind: 'item', items: observed ? [referenced, { kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed }] : [referenced] };
+    }
   }
+}
+
+/** The one field a propertyChange event states, timed by the event (or undefined for a property it cannot state alone). */
+function valueObservation(event: HubspotContactEvent, occurredAt: string, mapping: MappingContext): Observation | undefined {
+  const name = event.propertyName;
+  if (!name || !VALUE_PROPERTIES.has(name) || event.propertyValue === undefined) return undefined;
+  const raw = event.propertyValue === null ? null : String(event.propertyValue);
+  const { values, unusable } = mapProperties({ [name]: raw }, mapping);
+  const fields = Object.keys(values) as FieldName[];
+  if (fields.length === 0 && unusable.length === 0) return undefined;
+  return {
+    system: 'hubspot',
+    externalId: String(event.objectId),
+    observedAt: occurredAt,
+    values,
+    fieldTimes: Object.fromEntries(fields.map((field) => [field, occurredAt])),
+    ...(unusable.length > 0 ? { unusable } : {}),
+    linkedOnly: true,
+  };
 }
 
 /** Paths and codes only: messages and values could carry personal data. */

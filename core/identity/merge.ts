@@ -43,9 +43,16 @@ export function applyObservation(customer: Customer, observation: Observation, n
 
     const held = link.held[name];
     const seen = held?.seenAt ?? held?.at;
-    if (seen && isOlder(at, seen)) continue; // a late delivery: the record told us something newer
     // Absence is not a clear: a record that never held a value and still holds none says nothing.
     const systemChangedIt = held ? !sameValue(held.value, value) : !isNothing(value);
+    if (held && seen && isOlder(at, seen)) {
+      // Older than what the record was last seen holding: a late delivery, unless it is an edit
+      // made between our read and our write (the vendors offer no version condition). The record
+      // holds our value now, so the link stays as it is; the edit competes for the golden record.
+      const raced = systemChangedIt && held.raceFrom !== undefined && isNewer(at, held.raceFrom);
+      if (raced && takeGolden(next, observation.system, name, held.value, value, at)) changedFields.push(name);
+      continue;
+    }
     if (!systemChangedIt) {
       // A repeat, or the echo of our own write (its time is the one we recorded): nothing new.
       // The same value said later moves the record's clock on, so an older delivery stays late.
@@ -60,12 +67,7 @@ export function applyObservation(customer: Customer, observation: Observation, n
     link.held[name] = { value, at, seenAt: at };
     dirty = true;
 
-    const golden = next.fields[name];
-    if (golden && !winsOver(at, observation.system, golden)) continue;
-    const merged = mergeParts(golden?.value, held?.value, value);
-    if (golden && sameValue(golden.value, merged)) continue;
-    changedFields.push(name);
-    setGolden(next.fields, name, { value: merged, source: observation.system, at });
+    if (takeGolden(next, observation.system, name, held?.value, value, at)) changedFields.push(name);
   }
 
   const unusable = observation.unusable?.length ? [...observation.unusable].sort() : undefined;
@@ -88,7 +90,15 @@ export function applyObservation(customer: Customer, observation: Observation, n
  */
 export function recordWrite(
   customer: Customer,
-  write: { system: string; externalId: string; at: Timestamp; sourceTimes: Partial<Record<FieldName, Timestamp>>; holds: Partial<Record<FieldName, unknown>> },
+  write: {
+    system: string;
+    externalId: string;
+    at: Timestamp;
+    sourceTimes: Partial<Record<FieldName, Timestamp>>;
+    holds: Partial<Record<FieldName, unknown>>;
+    /** The record's clock when sync read it before this write (absent for a create). */
+    readAt?: Timestamp;
+  },
   now: Timestamp,
 ): Customer {
   const next: Customer = structuredClone(customer);
@@ -102,7 +112,7 @@ export function recordWrite(
     if (value === undefined) continue;
     const held = link.held[name];
     if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
-    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at };
+    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...(write.readAt ? { raceFrom: write.readAt } : {}) };
   }
   return next;
 }
@@ -128,6 +138,16 @@ function isNothing(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
   if (isParts(value)) return Object.values(value).every(isNothing);
   return false;
+}
+
+/** The newest assertion wins the golden field (parts by parts for an address). True when the golden value changed. */
+function takeGolden(customer: Customer, system: string, name: FieldName, held: unknown, value: unknown, at: Timestamp): boolean {
+  const golden = customer.fields[name];
+  if (golden && !winsOver(at, system, golden)) return false;
+  const merged = mergeParts(golden?.value, held, value);
+  if (golden && sameValue(golden.value, merged)) return false;
+  setGolden(customer.fields, name, { value: merged, source: system, at });
+  return true;
 }
 
 function isParts(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,8 @@ export type MatchedBy = MatchKey['kind'] | 'new';
 
 export type ResolveOutcome =
   | { outcome: 'unchanged'; customerId: string; matchedBy: MatchedBy; clamped: string[]; duplicates: DuplicateHint[] }
+  /** A linked-only observation of a record we do not know (yet): its full read will bring it. */
+  | { outcome: 'not-linked'; clamped: string[] }
   | {
       outcome: 'created' | 'updated';
       customer: Customer;
@@ -41,6 +43,7 @@ export async function resolveObservation(
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const lookup = await lookUp(store, observation);
+    if (observation.linkedOnly && lookup.matchedBy !== 'link') return { outcome: 'not-linked', clamped };
     const nowIso = now().toISOString();
     const before = lookup.customer;
     const base = before ?? emptyCustomer(now());

@@ -84,6 +84,12 @@ export const HeldFieldSchema = z.object({
    * updated time). Deliveries older than this are late; the echo of our write is not newer.
    */
   seenAt: TimestampSchema.optional(),
+  /**
+   * For a value we wrote: the record's clock when we read it just before the write. A value the
+   * record took after that and before our write landed (`raceFrom` < time < `seenAt`) is an edit
+   * our write raced, not a late delivery: it still competes for the golden record.
+   */
+  raceFrom: TimestampSchema.optional(),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 

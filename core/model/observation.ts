@@ -19,6 +19,11 @@ export const ObservationSchema = z.object({
   values: PartialFieldValuesSchema,
   fieldTimes: z.partialRecord(FieldNameSchema, TimestampSchema).optional(),
   unusable: z.array(FieldNameSchema).optional(),
+  /**
+   * A statement about some fields of a record we should already know (a HubSpot propertyChange
+   * event's value): applied only to a linked record, never the basis of a new customer or link.
+   */
+  linkedOnly: z.boolean().optional(),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 

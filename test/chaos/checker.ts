@@ -108,7 +108,22 @@ export function check(truth: GroundTruth, snapshot: Snapshot): Verdict {
     if (customers.length === 0 && records.length > 0) {
       found('unresolvedPeople', `${person.id} has ${records.length} record(s) but no customer`);
     }
+    for (const [index, part] of ADDRESS_PARTS.entries()) {
+      const edit = newestPartEdit(truth.edits, person.id, index);
+      if (!edit) continue;
+      const expected = partOf(edit.value, index);
+      const wrong: string[] = [];
+      for (const customer of customers) if (partOf(customer.values.address, index) !== expected) wrong.push(`golden ${customer.id}`);
+      for (const record of records) {
+        if (unholdable.has(`${person.id}|${record.system}|address`)) continue;
+        if (partOf(record.values.address, index) !== expected) wrong.push(`${record.system} ${record.externalId}`);
+      }
+      if (wrong.length > 0) {
+        found('lostUpdates', `${person.id}.address.${part}: the newest edit (${edit.system} at ${new Date(edit.at).toISOString()}) is not held by ${wrong.join(', ')}`);
+      }
+    }
     for (const field of CHECKED_FIELDS) {
+      if (field === 'address') continue; // part by part, above (docs/identity.md §5)
       const edit = newest.get(`${person.id}|${field}`);
       if (!edit) continue;
       const wrong: string[] = [];
@@ -150,6 +165,29 @@ export function newestEdits(edits: readonly TruthEdit[]): Map<string, TruthEdit>
     const key = `${edit.person}|${edit.field}`;
     const current = newest.get(key);
     if (!current || edit.at > current.at || (edit.at === current.at && edit.seq > current.seq)) newest.set(key, edit);
+  }
+  return newest;
+}
+
+/** The parts of an address key ("line1|city|zip|country"), compared one by one as omnihub merges them. */
+const ADDRESS_PARTS = ['line1', 'city', 'postalCode', 'country'] as const;
+
+function partOf(address: FieldValue | undefined, index: number): string {
+  return address ? (address.split('|')[index] ?? '') : '';
+}
+
+/**
+ * The newest edit that changed one address part: a person who rewrites the address in a form
+ * changes the parts that differ from what the record showed; the others keep their older time.
+ * A create without an address says nothing about it (absence is not a clear).
+ */
+export function newestPartEdit(edits: readonly TruthEdit[], person: string, index: number): TruthEdit | undefined {
+  let newest: TruthEdit | undefined;
+  for (const edit of edits) {
+    if (edit.person !== person || edit.field !== 'address') continue;
+    const changed = edit.before === undefined ? edit.value !== null : partOf(edit.before, index) !== partOf(edit.value, index);
+    if (!changed) continue;
+    if (!newest || edit.at > newest.at || (edit.at === newest.at && edit.seq > newest.seq)) newest = edit;
   }
   return newest;
 }

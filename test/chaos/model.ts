@@ -74,6 +74,8 @@ export interface TruthEdit {
   at: number;
   /** Order of the edits as made: breaks a tie of two edits in one system in one second (the later one is what the record holds). */
   seq: number;
+  /** What the record held just before the edit (absent for a create): an address edit changes only the parts that differ. */
+  before?: FieldValue;
 }
 
 export interface GroundTruth {

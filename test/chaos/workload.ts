@@ -163,7 +163,7 @@ export class Workload {
     // An edit that changes nothing in the vendor fires nothing: it is no edit.
     if (!change || (current.values[field] ?? null) === change.value) return false;
     const written = this.vendors[system].update(id, change.fields);
-    this.recordEdit(person, system, field, change.value, written.at);
+    this.recordEdit(person, system, field, change.value, written.at, current.values[field] ?? null);
     if (field === 'phone') {
       person.phone = change.value;
       person.phoneEdited = true;
@@ -230,8 +230,8 @@ export class Workload {
 
   // --- ground truth ----------------------------------------------------------------------------
 
-  private recordEdit(person: Person, system: SystemName, field: CheckedField, value: FieldValue, at: number): void {
-    this.truth.edits.push({ person: person.id, system, field, value, at, seq: ++this.seq });
+  private recordEdit(person: Person, system: SystemName, field: CheckedField, value: FieldValue, at: number, before?: FieldValue): void {
+    this.truth.edits.push({ person: person.id, system, field, value, at, seq: ++this.seq, ...(before !== undefined ? { before } : {}) });
     person.lastEditMs = Math.max(person.lastEditMs, Date.now());
   }
 

@@ -95,10 +95,21 @@ describe('chaos checker', () => {
 
   it('takes a record that holds nothing for a cleared field as agreeing, and a value as not', () => {
     const { truth, snapshot } = aWorld();
-    truth.edits.push(edit('bob', 'shopify', 'address', null, 20, 7));
+    truth.edits.push({ ...edit('bob', 'shopify', 'address', null, 20, 7), before: '9 Elm St|Salem|54321|US' });
     expect(check(truth, snapshot).counts.lostUpdates).toBe(0);
     snapshot.records[2]!.values.address = '1 Main St|Springfield|12345|US';
-    expect(check(truth, snapshot).counts.lostUpdates).toBe(1);
+    // Address parts are checked one by one (docs/identity.md §5): every cleared part is lost.
+    expect(check(truth, snapshot).counts.lostUpdates).toBe(4);
+  });
+
+  it('checks an address part by part: a rewrite keeps the parts it did not change at their older time', () => {
+    const { truth, snapshot } = aWorld();
+    // Shopify moved Bob to Salem at 30; a HubSpot user at 40 retyped his street, still showing Springfield
+    truth.edits.push({ ...edit('bob', 'shopify', 'address', '1 Main St|Salem|12345|US', 30, 8), before: '1 Main St|Springfield|12345|US' });
+    truth.edits.push({ ...edit('bob', 'hubspot', 'address', '2 Oak St|Springfield|12345|US', 40, 9), before: '1 Main St|Springfield|12345|US' });
+    for (const record of snapshot.records.filter((r) => r.values.email === 'bob@example.com')) record.values.address = '2 Oak St|Salem|12345|US';
+    for (const customer of snapshot.customers.filter((c) => c.values.email === 'bob@example.com')) customer.values.address = '2 Oak St|Salem|12345|US';
+    expect(check(truth, snapshot).findings.filter((f) => f.detail.includes('address'))).toEqual([]);
   });
 
   it('counts a duplicate record and a duplicate customer for one person', () => {

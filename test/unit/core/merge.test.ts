@@ -171,3 +171,29 @@ describe('absence and clocks (docs/identity.md §1, §5)', () => {
     expect(result.customer.fields.firstName?.value).toBe('Ada');
   });
 });
+
+describe('an edit that raced our write (docs/identity.md §2)', () => {
+  // HubSpot's first name came from Shopify's edit at 10:00; we read HubSpot at 10:05 and our write landed at 10:06.
+  const written = () => {
+    const base = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { firstName: 'Augusta' } }), NOW).customer;
+    return recordWrite(
+      base,
+      { system: 'hubspot', externalId: '51', at: '2026-01-01T10:06:00Z', readAt: '2026-01-01T10:05:00Z', sourceTimes: { firstName: '2026-01-01T10:00:00Z' }, holds: { firstName: 'Augusta' } },
+      NOW,
+    );
+  };
+
+  it('wins the golden record when it was made after our read and before our write landed', () => {
+    // Act: the webhook of a HubSpot edit made at 10:05:30, which our write overwrote
+    const result = applyObservation(written(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:05:30Z', values: { firstName: 'A.' } }), NOW);
+    // Assess: it is newer than the value we copied; HubSpot itself still holds ours, so sync writes it back
+    expect(result.changedFields).toEqual(['firstName']);
+    expect(result.customer.fields.firstName).toMatchObject({ value: 'A.', source: 'hubspot' });
+    expect(result.customer.links.find((l) => l.system === 'hubspot')!.held.firstName?.value).toBe('Augusta');
+  });
+
+  it('stays a late delivery when it was made before our read (we saw what followed it)', () => {
+    const result = applyObservation(written(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:04:00Z', values: { firstName: 'A.' } }), NOW);
+    expect(result.changedFields).toEqual([]);
+  });
+});

@@ -77,7 +77,7 @@ describe('identity rules (docs/identity.md §3)', () => {
     // Act
     const result = await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '9', values: { phone: '+12125550101' }, unusable: ['email'] }), noWait);
     // Assess
-    expect(result.matchedBy).toBe('new');
+    expect(result).toMatchObject({ outcome: 'created', matchedBy: 'new' });
   });
 
   it('clamps a source time far in the future to now', async () => {
@@ -100,5 +100,17 @@ describe('identity rules (docs/identity.md §3)', () => {
     // Assess
     const [customer] = await store.all();
     expect(customer!.links[0]!.unusable).toEqual(['phone']);
+  });
+});
+
+describe('linked-only observations', () => {
+  it('never make a customer or a link: a single-field statement is no basis for identity', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    // Act
+    const result = await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '9', values: { firstName: 'Ada' }, linkedOnly: true }), noWait);
+    // Assess
+    expect(result.outcome).toBe('not-linked');
+    expect(store.customers.size).toBe(0);
   });
 });

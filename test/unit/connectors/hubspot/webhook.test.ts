@@ -297,6 +297,11 @@ describe('parse', () => {
       items: [
         { kind: 'referenced', dedupeKey: 'hubspot:3001001:3999224593:1740830400000:61', externalId: '61', occurredAt: '2025-03-01T12:00:00.000Z' },
         { kind: 'referenced', dedupeKey: 'hubspot:3001002:3999224594:1740830401000:61', externalId: '61', occurredAt: '2025-03-01T12:00:01.000Z' },
+        {
+          kind: 'observed',
+          dedupeKey: 'hubspot:3001002:3999224594:1740830401000:61:value',
+          observation: expect.objectContaining({ system: 'hubspot', externalId: '61', observedAt: '2025-03-01T12:00:01.000Z', fieldTimes: { lastName: '2025-03-01T12:00:01.000Z' } }),
+        },
         { kind: 'merged', dedupeKey: 'hubspot:3001003:3999224595:1740830402000:62', survivorId: '62', mergedIds: ['61', '53'], occurredAt: '2025-03-01T12:00:02.000Z' },
         { kind: 'removed', dedupeKey: 'hubspot:3001004:3999224596:1740830403000:62', externalId: '62', reason: 'deleted', occurredAt: '2025-03-01T12:00:03.000Z' },
         { kind: 'referenced', dedupeKey: 'hubspot:3001005:3999224597:1740830404000:62', externalId: '62', occurredAt: '2025-03-01T12:00:04.000Z' },
@@ -323,7 +328,11 @@ describe('parse', () => {
     expect(result).toMatchObject({
       ok: true,
       ignored: 0,
-      items: [{ kind: 'referenced', externalId: '51' }, { kind: 'referenced', externalId: '55' }],
+      items: [
+        { kind: 'referenced', externalId: '51' },
+        { kind: 'observed', observation: { externalId: '51', values: { lastName: 'King' } } },
+        { kind: 'referenced', externalId: '55' },
+      ],
       unusable: [{ eventRef: '2', raw: bad }],
     });
     const reason = result.ok ? (result.unusable?.[0]?.reason ?? '') : '';
@@ -387,8 +396,30 @@ describe('parse', () => {
 
     // Assess
     expect(result.ok).toBe(true);
-    const keys = result.ok ? result.items.map((item) => item.dedupeKey) : [];
+    const keys = result.ok ? result.items.filter((item) => item.kind === 'referenced').map((item) => item.dedupeKey) : [];
     expect(new Set(keys).size).toBe(2);
+  });
+
+  it('turns a propertyChange of a whole field into an observation of that field, timed by the event', () => {
+    // Prepare: the edit's own value and time; by the time the contact is read it may hold another
+    const base = { objectId: 51, changeSource: 'CRM_UI', eventId: 5, subscriptionId: 1, portalId: 33, appId: 1, occurredAt: 1740830400123, attemptNumber: 0 };
+    const request = delivery(
+      JSON.stringify([
+        { ...base, subscriptionType: 'contact.propertyChange', propertyName: 'firstname', propertyValue: 'Augusta' },
+        { ...base, eventId: 6, subscriptionType: 'contact.propertyChange', propertyName: 'phone', propertyValue: 'not a phone' },
+        { ...base, eventId: 7, subscriptionType: 'contact.propertyChange', propertyName: 'city', propertyValue: 'London' },
+      ]),
+    );
+
+    // Act
+    const result = parse(request);
+
+    // Assess: a first name; an unusable phone named, not its value; a city alone cannot state an address
+    const observed = result.ok ? result.items.flatMap((item) => (item.kind === 'observed' ? [item.observation] : [])) : [];
+    expect(observed).toEqual([
+      { system: 'hubspot', externalId: '51', observedAt: '2025-03-01T12:00:00.123Z', values: { firstName: 'Augusta' }, fieldTimes: { firstName: '2025-03-01T12:00:00.123Z' }, linkedOnly: true },
+      { system: 'hubspot', externalId: '51', observedAt: '2025-03-01T12:00:00.123Z', values: {}, fieldTimes: {}, unusable: ['phone'], linkedOnly: true },
+    ]);
   });
 
   it('accepts events that name their type eventType', () => {
