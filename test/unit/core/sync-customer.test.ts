@@ -52,7 +52,7 @@ describe('syncCustomer (docs/identity.md §2, §4)', () => {
     const observed: Observation[] = [];
     // Act
     const result = await syncCustomer(store, target, {
-      customerId: created.outcome === 'created' ? created.customer.id : '',
+      customerId: 'customer' in created ? created.customer.id : '',
       system: 'hubspot',
       writableFields: WRITABLE,
       observe: async (o) => void observed.push(o),
