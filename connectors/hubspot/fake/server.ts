@@ -16,7 +16,7 @@ import {
   type WriteResult,
   type WriteSource,
 } from './state';
-import { WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
+import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare, WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
 
 /**
  * A local HubSpot portal serving the CRM v3 contacts endpoints @hubspot/api-client calls, with
@@ -176,7 +176,10 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   else if (options.seed) seedHubspotContacts(state);
 
   let webhookFormat: WebhookFormat = options.webhookFormat ?? 'legacy';
-  const webhooks = new WebhookSender(options.webhookUrl);
+  const webhooks: WebhookSender = new WebhookSender(options.webhookUrl, {
+    retrySchedule: HUBSPOT_RETRY_SCHEDULE,
+    prepare: hubspotPrepare(options.clientSecret, () => webhooks.targetUrl),
+  });
   const emitter = new WebhookEmitter({
     sender: webhooks,
     clientSecret: options.clientSecret,

@@ -1,5 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
+import { z } from 'zod';
 import type { WebhookSender } from '../../testing/fake-http';
+import { exponentialBackoff, type RetrySchedule, type WebhookPayload } from '../../testing/webhook-sender';
 import { SANDBOX_USER_ID, type WriteSource } from './state';
 
 /**
@@ -127,3 +129,45 @@ export class WebhookEmitter {
     });
   }
 }
+
+const HOUR = 3_600_000;
+
+/**
+ * HubSpot's webhook retries: "up to 10 times", spread over about 24 hours with randomized
+ * delays; retried on a failed connection, a timeout (5 s), any 5xx and 429 (honouring
+ * Retry-After), never on other 4xx (https://developers.hubspot.com/docs/api/webhooks, "Retries";
+ * staff answer https://community.hubspot.com/t5/APIs-Integrations/Webhooks-response/td-p/277558).
+ */
+export const HUBSPOT_RETRY_SCHEDULE: RetrySchedule = {
+  retries: 10,
+  delayMs: exponentialBackoff({ retries: 10, overMs: 24 * HOUR, jitter: 0.3 }),
+  retriesOn: (outcome) => typeof outcome !== 'number' || outcome === 429 || outcome >= 500,
+  timeoutMs: 5_000,
+};
+
+const Events = z.array(z.record(z.string(), z.unknown()));
+
+/**
+ * A HubSpot retry is a new request: signed afresh (v3 signs the timestamp, and a stale one is
+ * refused after 5 minutes) and with `attemptNumber` counting up in each event.
+ * https://developers.hubspot.com/docs/api/webhooks/validating-requests
+ */
+export function hubspotPrepare(clientSecret: string, targetUrl: () => string | undefined): (attempt: number, original: WebhookPayload) => WebhookPayload {
+  return (attempt, original) => {
+    if (attempt === 0) return original;
+    const events = Events.parse(JSON.parse(original.body));
+    const body = JSON.stringify(events.map((event) => ({ ...event, attemptNumber: attempt })));
+    const timestamp = String(Date.now());
+    const url = (targetUrl() ?? '').replace(/%(3A|2F|3F|40|21|24|27|28|29|2A|2C|3B)/gi, (escape) => decodeURIComponent(escape));
+    return {
+      body,
+      headers: {
+        ...original.headers,
+        'x-hubspot-signature-v3': createHmac('sha256', clientSecret).update(`POST${url}${body}${timestamp}`).digest('base64'),
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature': createHash('sha256').update(`${clientSecret}${body}`).digest('hex'),
+      },
+    };
+  };
+}
+

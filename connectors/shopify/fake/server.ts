@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { stringify } from 'lossless-json';
 import type { CountryCode } from '../../../core/model/normalize';
 import { FakeHttpServer, WebhookSender, type FakeRequest, type FakeResponse, type RecordedRequest } from '../../testing/fake-http';
+import { exponentialBackoff, type RetrySchedule } from '../../testing/webhook-sender';
 import { createRootValue } from './graphql';
 import { CostBucket, createGraphqlEndpoint, type ForcedFailure, type ShopifyApiCall } from './graphql-endpoint';
 import { loadState, persistState } from './persist';
@@ -98,6 +99,22 @@ export interface ShopifyFake {
   close(): Promise<void>;
 }
 
+const HOUR = 3_600_000;
+
+/**
+ * Shopify's webhook retries: "retried a total of 8 times over 4 hours using an exponential
+ * backoff schedule ... delivered with the original payload from the time they were triggered"
+ * (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism, 2024-09-10). Any answer
+ * other than 2xx, or none within 5 s, is a failure
+ * (https://shopify.dev/docs/apps/build/webhooks/subscribe/https).
+ */
+export const SHOPIFY_RETRY_SCHEDULE: RetrySchedule = {
+  retries: 8,
+  delayMs: exponentialBackoff({ retries: 8, overMs: 4 * HOUR }),
+  retriesOn: () => true,
+  timeoutMs: 5_000,
+};
+
 export async function startShopifyFake(options: ShopifyFakeOptions): Promise<ShopifyFake> {
   const apiVersion = options.apiVersion ?? '2025-10';
   const shop = options.shop ?? 'omnihub-sandbox';
@@ -105,7 +122,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   const shopId = options.shopId ?? 548380009n;
   const clock = options.now ?? (() => new Date());
   const state = new ShopifyFakeState(clock, options.defaultCountry ?? 'US', options.searchLagMs ?? 0);
-  const webhooks = new WebhookSender(options.webhookUrl);
+  const webhooks = new WebhookSender(options.webhookUrl, { retrySchedule: SHOPIFY_RETRY_SCHEDULE });
 
   const saved = options.persistPath ? loadState(options.persistPath) : undefined;
   if (saved) state.restore(saved);

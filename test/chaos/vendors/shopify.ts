@@ -1,29 +1,10 @@
 import { z } from 'zod';
-import type { ShopifyFake } from '../../../connectors/shopify/fake/server';
+import { SHOPIFY_RETRY_SCHEDULE, type ShopifyFake } from '../../../connectors/shopify/fake/server';
 import { ApiFaultInjector } from '../../../connectors/testing/api-faults';
 import { requestLogOf, type RecordedRequest } from '../../../connectors/testing/fake-http';
-import { exponentialBackoff, type RetrySchedule } from '../../../connectors/testing/webhook-sender';
 import { shopifyCustomerPayload, shopifyDelivery } from '../../support/deliveries';
 import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
 import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
-
-const HOUR = 3_600_000;
-
-/**
- * Shopify's webhook retries: "retried a total of 8 times over 4 hours using an exponential
- * backoff schedule ... delivered with the original payload from the time they were triggered"
- * (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism, 2024-09-10). Any answer
- * other than 2xx, or none within 5 s, is a failure
- * (https://shopify.dev/docs/apps/build/webhooks/subscribe/https).
- * Fallback only: this belongs in connectors/shopify/fake/server.ts (`new WebhookSender(url,
- * { retrySchedule: SHOPIFY_RETRY_SCHEDULE })`); a schedule the fake sets wins.
- */
-export const SHOPIFY_RETRY_SCHEDULE: RetrySchedule = {
-  retries: 8,
-  delayMs: exponentialBackoff({ retries: 8, overMs: 4 * HOUR }),
-  retriesOn: () => true,
-  timeoutMs: 5_000,
-};
 
 const GraphqlBody = z.object({ query: z.string() }).loose();
 
