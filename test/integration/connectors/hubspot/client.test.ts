@@ -400,15 +400,12 @@ describe('webhooks from the fake', () => {
         expect.objectContaining({ subscriptionType: 'contact.propertyChange', objectId: 51, propertyName: 'lastname', propertyValue: 'King' }),
       ]);
       const parsed = parse(request);
-      expect(parsed).toMatchObject({
-        ok: true,
-        ignored: 0,
-        items: [
-          { kind: 'referenced', externalId: '51', occurredAt: '2025-03-01T12:00:00.000Z' },
-          { kind: 'referenced', externalId: '51', occurredAt: '2025-03-01T12:00:00.000Z' },
-        ],
-      });
-      const keys = parsed.ok ? parsed.items.map((item) => item.dedupeKey) : [];
+      expect(parsed).toMatchObject({ ok: true, ignored: 0 });
+      expect(parsed.ok && parsed.items.filter((item) => item.kind === 'referenced')).toMatchObject([
+        { kind: 'referenced', externalId: '51', occurredAt: '2025-03-01T12:00:00.000Z' },
+        { kind: 'referenced', externalId: '51', occurredAt: '2025-03-01T12:00:00.000Z' },
+      ]);
+      const keys = parsed.ok ? parsed.items.filter((item) => item.kind === 'referenced').map((item) => item.dedupeKey) : [];
       expect(new Set(keys).size).toBe(2);
     } finally {
       await receiver.close();

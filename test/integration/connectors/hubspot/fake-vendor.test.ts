@@ -292,7 +292,8 @@ describe('webhook deliveries', () => {
       },
     ]);
     expect(verify(asRequest(received[0]!), { clientSecret: CLIENT_SECRET }, new Date(START))).toEqual({ ok: true });
-    expect(parse(asRequest(received[0]!))).toMatchObject({ ok: true, items: [{ kind: 'referenced', externalId: '51' }] });
+    const parsed = parse(asRequest(received[0]!));
+    expect(parsed.ok && parsed.items.filter((item) => item.kind === 'referenced')).toMatchObject([{ kind: 'referenced', externalId: '51' }]);
   });
 
   it('keeps contact.privacyDeletion in the legacy format (it has no generic form)', async () => {
