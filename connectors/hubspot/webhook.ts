@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { FieldName } from '../../core/model/customer';
+import type { Address, FieldName, PartialFieldValues } from '../../core/model/customer';
+import { toCountryCode } from './country';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
@@ -126,6 +127,8 @@ type EventOutcome = { kind: 'item'; items: WebhookItem[] } | { kind: 'ignored' }
  * raced our write: by the time the contact is read, it holds our value again.
  */
 const VALUE_PROPERTIES = new Set(['email', 'phone', 'firstname', 'lastname']);
+/** An address property's event states one part of the canonical address. */
+const ADDRESS_PART_PROPERTIES: Record<string, keyof Address> = { address: 'line1', city: 'city', state: 'region', zip: 'postalCode', country: 'country' };
 
 function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unusable', reason: 'the event is not an object' };
@@ -165,12 +168,24 @@ function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   }
 }
 
+function addressPart(part: keyof Address, raw: string | null): { values: PartialFieldValues; unusable: FieldName[] } {
+  let value = raw?.trim() || null;
+  if (part === 'country' && value) {
+    const code = toCountryCode(value);
+    if (!code) return { values: {}, unusable: ['address'] };
+    value = code;
+  }
+  return { values: { address: { [part]: value } }, unusable: [] };
+}
+
 /** The one field a propertyChange event states, timed by the event (or undefined for a property it cannot state alone). */
 function valueObservation(event: HubspotContactEvent, occurredAt: string, mapping: MappingContext): Observation | undefined {
   const name = event.propertyName;
-  if (!name || !VALUE_PROPERTIES.has(name) || event.propertyValue === undefined) return undefined;
+  if (!name || event.propertyValue === undefined) return undefined;
   const raw = event.propertyValue === null ? null : String(event.propertyValue);
-  const { values, unusable } = mapProperties({ [name]: raw }, mapping);
+  const part = Object.hasOwn(ADDRESS_PART_PROPERTIES, name) ? ADDRESS_PART_PROPERTIES[name] : undefined;
+  if (!part && !VALUE_PROPERTIES.has(name)) return undefined;
+  const { values, unusable } = part ? addressPart(part, raw) : mapProperties({ [name]: raw }, mapping);
   const fields = Object.keys(values) as FieldName[];
   if (fields.length === 0 && unusable.length === 0) return undefined;
   return {

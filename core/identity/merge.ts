@@ -44,8 +44,11 @@ export function applyObservation(customer: Customer, observation: Observation, n
     const held = link.held[name];
     const seen = held?.seenAt ?? held?.at;
     // Absence is not a clear: a record that never held a value and still holds none says nothing.
-    const systemChangedIt = held ? !sameValue(held.value, value) : !isNothing(value);
-    if (held && seen && isOlder(at, seen)) {
+    const systemChangedIt = held ? changes(held.value, value) : !isNothing(value);
+    // In the same second as our write (Shopify's resolution), an edit cannot be ordered against
+    // it: treated like an edit our write raced, sync then writes the winner again if it must.
+    const tiesOurWrite = held?.raceFrom !== undefined && seen !== undefined && !isNewer(at, seen);
+    if (held && seen && (isOlder(at, seen) || tiesOurWrite)) {
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
@@ -64,7 +67,7 @@ export function applyObservation(customer: Customer, observation: Observation, n
       continue;
     }
     // Same time, another value: a second edit within the source's one-second resolution, taken as newer.
-    link.held[name] = { value, at, seenAt: at };
+    link.held[name] = { value: withHeldParts(held?.value, value), at, seenAt: at };
     dirty = true;
 
     if (takeGolden(next, observation.system, name, held?.value, value, at)) changedFields.push(name);
@@ -130,6 +133,20 @@ function mergeParts(golden: unknown, held: unknown, observed: unknown): unknown 
     ([part, value]) => !sameValue(heldParts[part] ?? null, value ?? null) && !(isNothing(value) && isNothing(heldParts[part])),
   );
   return { ...golden, ...Object.fromEntries(changed) };
+}
+
+/**
+ * Does an observed value change what the record held? For a value made of parts, only the parts
+ * it states count: one HubSpot property event states one address part.
+ */
+function changes(held: unknown, observed: unknown): boolean {
+  if (!isParts(held) || !isParts(observed)) return !sameValue(held, observed);
+  return Object.entries(observed).some(([part, value]) => !sameValue(held[part] ?? null, value ?? null) && !(isNothing(value) && isNothing(held[part])));
+}
+
+/** What the record holds after an observation that states some parts: the other parts stay as they were. */
+function withHeldParts(held: unknown, observed: unknown): unknown {
+  return isParts(held) && isParts(observed) ? { ...held, ...observed } : observed;
 }
 
 /** null, an empty list or an address without any part: the record holds no value. */

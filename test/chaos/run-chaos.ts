@@ -64,7 +64,7 @@ export interface ChaosReport {
   crashCandidates: number;
   receiverFaults: number;
   /** The ground truth and what the systems held, for a closer look at a failing seed. */
-  evidence: { truth: GroundTruth; snapshot: Snapshot };
+  evidence: { truth: GroundTruth; snapshot: Snapshot; logs: string[] };
   writes: Record<SystemName, number>;
   capacity: CapacityReport;
   deadLetters: number;
@@ -188,7 +188,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     crashes,
     crashCandidates,
     receiverFaults,
-    evidence: { truth: workload.truth, snapshot },
+    evidence: { truth: workload.truth, snapshot, logs: p.logs },
     writes: writes(vendors),
     capacity: p.capacity(),
     deadLetters: p.runtime.deadLetters().length,

@@ -197,3 +197,16 @@ describe('an edit that raced our write (docs/identity.md §2)', () => {
     expect(result.changedFields).toEqual([]);
   });
 });
+
+describe('an observation of some address parts (one HubSpot property event)', () => {
+  it('changes only the parts it states, in the golden record and in what the record holds', () => {
+    // Prepare
+    const address = { line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' };
+    const base = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', values: { address } }), NOW).customer;
+    // Act
+    const result = applyObservation(base, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T11:00:00Z', values: { address: { city: 'Chicago' } }, linkedOnly: true }), NOW);
+    // Assess
+    expect(result.customer.fields.address?.value).toEqual({ ...address, city: 'Chicago' });
+    expect(result.customer.links[0]!.held.address?.value).toEqual({ ...address, city: 'Chicago' });
+  });
+});

@@ -414,11 +414,13 @@ describe('parse', () => {
     // Act
     const result = parse(request);
 
-    // Assess: a first name; an unusable phone named, not its value; a city alone cannot state an address
+    // Assess: a first name; an unusable phone named, not its value; a city as the one address part it is
     const observed = result.ok ? result.items.flatMap((item) => (item.kind === 'observed' ? [item.observation] : [])) : [];
+    const at = '2025-03-01T12:00:00.123Z';
     expect(observed).toEqual([
-      { system: 'hubspot', externalId: '51', observedAt: '2025-03-01T12:00:00.123Z', values: { firstName: 'Augusta' }, fieldTimes: { firstName: '2025-03-01T12:00:00.123Z' }, linkedOnly: true },
-      { system: 'hubspot', externalId: '51', observedAt: '2025-03-01T12:00:00.123Z', values: {}, fieldTimes: {}, unusable: ['phone'], linkedOnly: true },
+      { system: 'hubspot', externalId: '51', observedAt: at, values: { firstName: 'Augusta' }, fieldTimes: { firstName: at }, linkedOnly: true },
+      { system: 'hubspot', externalId: '51', observedAt: at, values: {}, fieldTimes: {}, unusable: ['phone'], linkedOnly: true },
+      { system: 'hubspot', externalId: '51', observedAt: at, values: { address: { city: 'London' } }, fieldTimes: { address: at }, linkedOnly: true },
     ]);
   });
 
