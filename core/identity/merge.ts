@@ -52,7 +52,9 @@ export function applyObservation(customer: Customer, observation: Observation, n
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
-      const raced = systemChangedIt && held.raceFrom !== undefined && isNewer(at, held.raceFrom);
+      // From the second of our read on (inclusive: Shopify's clock is in seconds). A value the read
+      // did see cannot win here: had it been newer than the golden one, sync would not have written.
+      const raced = systemChangedIt && held.raceFrom !== undefined && !isOlder(at, held.raceFrom);
       if (raced && takeGolden(next, observation.system, name, held.value, value, at)) changedFields.push(name);
       continue;
     }
