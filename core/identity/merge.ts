@@ -52,9 +52,12 @@ export function applyObservation(customer: Customer, observation: Observation, n
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
-      // From the second of our read on (inclusive: Shopify's clock is in seconds). A value the read
-      // did see cannot win here: had it been newer than the golden one, sync would not have written.
-      const raced = systemChangedIt && held.raceFrom !== undefined && !isOlder(at, held.raceFrom);
+      // After our read; or in the read's own second (Shopify's clock is in seconds) with a value
+      // the read did not show: the state the read showed was merged before we wrote.
+      const raced =
+        systemChangedIt &&
+        held.raceFrom !== undefined &&
+        (isNewer(at, held.raceFrom) || (!isOlder(at, held.raceFrom) && !sameValue(held.readValue ?? null, value)));
       if (raced && takeGolden(next, observation.system, name, held.value, value, at)) changedFields.push(name);
       continue;
     }
@@ -101,8 +104,8 @@ export function recordWrite(
     at: Timestamp;
     sourceTimes: Partial<Record<FieldName, Timestamp>>;
     holds: Partial<Record<FieldName, unknown>>;
-    /** The record's clock when sync read it before this write (absent for a create). */
-    readAt?: Timestamp;
+    /** The record as sync read it before this write (absent for a create): its clock and values. */
+    read?: { at: Timestamp; values: Partial<Record<FieldName, unknown>> };
   },
   now: Timestamp,
 ): Customer {
@@ -117,7 +120,8 @@ export function recordWrite(
     if (value === undefined) continue;
     const held = link.held[name];
     if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
-    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...(write.readAt ? { raceFrom: write.readAt } : {}) };
+    const read = write.read ? { raceFrom: write.read.at, readValue: write.read.values[name] ?? null } : {};
+    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read };
   }
   return next;
 }

@@ -90,6 +90,8 @@ export const HeldFieldSchema = z.object({
    * our write raced, not a late delivery: it still competes for the golden record.
    */
   raceFrom: TimestampSchema.optional(),
+  /** For a value we wrote: what that read showed the record holding (an edit in the read's own second is new only if it differs). */
+  readValue: z.unknown().optional(),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 

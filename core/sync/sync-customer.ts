@@ -101,7 +101,7 @@ async function syncPlanned(
   const now = args.now ?? (() => new Date());
   let customer = stored;
   let plan: SyncPlan = firstPlan;
-  let readAt: string | undefined;
+  let readBack: { at: string; values: Observation['values'] } | undefined;
   if (plan.action === 'update') {
     const externalId = plan.externalId;
     const current = read.get(externalId);
@@ -110,7 +110,7 @@ async function syncPlanned(
       // id): its own webhook unlinks or re-points the link.
       return { outcome: 'target-gone', externalId };
     }
-    readAt = current.observedAt;
+    readBack = { at: current.observedAt, values: current.values };
     const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
     if (merged.dirty) {
       await args.observe(current);
@@ -149,7 +149,7 @@ async function syncPlanned(
     return record(store, args, customer, 'created', created, Object.keys(values) as FieldName[], withheld, undefined, now);
   }
   const written = await target.update(plan.externalId, plan.values);
-  return record(store, args, customer, 'updated', written, Object.keys(plan.values) as FieldName[], {}, readAt, now);
+  return record(store, args, customer, 'updated', written, Object.keys(plan.values) as FieldName[], {}, readBack, now);
 }
 
 /**
@@ -165,7 +165,7 @@ async function record(
   written: { externalId: string; at: string; holds: Partial<Record<FieldName, unknown>> },
   fields: FieldName[],
   withheld: Partial<Record<FieldName, unknown>>,
-  readAt: string | undefined,
+  read: { at: string; values: Observation['values'] } | undefined,
   now: () => Date,
 ): Promise<SyncOutcome> {
   const sourceTimes = Object.fromEntries(fields.map((name) => [name, planned.fields[name]?.at ?? now().toISOString()]));
@@ -179,7 +179,7 @@ async function record(
     }
     const next = recordWrite(
       current,
-      { system: args.system, externalId: written.externalId, at: written.at, sourceTimes, holds: written.holds, ...(readAt ? { readAt } : {}) },
+      { system: args.system, externalId: written.externalId, at: written.at, sourceTimes, holds: written.holds, ...(read ? { read } : {}) },
       now().toISOString(),
     );
     if (Object.keys(withheld).length > 0) {

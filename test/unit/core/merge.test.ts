@@ -178,7 +178,7 @@ describe('an edit that raced our write (docs/identity.md §2)', () => {
     const base = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { firstName: 'Augusta' } }), NOW).customer;
     return recordWrite(
       base,
-      { system: 'hubspot', externalId: '51', at: '2026-01-01T10:06:00Z', readAt: '2026-01-01T10:05:00Z', sourceTimes: { firstName: '2026-01-01T10:00:00Z' }, holds: { firstName: 'Augusta' } },
+      { system: 'hubspot', externalId: '51', at: '2026-01-01T10:06:00Z', read: { at: '2026-01-01T10:05:00Z', values: { firstName: 'Ada' } }, sourceTimes: { firstName: '2026-01-01T10:00:00Z' }, holds: { firstName: 'Augusta' } },
       NOW,
     );
   };
@@ -208,5 +208,26 @@ describe('an observation of some address parts (one HubSpot property event)', ()
     // Assess
     expect(result.customer.fields.address?.value).toEqual({ ...address, city: 'Chicago' });
     expect(result.customer.links[0]!.held.address?.value).toEqual({ ...address, city: 'Chicago' });
+  });
+});
+
+describe('an edit in the same second as our read (Shopify resolution)', () => {
+  const written = () => {
+    const base = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:00.500Z', values: { firstName: 'Augusta' } }), NOW).customer;
+    return recordWrite(
+      base,
+      { system: 'shopify', externalId: '1', at: '2026-01-01T10:00:02Z', read: { at: '2026-01-01T10:00:01Z', values: { firstName: 'Ada' } }, sourceTimes: { firstName: '2026-01-01T10:00:00.500Z' }, holds: { firstName: 'Augusta' } },
+      NOW,
+    );
+  };
+
+  it('is a late delivery when it carries what the read showed (the echo of our own create, say)', () => {
+    const result = applyObservation(written(), anObservation({ externalId: '1', observedAt: '2026-01-01T10:00:01Z', values: { firstName: 'Ada' } }), NOW);
+    expect(result.changedFields).toEqual([]);
+  });
+
+  it('is an edit our write raced when it carries something else', () => {
+    const result = applyObservation(written(), anObservation({ externalId: '1', observedAt: '2026-01-01T10:00:01Z', values: { firstName: 'A.' } }), NOW);
+    expect(result.customer.fields.firstName?.value).toBe('A.');
   });
 });
