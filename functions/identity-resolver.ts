@@ -46,7 +46,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
 }
 
 async function resolve({ observation, correlationId }: CustomerObserved, redelivered: boolean) {
-  const ctx = { correlationId, system: observation.system, externalId: observation.externalId };
+  const ctx = { correlationId, system: observation.system, externalId: observation.externalId, observedAt: observation.observedAt };
   if (observation.unusable?.length) {
     // docs/identity.md §6: visible, by field name only.
     log.warn('observation has unusable values', { ...ctx, fields: observation.unusable });

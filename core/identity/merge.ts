@@ -52,12 +52,11 @@ export function applyObservation(customer: Customer, observation: Observation, n
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
-      // After our read; or in the read's own second (Shopify's clock is in seconds) with a value
-      // the read did not show: the state the read showed was merged before we wrote.
+      // From our read on (inclusive: Shopify's clock is in seconds), and a value the read did not
+      // show: what the read showed was merged before we wrote, and a whole-record webhook (Shopify)
+      // carries unchanged fields at the record's time, which is not their time.
       const raced =
-        systemChangedIt &&
-        held.raceFrom !== undefined &&
-        (isNewer(at, held.raceFrom) || (!isOlder(at, held.raceFrom) && !sameValue(held.readValue ?? null, value)));
+        systemChangedIt && held.raceFrom !== undefined && !isOlder(at, held.raceFrom) && changes(held.readValue ?? null, value);
       if (raced && takeGolden(next, observation.system, name, held.value, value, at)) changedFields.push(name);
       continue;
     }

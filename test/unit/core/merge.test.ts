@@ -231,3 +231,20 @@ describe('an edit in the same second as our read (Shopify resolution)', () => {
     expect(result.customer.fields.firstName?.value).toBe('A.');
   });
 });
+
+describe('a whole-record webhook made before our write landed', () => {
+  it('does not count its unchanged fields as edits: they carry the record time, not theirs', () => {
+    // Prepare: we read Shopify (first name Cleo, at 10:00:44), then wrote HubSpot's newer Dev (10:00:48.7) at 10:00:50
+    const base = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:48.700Z', values: { firstName: 'Dev' } }), NOW).customer;
+    const written = recordWrite(
+      base,
+      { system: 'shopify', externalId: '1', at: '2026-01-01T10:00:50Z', read: { at: '2026-01-01T10:00:44Z', values: { firstName: 'Cleo' } }, sourceTimes: { firstName: '2026-01-01T10:00:48.700Z' }, holds: { firstName: 'Dev' } },
+      NOW,
+    );
+    // Act: a merchant's last-name edit at 10:00:49, before our write landed: its webhook still says Cleo
+    const result = applyObservation(written, anObservation({ externalId: '1', observedAt: '2026-01-01T10:00:49Z', values: { firstName: 'Cleo', lastName: 'Tanaka' } }), NOW);
+    // Assess
+    expect(result.customer.fields.firstName?.value).toBe('Dev');
+    expect(result.customer.fields.lastName?.value).toBe('Tanaka');
+  });
+});
