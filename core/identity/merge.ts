@@ -164,11 +164,43 @@ function isNothing(value: unknown): boolean {
 
 /** The newest assertion wins the golden field (parts by parts for an address). True when the golden value changed. */
 function takeGolden(customer: Customer, system: string, name: FieldName, held: unknown, value: unknown, at: Timestamp): boolean {
-  const golden = customer.fields[name];
+  const golden = customer.fields[name] as SourcedValue | undefined;
+  if (golden && isParts(golden.value) && isParts(value)) return takeGoldenParts(customer, system, name, { ...golden, value: golden.value }, held, value, at);
   if (golden && !winsOver(at, system, golden)) return false;
   const merged = mergeParts(golden?.value, held, value);
   if (golden && sameValue(golden.value, merged)) return false;
   setGolden(customer.fields, name, { value: merged, source: system, at });
+  return true;
+}
+
+/**
+ * Part by part: each part the record changed competes with that part's own time, so an older
+ * edit of the city still wins over a newer edit of the street made elsewhere.
+ */
+function takeGoldenParts(
+  customer: Customer,
+  system: string,
+  name: FieldName,
+  golden: SourcedValue & { value: Record<string, unknown> },
+  held: unknown,
+  observed: Record<string, unknown>,
+  at: Timestamp,
+): boolean {
+  const heldParts = isParts(held) ? held : {};
+  const value = { ...golden.value };
+  const parts = { ...golden.parts };
+  let changed = false;
+  for (const [part, partValue] of Object.entries(observed)) {
+    if (sameValue(heldParts[part] ?? null, partValue ?? null) || (isNothing(partValue) && isNothing(heldParts[part]))) continue;
+    const current = parts[part] ?? { source: golden.source, at: golden.at };
+    if (!winsOver(at, system, current) || sameValue(value[part] ?? null, partValue ?? null)) continue;
+    value[part] = partValue;
+    parts[part] = { source: system, at };
+    changed = true;
+  }
+  if (!changed) return false;
+  const newest = isNewer(at, golden.at) ? { source: system, at } : { source: golden.source, at: golden.at };
+  setGolden(customer.fields, name, { value, ...newest, parts });
   return true;
 }
 
@@ -184,7 +216,7 @@ function isOlder(candidate: Timestamp, than: Timestamp): boolean {
   return toMillis(candidate) < toMillis(than);
 }
 
-function winsOver(at: Timestamp, system: string, golden: SourcedValue): boolean {
+function winsOver(at: Timestamp, system: string, golden: { source: string; at: Timestamp }): boolean {
   const diff = toMillis(at) - toMillis(golden.at);
   return diff > 0 || (diff === 0 && system === golden.source);
 }

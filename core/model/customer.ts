@@ -61,13 +61,16 @@ export const GoldenFieldsSchema = z.object({
   phone: SourcedSchema(FieldValuesSchema.shape.phone).optional(),
   firstName: SourcedSchema(FieldValuesSchema.shape.firstName).optional(),
   lastName: SourcedSchema(FieldValuesSchema.shape.lastName).optional(),
-  address: SourcedSchema(FieldValuesSchema.shape.address).optional(),
+  /** Parts merge one by one (docs/identity.md §5): each part keeps its own source and time. */
+  address: SourcedSchema(FieldValuesSchema.shape.address)
+    .extend({ parts: z.record(z.string(), z.object({ source: SystemIdSchema, at: TimestampSchema })).optional() })
+    .optional(),
   emailConsent: SourcedSchema(FieldValuesSchema.shape.emailConsent).optional(),
   smsConsent: SourcedSchema(FieldValuesSchema.shape.smsConsent).optional(),
   tags: SourcedSchema(FieldValuesSchema.shape.tags).optional(),
 });
 export type GoldenFields = z.infer<typeof GoldenFieldsSchema>;
-export type SourcedValue = { value: unknown; source: string; at: string };
+export type SourcedValue = { value: unknown; source: string; at: string; parts?: Record<string, { source: string; at: string }> };
 
 /**
  * What one linked record in one system holds, field by field, as of the system's own time.

@@ -248,3 +248,17 @@ describe('a whole-record webhook made before our write landed', () => {
     expect(result.customer.fields.lastName?.value).toBe('Tanaka');
   });
 });
+
+describe('address parts keep their own times', () => {
+  it('an older edit of the city wins over a newer edit of the street made elsewhere', () => {
+    // Prepare: both hold the same address; Shopify retypes the street at 11:00
+    const address = { line1: '1 Main St', city: 'Springfield', region: null, postalCode: '62701', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ values: { address: { ...address, line2: null } } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', values: { address } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T11:00:00Z', values: { address: { ...address, line2: null, line1: '2 Oak St' } } }), NOW).customer;
+    // Act: HubSpot's city edit made at 10:59 arrives late
+    const result = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:59:00Z', values: { address: { ...address, city: 'Chicago' } } }), NOW);
+    // Assess
+    expect(result.customer.fields.address?.value).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
+  });
+});
