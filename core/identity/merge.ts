@@ -188,7 +188,8 @@ function takeGoldenParts(
 ): boolean {
   const heldParts = isParts(held) ? held : {};
   const value = { ...golden.value };
-  const parts = { ...golden.parts };
+  // Until a part has its own time, it has the whole address's (from before this change).
+  const parts = { ...Object.fromEntries(Object.keys(golden.value).map((part) => [part, { source: golden.source, at: golden.at }])), ...golden.parts };
   let changed = false;
   for (const [part, partValue] of Object.entries(observed)) {
     if (sameValue(heldParts[part] ?? null, partValue ?? null) || (isNothing(partValue) && isNothing(heldParts[part]))) continue;
