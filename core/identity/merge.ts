@@ -57,7 +57,10 @@ export function applyObservation(customer: Customer, observation: Observation, n
       // carries unchanged fields at the record's time, which is not their time.
       const raced =
         systemChangedIt && held.raceFrom !== undefined && !isOlder(at, held.raceFrom) && changes(held.readValue ?? null, value);
-      if (raced && takeGolden(next, observation.system, name, held.value, value, at)) changedFields.push(name);
+      if (raced && takeGolden(next, observation.system, name, held.value, value, at)) {
+        changedFields.push(name);
+        dirty = true;
+      }
       continue;
     }
     if (!systemChangedIt) {

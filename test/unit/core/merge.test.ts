@@ -262,3 +262,16 @@ describe('address parts keep their own times', () => {
     expect(result.customer.fields.address?.value).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
   });
 });
+
+describe('a raced edit that wins', () => {
+  it('marks the customer dirty, so the resolver saves it and sync does not write over it', () => {
+    const base = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:08.700Z', values: { lastName: 'Tanaka' } }), NOW).customer;
+    const written = recordWrite(
+      base,
+      { system: 'shopify', externalId: '1', at: '2026-01-01T10:00:10Z', read: { at: '2026-01-01T10:00:09Z', values: { lastName: 'Silva' } }, sourceTimes: { lastName: '2026-01-01T10:00:08.700Z' }, holds: { lastName: 'Tanaka' } },
+      NOW,
+    );
+    const result = applyObservation(written, anObservation({ externalId: '1', observedAt: '2026-01-01T10:00:10Z', values: { lastName: 'Lindqvist' } }), NOW);
+    expect(result).toMatchObject({ dirty: true, changedFields: ['lastName'] });
+  });
+});
