@@ -61,6 +61,13 @@ export function applyObservation(customer: Customer, observation: Observation, n
         changedFields.push(name);
         dirty = true;
       }
+      // The same value, said earlier than we knew (a reordered delivery): the value is older than
+      // its first sighting made it look (Shopify times every field by the record's updated_at).
+      if (!systemChangedIt && held.raceFrom === undefined && isOlder(at, held.at)) {
+        link.held[name] = { ...held, at };
+        dirty = true;
+        if (retimeGolden(next, observation.system, name, value, at)) changedFields.push(name);
+      }
       continue;
     }
     if (!systemChangedIt) {
@@ -174,6 +181,56 @@ function takeGolden(customer: Customer, system: string, name: FieldName, held: u
   if (golden && sameValue(golden.value, merged)) return false;
   setGolden(customer.fields, name, { value: merged, source: system, at });
   return true;
+}
+
+/**
+ * A golden value from `system` turned out older: another linked record holding a different value
+ * that is newer than that now wins the field (absence never does: a record that never held a
+ * value is not a candidate). True when the golden value changed.
+ */
+function retimeGolden(customer: Customer, system: string, name: FieldName, value: unknown, at: Timestamp): boolean {
+  const golden = customer.fields[name] as SourcedValue | undefined;
+  if (golden?.parts && isParts(golden.value) && isParts(value)) return retimeGoldenParts(customer, system, name, { ...golden, value: golden.value, parts: golden.parts }, value, at);
+  if (!golden || golden.source !== system || !sameValue(golden.value, value) || !isNewer(golden.at, at)) return false;
+  let winner: SourcedValue = { ...golden, at };
+  for (const link of customer.links) {
+    const held = link.held[name];
+    if (!held || link.system === system || sameValue(held.value, value) || isNothing(held.value)) continue;
+    if (isNewer(held.at, winner.at)) winner = { value: held.value, source: link.system, at: held.at };
+  }
+  setGolden(customer.fields, name, winner);
+  return !sameValue(winner.value, golden.value);
+}
+
+function retimeGoldenParts(
+  customer: Customer,
+  system: string,
+  name: FieldName,
+  golden: SourcedValue & { value: Record<string, unknown>; parts: Record<string, { source: string; at: string }> },
+  observed: Record<string, unknown>,
+  at: Timestamp,
+): boolean {
+  const value = { ...golden.value };
+  const parts = { ...golden.parts };
+  let changed = false;
+  for (const [part, partValue] of Object.entries(observed)) {
+    const time = parts[part];
+    if (!time || time.source !== system || !sameValue(value[part] ?? null, partValue ?? null) || !isNewer(time.at, at)) continue;
+    let winner = { value: partValue, source: system, at };
+    for (const link of customer.links) {
+      const held = link.held[name];
+      const heldPart = held && isParts(held.value) ? held.value[part] : undefined;
+      if (!held || link.system === system || heldPart === undefined || isNothing(heldPart) || sameValue(heldPart, partValue)) continue;
+      if (isNewer(held.at, winner.at)) winner = { value: heldPart, source: link.system, at: held.at };
+    }
+    parts[part] = { source: winner.source, at: winner.at };
+    if (!sameValue(winner.value ?? null, value[part] ?? null)) {
+      value[part] = winner.value;
+      changed = true;
+    }
+  }
+  setGolden(customer.fields, name, { ...golden, value, parts });
+  return changed;
 }
 
 /**

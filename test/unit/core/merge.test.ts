@@ -275,3 +275,20 @@ describe('a raced edit that wins', () => {
     expect(result).toMatchObject({ dirty: true, changedFields: ['lastName'] });
   });
 });
+
+describe('a reordered delivery of the same value', () => {
+  it('dates the value back, and a newer value another system holds then wins', () => {
+    // Prepare: Shopify's address edit at 10:00:46 reached us first inside a later update (10:00:48),
+    // so it beat HubSpot's edit of 10:00:46.2
+    const shopifyAddress = { line1: '134 Oak Ave', line2: null, city: 'Riverton', region: null, postalCode: '14958', country: 'US' };
+    const hubspotAddress = { line1: '143 Cedar Ln', city: 'Franklin', region: null, postalCode: '15291', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:46.200Z', values: { address: hubspotAddress } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:48Z', values: { address: shopifyAddress } }), NOW).customer;
+    expect(customer.fields.address?.value).toEqual(expect.objectContaining({ line1: '134 Oak Ave' }));
+    // Act: the webhook of the address edit itself arrives, dated 10:00:46
+    const result = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:46Z', values: { address: shopifyAddress } }), NOW);
+    // Assess
+    expect(result.customer.fields.address?.value).toEqual(expect.objectContaining({ line1: '143 Cedar Ln' }));
+    expect(result.changedFields).toEqual(['address']);
+  });
+});
