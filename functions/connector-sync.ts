@@ -97,6 +97,7 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
       system: env.CONNECTOR_ID,
       writableFields: connector!.manifest.writableFields,
       addressParts: connector!.manifest.addressParts,
+      leaseOwner: (customerId) => [...byCustomer.get(customerId)!.messageIds].sort()[0]!,
       observe: (customerId, observation) =>
         publisher.publish([
           { type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId: byCustomer.get(customerId)!.correlationId, observation } },
@@ -117,7 +118,7 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     const level = result.outcome === 'link-conflict' || result.outcome === 'target-gone' ? 'warn' : 'info';
     log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });
     // The record we found was handed to the resolver: try again once it is linked (SQS redelivery).
-    if (result.outcome === 'found-existing') {
+    if (result.outcome === 'found-existing' || result.outcome === 'busy') {
       for (const id of messageIds) failed.set(id, new Error('found an unlinked record; retrying after the resolver links it'));
     }
   }

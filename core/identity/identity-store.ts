@@ -47,6 +47,13 @@ export interface IdentityStore {
   findOwner(key: MatchKey): Promise<string | undefined>;
   save(change: ChangeSet): Promise<SaveResult>;
   recordDuplicate(hint: DuplicateHint): Promise<void>;
+  /**
+   * One sync at a time per customer and system (a duplicate or redelivered change must not
+   * write concurrently: each would take the other's echo for a human edit). A lease expires on
+   * its own, so a crashed holder blocks nobody for long. False when another holder has it.
+   */
+  acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLease(customerId: string, system: string, owner: string): Promise<void>;
   listDuplicates(): Promise<DuplicateHint[]>;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Address, Customer, FieldName } from '../model/customer';
 import type { Observation } from '../model/observation';
 import { changeSet, type IdentityStore } from '../identity/identity-store';
@@ -13,9 +14,13 @@ export type SyncOutcome =
   /** The system already had an unlinked record for this person: observed, to be linked by the resolver first. Retry later. */
   | { outcome: 'found-existing'; externalId: string; matchedOn: 'email' | 'phone' }
   | { outcome: 'target-gone'; externalId: string }
+  /** Another sync of this customer to this system is running: retried later (SQS redelivery). */
+  | { outcome: 'busy' }
   | { outcome: 'link-conflict'; externalId: string; ownerId: string };
 
 const MAX_RECORD_ATTEMPTS = 8;
+/** The sync function's timeout (60 s) and a margin: a crashed holder blocks its customer no longer than that. */
+const LEASE_MS = 90_000;
 
 export interface SyncArgs {
   customerId: string;
@@ -53,41 +58,69 @@ export async function syncCustomers(
   store: IdentityStore,
   target: CustomerTarget,
   customerIds: string[],
-  args: Omit<SyncArgs, 'customerId' | 'observe'> & { observe: (customerId: string, observation: Observation) => Promise<void> },
+  args: Omit<SyncArgs, 'customerId' | 'observe'> & {
+    observe: (customerId: string, observation: Observation) => Promise<void>;
+    /**
+     * Who holds a customer's lease: the queue message's id, so the redelivery of a message whose
+     * sync crashed takes its own lease back instead of waiting for it to expire.
+     */
+    leaseOwner?: (customerId: string) => string;
+  },
 ): Promise<Map<string, SyncOutcome | { error: unknown }>> {
   const results = new Map<string, SyncOutcome | { error: unknown }>();
   const planned: Array<{ customer: Customer; plan: Exclude<SyncPlan, { action: 'skip' }> }> = [];
-  for (const customerId of customerIds) {
-    try {
-      const customer = await store.getCustomer(customerId);
-      if (!customer) {
-        results.set(customerId, { outcome: 'missing' });
-        continue;
-      }
-      const plan = planSync(customer, args.system, args.writableFields, args.addressParts);
-      if (plan.action === 'skip') results.set(customerId, { outcome: 'skipped', reason: plan.reason });
-      else planned.push({ customer, plan });
-    } catch (error) {
-      results.set(customerId, { error });
-    }
-  }
-  const toRead = planned.flatMap(({ plan }) => (plan.action === 'update' ? [plan.externalId] : []));
-  let current = new Map<string, Observation>();
+  const invocation = randomUUID();
+  const ownerOf = (customerId: string) => args.leaseOwner?.(customerId) ?? invocation;
+  const leased: string[] = [];
   try {
-    if (toRead.length > 0) current = new Map((await target.read(toRead)).map((o) => [o.externalId, o]));
-  } catch (error) {
-    for (const { customer } of planned) results.set(customer.id, { error });
-    return results;
-  }
-  for (const { customer, plan } of planned) {
-    try {
-      const observe = (o: Observation) => args.observe(customer.id, o);
-      results.set(customer.id, await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current));
-    } catch (error) {
-      results.set(customer.id, { error });
-    }
+    await planAll();
+    await syncAll();
+  } finally {
+    await Promise.all(leased.map((id) => store.releaseLease(id, args.system, ownerOf(id)).catch(() => undefined)));
   }
   return results;
+
+  async function planAll() {
+    for (const customerId of customerIds) {
+      try {
+        // Held before the customer is read: what we plan from is what no other sync can change meanwhile.
+        if (!(await store.acquireLease(customerId, args.system, ownerOf(customerId), (args.now ?? (() => new Date()))(), LEASE_MS))) {
+          results.set(customerId, { outcome: 'busy' });
+          continue;
+        }
+        leased.push(customerId);
+        const customer = await store.getCustomer(customerId);
+        if (!customer) {
+          results.set(customerId, { outcome: 'missing' });
+          continue;
+        }
+        const plan = planSync(customer, args.system, args.writableFields, args.addressParts);
+        if (plan.action === 'skip') results.set(customerId, { outcome: 'skipped', reason: plan.reason });
+        else planned.push({ customer, plan });
+      } catch (error) {
+        results.set(customerId, { error });
+      }
+    }
+  }
+
+  async function syncAll() {
+    const toRead = planned.flatMap(({ plan }) => (plan.action === 'update' ? [plan.externalId] : []));
+    let current = new Map<string, Observation>();
+    try {
+      if (toRead.length > 0) current = new Map((await target.read(toRead)).map((o) => [o.externalId, o]));
+    } catch (error) {
+      for (const { customer } of planned) results.set(customer.id, { error });
+      return;
+    }
+    for (const { customer, plan } of planned) {
+      try {
+        const observe = (o: Observation) => args.observe(customer.id, o);
+        results.set(customer.id, await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current));
+      } catch (error) {
+        results.set(customer.id, { error });
+      }
+    }
+  }
 }
 
 async function syncPlanned(

@@ -57,6 +57,21 @@ export class MemoryStore implements IdentityStore {
     this.duplicates.push(hint);
   }
 
+  readonly leases = new Map<string, { owner: string; until: number }>();
+
+  async acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+    const key = `${customerId}#${system}`;
+    const lease = this.leases.get(key);
+    if (lease && lease.until > now.getTime() && lease.owner !== owner) return false;
+    this.leases.set(key, { owner, until: now.getTime() + ttlMs });
+    return true;
+  }
+
+  async releaseLease(customerId: string, system: string, owner: string): Promise<void> {
+    const key = `${customerId}#${system}`;
+    if (this.leases.get(key)?.owner === owner) this.leases.delete(key);
+  }
+
   async listDuplicates(): Promise<DuplicateHint[]> {
     return [...this.duplicates];
   }

@@ -136,6 +136,41 @@ export class DynamoDbIdentityStore implements IdentityStore {
     );
   }
 
+  async acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `CUST#${customerId}`, sk: `LEASE#${system}`, owner, leaseUntil: now.getTime() + ttlMs },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(customerId: string, system: string, owner: string): Promise<void> {
+    try {
+      // A put (not a delete): the sync functions' role has no DeleteItem.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `CUST#${customerId}`, sk: `LEASE#${system}`, owner: '', leaseUntil: 0 },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error; // expired and taken over: not ours to release
+    }
+  }
+
   async listDuplicates(): Promise<DuplicateHint[]> {
     const hints: DuplicateHint[] = [];
     let startKey: Record<string, unknown> | undefined;

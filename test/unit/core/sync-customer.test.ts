@@ -122,3 +122,19 @@ describe('syncCustomer (docs/identity.md §2, §4)', () => {
     expect(observed.map((o) => o.externalId)).toEqual(['53']);
   });
 });
+
+describe('one sync at a time per customer and system', () => {
+  it('leaves a customer another sync is writing as busy, and writes nothing', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    const ada = await resolveObservation(store, anObservation({ values: { email: 'ada@example.com' } }), noWait);
+    const id = 'customer' in ada ? ada.customer.id : '';
+    await store.acquireLease(id, 'hubspot', 'another-sync', new Date(), 60_000);
+    // Act
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {} });
+    // Assess
+    expect(result).toEqual({ outcome: 'busy' });
+    expect(target.writes).toEqual([]);
+  });
+});
