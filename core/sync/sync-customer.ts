@@ -21,12 +21,14 @@ export type SyncOutcome =
 const MAX_RECORD_ATTEMPTS = 8;
 /** The sync function's timeout (60 s) and a margin: a crashed holder blocks its customer no longer than that. */
 const LEASE_MS = 90_000;
+const LEASE_WAIT_MS = 10_000;
 
 export interface SyncArgs {
   customerId: string;
   system: string;
   writableFields: readonly FieldName[];
   addressParts?: readonly (keyof Address)[];
+  leaseWaitMs?: number;
   /** Hands an observation of the target to the resolver (CustomerObserved on the bus). */
   observe: (observation: Observation) => Promise<void>;
   now?: () => Date;
@@ -44,7 +46,7 @@ export interface SyncArgs {
  *    copied, never the time of our write, so the echo is recognised and nothing newer is undone.
  */
 export async function syncCustomer(store: IdentityStore, target: CustomerTarget, args: SyncArgs): Promise<SyncOutcome> {
-  const [result] = (await syncCustomers(store, target, [args.customerId], { ...args, observe: (_id, o) => args.observe(o) })).values();
+  const [result] = (await syncCustomers(store, target, [args.customerId], { ...args, observe: (_id, o) => args.observe(o), leaseWaitMs: args.leaseWaitMs })).values();
   if (result && 'error' in result) throw result.error;
   return result!;
 }
@@ -65,6 +67,8 @@ export async function syncCustomers(
      * sync crashed takes its own lease back instead of waiting for it to expire.
      */
     leaseOwner?: (customerId: string) => string;
+    /** How long to wait for another sync of the same customer before giving the message back. */
+    leaseWaitMs?: number;
   },
 ): Promise<Map<string, SyncOutcome | { error: unknown }>> {
   const results = new Map<string, SyncOutcome | { error: unknown }>();
@@ -80,11 +84,21 @@ export async function syncCustomers(
   }
   return results;
 
+  /** Another sync usually finishes within a second: wait for it a little before giving the message back. */
+  async function waitForLease(customerId: string): Promise<boolean> {
+    const deadline = Date.now() + (args.leaseWaitMs ?? LEASE_WAIT_MS);
+    for (;;) {
+      if (await store.acquireLease(customerId, args.system, ownerOf(customerId), (args.now ?? (() => new Date()))(), LEASE_MS)) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
+    }
+  }
+
   async function planAll() {
     for (const customerId of customerIds) {
       try {
         // Held before the customer is read: what we plan from is what no other sync can change meanwhile.
-        if (!(await store.acquireLease(customerId, args.system, ownerOf(customerId), (args.now ?? (() => new Date()))(), LEASE_MS))) {
+        if (!(await waitForLease(customerId))) {
           results.set(customerId, { outcome: 'busy' });
           continue;
         }

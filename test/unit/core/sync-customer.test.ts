@@ -132,7 +132,7 @@ describe('one sync at a time per customer and system', () => {
     const id = 'customer' in ada ? ada.customer.id : '';
     await store.acquireLease(id, 'hubspot', 'another-sync', new Date(), 60_000);
     // Act
-    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {} });
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {}, leaseWaitMs: 0 });
     // Assess
     expect(result).toEqual({ outcome: 'busy' });
     expect(target.writes).toEqual([]);
