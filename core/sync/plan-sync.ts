@@ -32,7 +32,7 @@ export function planSync(
   const values = pick(
     golden,
     writableFields,
-    (value, name) => !sameValue(link.held[name]?.value ?? null, value) && !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
+    (value, name) => !sameValue(heldAs(link.held[name]?.value, name, addressParts), value) && !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
   );
   if (Object.keys(values).length === 0) return { action: 'skip', reason: 'target already holds these values' };
   return { action: 'update', externalId: link.externalId, values };
@@ -41,6 +41,13 @@ export function planSync(
 /** The record omnihub writes to in a system: the first one linked (others stay linked, and are reported). */
 export function primaryLink(customer: Customer, system: string): Link | undefined {
   return customer.links.find((l) => l.system === system);
+}
+
+/** What the record holds, in the shape the golden value is compared in (an address with every part the target holds). */
+function heldAs(value: unknown, name: FieldName, parts: readonly (keyof Address)[]): unknown {
+  if (name !== 'address' || value === null || value === undefined || typeof value !== 'object') return value ?? null;
+  const address = value as Address;
+  return Object.fromEntries(parts.map((part) => [part, address[part] ?? null]));
 }
 
 /** The golden address as the target can hold it: its parts only, null where the golden one has none. */

@@ -88,8 +88,8 @@ describe('webhook receiver', () => {
     const response = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now()));
     await p.settle();
     // Assess
-    // Three events: one read of the contact, plus the first and last names as observations of their own (a city alone states no address)
-    expect([response.status, response.body.accepted]).toEqual([200, 5]);
+    // Three events: one read of the contact, plus each property's own value as an observation (first name, last name, the city part)
+    expect([response.status, response.body.accepted]).toEqual([200, 6]);
     expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced').length - referencedBefore).toBe(1);
   });
 
