@@ -107,8 +107,3 @@ export function changeSet(before: Customer | undefined, after: Customer): Change
     releases: before ? keysOf(before).filter((key) => !has.has(matchKeyId(key))) : [],
   };
 }
-
-/** True when the change set writes nothing. */
-export function isEmpty(change: ChangeSet): boolean {
-  return !change.customer && !change.deleteCustomer && change.linkPuts.length === 0 && change.linkDeletes.length === 0 && change.claims.length === 0 && change.releases.length === 0;
-}

@@ -28,6 +28,7 @@ export interface SyncArgs {
   system: string;
   writableFields: readonly FieldName[];
   addressParts?: readonly (keyof Address)[];
+  /** How long to wait for another sync of the same customer and system (default 10 s). */
   leaseWaitMs?: number;
   /** Hands an observation of the target to the resolver (CustomerObserved on the bus). */
   observe: (observation: Observation) => Promise<void>;
@@ -46,7 +47,7 @@ export interface SyncArgs {
  *    copied, never the time of our write, so the echo is recognised and nothing newer is undone.
  */
 export async function syncCustomer(store: IdentityStore, target: CustomerTarget, args: SyncArgs): Promise<SyncOutcome> {
-  const [result] = (await syncCustomers(store, target, [args.customerId], { ...args, observe: (_id, o) => args.observe(o), leaseWaitMs: args.leaseWaitMs })).values();
+  const [result] = (await syncCustomers(store, target, [args.customerId], { ...args, observe: (_id, o) => args.observe(o) })).values();
   if (result && 'error' in result) throw result.error;
   return result!;
 }
