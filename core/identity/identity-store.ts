@@ -1,4 +1,4 @@
-import type { Customer, Link } from '../model/customer';
+import type { Customer, Link, PendingWrite } from '../model/customer';
 import { canonicalJson } from '../model/same-value';
 
 /** A key that identifies exactly one customer: a system's record id, a normalized email or an E.164 phone. */
@@ -53,7 +53,13 @@ export interface IdentityStore {
    * its own, so a crashed holder blocks nobody for long. False when another holder has it.
    */
   acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
-  releaseLease(customerId: string, system: string, owner: string): Promise<void>;
+  /**
+   * Adds a write about to be made to the lease item (docs/identity.md §2), keeping the pending
+   * writes given (the ones still worth knowing). False when the lease is no longer ours.
+   */
+  addPendingWrite(customerId: string, system: string, owner: string, pending: PendingWrite[]): Promise<boolean>;
+  /** Gives the lease up; `recorded` (a write was recorded on the link) clears the pending writes. */
+  releaseLease(customerId: string, system: string, owner: string, options?: { recorded?: boolean }): Promise<void>;
   listDuplicates(): Promise<DuplicateHint[]>;
 }
 
@@ -77,8 +83,9 @@ const linkId = (link: Pick<Link, 'system' | 'externalId'>) => `${link.system}#${
  * has that `before` had not; releases the ones it dropped.
  */
 export function changeSet(before: Customer | undefined, after: Customer): ChangeSet {
-  const { links: _afterLinks, ...afterCore } = after;
-  const beforeCore = before ? (({ links: _links, ...core }) => core)(before) : undefined;
+  // Pending writes live on the lease items (sync's), never on the customer item.
+  const { links: _afterLinks, pendingWrites: _afterPending, ...afterCore } = after;
+  const beforeCore = before ? (({ links: _links, pendingWrites: _pending, ...core }) => core)(before) : undefined;
   const customerChanged = !beforeCore || canonicalJson({ ...beforeCore, version: 0 }) !== canonicalJson({ ...afterCore, version: 0 });
 
   const previous = new Map((before?.links ?? []).map((l) => [linkId(l), l]));
@@ -99,7 +106,7 @@ export function changeSet(before: Customer | undefined, after: Customer): Change
   return {
     customerId: after.id,
     customer: customerChanged
-      ? { item: { ...after, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version }
+      ? { item: { ...afterCore, links: after.links, version: (before?.version ?? 0) + 1 }, expectedVersion: before?.version }
       : undefined,
     linkPuts,
     linkDeletes,

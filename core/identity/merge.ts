@@ -3,6 +3,7 @@ import { FIELD_NAMES } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
 import { sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
+import { datedBackToPendingWrites } from './pending-writes';
 
 export interface MergeResult {
   customer: Customer;
@@ -24,7 +25,9 @@ export interface MergeResult {
  *  - per golden field, `at`: the newest assertion wins. On an exact tie the system that set
  *    the value may change it again (sources with second resolution), others may not.
  */
-export function applyObservation(customer: Customer, observation: Observation, now: Timestamp): MergeResult {
+export function applyObservation(customer: Customer, received: Observation, now: Timestamp): MergeResult {
+  // Values a crashed sync of ours wrote keep the times of what they copied (docs/identity.md §2).
+  const observation = datedBackToPendingWrites(customer, received);
   const next: Customer = structuredClone(customer);
   const changedFields: FieldName[] = [];
   let dirty = false;

@@ -116,6 +116,21 @@ export const LinkSchema = z.object({
 });
 export type Link = z.infer<typeof LinkSchema>;
 
+/**
+ * A write sync announced just before making it (docs/identity.md §2): if the sync dies after the
+ * vendor applied it and before the link recorded it, an observation of those values is still
+ * known as our copy, timed by the source times we copied, not by the vendor's clock.
+ */
+export const PendingWriteSchema = z.object({
+  system: SystemIdSchema,
+  /** The record updated; absent for a create (its id is not known before the vendor answers). */
+  externalId: ExternalIdSchema.optional(),
+  startedAt: TimestampSchema,
+  values: z.partialRecord(FieldNameSchema, z.unknown()),
+  sourceTimes: z.partialRecord(FieldNameSchema, TimestampSchema),
+});
+export type PendingWrite = z.infer<typeof PendingWriteSchema>;
+
 export const OmnihubIdSchema = z.string().regex(/^oh_[0-9a-z]{26}$/, 'an omnihub id looks like oh_ followed by 26 characters');
 export type OmnihubId = z.infer<typeof OmnihubIdSchema>;
 
@@ -129,6 +144,8 @@ export const CustomerSchema = z.object({
   emails: z.array(z.string()),
   phones: z.array(z.string()),
   links: z.array(LinkSchema),
+  /** Writes of sync not recorded yet, from the lease items (never stored on the customer item). */
+  pendingWrites: z.array(PendingWriteSchema).optional(),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 

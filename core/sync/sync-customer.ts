@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Address, Customer, FieldName } from '../model/customer';
+import type { Address, Customer, FieldName, PartialFieldValues, PendingWrite } from '../model/customer';
 import type { Observation } from '../model/observation';
 import { changeSet, type IdentityStore } from '../identity/identity-store';
 import { clampFutureTimes } from '../identity/clock';
 import { applyObservation, recordWrite } from '../identity/merge';
 import type { CustomerTarget } from './customer-target';
 import { planSync, type SyncPlan } from './plan-sync';
+import { pendingWritesToKeep } from '../identity/pending-writes';
 
 export type SyncOutcome =
   | { outcome: 'skipped'; reason: string }
@@ -77,11 +78,17 @@ export async function syncCustomers(
   const invocation = randomUUID();
   const ownerOf = (customerId: string) => args.leaseOwner?.(customerId) ?? invocation;
   const leased: string[] = [];
+  const recorded = (id: string) => {
+    const result = results.get(id);
+    return result !== undefined && 'outcome' in result && (result.outcome === 'created' || result.outcome === 'updated');
+  };
   try {
     await planAll();
     await syncAll();
   } finally {
-    await Promise.all(leased.map((id) => store.releaseLease(id, args.system, ownerOf(id)).catch(() => undefined)));
+    await Promise.all(
+      leased.map((id) => store.releaseLease(id, args.system, ownerOf(id), { recorded: recorded(id) }).catch(() => undefined)),
+    );
   }
   return results;
 
@@ -93,6 +100,21 @@ export async function syncCustomers(
       if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
     }
+  }
+
+  /**
+   * Adds each write to the lease item just before it is made (docs/identity.md §2), next to the
+   * pending writes a crashed earlier sync left. False when the lease is no longer ours.
+   */
+  function announcer(customer: Customer): Announce {
+    const now = () => (args.now ?? (() => new Date()))();
+    const pending = pendingWritesToKeep(customer, args.system, now());
+    return async (write) => {
+      const fields = Object.keys(write.values) as FieldName[];
+      const sourceTimes = Object.fromEntries(fields.flatMap((name) => (customer.fields[name] ? [[name, customer.fields[name]!.at]] : [])));
+      pending.push({ system: args.system, startedAt: now().toISOString(), ...write, sourceTimes });
+      return store.addPendingWrite(customer.id, args.system, ownerOf(customer.id), pending);
+    };
   }
 
   async function planAll() {
@@ -130,13 +152,16 @@ export async function syncCustomers(
     for (const { customer, plan } of planned) {
       try {
         const observe = (o: Observation) => args.observe(customer.id, o);
-        results.set(customer.id, await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current));
+        const announce = announcer(customer);
+        results.set(customer.id, await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current, announce));
       } catch (error) {
         results.set(customer.id, { error });
       }
     }
   }
 }
+
+type Announce = (write: Pick<PendingWrite, 'externalId'> & { values: PartialFieldValues }) => Promise<boolean>;
 
 async function syncPlanned(
   store: IdentityStore,
@@ -145,6 +170,7 @@ async function syncPlanned(
   stored: Customer,
   firstPlan: Exclude<SyncPlan, { action: 'skip' }>,
   read: Map<string, Observation>,
+  announce: Announce,
 ): Promise<SyncOutcome> {
   const now = args.now ?? (() => new Date());
   let customer = stored;
@@ -170,6 +196,7 @@ async function syncPlanned(
 
   if (plan.action === 'create') {
     let values = plan.values;
+    if (!(await announce({ values }))) return { outcome: 'busy' };
     let created = await target.create(values);
     const withheld: Partial<Record<FieldName, unknown>> = {};
     if (created.kind === 'exists') {
@@ -189,6 +216,7 @@ async function syncPlanned(
       // keeps phones unique, so this customer's record is made without it.
       withheld.phone = values.phone;
       values = Object.fromEntries(Object.entries(values).filter(([name]) => name !== 'phone'));
+      if (!(await announce({ values }))) return { outcome: 'busy' };
       created = await target.create(values);
       if (created.kind === 'exists') {
         return { outcome: 'link-conflict', externalId: created.externalId, ownerId: (await store.findOwner({ kind: 'link', system: args.system, externalId: created.externalId })) ?? 'unknown' };
@@ -196,6 +224,7 @@ async function syncPlanned(
     }
     return record(store, args, customer, 'created', created, Object.keys(values) as FieldName[], withheld, undefined, now);
   }
+  if (!(await announce({ externalId: plan.externalId, values: plan.values }))) return { outcome: 'busy' };
   const written = await target.update(plan.externalId, plan.values);
   return record(store, args, customer, 'updated', written, Object.keys(plan.values) as FieldName[], {}, readBack, now);
 }

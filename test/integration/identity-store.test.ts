@@ -96,4 +96,28 @@ describe('identity resolution on DynamoDB Local', () => {
     const phoneOwner = (await table.items()).find((i) => i.pk === 'PHONE#+12125550111');
     expect(phoneOwner?.customerId).toBe(customers.find((c) => c.emails.includes('parent@example.com'))!.id);
   });
+
+  it('keeps pending writes across a lease taken back, reads them with the customer, and clears them once a write is recorded', async () => {
+    // Prepare: a sync holds the lease and announces a create
+    const table = await aFreshTable();
+    const store = new DynamoDbIdentityStore(table.doc, table.tableName);
+    const created = await resolveObservation(store, anObservation());
+    const id = created.outcome === 'created' ? created.customer.id : '';
+    const now = new Date();
+    const pending = { system: 'hubspot', startedAt: now.toISOString(), values: { firstName: 'Ada', address: null }, sourceTimes: { firstName: '2026-01-01T10:00:00Z' } };
+    expect(await store.acquireLease(id, 'hubspot', 'message-1', now, 60_000)).toBe(true);
+    expect(await store.addPendingWrite(id, 'hubspot', 'message-1', [pending])).toBe(true);
+    // Act: the holder dies; its message is redelivered and takes the lease back; another holder may not announce
+    expect(await store.acquireLease(id, 'hubspot', 'message-1', now, 60_000)).toBe(true);
+    const seen = await store.getCustomer(id);
+    const foreign = await store.addPendingWrite(id, 'hubspot', 'message-2', []);
+    await store.releaseLease(id, 'hubspot', 'message-1', { recorded: true });
+    // Assess
+    expect(seen?.pendingWrites).toEqual([pending]);
+    expect(foreign).toBe(false);
+    expect((await store.getCustomer(id))?.pendingWrites).toBeUndefined();
+    // …and a customer save never carries them onto the customer item
+    const customerItem = (await table.items()).find((item) => item.pk === `CUST#${id}` && item.sk === 'CUSTOMER');
+    expect(JSON.stringify(customerItem)).not.toContain('pendingWrites');
+  });
 });

@@ -1,5 +1,5 @@
 import { matchKeyId, type ChangeSet, type DuplicateHint, type IdentityStore, type MatchKey, type SaveResult } from '../../core/identity/identity-store';
-import type { Customer, Link } from '../../core/model/customer';
+import type { Customer, Link, PendingWrite } from '../../core/model/customer';
 
 /**
  * The identity store contract in memory, for unit tests of core: every item guarded by its
@@ -17,7 +17,8 @@ export class MemoryStore implements IdentityStore {
   async getCustomer(id: string): Promise<Customer | undefined> {
     const core = this.customers.get(id);
     if (!core) return undefined;
-    return structuredClone({ ...core, links: [...(this.links.get(id)?.values() ?? [])] });
+    const pendingWrites = [...this.leases].filter(([key]) => key.startsWith(`${id}#`)).flatMap(([, lease]) => lease.pending ?? []);
+    return structuredClone({ ...core, links: [...(this.links.get(id)?.values() ?? [])], ...(pendingWrites.length > 0 ? { pendingWrites } : {}) });
   }
 
   async findOwner(key: MatchKey): Promise<string | undefined> {
@@ -38,7 +39,7 @@ export class MemoryStore implements IdentityStore {
     if (change.claims.some((k) => (this.claims.get(matchKeyId(k)) ?? id) !== id)) return conflict;
 
     if (change.customer) {
-      const { links: _links, ...core } = change.customer.item;
+      const { links: _links, pendingWrites: _pending, ...core } = change.customer.item;
       this.customers.set(id, structuredClone(core));
     }
     for (const { link } of change.linkPuts) links.set(`${link.system}#${link.externalId}`, structuredClone(link));
@@ -57,19 +58,29 @@ export class MemoryStore implements IdentityStore {
     this.duplicates.push(hint);
   }
 
-  readonly leases = new Map<string, { owner: string; until: number }>();
+  readonly leases = new Map<string, { owner: string; until: number; pending?: PendingWrite[] }>();
 
   async acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
     const key = `${customerId}#${system}`;
     const lease = this.leases.get(key);
     if (lease && lease.until > now.getTime() && lease.owner !== owner) return false;
-    this.leases.set(key, { owner, until: now.getTime() + ttlMs });
+    this.leases.set(key, { ...lease, owner, until: now.getTime() + ttlMs });
     return true;
   }
 
-  async releaseLease(customerId: string, system: string, owner: string): Promise<void> {
-    const key = `${customerId}#${system}`;
-    if (this.leases.get(key)?.owner === owner) this.leases.delete(key);
+  async addPendingWrite(customerId: string, system: string, owner: string, pending: PendingWrite[]): Promise<boolean> {
+    const lease = this.leases.get(`${customerId}#${system}`);
+    if (lease?.owner !== owner) return false;
+    lease.pending = structuredClone(pending);
+    return true;
+  }
+
+  async releaseLease(customerId: string, system: string, owner: string, options: { recorded?: boolean } = {}): Promise<void> {
+    const lease = this.leases.get(`${customerId}#${system}`);
+    if (lease?.owner !== owner) return;
+    lease.owner = '';
+    lease.until = 0;
+    if (options.recorded) delete lease.pending;
   }
 
   async listDuplicates(): Promise<DuplicateHint[]> {

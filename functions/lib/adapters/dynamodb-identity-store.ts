@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import {
@@ -9,12 +9,13 @@ import {
   type MatchKey,
   type SaveResult,
 } from '../../../core/identity/identity-store';
-import { CustomerSchema, LinkSchema, type Customer, type Link } from '../../../core/model/customer';
+import { CustomerSchema, LinkSchema, PendingWriteSchema, type Customer, type Link, type PendingWrite } from '../../../core/model/customer';
 
 /**
  * The identity map on one DynamoDB table (pk/sk), one writer per item (docs/identity.md §8):
  *   CUST#<id> / CUSTOMER                        golden record, match keys, `version` (resolver)
  *   CUST#<id> / LINK#<system>#<external id>     what one linked record holds, `version`
+ *   CUST#<id> / LEASE#<system>                  the sync lease and its pending writes (that system's sync)
  *   LINK#<system>#<external id> / KEY           → customerId   (claims: each key belongs to one customer)
  *   EMAIL#<normalized email> / KEY              → customerId
  *   PHONE#<E.164> / KEY                         → customerId
@@ -25,7 +26,8 @@ export const customerKey = (id: string) => ({ pk: `CUST#${id}`, sk: 'CUSTOMER' }
 export const linkItemKey = (id: string, link: Pick<Link, 'system' | 'externalId'>) => ({ pk: `CUST#${id}`, sk: `LINK#${link.system}#${link.externalId}` });
 export const claimKey = (key: MatchKey) => ({ pk: matchKeyId(key), sk: 'KEY' });
 
-const CustomerCoreSchema = CustomerSchema.omit({ links: true });
+const CustomerCoreSchema = CustomerSchema.omit({ links: true, pendingWrites: true });
+const leaseKey = (customerId: string, system: string) => ({ pk: `CUST#${customerId}`, sk: `LEASE#${system}` });
 const DuplicateItemSchema = z.object({
   customerId: z.string(),
   otherCustomerId: z.string(),
@@ -59,7 +61,10 @@ export class DynamoDbIdentityStore implements IdentityStore {
     const core = items.find((item) => item.sk === 'CUSTOMER');
     if (!core) return undefined;
     const links = items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith('LINK#')).map((item) => LinkSchema.parse(item.link));
-    return CustomerSchema.parse({ ...CustomerCoreSchema.parse(core.customer), links });
+    const pendingWrites = items
+      .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('LEASE#') && Array.isArray(item.pending))
+      .flatMap((item) => (item.pending as unknown[]).map((write) => PendingWriteSchema.parse(write)));
+    return CustomerSchema.parse({ ...CustomerCoreSchema.parse(core.customer), links, ...(pendingWrites.length > 0 ? { pendingWrites } : {}) });
   }
 
   async findOwner(key: MatchKey): Promise<string | undefined> {
@@ -78,7 +83,7 @@ export class DynamoDbIdentityStore implements IdentityStore {
         : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } };
     const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
     if (change.customer) {
-      const { links: _links, ...core } = change.customer.item;
+      const { links: _links, pendingWrites: _pending, ...core } = change.customer.item;
       items.push({ Put: { TableName: this.tableName, Item: { ...customerKey(id), version: core.version, customer: core }, ...versioned(change.customer.expectedVersion) } });
     }
     if (change.deleteCustomer) {
@@ -138,13 +143,15 @@ export class DynamoDbIdentityStore implements IdentityStore {
 
   async acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
     try {
+      // An update, not a put: the pending writes a crashed holder left stay (docs/identity.md §2).
       await this.db.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { pk: `CUST#${customerId}`, sk: `LEASE#${system}`, owner, leaseUntil: now.getTime() + ttlMs },
+          Key: leaseKey(customerId, system),
+          UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
           ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner },
+          ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner, ':until': now.getTime() + ttlMs },
         }),
       );
       return true;
@@ -154,16 +161,36 @@ export class DynamoDbIdentityStore implements IdentityStore {
     }
   }
 
-  async releaseLease(customerId: string, system: string, owner: string): Promise<void> {
+  async addPendingWrite(customerId: string, system: string, owner: string, pending: PendingWrite[]): Promise<boolean> {
     try {
-      // A put (not a delete): the sync functions' role has no DeleteItem.
       await this.db.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { pk: `CUST#${customerId}`, sk: `LEASE#${system}`, owner: '', leaseUntil: 0 },
+          Key: leaseKey(customerId, system),
+          UpdateExpression: 'SET pending = :pending',
           ConditionExpression: '#owner = :owner',
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':owner': owner },
+          ExpressionAttributeValues: { ':owner': owner, ':pending': pending },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(customerId: string, system: string, owner: string, options: { recorded?: boolean } = {}): Promise<void> {
+    try {
+      // An update (not a delete): the sync functions' role has no DeleteItem.
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: leaseKey(customerId, system),
+          UpdateExpression: `SET #owner = :free, leaseUntil = :zero${options.recorded ? ' REMOVE pending' : ''}`,
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': owner, ':free': '', ':zero': 0 },
         }),
       );
     } catch (error) {

@@ -138,3 +138,66 @@ describe('one sync at a time per customer and system', () => {
     expect(target.writes).toEqual([]);
   });
 });
+
+describe('a sync that dies after the vendor applied its write (docs/identity.md §2, pending writes)', () => {
+  // The vendor stamps what we wrote with its own clock (12:00), later than a newer edit made
+  // elsewhere meanwhile (11:00): only the pending write tells those values are our copy of 10:00.
+  const at = (time: string) => () => new Date(`2026-01-01T${time}Z`);
+  const crashAfter = (target: FakeTarget, op: 'create' | 'update') => {
+    const real = target[op].bind(target) as (...args: unknown[]) => Promise<unknown>;
+    (target as unknown as Record<string, unknown>)[op] = async (...args: unknown[]) => {
+      await real(...args);
+      throw new Error('Runtime exited: the invocation died after the vendor applied the write');
+    };
+  };
+
+  it('a created record seen before its link was recorded does not undo a newer edit', async () => {
+    // Prepare: Ada from Shopify at 10:00; the HubSpot create lands, then the sync dies
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    const ada = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z' }), noWait);
+    const id = 'customer' in ada ? ada.customer.id : '';
+    const real = { create: target.create.bind(target) };
+    crashAfter(target, 'create');
+    await expect(syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {}, now: at('11:59:59') })).rejects.toThrow(/died/);
+    target.create = real.create;
+    // …Shopify says Augusta at 11:00, and then HubSpot's creation webhook (its clock: 12:00) arrives
+    await resolveObservation(store, anObservation({ observedAt: '2026-01-01T11:00:00Z', values: { email: 'ada@example.com', firstName: 'Augusta' } }), { ...noWait, now: at('12:00:01') });
+    const [created] = await target.read(['100']);
+    // Act
+    const resolved = await resolveObservation(store, created!, { ...noWait, now: at('12:00:02') });
+    const again = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {}, now: at('12:00:03') });
+    // Assess: HubSpot 100 is linked, Augusta stays golden and is written there; the pending write is gone
+    expect(resolved).toMatchObject({ outcome: 'updated', matchedBy: 'email' });
+    const customer = (await store.getCustomer(id))!;
+    expect(customer.fields.firstName).toMatchObject({ value: 'Augusta', source: 'shopify' });
+    expect(again).toMatchObject({ outcome: 'updated', externalId: '100', fields: ['firstName'] });
+    expect(target.records.get('100')!.values.firstName).toBe('Augusta');
+    expect(customer.pendingWrites).toBeUndefined();
+  });
+
+  it('the echo of an update whose sync died does not undo a newer edit', async () => {
+    // Prepare: Ada linked to HubSpot 51; Shopify says Bea at 10:00; the update to 51 lands, then the sync dies
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'Ada' }, at: '2026-01-01T09:00:00Z' });
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', firstName: 'Ada' } }), noWait);
+    const bea = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', firstName: 'Bea' } }), noWait);
+    const id = 'customer' in bea ? bea.customer.id : '';
+    const real = { update: target.update.bind(target) };
+    crashAfter(target, 'update');
+    await expect(syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {}, now: at('12:00:05') })).rejects.toThrow(/died/);
+    target.update = real.update;
+    // …Shopify says Cleo at 11:00; then the echo of the update (HubSpot's clock: 12:00:10) arrives
+    await resolveObservation(store, anObservation({ observedAt: '2026-01-01T11:00:00Z', values: { email: 'ada@example.com', firstName: 'Cleo' } }), { ...noWait, now: at('12:00:08') });
+    const [echo] = await target.read(['51']);
+    expect(echo!.values.firstName).toBe('Bea');
+    // Act
+    await resolveObservation(store, echo!, { ...noWait, now: at('12:00:11') });
+    await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {}, now: at('12:00:12') });
+    // Assess
+    const customer = (await store.getCustomer(id))!;
+    expect(customer.fields.firstName).toMatchObject({ value: 'Cleo', source: 'shopify' });
+    expect(target.records.get('51')!.values.firstName).toBe('Cleo');
+  });
+});

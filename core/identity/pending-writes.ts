@@ -1,0 +1,67 @@
+import { FIELD_NAMES, type Customer, type FieldName, type PendingWrite } from '../model/customer';
+import { fieldTime, type Observation } from '../model/observation';
+import { sameValue } from '../model/same-value';
+import { toMillis, type Timestamp } from '../model/system';
+import { MAX_FUTURE_SKEW_MS } from './clock';
+
+/** How long after a write started the vendor can have timed the values it applied (docs/identity.md §2). */
+export const PENDING_WRITE_WINDOW_MS = 5 * 60_000;
+/** A pending write older than this is dropped when the next one is added. */
+export const PENDING_WRITE_KEEP_MS = 10 * 60_000;
+
+/**
+ * A sync that died after the vendor applied its write, and before the link recorded it, leaves
+ * values in the vendor timed by the vendor's clock. Those values are our copy of older edits:
+ * an observation of them takes the source times we copied (docs/identity.md §2), so they never
+ * win over a newer edit made elsewhere. Only ever dates values back, never forward.
+ */
+export function datedBackToPendingWrites(customer: Pick<Customer, 'pendingWrites'>, observation: Observation): Observation {
+  const pending = (customer.pendingWrites ?? []).filter(
+    (write) => write.system === observation.system && (write.externalId === undefined || write.externalId === observation.externalId),
+  );
+  if (pending.length === 0) return observation;
+  const fieldTimes: Partial<Record<FieldName, Timestamp>> = { ...observation.fieldTimes };
+  let changed = false;
+  for (const name of FIELD_NAMES) {
+    const value = observation.values[name];
+    if (value === undefined) continue;
+    const at = toMillis(fieldTime(observation, name));
+    for (const write of pending) {
+      const source = write.sourceTimes[name];
+      if (source === undefined || !(name in write.values) || !withinWindow(write, at)) continue;
+      if (!isOurValue(write.values[name], value)) continue;
+      if (toMillis(source) < toMillis(fieldTimes[name] ?? fieldTime(observation, name))) {
+        fieldTimes[name] = source;
+        changed = true;
+      }
+    }
+  }
+  return changed ? { ...observation, fieldTimes } : observation;
+}
+
+/** The pending writes of one system still worth keeping next to a new one. */
+export function pendingWritesToKeep(customer: Pick<Customer, 'pendingWrites'>, system: string, now: Date): PendingWrite[] {
+  return (customer.pendingWrites ?? []).filter(
+    (write) => write.system === system && now.getTime() - toMillis(write.startedAt) <= PENDING_WRITE_KEEP_MS,
+  );
+}
+
+/** Dated from the write's start (give or take clock skew) to the window's end. */
+function withinWindow(write: PendingWrite, at: number): boolean {
+  const start = toMillis(write.startedAt);
+  return at >= start - MAX_FUTURE_SKEW_MS && at <= start + PENDING_WRITE_WINDOW_MS;
+}
+
+/**
+ * The observed value is what we wrote. For an address, every part it states is the part we
+ * wrote (or nothing, where we wrote none): a part someone else changed makes the address not ours.
+ */
+function isOurValue(written: unknown, observed: unknown): boolean {
+  if (!isParts(written) || !isParts(observed)) return sameValue(written, observed);
+  const stated = Object.entries(observed);
+  return stated.length > 0 && stated.every(([part, value]) => sameValue(written[part] ?? null, value ?? null));
+}
+
+function isParts(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
