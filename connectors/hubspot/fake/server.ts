@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { FakeHttpServer, WebhookSender, type FakeRequest, type FakeResponse, type RecordedRequest } from '../../testing/fake-http';
+import { ApiFaultInjector } from '../../testing/api-faults';
 import { loadPortal, PortalWriter } from './persist';
 import { SearchIndex } from './search-index';
 import { seedHubspotContacts } from './seed';
@@ -100,6 +101,8 @@ export interface HubspotFake {
     listContacts(): ContactJson[];
     /** The next `count` API calls answer with this failure instead of being served. */
     failNext(count: number, failure: ForcedFailure): void;
+    /** A seeded share of API calls answered 429 (TEN_SECONDLY_ROLLING) or 502, as HubSpot answers them (`configure`). */
+    apiFaults: ApiFaultInjector;
     /** API calls that only read (GET, batch/read, search), whatever their status. */
     apiReads(): RecordedRequest[];
     /** API calls that write (create, update, batch create/update, archive), whatever their status. */
@@ -196,6 +199,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   if (writer) state.onChange(() => writer.schedule());
 
   const forced: ForcedFailure[] = [];
+  const apiFaults = new ApiFaultInjector();
   const window = new RollingWindow(limit.max, limit.intervalMs);
   let dailyUsed = 0;
 
@@ -525,6 +529,9 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       }
       return api(failure.status, failure.body ?? errorBody('An internal error occurred.', 'INTERNAL_ERROR'));
     }
+    const fault = apiFaults.decide();
+    if (fault === 'rate_limited') return tooManyRequests('TEN_SECONDLY_ROLLING', 1);
+    if (fault === 'server_error') return api(502, errorBody('An internal error occurred.', 'INTERNAL_ERROR'));
     if (dailyUsed >= limit.daily) return tooManyRequests('DAILY', null);
     const waitMs = window.take(performance.now());
     if (waitMs !== undefined) return tooManyRequests('TEN_SECONDLY_ROLLING', Math.max(1, Math.ceil(waitMs / 1000)));
@@ -658,6 +665,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
         return contact ? full(contact) : undefined;
       },
       listContacts: () => state.list().map(full),
+      apiFaults,
       failNext(count, failure) {
         for (let index = 0; index < count; index += 1) forced.push(failure);
       },

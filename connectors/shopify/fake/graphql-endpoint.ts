@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Kind, execute, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { z } from 'zod';
 import type { FakeRequest, FakeResponse } from '../../testing/fake-http';
+import type { ApiFaultInjector } from '../../testing/api-faults';
 import { MAX_SINGLE_QUERY_COST, actualCost, requestedCost } from './cost';
 import { documentErrors, variableErrors } from './errors';
 import { fieldNames, shopifyAdminSchema } from './graphql';
@@ -67,6 +68,8 @@ export function createGraphqlEndpoint(options: {
   rootValue: Record<string, unknown>;
   /** After a request ran: send the webhooks its changes caused. */
   afterExecute: () => void;
+  /** A seeded share of requests throttled or failed (chaos runs, tests). */
+  faults: ApiFaultInjector;
 }): GraphqlEndpoint {
   const calls: ShopifyApiCall[] = [];
   const failures: ForcedFailure[] = [];
@@ -109,6 +112,25 @@ export function createGraphqlEndpoint(options: {
         headers: { ...headers, ...(failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {}) },
         body: failure.body ?? (failure.status === 429 ? RATE_LIMITED_BODY : { errors: 'Internal Server Error' }),
       };
+    }
+
+    const fault = options.faults.decide();
+    if (fault === 'rate_limited') {
+      // As when another app drained the shop's bucket: Shopify answers THROTTLED (HTTP 200), never 429, on GraphQL.
+      record({ kind, fields, outcome: 'throttled', status: 200 });
+      const status = bucket.status();
+      return {
+        status: 200,
+        headers,
+        body: {
+          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMIT_DOCS } }],
+          extensions: { cost: { requestedQueryCost: 1, actualQueryCost: null, throttleStatus: { ...status, currentlyAvailable: 0 } } },
+        },
+      };
+    }
+    if (fault === 'server_error') {
+      record({ kind, fields, outcome: 'forced_failure', status: 503 });
+      return { status: 503, headers, body: { errors: 'Service Unavailable' } };
     }
 
     if (!operation) {

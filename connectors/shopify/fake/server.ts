@@ -4,6 +4,7 @@ import type { CountryCode } from '../../../core/model/normalize';
 import { FakeHttpServer, WebhookSender, type FakeRequest, type FakeResponse, type RecordedRequest } from '../../testing/fake-http';
 import { exponentialBackoff, type RetrySchedule } from '../../testing/webhook-sender';
 import { createRootValue } from './graphql';
+import { ApiFaultInjector } from '../../testing/api-faults';
 import { CostBucket, createGraphqlEndpoint, type ForcedFailure, type ShopifyApiCall } from './graphql-endpoint';
 import { loadState, persistState } from './persist';
 import { toRestCustomer, type SandboxCustomer } from './rest';
@@ -95,6 +96,8 @@ export interface ShopifyFake {
   };
   /** The next `count` GraphQL requests fail with `failure` (default HTTP 429, Retry-After "0.2"). */
   failNext(count: number, failure?: ForcedFailure): void;
+  /** A seeded share of GraphQL requests answered THROTTLED or 503, as Shopify answers them (`apiFaults.configure`). */
+  apiFaults: ApiFaultInjector;
   setWebhookUrl(url: string | undefined): void;
   close(): Promise<void>;
 }
@@ -167,7 +170,9 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     pending.clear();
   }
 
+  const apiFaults = new ApiFaultInjector();
   const endpoint = createGraphqlEndpoint({
+    faults: apiFaults,
     accessToken: options.accessToken,
     bucket: new CostBucket(options.throttle?.maximumAvailable ?? 2000, options.throttle?.restoreRate ?? 100),
     rootValue: createRootValue(state),
@@ -299,6 +304,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     failNext(count, failure = { status: 429, retryAfter: '0.2' }) {
       endpoint.failNext(count, failure);
     },
+    apiFaults,
     setWebhookUrl(url) {
       webhooks.targetUrl = url;
     },

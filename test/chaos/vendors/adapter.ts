@@ -48,8 +48,8 @@ export interface VendorAdapter {
   requests: RecordedRequest[];
   /** Makes a seeded share of API requests answer 429 / 5xx; returns the injector (its counts). */
   injectApiFaults(rates: { rateLimited: number; serverError: number; seed: number }): ApiFaultInjector;
-  /** Where faults come from: the fake's own injector (vendor-exact answers), or this adapter's fallback via failNext. */
-  apiFaultSource(): 'fake' | 'fallback' | 'off';
+  /** Where faults come from: the fake's own injector (vendor-exact answers), or off. */
+  apiFaultSource(): 'fake' | 'off';
 }
 
 /** A method the fake may not have yet (the vendor helpers are adding it): present, or undefined. */

@@ -1,7 +1,5 @@
 import { isApiWrite, type HubspotFake } from '../../../connectors/hubspot/fake/server';
 import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare } from '../../../connectors/hubspot/fake/webhooks';
-import { ApiFaultInjector } from '../../../connectors/testing/api-faults';
-import { requestLogOf, type RecordedRequest } from '../../../connectors/testing/fake-http';
 import { hubspotDelivery } from '../../support/deliveries';
 import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
 import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
@@ -12,7 +10,6 @@ export function hubspotAdapter(fake: HubspotFake, clientSecret: string): VendorA
     fake.webhooks.retrySchedule = HUBSPOT_RETRY_SCHEDULE;
     fake.webhooks.prepare ??= hubspotPrepare(clientSecret, () => fake.webhooks.targetUrl);
   }
-  let faultSource: 'fake' | 'fallback' | 'off' = 'off';
 
   const toProperties = (fields: PersonFields): Record<string, string> => ({
     ...(fields.email !== undefined ? { email: fields.email ?? '' } : {}),
@@ -88,25 +85,9 @@ export function hubspotAdapter(fake: HubspotFake, clientSecret: string): VendorA
     writes: () => fake.admin.apiWrites().filter((request) => request.status >= 200 && request.status < 300).length,
     requests: fake.requests,
     injectApiFaults({ seed, rateLimited, serverError }) {
-      const own: unknown = Reflect.get(fake, 'apiFaults');
-      if (own instanceof ApiFaultInjector) {
-        faultSource = 'fake';
-        own.configure({ seed, rateLimited, serverError });
-        return own;
-      }
-      // Fallback until the fake answers from its own injector: each API request decides whether
-      // the next one fails, through the fake's failNext (its own 429 and 5xx bodies).
-      faultSource = 'fallback';
-      const injector = new ApiFaultInjector(seed);
-      injector.configure({ rateLimited, serverError });
-      requestLogOf(fake.requests)?.subscribe((request: RecordedRequest) => {
-        if (!request.path.startsWith('/crm/')) return;
-        const fault = injector.decide();
-        if (fault === 'rate_limited') fake.admin.failNext(1, { status: 429, retryAfterSeconds: 1 });
-        if (fault === 'server_error') fake.admin.failNext(1, { status: 502 });
-      });
-      return injector;
+      fake.admin.apiFaults.configure({ seed, rateLimited, serverError });
+      return fake.admin.apiFaults;
     },
-    apiFaultSource: () => faultSource,
+    apiFaultSource: () => (fake.admin.apiFaults.current.rateLimited + fake.admin.apiFaults.current.serverError > 0 ? 'fake' : 'off'),
   };
 }

@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import { SHOPIFY_RETRY_SCHEDULE, type ShopifyFake } from '../../../connectors/shopify/fake/server';
-import { ApiFaultInjector } from '../../../connectors/testing/api-faults';
-import { requestLogOf, type RecordedRequest } from '../../../connectors/testing/fake-http';
 import { shopifyCustomerPayload, shopifyDelivery } from '../../support/deliveries';
 import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
 import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
@@ -11,7 +9,6 @@ const GraphqlBody = z.object({ query: z.string() }).loose();
 export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): VendorAdapter {
   const retryScheduleSource = fake.webhooks.retrySchedule ? 'fake' : 'fallback';
   fake.webhooks.retrySchedule ??= SHOPIFY_RETRY_SCHEDULE;
-  let faultSource: 'fake' | 'fallback' | 'off' = 'off';
 
   const toInput = (fields: PersonFields) => ({
     ...(fields.email !== undefined ? { email: fields.email } : {}),
@@ -83,26 +80,10 @@ export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): Vendor
     writes: () => fake.writes().length,
     requests: fake.requests,
     injectApiFaults({ seed, rateLimited, serverError }) {
-      const own: unknown = Reflect.get(fake, 'apiFaults');
-      if (own instanceof ApiFaultInjector) {
-        faultSource = 'fake';
-        own.configure({ seed, rateLimited, serverError });
-        return own;
-      }
-      // Fallback until the fake answers from its own injector: each API request decides whether
-      // the next one fails, through the fake's failNext (its own 429 body and Retry-After).
-      faultSource = 'fallback';
-      const injector = new ApiFaultInjector(seed);
-      injector.configure({ rateLimited, serverError });
-      requestLogOf(fake.requests)?.subscribe((request: RecordedRequest) => {
-        if (!request.path.startsWith('/admin/api/')) return;
-        const fault = injector.decide();
-        if (fault === 'rate_limited') fake.failNext(1, { status: 429, retryAfter: '0.2' });
-        if (fault === 'server_error') fake.failNext(1, { status: 503 });
-      });
-      return injector;
+      fake.apiFaults.configure({ seed, rateLimited, serverError });
+      return fake.apiFaults;
     },
-    apiFaultSource: () => faultSource,
+    apiFaultSource: () => (fake.apiFaults.current.rateLimited + fake.apiFaults.current.serverError > 0 ? 'fake' : 'off'),
   };
 }
 

@@ -98,6 +98,24 @@ describe('HubSpot fake API', () => {
     });
   });
 
+  it('answers a seeded share of API calls with its own 429 and 502, and serves the rest', async () => {
+    // Prepare: every call faulted, half of them rate limited
+    fake.admin.apiFaults.configure({ seed: 7, rateLimited: 0.5, serverError: 0.5 });
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 20 }, () => call('/crm/v3/objects/contacts/51')));
+    fake.admin.apiFaults.configure({ rateLimited: 0, serverError: 0 });
+    const after = await call('/crm/v3/objects/contacts/51');
+
+    // Assess
+    const statuses = responses.map((response) => response.status);
+    expect(new Set(statuses)).toEqual(new Set([429, 502]));
+    expect(statuses.filter((status) => status === 429)).toHaveLength(fake.admin.apiFaults.counts.rateLimited);
+    const limited = responses.find((response) => response.status === 429)!;
+    expect(await limited.json()).toMatchObject({ errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' });
+    expect(after.status).toBe(200);
+  });
+
   it('returns properties as strings and empty ones as null, with createdAt/updatedAt in ISO with milliseconds', async () => {
     // Prepare
     const path = '/crm/v3/objects/contacts/53?properties=email,phone,zip,city';

@@ -193,6 +193,33 @@ describe('GraphQL Admin API', () => {
     expect(response.headers.get('retry-after')).toBe('0.2');
   });
 
+  it('throttles a seeded share of GraphQL requests as Shopify does (HTTP 200, THROTTLED), fails others with 503, runs none of them', async () => {
+    // Prepare
+    await startFake();
+    fake.apiFaults.configure({ seed: 3, rateLimited: 0.5, serverError: 0.5 });
+
+    // Act
+    const bodies = await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        const response = await fetch(`${fake.baseUrl}/admin/api/2025-10/graphql.json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-shopify-access-token': secret.accessToken },
+          body: JSON.stringify({ query: 'mutation C($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { field message } } }', variables: { input: { email: 'faulted@example.com' } } }),
+        });
+        return { status: response.status, body: (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> } };
+      }),
+    );
+
+    // Assess
+    const throttled = bodies.filter((b) => b.status === 200);
+    expect(throttled.length).toBe(fake.apiFaults.counts.rateLimited);
+    expect(throttled.every((b) => b.body.errors?.[0]?.extensions?.code === 'THROTTLED')).toBe(true);
+    expect(bodies.filter((b) => b.status === 503)).toHaveLength(fake.apiFaults.counts.serverError);
+    expect(fake.apiFaults.counts.rateLimited).toBeGreaterThan(0);
+    expect(fake.apiFaults.counts.serverError).toBeGreaterThan(0);
+    expect(fake.writes()).toEqual([]);
+  });
+
   it('counts executed mutations separately from reads', async () => {
     // Prepare
     await startFake();
