@@ -8,7 +8,7 @@ import { EventPublisher } from './lib/adapters/event-publisher';
 import { ParkingLot } from './lib/adapters/parking-lot';
 import { SecretStore } from './lib/adapters/secrets';
 import { ConnectorSyncEnvSchema, parseEnv } from './lib/env';
-import { asLogSink, createLogger } from './lib/logger';
+import { asLogSink, createLogger, withLogKeys } from './lib/logger';
 import { processQueueBatch, type QueuedEvent } from './lib/sqs-batch';
 
 /**
@@ -98,6 +98,7 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
       writableFields: connector!.manifest.writableFields,
       addressParts: connector!.manifest.addressParts,
       leaseOwner: (customerId) => [...byCustomer.get(customerId)!.messageIds].sort()[0]!,
+      forCustomer: (customerId, work) => withLogKeys({ correlationId: byCustomer.get(customerId)!.correlationId, customerId }, work),
       observe: (customerId, observation) =>
         publisher.publish([
           { type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId: byCustomer.get(customerId)!.correlationId, observation } },

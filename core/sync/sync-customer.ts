@@ -71,6 +71,8 @@ export async function syncCustomers(
     leaseOwner?: (customerId: string) => string;
     /** How long to wait for another sync of the same customer before giving the message back. */
     leaseWaitMs?: number;
+    /** Wraps the work on one customer (the caller's log context: its correlation id). */
+    forCustomer?: <T>(customerId: string, work: () => Promise<T>) => Promise<T>;
   },
 ): Promise<Map<string, SyncOutcome | { error: unknown }>> {
   const results = new Map<string, SyncOutcome | { error: unknown }>();
@@ -153,7 +155,8 @@ export async function syncCustomers(
       try {
         const observe = (o: Observation) => args.observe(customer.id, o);
         const announce = announcer(customer);
-        results.set(customer.id, await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current, announce));
+        const work = () => syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current, announce);
+        results.set(customer.id, await (args.forCustomer ? args.forCustomer(customer.id, work) : work()));
       } catch (error) {
         results.set(customer.id, { error });
       }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import type { LogSink } from '../../core/log';
@@ -28,12 +29,24 @@ export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName, logFormatter: new RedactingFormatter() });
 }
 
+const logKeys = new AsyncLocalStorage<Record<string, unknown>>();
+
+/**
+ * Runs `work` with keys added to every line logged through a LogSink meanwhile, however deep:
+ * one SQS batch syncs several customers, and a connector client's own lines must still name
+ * the change (correlation id) and the customer they belong to.
+ */
+export function withLogKeys<T>(keys: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+  return logKeys.run({ ...logKeys.getStore(), ...keys }, work);
+}
+
 /** The port core and connectors log to, backed by the Powertools logger. */
 export function asLogSink(logger: Logger): LogSink {
+  const attributes = (attrs: Record<string, unknown> | undefined) => ({ ...logKeys.getStore(), ...attrs });
   return {
-    debug: (message, attrs) => logger.debug(message, attrs ?? {}),
-    info: (message, attrs) => logger.info(message, attrs ?? {}),
-    warn: (message, attrs) => logger.warn(message, attrs ?? {}),
-    error: (message, attrs) => logger.error(message, attrs ?? {}),
+    debug: (message, attrs) => logger.debug(message, attributes(attrs)),
+    info: (message, attrs) => logger.info(message, attributes(attrs)),
+    warn: (message, attrs) => logger.warn(message, attributes(attrs)),
+    error: (message, attrs) => logger.error(message, attributes(attrs)),
   };
 }

@@ -100,4 +100,14 @@ describe('resilience', () => {
     const services = new Set(lines.filter((l) => l.correlationId === correlationId).map((l) => l.service));
     expect([...services].sort()).toEqual(expect.arrayContaining(['identity-resolver', 'sync-hubspot', 'webhook-receiver']));
   });
+
+  it("puts the change's correlation id and customer on the connector client's own lines, though a batch syncs several customers", async () => {
+    const lines = p.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const clientLines = lines.filter((l) => l.message === 'Shopify customer updated' || l.message === 'Shopify customer created');
+    expect(clientLines.length).toBeGreaterThan(0);
+    for (const line of clientLines) {
+      expect(line.correlationId).toEqual(expect.any(String));
+      expect(line.customerId).toMatch(/^oh_/);
+    }
+  });
 });
