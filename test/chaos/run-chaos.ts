@@ -208,7 +208,11 @@ async function quiesce(p: Pipeline, timeoutMs: number): Promise<boolean> {
   let stableRounds = 0;
   while (Date.now() < deadline) {
     const before = moved();
-    await Promise.race([Promise.all([p.shopify.webhooks.idle(), p.hubspot.webhooks.idle(), p.runtime.idle()]), sleep(Math.max(0, deadline - Date.now()))]);
+    // The deadline's timer is cleared once idle: a pending one would keep the process alive for minutes.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+    await Promise.race([Promise.all([p.shopify.webhooks.idle(), p.hubspot.webhooks.idle(), p.runtime.idle()]), timeout]);
+    clearTimeout(timer);
     await sleep(250);
     stableRounds = before === moved() && p.runtime.queues.every((queue) => queue.depth === 0) ? stableRounds + 1 : 0;
     if (stableRounds >= 2) return true;
