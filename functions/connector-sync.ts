@@ -97,7 +97,7 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
       system: env.CONNECTOR_ID,
       writableFields: connector!.manifest.writableFields,
       addressParts: connector!.manifest.addressParts,
-      leaseOwner: (customerId) => [...byCustomer.get(customerId)!.messageIds].sort()[0]!,
+      leaseOwners: (customerId) => byCustomer.get(customerId)!.messageIds,
       forCustomer: (customerId, work) => withLogKeys({ correlationId: byCustomer.get(customerId)!.correlationId, customerId }, work),
       observe: (customerId, observation) =>
         publisher.publish([

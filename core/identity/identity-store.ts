@@ -51,8 +51,10 @@ export interface IdentityStore {
    * One sync at a time per customer and system (a duplicate or redelivered change must not
    * write concurrently: each would take the other's echo for a human edit). A lease expires on
    * its own, so a crashed holder blocks nobody for long. False when another holder has it.
+   * `owners`: who we are (the queue messages of this customer in the batch); a lease held by
+   * any of them is taken back, and held under the first.
    */
-  acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  acquireLease(customerId: string, system: string, owners: readonly string[], now: Date, ttlMs: number): Promise<boolean>;
   /**
    * Adds a write about to be made to the lease item (docs/identity.md §2), keeping the pending
    * writes given (the ones still worth knowing). False when the lease is no longer ours.

@@ -65,10 +65,11 @@ export async function syncCustomers(
   args: Omit<SyncArgs, 'customerId' | 'observe'> & {
     observe: (customerId: string, observation: Observation) => Promise<void>;
     /**
-     * Who holds a customer's lease: the queue message's id, so the redelivery of a message whose
-     * sync crashed takes its own lease back instead of waiting for it to expire.
+     * Who holds a customer's lease: the ids of the queue messages about that customer in this
+     * batch. A lease held by any of them is ours: the redelivery of a message whose sync crashed
+     * takes its lease back, in whatever batch it comes, instead of waiting for it to expire.
      */
-    leaseOwner?: (customerId: string) => string;
+    leaseOwners?: (customerId: string) => readonly string[];
     /** How long to wait for another sync of the same customer before giving the message back. */
     leaseWaitMs?: number;
     /** Wraps the work on one customer (the caller's log context: its correlation id). */
@@ -78,7 +79,11 @@ export async function syncCustomers(
   const results = new Map<string, SyncOutcome | { error: unknown }>();
   const planned: Array<{ customer: Customer; plan: Exclude<SyncPlan, { action: 'skip' }> }> = [];
   const invocation = randomUUID();
-  const ownerOf = (customerId: string) => args.leaseOwner?.(customerId) ?? invocation;
+  const ownersOf = (customerId: string) => {
+    const owners = [...(args.leaseOwners?.(customerId) ?? [])].sort();
+    return owners.length > 0 ? owners : [invocation];
+  };
+  const ownerOf = (customerId: string) => ownersOf(customerId)[0]!;
   const leased: string[] = [];
   const recorded = (id: string) => {
     const result = results.get(id);
@@ -98,7 +103,7 @@ export async function syncCustomers(
   async function waitForLease(customerId: string): Promise<boolean> {
     const deadline = Date.now() + (args.leaseWaitMs ?? LEASE_WAIT_MS);
     for (;;) {
-      if (await store.acquireLease(customerId, args.system, ownerOf(customerId), (args.now ?? (() => new Date()))(), LEASE_MS)) return true;
+      if (await store.acquireLease(customerId, args.system, ownersOf(customerId), (args.now ?? (() => new Date()))(), LEASE_MS)) return true;
       if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 200));
     }

@@ -105,10 +105,10 @@ describe('identity resolution on DynamoDB Local', () => {
     const id = created.outcome === 'created' ? created.customer.id : '';
     const now = new Date();
     const pending = { system: 'hubspot', startedAt: now.toISOString(), values: { firstName: 'Ada', address: null }, sourceTimes: { firstName: '2026-01-01T10:00:00Z' } };
-    expect(await store.acquireLease(id, 'hubspot', 'message-1', now, 60_000)).toBe(true);
+    expect(await store.acquireLease(id, 'hubspot', ['message-1'], now, 60_000)).toBe(true);
     expect(await store.addPendingWrite(id, 'hubspot', 'message-1', [pending])).toBe(true);
     // Act: the holder dies; its message is redelivered and takes the lease back; another holder may not announce
-    expect(await store.acquireLease(id, 'hubspot', 'message-1', now, 60_000)).toBe(true);
+    expect(await store.acquireLease(id, 'hubspot', ['message-1'], now, 60_000)).toBe(true);
     const seen = await store.getCustomer(id);
     const foreign = await store.addPendingWrite(id, 'hubspot', 'message-2', []);
     await store.releaseLease(id, 'hubspot', 'message-1', { recorded: true });
@@ -119,5 +119,21 @@ describe('identity resolution on DynamoDB Local', () => {
     // …and a customer save never carries them onto the customer item
     const customerItem = (await table.items()).find((item) => item.pk === `CUST#${id}` && item.sk === 'CUSTOMER');
     expect(JSON.stringify(customerItem)).not.toContain('pendingWrites');
+  });
+
+  it("gives a crashed holder's lease back to its redelivered message, whatever batch it comes back in", async () => {
+    // Prepare: a batch with messages m2 and m5 about one customer took the lease, then died
+    const table = await aFreshTable();
+    const store = new DynamoDbIdentityStore(table.doc, table.tableName);
+    const now = new Date();
+    expect(await store.acquireLease('oh_01jd0000000000000000000000', 'shopify', ['m2', 'm5'], now, 60_000)).toBe(true);
+    // Act: m2 comes back next to m1 (a newer change of the same customer); another batch holds only m3
+    const other = await store.acquireLease('oh_01jd0000000000000000000000', 'shopify', ['m3'], now, 60_000);
+    const redelivered = await store.acquireLease('oh_01jd0000000000000000000000', 'shopify', ['m1', 'm2'], now, 60_000);
+    // Assess: held under the redelivery's first message now
+    expect(other).toBe(false);
+    expect(redelivered).toBe(true);
+    expect(await store.acquireLease('oh_01jd0000000000000000000000', 'shopify', ['m2'], now, 60_000)).toBe(false);
+    expect(await store.acquireLease('oh_01jd0000000000000000000000', 'shopify', ['m1'], now, 60_000)).toBe(true);
   });
 });

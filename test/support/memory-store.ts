@@ -60,11 +60,11 @@ export class MemoryStore implements IdentityStore {
 
   readonly leases = new Map<string, { owner: string; until: number; pending?: PendingWrite[] }>();
 
-  async acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+  async acquireLease(customerId: string, system: string, owners: readonly string[], now: Date, ttlMs: number): Promise<boolean> {
     const key = `${customerId}#${system}`;
     const lease = this.leases.get(key);
-    if (lease && lease.until > now.getTime() && lease.owner !== owner) return false;
-    this.leases.set(key, { ...lease, owner, until: now.getTime() + ttlMs });
+    if (lease && lease.until > now.getTime() && !owners.includes(lease.owner)) return false;
+    this.leases.set(key, { ...lease, owner: owners[0]!, until: now.getTime() + ttlMs });
     return true;
   }
 

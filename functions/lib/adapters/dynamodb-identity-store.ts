@@ -141,17 +141,19 @@ export class DynamoDbIdentityStore implements IdentityStore {
     );
   }
 
-  async acquireLease(customerId: string, system: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+  async acquireLease(customerId: string, system: string, owners: readonly string[], now: Date, ttlMs: number): Promise<boolean> {
+    if (owners.length === 0 || owners.length > 100) throw new Error('acquireLease takes 1 to 100 owners (an SQS batch holds at most 10 messages)');
+    const ours = Object.fromEntries(owners.map((owner, index) => [`:owner${index}`, owner]));
     try {
       // An update, not a put: the pending writes a crashed holder left stay (docs/identity.md §2).
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: leaseKey(customerId, system),
-          UpdateExpression: 'SET #owner = :owner, leaseUntil = :until',
-          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
+          UpdateExpression: 'SET #owner = :owner0, leaseUntil = :until',
+          ConditionExpression: `attribute_not_exists(pk) OR leaseUntil < :now OR #owner IN (${Object.keys(ours).join(', ')})`,
           ExpressionAttributeNames: { '#owner': 'owner' },
-          ExpressionAttributeValues: { ':now': now.getTime(), ':owner': owner, ':until': now.getTime() + ttlMs },
+          ExpressionAttributeValues: { ':now': now.getTime(), ':until': now.getTime() + ttlMs, ...ours },
         }),
       );
       return true;

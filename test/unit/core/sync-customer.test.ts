@@ -130,7 +130,7 @@ describe('one sync at a time per customer and system', () => {
     const target = new FakeTarget();
     const ada = await resolveObservation(store, anObservation({ values: { email: 'ada@example.com' } }), noWait);
     const id = 'customer' in ada ? ada.customer.id : '';
-    await store.acquireLease(id, 'hubspot', 'another-sync', new Date(), 60_000);
+    await store.acquireLease(id, 'hubspot', ['another-sync'], new Date(), 60_000);
     // Act
     const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {}, leaseWaitMs: 0 });
     // Assess
