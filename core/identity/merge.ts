@@ -1,4 +1,4 @@
-import type { Customer, FieldName, GoldenFields, Link, SourcedValue } from '../model/customer';
+import type { Customer, FieldName, GoldenFields, HeldField, Link, SourcedValue } from '../model/customer';
 import { FIELD_NAMES } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
 import { sameValue } from '../model/same-value';
@@ -58,8 +58,14 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // From our read on (inclusive: Shopify's clock is in seconds), and a value the read did not
       // show: what the read showed was merged before we wrote, and a whole-record webhook (Shopify)
       // carries unchanged fields at the record's time, which is not their time.
+      // A value an earlier write of ours left in that same second is its late echo (§2).
+      const ourEarlierWrite = !isNewer(at, seen) && (held.alsoWrote ?? []).some((written) => !changes(written, value));
       const raced =
-        systemChangedIt && held.raceFrom !== undefined && !isOlder(at, held.raceFrom) && changes(held.readValue ?? null, value);
+        systemChangedIt &&
+        !ourEarlierWrite &&
+        held.raceFrom !== undefined &&
+        !isOlder(at, held.raceFrom) &&
+        changes(held.readValue ?? null, value);
       if (raced && takeGolden(next, observation.system, name, held.value, value, at)) {
         changedFields.push(name);
         dirty = true;
@@ -133,9 +139,20 @@ export function recordWrite(
     const held = link.held[name];
     if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
     const read = write.read ? { raceFrom: write.read.at, readValue: write.read.values[name] ?? null } : {};
-    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read };
+    const alsoWrote = earlierWritesInSecond(held, write.at, value);
+    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read, ...(alsoWrote.length > 0 ? { alsoWrote } : {}) };
   }
   return next;
+}
+
+/**
+ * What the record held earlier in this same record second (`at`), other than `value`: left by our
+ * earlier writes, or already observed (a repeat of which says nothing new either).
+ */
+function earlierWritesInSecond(held: HeldField | undefined, at: Timestamp, value: unknown): unknown[] {
+  if (!held?.seenAt || toMillis(held.seenAt) !== toMillis(at)) return [];
+  const earlier = [...(held.alsoWrote ?? []), held.value];
+  return earlier.filter((written, index) => !sameValue(written, value) && earlier.findIndex((other) => sameValue(other, written)) === index).slice(-5);
 }
 
 /**

@@ -292,3 +292,23 @@ describe('a reordered delivery of the same value', () => {
     expect(result.changedFields).toEqual(['address']);
   });
 });
+
+describe('the late echo of an earlier write of ours in the same record second (Shopify resolution)', () => {
+  it('is not an edit: a value we wrote in that second never wins back the golden record', () => {
+    // Prepare: Shopify 7065… at 10:00:07. Our first write (HubSpot's "Mix") lands in that second; a person
+    // then edits "Human" in that same second; it wins, and sync writes it back, still in that second.
+    const T = '2026-01-01T10:00:07Z';
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:01Z', values: { firstName: 'Old' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:05Z', values: { firstName: 'Mix' } }), NOW).customer;
+    customer = recordWrite(customer, { ...shopify, at: T, read: { at: '2026-01-01T10:00:01Z', values: { firstName: 'Old' } }, sourceTimes: { firstName: '2026-01-01T10:00:05Z' }, holds: { firstName: 'Mix' } }, NOW);
+    const human = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { firstName: 'Human' } }), NOW);
+    expect(human.customer.fields.firstName).toMatchObject({ value: 'Human', source: 'shopify' });
+    customer = recordWrite(human.customer, { ...shopify, at: T, read: { at: T, values: { firstName: 'Human' } }, sourceTimes: { firstName: T }, holds: { firstName: 'Human' } }, NOW);
+    // Act: the webhook of our first write arrives last, dated like everything else in that second
+    const echo = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { firstName: 'Mix' } }), NOW);
+    // Assess
+    expect(echo.changedFields).toEqual([]);
+    expect(echo.customer.fields.firstName).toMatchObject({ value: 'Human', source: 'shopify' });
+  });
+});
