@@ -11,6 +11,8 @@ export interface MergeResult {
   changedFields: FieldName[];
   /** Anything to persist at all (a value, a provenance, what the linked record holds, a new key). */
   dirty: boolean;
+  /** Fields whose value in the observed record became unsure (docs/identity.md §2): to be synced again. */
+  recheck: FieldName[];
 }
 
 /**
@@ -30,6 +32,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
   const observation = datedBackToPendingWrites(customer, received);
   const next: Customer = structuredClone(customer);
   const changedFields: FieldName[] = [];
+  const recheck: FieldName[] = [];
   let dirty = false;
 
   let link = next.links.find((l) => l.system === observation.system && l.externalId === observation.externalId);
@@ -43,15 +46,22 @@ export function applyObservation(customer: Customer, received: Observation, now:
     const value = observation.values[name];
     if (value === undefined) continue;
     const at = fieldTime(observation, name);
+    /** The record's own clock for this value (before a pending write of ours dated it back). */
+    const recordAt = fieldTime(received, name);
 
     const held = link.held[name];
     const seen = held?.seenAt ?? held?.at;
     // Absence is not a clear: a record that never held a value and still holds none says nothing.
     const systemChangedIt = held ? changes(held.value, value) : !isNothing(value);
+    // Ordering against what the record was seen holding goes by the record's own clock; `at` (its
+    // value's source time, older for a copy of ours) is what competes for the golden record.
     // In the same second as our write (Shopify's resolution), an edit cannot be ordered against
     // it: treated like an edit our write raced, sync then writes the winner again if it must.
-    const tiesOurWrite = held?.raceFrom !== undefined && seen !== undefined && !isNewer(at, seen);
-    if (held && seen && (isOlder(at, seen) || tiesOurWrite)) {
+    const tiesOurWrite = held?.raceFrom !== undefined && seen !== undefined && !isNewer(recordAt, seen);
+    // Another value in the very second the record was last seen in: either may be what it holds now.
+    // (Not for one property event among several of one edit: HubSpot times them all alike, to the ms.)
+    const sameSecond = seen !== undefined && toMillis(recordAt) === toMillis(seen) && !observation.linkedOnly;
+    if (held && seen && (isOlder(recordAt, seen) || tiesOurWrite)) {
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
@@ -59,13 +69,18 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // show: what the read showed was merged before we wrote, and a whole-record webhook (Shopify)
       // carries unchanged fields at the record's time, which is not their time.
       // A value an earlier write of ours left in that same second is its late echo (§2).
-      const ourEarlierWrite = !isNewer(at, seen) && (held.alsoWrote ?? []).some((written) => !changes(written, value));
+      const ourEarlierWrite = !isNewer(recordAt, seen) && (held.alsoWrote ?? []).some((written) => !changes(written, value));
       const raced =
         systemChangedIt &&
         !ourEarlierWrite &&
         held.raceFrom !== undefined &&
-        !isOlder(at, held.raceFrom) &&
+        !isOlder(recordAt, held.raceFrom) &&
         changes(held.readValue ?? null, value);
+      if (systemChangedIt && !ourEarlierWrite && sameSecond && !held.unsure) {
+        link.held[name] = { ...held, unsure: true };
+        recheck.push(name);
+        dirty = true;
+      }
       if (raced && takeGolden(next, observation.system, name, held.value, value, at)) {
         changedFields.push(name);
         dirty = true;
@@ -73,7 +88,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // The same value, said earlier than we knew (a reordered delivery): the value is older than
       // its first sighting made it look (Shopify times every field by the record's updated_at).
       if (!systemChangedIt && held.raceFrom === undefined && isOlder(at, held.at)) {
-        link.held[name] = { ...held, at };
+        link.held[name] = { ...link.held[name]!, at };
         dirty = true;
         if (retimeGolden(next, observation.system, name, value, at)) changedFields.push(name);
       }
@@ -83,14 +98,16 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // A repeat, or the echo of our own write (its time is the one we recorded): nothing new.
       // The same value said later moves the record's clock on, so an older delivery stays late.
       // A first "holds nothing" is kept, so sync knows the record lacks the value.
-      if (!held) link.held[name] = { value, at, seenAt: at };
-      else if (isNewer(at, seen!)) link.held[name] = { ...held, seenAt: at };
+      if (!held) link.held[name] = { value, at, seenAt: recordAt };
+      else if (isNewer(recordAt, seen!)) link.held[name] = { ...held, seenAt: recordAt };
       else continue;
       dirty = true;
       continue;
     }
-    // Same time, another value: a second edit within the source's one-second resolution, taken as newer.
-    link.held[name] = { value: withHeldParts(held?.value, value), at, seenAt: at };
+    // Same time, another value: a second edit within the source's one-second resolution, taken as
+    // newer, and left unsure (the deliveries of one second come in any order), so sync checks it.
+    link.held[name] = { value: withHeldParts(held?.value, value), at, seenAt: recordAt, ...(held && sameSecond ? { unsure: true } : {}) };
+    if (held && sameSecond) recheck.push(name);
     dirty = true;
 
     if (takeGolden(next, observation.system, name, held?.value, value, at)) changedFields.push(name);
@@ -105,7 +122,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
 
   dirty = addMatchKeys(next, observation) || dirty;
   if (changedFields.length > 0) next.updatedAt = now;
-  return { customer: next, changedFields, dirty };
+  return { customer: next, changedFields, dirty, recheck };
 }
 
 /**

@@ -100,6 +100,11 @@ export const HeldFieldSchema = z.object({
    * with a one-second clock their late echoes tie our last write, and are ours, not raced edits.
    */
   alsoWrote: z.array(z.unknown()).optional(),
+  /**
+   * A delivery in this same record second said another value, and nothing orders the two: the
+   * record may hold either. Sync writes the golden value again (docs/identity.md §2).
+   */
+  unsure: z.boolean().optional(),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyObservation, recordWrite } from '../../../core/identity/merge';
+import { planSync } from '../../../core/sync/plan-sync';
 import { aCustomer, anObservation } from '../../support/builders';
 
 const NOW = '2026-01-02T00:00:00.000Z';
@@ -310,5 +311,23 @@ describe('the late echo of an earlier write of ours in the same record second (S
     // Assess
     expect(echo.changedFields).toEqual([]);
     expect(echo.customer.fields.firstName).toMatchObject({ value: 'Human', source: 'shopify' });
+  });
+});
+
+describe('two values in one record second that cannot be ordered (docs/identity.md §2)', () => {
+  it('leaves what the record holds unsure, asks for a sync, and sync writes the golden value again', () => {
+    // Prepare: Shopify 7065… held "June" (10:00:41). A crashed sync of ours wrote HubSpot's "Hana" (10:00:53.028)
+    // in the second 10:00:55, in which a person also typed "Juniper": Shopify's clock cannot order the two.
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:41Z', values: { firstName: 'June' } }), NOW).customer;
+    customer.pendingWrites = [{ ...shopify, startedAt: '2026-01-01T10:00:55.400Z', values: { firstName: 'Hana' }, sourceTimes: { firstName: '2026-01-01T10:00:53.028Z' } }];
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:55Z', values: { firstName: 'Juniper' } }), NOW).customer;
+    // Act: the webhook of our write, in that same second
+    const echo = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:55Z', values: { firstName: 'Hana' } }), NOW);
+    // Assess
+    expect(echo.customer.fields.firstName).toMatchObject({ value: 'Juniper', source: 'shopify' });
+    expect(echo.recheck).toEqual(['firstName']);
+    expect(echo.customer.links[0]!.held.firstName).toMatchObject({ unsure: true });
+    expect(planSync(echo.customer, 'shopify', ['firstName'])).toEqual({ action: 'update', externalId: shopify.externalId, values: { firstName: 'Juniper' } });
   });
 });
