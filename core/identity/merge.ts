@@ -81,7 +81,8 @@ export function applyObservation(customer: Customer, received: Observation, now:
         recheck.push(name);
         dirty = true;
       }
-      if (raced && takeGolden(next, observation.system, name, held.value, value, at)) {
+      // A raced edit was made to what our read showed, not to what we then wrote.
+      if (raced && takeGolden(next, observation.system, name, 'readValue' in held ? held.readValue : held.value, value, at)) {
         changedFields.push(name);
         dirty = true;
       }
@@ -210,8 +211,10 @@ function isNothing(value: unknown): boolean {
 }
 
 /** The newest assertion wins the golden field (parts by parts for an address). True when the golden value changed. */
-function takeGolden(customer: Customer, system: string, name: FieldName, held: unknown, value: unknown, at: Timestamp): boolean {
+function takeGolden(customer: Customer, system: string, name: FieldName, held: unknown, observed: unknown, at: Timestamp): boolean {
   const golden = customer.fields[name] as SourcedValue | undefined;
+  // A record that drops its address clears the parts it held, not the ones it never showed (§5).
+  const value = golden && isParts(golden.value) && observed === null && isParts(held) ? clearedParts(held) : observed;
   if (golden && isParts(golden.value) && isParts(value)) return takeGoldenParts(customer, system, name, { ...golden, value: golden.value }, held, value, at);
   if (golden && !winsOver(at, system, golden)) return false;
   const merged = mergeParts(golden?.value, held, value);
@@ -300,6 +303,11 @@ function takeGoldenParts(
   const newest = isNewer(at, golden.at) ? { source: system, at } : { source: golden.source, at: golden.at };
   setGolden(customer.fields, name, { value, ...newest, parts });
   return true;
+}
+
+/** Each part a value held, cleared. */
+function clearedParts(held: Record<string, unknown>): Record<string, null> {
+  return Object.fromEntries(Object.entries(held).flatMap(([part, value]) => (isNothing(value) ? [] : [[part, null]])));
 }
 
 function isParts(value: unknown): value is Record<string, unknown> {

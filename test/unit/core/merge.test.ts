@@ -331,3 +331,19 @@ describe('two values in one record second that cannot be ordered (docs/identity.
     expect(planSync(echo.customer, 'shopify', ['firstName'])).toEqual({ action: 'update', externalId: shopify.externalId, values: { firstName: 'Juniper' } });
   });
 });
+
+describe('a cleared address, part by part (docs/identity.md §5)', () => {
+  it('clears only the parts the record held: the parts it never showed stay with the system that set them', () => {
+    // Prepare: Shopify held only a street (10:00); HubSpot then set a whole address (10:05)
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    const street = { line1: '243 Oak Ave', line2: null, city: null, region: null, postalCode: null, country: null };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:00Z', values: { address: street } }), NOW).customer;
+    const full = { line1: '243 Oak Ave', city: 'Salem', region: null, postalCode: '18991', country: 'US' };
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:05:00Z', values: { address: full } }), NOW).customer;
+    // Act: a person removes the address in Shopify at 10:06, where it showed only the street
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:06:00Z', values: { address: null } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['address']);
+    expect(result.customer.fields.address?.value).toEqual({ line1: null, line2: null, city: 'Salem', region: null, postalCode: '18991', country: 'US' });
+  });
+});
