@@ -72,3 +72,25 @@ function pick(
   }
   return out as PartialFieldValues;
 }
+
+/**
+ * May this system's record lack one of these golden values (or not exist yet)? Then a change
+ * must reach its sync too, even when the change came from that system (a raced edit, a merge).
+ * Conservative: a value it holds unsure, or differently in any part, counts as lacking.
+ */
+export function mayLackGolden(customer: Customer, system: string, fields: readonly FieldName[]): boolean {
+  const link = primaryLink(customer, system);
+  if (!link) return true;
+  const golden = goldenValues(customer);
+  return fields.some((name) => {
+    if (golden[name] === undefined) return false;
+    const held = link.held[name];
+    return held === undefined || held.unsure === true || !sameValue(withoutEmptyParts(held.value), withoutEmptyParts(golden[name]));
+  });
+}
+
+/** An address with its empty parts left out (a part a system cannot hold is absent there, null here). */
+function withoutEmptyParts(value: unknown): unknown {
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return value ?? null;
+  return Object.fromEntries(Object.entries(value).filter(([, part]) => part !== null && part !== undefined));
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyObservation, recordWrite } from '../../../core/identity/merge';
-import { planSync } from '../../../core/sync/plan-sync';
+import { mayLackGolden, planSync } from '../../../core/sync/plan-sync';
 import { aCustomer, anObservation } from '../../support/builders';
 
 const NOW = '2026-01-02T00:00:00.000Z';
@@ -345,5 +345,19 @@ describe('a cleared address, part by part (docs/identity.md §5)', () => {
     // Assess
     expect(result.changedFields).toEqual(['address']);
     expect(result.customer.fields.address?.value).toEqual({ line1: null, line2: null, city: 'Salem', region: null, postalCode: '18991', country: 'US' });
+  });
+});
+
+describe('mayLackGolden: does a change need the origin system synced too?', () => {
+  it('no for the record that told us the value; yes for one that holds another, or is unsure', () => {
+    // Prepare: Shopify says Ada; HubSpot still holds Augusta
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { firstName: 'Augusta' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { firstName: 'Ada' } }), NOW).customer;
+    // Assess
+    expect(mayLackGolden(customer, 'shopify', ['firstName'])).toBe(false);
+    expect(mayLackGolden(customer, 'hubspot', ['firstName'])).toBe(true);
+    expect(mayLackGolden(customer, 'klaviyo', ['firstName'])).toBe(true);
+    customer.links[1]!.held.firstName!.unsure = true;
+    expect(mayLackGolden(customer, 'shopify', ['firstName'])).toBe(true);
   });
 });
