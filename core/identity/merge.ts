@@ -69,7 +69,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // show: what the read showed was merged before we wrote, and a whole-record webhook (Shopify)
       // carries unchanged fields at the record's time, which is not their time.
       // A value an earlier write of ours left in that same second is its late echo (§2).
-      const ourEarlierWrite = !isNewer(recordAt, seen) && (held.alsoWrote ?? []).some((written) => !changes(written, value));
+      const ourEarlierWrite = (held.knownStates ?? []).some((state) => toMillis(state.at) === toMillis(recordAt) && !changes(state.value, value));
       const raced =
         systemChangedIt &&
         !ourEarlierWrite &&
@@ -157,20 +157,31 @@ export function recordWrite(
     const held = link.held[name];
     if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
     const read = write.read ? { raceFrom: write.read.at, readValue: write.read.values[name] ?? null } : {};
-    const alsoWrote = earlierWritesInSecond(held, write.at, value);
-    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read, ...(alsoWrote.length > 0 ? { alsoWrote } : {}) };
+    const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value);
+    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read, ...(knownStates.length > 0 ? { knownStates } : {}) };
   }
   return next;
 }
 
 /**
- * What the record held earlier in this same record second (`at`), other than `value`: left by our
- * earlier writes, or already observed (a repeat of which says nothing new either).
+ * What the record is known to have held, other than `value`, at the record times of this write
+ * and of its read: the link's last value (at its `seenAt`), what the last read showed (at its
+ * `raceFrom`) and the states already known. Late deliveries of those states are not edits.
  */
-function earlierWritesInSecond(held: HeldField | undefined, at: Timestamp, value: unknown): unknown[] {
-  if (!held?.seenAt || toMillis(held.seenAt) !== toMillis(at)) return [];
-  const earlier = [...(held.alsoWrote ?? []), held.value];
-  return earlier.filter((written, index) => !sameValue(written, value) && earlier.findIndex((other) => sameValue(other, written)) === index).slice(-5);
+function statesKnownIn(held: HeldField | undefined, seconds: Timestamp[], value: unknown): Array<{ at: Timestamp; value: unknown }> {
+  if (!held) return [];
+  const wanted = new Set(seconds.map(toMillis));
+  const candidates = [
+    ...(held.knownStates ?? []),
+    ...(held.seenAt ? [{ at: held.seenAt, value: held.value }] : []),
+    ...(held.raceFrom && 'readValue' in held ? [{ at: held.raceFrom, value: held.readValue }] : []),
+  ];
+  const kept: Array<{ at: Timestamp; value: unknown }> = [];
+  for (const state of candidates) {
+    if (!wanted.has(toMillis(state.at)) || sameValue(state.value, value)) continue;
+    if (!kept.some((k) => toMillis(k.at) === toMillis(state.at) && sameValue(k.value, state.value))) kept.push(state);
+  }
+  return kept.slice(-8);
 }
 
 /**

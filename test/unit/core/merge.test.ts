@@ -361,3 +361,22 @@ describe('mayLackGolden: does a change need the origin system synced too?', () =
     expect(mayLackGolden(customer, 'shopify', ['firstName'])).toBe(true);
   });
 });
+
+describe("a whole-record delivery of a state our read already showed, in an earlier write's second", () => {
+  it('is not an edit our next write raced', () => {
+    // Prepare: Shopify held phone A (10:00:17). In 10:00:33 a person edits the first name (phone A unchanged);
+    // sync reads that (A) and writes HubSpot's B; a second sync reads B at 10:00:33 and writes B again at 10:00:34.
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:17Z', values: { phone: '+12125550001' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:17.418Z', values: { phone: '+12125550002' } }), NOW).customer;
+    const B = { phone: '+12125550002' };
+    customer = recordWrite(customer, { ...shopify, at: '2026-01-01T10:00:33Z', read: { at: '2026-01-01T10:00:33Z', values: { phone: '+12125550001' } }, sourceTimes: { phone: '2026-01-01T10:00:17.418Z' }, holds: B }, NOW);
+    customer = recordWrite(customer, { ...shopify, at: '2026-01-01T10:00:34Z', read: { at: '2026-01-01T10:00:33Z', values: B }, sourceTimes: { phone: '2026-01-01T10:00:17.418Z' }, holds: B }, NOW);
+    // Act: the webhook of the first-name edit (10:00:33, phone A) arrives now
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:33Z', values: { phone: '+12125550001' } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual([]);
+    expect(result.customer.fields.phone).toMatchObject({ value: '+12125550002', source: 'hubspot' });
+    expect(result.recheck).toEqual([]);
+  });
+});
