@@ -204,6 +204,9 @@ function mergeParts(golden: unknown, held: unknown, observed: unknown): unknown 
  * it states count: one HubSpot property event states one address part.
  */
 function changes(held: unknown, observed: unknown): boolean {
+  // No address and an address of empty parts are the same nothing (a HubSpot event clearing one part of none).
+  if (isParts(observed) && isNothing(held)) return !isNothing(observed);
+  if (isParts(held) && isNothing(observed)) return !isNothing(held);
   if (!isParts(held) || !isParts(observed)) return !sameValue(held, observed);
   return Object.entries(observed).some(([part, value]) => !sameValue(held[part] ?? null, value ?? null) && !(isNothing(value) && isNothing(held[part])));
 }

@@ -380,3 +380,27 @@ describe("a whole-record delivery of a state our read already showed, in an earl
     expect(result.recheck).toEqual([]);
   });
 });
+
+describe('the echo of our write that cleared an address, one HubSpot property event per part', () => {
+  it('says nothing new: an empty part of no address is no change (found by the 10,000-delivery chaos run)', () => {
+    // Prepare: Shopify removed the address at 12:26:50, HubSpot's person then typed a new one (12:26:52.628),
+    // and our sync, planned before that, cleared HubSpot's address at 12:26:54.352 (an edit our write raced)
+    const NOW = '2026-12-01T12:26:55.000Z';
+  const shopify = { system: 'shopify', externalId: '7065055069303700100' };
+  const hub = { system: 'hubspot', externalId: '147' };
+  const full = { line1: '3132 Elm St', city: 'Salem', region: null, postalCode: '35885', country: 'US' };
+  let c = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-12-01T12:24:39Z', values: { address: { ...full, line2: null } } }), NOW).customer;
+  c = applyObservation(c, anObservation({ ...hub, observedAt: '2026-12-01T12:24:37.200Z', values: { address: full } }), NOW).customer;
+  c = applyObservation(c, anObservation({ ...shopify, observedAt: '2026-12-01T12:26:50Z', values: { address: null } }), NOW).customer;
+  for (const part of [{ line1: '3851 Elm St' }, { city: 'Franklin' }, { postalCode: '62488' }]) {
+    c = applyObservation(c, anObservation({ ...hub, observedAt: '2026-12-01T12:26:52.628Z', values: { address: part }, linkedOnly: true }), NOW).customer;
+  }
+  c = recordWrite(c, { ...hub, at: '2026-12-01T12:26:54.352Z', read: { at: '2026-12-01T12:24:38.316Z', values: { address: full } }, sourceTimes: { address: '2026-12-01T12:26:50Z' }, holds: { address: null } }, NOW);
+  for (const part of [{ line1: null }, { city: null }, { postalCode: null }, { country: null }]) {
+    const r = applyObservation(c, anObservation({ ...hub, observedAt: '2026-12-01T12:26:54.352Z', values: { address: part }, linkedOnly: true }), NOW);
+    expect(r.changedFields).toEqual([]);
+    c = r.customer;
+  }
+  expect(c.fields.address?.value).toMatchObject({ postalCode: '62488' });
+  });
+});
