@@ -233,6 +233,8 @@ export function snapshot(runtime: Pick<Runtime, 'metering' | 'functions'>): Omit
 export async function printCostBench(p: Pipeline, ids: Array<{ shopifyId: string }>): Promise<void> {
   const config = loadConfig(cdkJsonOmnihubContext());
   const before = snapshot(p.runtime);
+  const publishedBefore = p.runtime.bus.published.length;
+  const queuesBefore = new Map(p.runtime.queues.map((q) => [q.name, { ...q.requests }]));
   for (const [i, { shopifyId }] of ids.entries()) {
     p.shopify.admin.updateCustomer(shopifyId, { first_name: `Cost${i}` });
     await p.settle();
@@ -257,6 +259,17 @@ export async function printCostBench(p: Pipeline, ids: Array<{ shopifyId: string
     `    EventBridge ${per(counted.events.entries)} entries (${per(counted.events.entryBytes)} B), SQS ${per(counted.sqs.send)} send / ${per(counted.sqs.receive)} receive / ${per(counted.sqs.delete)} delete, ` +
       `${per(counted.ingress.requests)} webhooks, ${counted.secretsManagerCalls} Secrets Manager calls`,
   );
+  const byType = new Map<string, number>();
+  for (const event of p.runtime.bus.published.slice(publishedBefore)) {
+    const type = String(event['detail-type']);
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+  }
+  console.log(`    bus events per update: ${[...byType].map(([type, n]) => `${type} ${per(n)}`).join(', ')}`);
+  const queueLines = p.runtime.queues.map((q) => {
+    const was = queuesBefore.get(q.name) ?? { send: 0, receive: 0, delete: 0 };
+    return `${q.name} ${per(q.requests.send - was.send + q.requests.receive - was.receive + q.requests.delete - was.delete)}`;
+  });
+  console.log(`    SQS requests per update by queue: ${queueLines.join(', ')}`);
 }
 
 function describeMemory(shape: CostShape): string {
