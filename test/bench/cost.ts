@@ -14,6 +14,7 @@
  *  - CloudWatch Logs: the bytes the functions wrote at or above the application log level,
  *    plus the platform's START/REPORT lines (about 300 bytes per invocation) unless the system
  *    log level is WARN;
+ *    (and, with the HTTP API, its access log line of about 300 bytes per request);
  *  - X-Ray: a trace per traced invocation; none when tracing is off;
  *  - Secrets Manager: GetSecretValue calls as counted (the functions cache secrets for minutes).
  * Not per update, so not here: $0.40 per secret-month, alarms, idle queue polling by the
@@ -67,6 +68,11 @@ export interface CostLine {
 
 /** Lambda's platform lines per invocation at system level INFO: START and REPORT (JSON format), about 300 bytes. */
 export const PLATFORM_LOG_BYTES_PER_INVOCATION = 300;
+/**
+ * One HTTP API access log line (the JSON format of infra/constructs/webhook-api.ts with a
+ * webhook's values: request id, epoch, route, statuses, latencies, user agent): about 300 bytes.
+ */
+export const HTTP_API_ACCESS_LOG_BYTES_PER_REQUEST = 300;
 const MILLION = 1_000_000;
 /** AWS bills data in GB of 2^30 bytes. */
 const GB = 1024 ** 3;
@@ -153,6 +159,12 @@ export function costPerMillion(counted: Counted, shape: CostShape, prices: AwsPr
     line('DynamoDB read units, eventually consistent', eventualReads, 'RRU', prices.dynamoDbReadRequestUnit.usd),
     line(`CloudWatch Logs: application lines at ${shape.logLevel} and above`, appLogBytes / GB, 'GB', prices.cloudWatchLogsIngestedGb.usd),
     line(`CloudWatch Logs: platform START/REPORT lines (system ${shape.systemLogLevel})`, platformLogBytes / GB, 'GB', prices.cloudWatchLogsIngestedGb.usd),
+    line(
+      'CloudWatch Logs: HTTP API access log lines',
+      shape.ingress === 'httpApi' ? (counted.ingress.requests * HTTP_API_ACCESS_LOG_BYTES_PER_REQUEST) / GB : 0,
+      'GB',
+      prices.cloudWatchLogsIngestedGb.usd,
+    ),
     line(`X-Ray traces (tracing ${shape.tracing})`, tracesRecorded(counted, shape.tracing), 'traces', prices.xrayTraceRecorded.usd),
     line('Secrets Manager GetSecretValue', counted.secretsManagerCalls, 'calls', prices.secretsManagerApiCall.usd),
   ];

@@ -5,6 +5,7 @@ import { loadConfig } from '../../../infra/config';
 import {
   costPerMillion,
   countedBetween,
+  HTTP_API_ACCESS_LOG_BYTES_PER_REQUEST,
   keptLogBytes,
   PLATFORM_LOG_BYTES_PER_INVOCATION,
   roleOf,
@@ -70,6 +71,7 @@ describe('cost per 1 million updates', () => {
     // INFO and above, not DEBUG: 2100 + 4050 + 500 bytes; platform lines: 10 invocations × 300 bytes
     expect(usdOf(lines, 'CloudWatch Logs: application')).toBeCloseTo(((6650 * k) / 1024 ** 3) * awsPrices.cloudWatchLogsIngestedGb.usd);
     expect(usdOf(lines, 'CloudWatch Logs: platform')).toBeCloseTo(((10 * PLATFORM_LOG_BYTES_PER_INVOCATION * k) / 1024 ** 3) * awsPrices.cloudWatchLogsIngestedGb.usd);
+    expect(usdOf(lines, 'CloudWatch Logs: HTTP API access')).toBeCloseTo(((4 * HTTP_API_ACCESS_LOG_BYTES_PER_REQUEST * k) / 1024 ** 3) * awsPrices.cloudWatchLogsIngestedGb.usd);
     expect(usdOf(lines, 'X-Ray')).toBeCloseTo(10 * k * awsPrices.xrayTraceRecorded.usd);
     expect(usdOf(lines, 'Secrets Manager')).toBeCloseTo(2 * k * awsPrices.secretsManagerApiCall.usd);
     expect(total).toBeCloseTo(lines.reduce((s, l) => s + l.usd, 0));
@@ -81,6 +83,7 @@ describe('cost per 1 million updates', () => {
 
     // Assess
     expect(usdOf(lines, 'ingress')).toBe(0);
+    expect(usdOf(lines, 'CloudWatch Logs: HTTP API access')).toBe(0);
     expect(lines.find((l) => l.item.startsWith('ingress'))?.quantity).toBe(2_000_000);
     expect(usdOf(lines, 'X-Ray')).toBe(0);
     expect(usdOf(lines, 'CloudWatch Logs: platform')).toBe(0);
