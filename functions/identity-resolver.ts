@@ -72,13 +72,15 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
     customerId: result.customer.id,
     matchedBy: result.matchedBy,
     changedFields: result.changedFields,
+    ...(result.recheck.length > 0 ? { recheck: result.recheck } : {}),
     version: result.customer.version,
     attempts: result.attempts,
   });
   // A new link is announced too: the other systems may lack what this record holds, and this
   // record may lack golden values (absence is not a clear, so nothing "changed").
   const newLink = result.outcome === 'created' || result.matchedBy !== 'link';
-  const fields = result.changedFields.length > 0 ? result.changedFields : newLink ? [...FIELD_NAMES] : [];
+  const changed = [...new Set([...result.changedFields, ...result.recheck])];
+  const fields = changed.length > 0 ? changed : newLink ? [...FIELD_NAMES] : [];
   if (fields.length > 0) await announce(result.customer.id, correlationId, observation.system, fields, result.customer.version);
 }
 

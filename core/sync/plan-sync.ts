@@ -32,7 +32,10 @@ export function planSync(
   const values = pick(
     golden,
     writableFields,
-    (value, name) => !sameValue(heldAs(link.held[name]?.value, name, addressParts), value) && !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
+    (value, name) =>
+      // An unsure value (two values in one record second, docs/identity.md §2) is written again.
+      (link.held[name]?.unsure === true || !sameValue(heldAs(link.held[name]?.value, name, addressParts), value)) &&
+      !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
   );
   if (Object.keys(values).length === 0) return { action: 'skip', reason: 'target already holds these values' };
   return { action: 'update', externalId: link.externalId, values };
