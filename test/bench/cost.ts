@@ -247,13 +247,18 @@ export async function printCostBench(p: Pipeline, ids: Array<{ shopifyId: string
   const before = snapshot(p.runtime);
   const publishedBefore = p.runtime.bus.published.length;
   const queuesBefore = new Map(p.runtime.queues.map((q) => [q.name, { ...q.requests }]));
+  const startedAt = Date.now();
   for (const [i, { shopifyId }] of ids.entries()) {
     p.shopify.admin.updateCustomer(shopifyId, { first_name: `Cost${i}` });
     await p.settle();
   }
   const counted = countedBetween(before, snapshot(p.runtime), ids.length);
+  // An edit lands when HubSpot receives its write; the table is per edit made, landed or not.
+  const landed = p.hubspot.requests.filter((r) => r.method === 'PATCH' && r.at >= startedAt).length;
   const deployed = shapeOf(config, 'now');
-  console.log(`\nAWS cost per 1 million synced updates (us-east-1 list prices, infra/aws-prices.ts; ${ids.length} updates one at a time, echo included)`);
+  console.log(
+    `\nAWS cost per 1 million synced updates (us-east-1 list prices, infra/aws-prices.ts; ${ids.length} Shopify edits one at a time, echo included; ${landed} reached HubSpot)`,
+  );
   console.log(
     `  before: HTTP API, X-Ray active, INFO logs + platform lines, memory ${describeMemory(shapeBeforeIssue6)}\n` +
       `  now:    ${deployed.ingress}, tracing ${deployed.tracing}, ${deployed.logLevel} logs (system ${deployed.systemLogLevel}), memory ${describeMemory(deployed)}`,
