@@ -25,6 +25,28 @@ export const bundleSettings = {
   mainFields: ['module', 'main'],
 } as const;
 
+/**
+ * Size budgets of the deployed bundles (index.mjs as CDK zips it, minified, source map
+ * apart), in bytes: init time grows with bundle size (about 15-35 ms per 100 KB, see
+ * /work/shared/reference/aws-serverless-facts.md §1.3) and the vendors give a webhook 5 s.
+ * test/infra/bundling.test.ts fails when a bundle outgrows its budget; `npm run bench` prints
+ * each bundle's size and its largest contributors.
+ */
+export const KB = 1024;
+export const bundleBudgets = {
+  'webhook-receiver': 150 * KB,
+  'identity-resolver': 300 * KB,
+  /** Each connector's own connector-sync bundle (sync-shopify, sync-hubspot, ...). */
+  'sync-<connector>': 300 * KB,
+} as const;
+
+/** The budget of a deployed function by its name: webhook-receiver, identity-resolver or sync-<connector id>. */
+export function bundleBudget(name: string): number {
+  if (name === 'webhook-receiver' || name === 'identity-resolver') return bundleBudgets[name];
+  if (name.startsWith('sync-')) return bundleBudgets['sync-<connector>'];
+  throw new Error(`No bundle budget for function "${name}" (functions/catalog.ts bundleBudgets)`);
+}
+
 /** Per-connector bundles of connector-sync carry only that connector (see connectors/index.ts). */
 export function connectorBundleDefine(connectorId: string): Record<string, string> {
   return { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId) };
