@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { parse as parseLosslessJson } from 'lossless-json';
-import type { z } from 'zod';
+import * as z from '../../core/schema';
 import { TimestampSchema } from '../../core/model/system';
 import type { MappingContext, ParseResult, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { ShopifyWebhookSecret } from './manifest';
@@ -158,8 +158,8 @@ function missingClock(delivery: Delivery): { reason: string } {
   return { reason: `${delivery.topic} delivery has no X-Shopify-Triggered-At header` };
 }
 
-function read<T>(schema: z.ZodType<T>, body: unknown, delivery: Delivery, then: (payload: T) => ReturnType<TopicReader>): ReturnType<TopicReader> {
-  const payload = schema.safeParse(body);
+function read<T>(schema: z.AnySchema<T>, body: unknown, delivery: Delivery, then: (payload: T) => ReturnType<TopicReader>): ReturnType<TopicReader> {
+  const payload = z.safeParse(schema, body);
   if (payload.success) return then(payload.data);
   // Paths and issue codes only: the values may be personal data.
   const issues = payload.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.code}`);
