@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { RouteTarget } from '../core/routing';
 
 /**
@@ -11,6 +12,24 @@ export const functionEntries: Record<FunctionName, string> = {
   'webhook-receiver': 'functions/webhook-receiver.ts',
   'identity-resolver': 'functions/identity-resolver.ts',
   'connector-sync': 'functions/connector-sync.ts',
+};
+
+const shim = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/**
+ * Packages the bundles replace with lean modules of the same API (esbuild `alias`): the AWS SDK
+ * v3 clients (250-330 KB bundled, most of it protocol and credential-chain machinery these
+ * functions never use) with clients over Node's fetch speaking the same wire protocol
+ * (functions/lib/aws/), and node-fetch (with its 280 KB URL polyfill) with Node's own fetch.
+ * Only the bundles: code run in-process (tests, the CLI) keeps the real packages; the
+ * integration tests run the bundles. https://esbuild.github.io/api/#alias
+ */
+export const bundleAliases: Record<string, string> = {
+  '@aws-sdk/client-dynamodb': shim('./lib/aws/client-dynamodb.ts'),
+  '@aws-sdk/lib-dynamodb': shim('./lib/aws/lib-dynamodb.ts'),
+  '@aws-sdk/client-eventbridge': shim('./lib/aws/client-eventbridge.ts'),
+  '@aws-sdk/client-secrets-manager': shim('./lib/aws/client-secrets-manager.ts'),
+  'node-fetch': shim('./lib/shims/node-fetch.ts'),
 };
 
 /** esbuild settings shared by CDK bundling and the local runtime. */

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
 
 export interface BuiltFunction {
   /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>. */
@@ -35,6 +35,7 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
         sourcemap: bundleSettings.sourcemap,
         banner: { js: bundleSettings.banner },
         mainFields: [...bundleSettings.mainFields],
+        alias: bundleAliases,
         define,
         logLevel: 'error',
       });
