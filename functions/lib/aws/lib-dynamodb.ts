@@ -1,10 +1,10 @@
-import { marshall, unmarshall, type marshallOptions } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall, type MarshallOptions } from './marshall';
 import type { DynamoDBClient } from './client-dynamodb';
 
 /**
  * What the bundles get for `@aws-sdk/lib-dynamodb` (functions/catalog.ts bundleAliases): the
- * document client's commands over the lean DynamoDB client, converting native values with the
- * SDK's own marshall/unmarshall (@aws-sdk/util-dynamodb), in the same places lib-dynamodb does.
+ * document client's commands over the lean DynamoDB client, converting native values as
+ * lib-dynamodb does (marshall.ts), in the same members.
  * https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/Package/-aws-sdk-lib-dynamodb/
  */
 type Doc = Record<string, unknown>;
@@ -30,10 +30,10 @@ const LIST_MEMBERS = new Set(['Items', 'Keys']);
 export class DynamoDBDocumentClient {
   private constructor(
     private readonly client: DynamoDBClient,
-    private readonly options: marshallOptions,
+    private readonly options: MarshallOptions,
   ) {}
 
-  static from(client: DynamoDBClient, config: { marshallOptions?: marshallOptions } = {}): DynamoDBDocumentClient {
+  static from(client: DynamoDBClient, config: { marshallOptions?: MarshallOptions } = {}): DynamoDBDocumentClient {
     return new DynamoDBDocumentClient(client, config.marshallOptions ?? {});
   }
 
