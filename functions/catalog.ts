@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { RouteTarget } from '../core/routing';
 
 /**
- * The Lambda functions and how each is bundled: read by the CDK stack (NodejsFunction)
+ * The Lambda functions and how each is bundled: read by the CDK stack
  * and by the local runtime (which bundles the same way and runs each bundle in its own
  * worker), so what runs on a laptop is what runs in AWS.
  */
@@ -32,13 +32,15 @@ export const bundleAliases: Record<string, string> = {
   'node-fetch': shim('./lib/shims/node-fetch.ts'),
 };
 
-/** esbuild settings shared by CDK bundling and the local runtime. */
+/** esbuild settings of every bundle (functions/build.ts: CDK, the local runtime and the bench). */
 export const bundleSettings = {
   platform: 'node',
   target: 'node24',
   format: 'esm',
   minify: true,
   sourcemap: true,
+  // Stack traces need the mappings only (NODE_OPTIONS=--enable-source-maps), not the sources.
+  sourcesContent: false,
   // Some dependencies are CommonJS and call require(); ESM bundles need it provided.
   banner: "import { createRequire as __omnihubCreateRequire } from 'node:module'; const require = __omnihubCreateRequire(import.meta.url);",
   mainFields: ['module', 'main'],
