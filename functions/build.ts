@@ -22,13 +22,40 @@ export interface FunctionBuild {
  * so the bundles leave the resources and what only they use (qs, most of lodash) out: about
  * 100 KB. Calling a REST resource in a bundle would fail (`shopify.customer` is undefined).
  */
-export const omitShopifyRestResources: Plugin = {
-  name: 'omnihub-omit-shopify-rest-resources',
+const OMITTED: Record<string, { importer: RegExp; contents: string }> = {
+  './resources': { importer: /shopify-api-node[\\/]index\.js$/, contents: 'module.exports = { registerAll() {} };' },
+  ...Object.fromEntries(
+    [
+      ['http2-wrapper', 'http2'],
+      ['cacheable-request', 'cache'],
+      ['cacheable-lookup', 'dnsCache'],
+    ].map(([module, option]) => [
+      module,
+      {
+        importer: /got[\\/]dist[\\/]source[\\/]core[\\/]index\.js$/,
+        // got reads these only when its `${option}` option is set; `CacheError` is checked with instanceof on every failed request.
+        contents: `const omitted = () => { throw new Error('got option "${option}" is left out of omnihub bundles (functions/build.ts)'); };
+          module.exports = Object.assign(omitted, { default: omitted, auto: omitted, CacheError: class CacheError extends Error {} });`,
+      },
+    ]),
+  ),
+};
+
+/**
+ * Leaves out of the bundles what they can never run, ~140 KB of sync-shopify: shopify-api-node's
+ * ~90 REST resources, registered by one `require('./resources')` (omnihub calls only
+ * `shopify.graphql()`: REST is legacy since 2024-10), with what only they use (qs, most of
+ * lodash); and the modules behind got's `http2`, `cache` and `dnsCache` options, which
+ * shopify-api-node never sets (https://github.com/sindresorhus/got/tree/v11.8.6#options).
+ * Reaching one in a bundle fails loudly (a REST resource is undefined; the got options throw).
+ */
+export const omitUnusedModules: Plugin = {
+  name: 'omnihub-omit-unused-modules',
   setup(esbuild) {
-    esbuild.onResolve({ filter: /^\.\/resources$/ }, ({ importer }) =>
-      /shopify-api-node[\\/]index\.js$/.test(importer) ? { path: 'shopify-api-node/resources', namespace: 'omnihub-omitted' } : undefined,
+    esbuild.onResolve({ filter: /^(\.\/resources|http2-wrapper|cacheable-request|cacheable-lookup)$/ }, ({ path, importer }) =>
+      OMITTED[path]?.importer.test(importer) ? { path, namespace: 'omnihub-omitted' } : undefined,
     );
-    esbuild.onLoad({ filter: /.*/, namespace: 'omnihub-omitted' }, () => ({ contents: 'module.exports = { registerAll() {} };', loader: 'js' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'omnihub-omitted' }, ({ path }) => ({ contents: OMITTED[path]!.contents, loader: 'js' }));
   },
 };
 
@@ -46,7 +73,7 @@ export async function buildFunction({ entry, outfile, define = {} }: FunctionBui
     banner: { js: bundleSettings.banner },
     mainFields: [...bundleSettings.mainFields],
     alias: bundleAliases,
-    plugins: [omitShopifyRestResources],
+    plugins: [omitUnusedModules],
     define,
     metafile: true,
     logLevel: 'error',
