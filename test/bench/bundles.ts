@@ -46,7 +46,7 @@ export function contributors(metafile: Metafile, root: string): Array<{ name: st
 }
 
 /** Milliseconds from a new worker thread (its own V8 isolate) to `file` imported, the import alone, and the isolate's heap after it. */
-function coldImport(file: string, env: Record<string, string>): Promise<{ ms: number; importMs: number; heap: number }> {
+export function coldImport(file: string, env: Record<string, string>): Promise<{ ms: number; importMs: number; heap: number }> {
   const source = `
     const { parentPort } = require('node:worker_threads');
     const { getHeapStatistics } = require('node:v8');
@@ -68,7 +68,7 @@ function coldImport(file: string, env: Record<string, string>): Promise<{ ms: nu
   });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function printBundles(root: string): Promise<void> {
   const outDir = path.join(root, '.omnihub', 'bench-bundles');
