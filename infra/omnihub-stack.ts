@@ -72,6 +72,8 @@ export class OmnihubStack extends Stack {
     })
       .bindTable(table, resolverTableAccess)
       .bindBus(bus);
+    // Who a change must reach (functions/identity-resolver.ts): the enabled connectors.
+    resolver.addEnvironment('CONNECTOR_IDS', connectors.map(({ manifest }) => manifest.id).join(','));
 
     const syncFunctions = new Map<string, OmnihubFunction>();
     for (const { manifest, settings } of connectors) {

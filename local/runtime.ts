@@ -114,7 +114,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       CONNECTOR_SECRETS: JSON.stringify(webhookSecretIds),
       AWS_ENDPOINT_URL_DYNAMODB: receiverDynamoDb.url,
     }));
-  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, {}));
+  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, { CONNECTOR_IDS: options.connectors.map((c) => c.id).join(',') }));
   for (const c of options.connectors) {
     functions.set(
       `sync-${c.id}`,

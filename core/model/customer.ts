@@ -97,6 +97,16 @@ export const HeldFieldSchema = z.object({
   raceFrom: z.optional(TimestampSchema),
   /** For a value we wrote: what that read showed the record holding (an edit in the read's own second is new only if it differs). */
   readValue: z.optional(z.unknown()),
+  /**
+   * Values earlier writes of ours left in the record within this same record second (`seenAt`):
+   * with a one-second clock their late echoes tie our last write, and are ours, not raced edits.
+   */
+  alsoWrote: z.optional(z.array(z.unknown())),
+  /**
+   * A delivery in this same record second said another value, and nothing orders the two: the
+   * record may hold either. Sync writes the golden value again (docs/identity.md §2).
+   */
+  unsure: z.optional(z.boolean()),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 

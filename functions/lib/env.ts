@@ -41,7 +41,16 @@ export const WebhookReceiverEnvSchema = z.extend(CommonEnvSchema, {
   CONNECTOR_SECRETS: JsonMapSchema,
 });
 
-export const IdentityResolverEnvSchema = CommonEnvSchema;
+export const IdentityResolverEnvSchema = z.extend(CommonEnvSchema, {
+  /** The enabled connectors, comma-separated ("shopify,hubspot"): who a change must reach. */
+  CONNECTOR_IDS: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
+    ),
+    z.array(z.string()).check(z.minLength(1, 'name at least one enabled connector')),
+  ),
+});
 
 export const ConnectorSyncEnvSchema = z.extend(CommonEnvSchema, {
   CONNECTOR_ID: z.string().check(z.minLength(1)),

@@ -77,7 +77,7 @@ export async function printBundles(root: string): Promise<void> {
   await writeFile(emptyEntry, 'export async function handler() {\n  return {};\n}\n');
   const jobs: Job[] = [
     { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], env: { ...COMMON_ENV, CONNECTOR_SECRETS: '{"shopify":"omnihub/shopify/webhook"}' } },
-    { name: 'identity-resolver', entry: functionEntries['identity-resolver'], env: COMMON_ENV },
+    { name: 'identity-resolver', entry: functionEntries['identity-resolver'], env: { ...COMMON_ENV, CONNECTOR_IDS: manifests.map((m) => m.id).join(',') } },
     ...manifests.map(({ id }) => ({
       name: `sync-${id}`,
       entry: functionEntries['connector-sync'],
