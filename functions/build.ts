@@ -1,5 +1,5 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { bundleAliases, bundleSettings } from './catalog';
+import { bundleAliases, bundleSettings, type FunctionBuild } from './catalog';
 
 /**
  * Builds one Lambda bundle: the only bundler of the project, used by the CDK stack
@@ -7,14 +7,7 @@ import { bundleAliases, bundleSettings } from './catalog';
  * (local/bundle.ts) and the benchmark, so what is measured is what is deployed.
  * https://esbuild.github.io/api/#build
  */
-export interface FunctionBuild {
-  /** Entry file, absolute. */
-  entry: string;
-  /** The bundle to write (its source map is written beside it). */
-  outfile: string;
-  /** Build-time constants (a sync bundle carries only its own connector). */
-  define?: Record<string, string>;
-}
+export type { FunctionBuild } from './catalog';
 
 /**
  * shopify-api-node registers its ~90 REST resources from one `require('./resources')` that

@@ -68,6 +68,16 @@ export function bundleBudget(name: string): number {
   throw new Error(`No bundle budget for function "${name}" (functions/catalog.ts bundleBudgets)`);
 }
 
+/** One bundle for functions/build.ts to write. */
+export interface FunctionBuild {
+  /** Entry file, absolute. */
+  entry: string;
+  /** The bundle to write (its source map is written beside it). */
+  outfile: string;
+  /** Build-time constants (a sync bundle carries only its own connector). */
+  define?: Record<string, string>;
+}
+
 /** Per-connector bundles of connector-sync carry only that connector (see connectors/index.ts). */
 export function connectorBundleDefine(connectorId: string): Record<string, string> {
   return { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId) };

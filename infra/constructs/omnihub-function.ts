@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TableAccess } from '../table-access';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { FunctionBuild } from '../../functions/build';
+import type { FunctionBuild } from '../../functions/catalog';
 
 /** The repository root: bundling resolves entries, tsconfig and package-lock.json from here. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
