@@ -11,6 +11,7 @@ export const functionEntries: Record<FunctionName, string> = {
   'webhook-receiver': 'functions/webhook-receiver.ts',
   'identity-resolver': 'functions/identity-resolver.ts',
   'connector-sync': 'functions/connector-sync.ts',
+  backfill: 'functions/backfill.ts',
 };
 
 /** esbuild settings shared by CDK bundling and the local runtime. */

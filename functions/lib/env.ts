@@ -49,6 +49,9 @@ export const ConnectorSyncEnvSchema = CommonEnvSchema.extend({
   CONNECTOR_BASE_URL: z.url().optional(),
 });
 
+/** The backfill function reads its connector's system: the same variables as that connector's sync. */
+export const BackfillEnvSchema = ConnectorSyncEnvSchema;
+
 export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {

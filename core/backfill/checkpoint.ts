@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { SystemIdSchema, TimestampSchema } from '../model/system';
+
+/**
+ * Where a backfill of one connector stands, kept in the identity table after every page
+ * (`CHECKPOINT#<connector>`, docs/identity.md §8): a crash, a Ctrl-C or a Lambda timeout resumes
+ * at `cursor`; a completed run leaves `watermark`, from which the next run (and every scheduled
+ * reconciliation) reads only what changed.
+ */
+export const CheckpointSchema = z.object({
+  connector: SystemIdSchema,
+  runId: z.string().min(1).max(64),
+  mode: z.enum(['backfill', 'reconcile']),
+  /** The run reads records updated at or after this instant; absent for a full read. */
+  since: TimestampSchema.optional(),
+  /** The next page to read; absent before the first page and after the last. */
+  cursor: z.string().max(2048).optional(),
+  startedAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  completedAt: TimestampSchema.optional(),
+  /** The startedAt of the last completed run: records changed from then on are not read yet. */
+  watermark: TimestampSchema.optional(),
+  pages: z.number().int().min(0),
+  /** Records read from the vendor, and handed to the resolver (CustomerObserved). */
+  read: z.number().int().min(0),
+  observed: z.number().int().min(0),
+  /** Records the run expects to read (for the ETA), when the vendor could say. */
+  expected: z.number().int().min(0).optional(),
+  /** The vendor's quota this run spent, in the ceiling's unit, and the time it spent reading. */
+  requests: z.number().int().min(0),
+  spent: z.number().min(0),
+  waitedMs: z.number().min(0),
+  throttled: z.number().int().min(0),
+  readMs: z.number().min(0),
+  ceiling: z.object({ unit: z.enum(['points', 'requests']), perSecond: z.number().positive(), burst: z.number().positive() }).optional(),
+  /** Records the normal sync path created or updated in each system for this run (counted by the sync functions). */
+  written: z.record(SystemIdSchema, z.number().int().min(0)).default({}),
+  /** Optimistic lock: each write names the revision it read. */
+  revision: z.number().int().min(1),
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+export interface CheckpointStore {
+  get(connector: string): Promise<Checkpoint | undefined>;
+  /** Writes `checkpoint` if the stored one is still at `expectedRevision` (undefined: none stored). False otherwise. */
+  put(checkpoint: Checkpoint, expectedRevision: number | undefined): Promise<boolean>;
+}
+
+/** The correlation id of a run's observations, so every function down the line can tell a backfill's work from a webhook's. */
+export function backfillCorrelationId(connector: string, runId: string): string {
+  return `backfill:${connector}:${runId}`;
+}
+
+export function parseBackfillCorrelationId(correlationId: string): { connector: string; runId: string } | undefined {
+  const match = /^backfill:([a-z][a-z0-9-]{1,30}):([A-Za-z0-9_-]{1,64})$/.exec(correlationId);
+  return match ? { connector: match[1]!, runId: match[2]! } : undefined;
+}
