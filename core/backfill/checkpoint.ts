@@ -55,3 +55,23 @@ export function parseBackfillCorrelationId(correlationId: string): { connector: 
   const match = /^backfill:([a-z][a-z0-9-]{1,30}):([A-Za-z0-9_-]{1,64})$/.exec(correlationId);
   return match ? { connector: match[1]!, runId: match[2]! } : undefined;
 }
+
+/** Checkpoints in memory, seeded from a real one: a dry run pages like a run and writes nothing. */
+export class InMemoryCheckpointStore implements CheckpointStore {
+  private readonly stored = new Map<string, Checkpoint>();
+
+  constructor(seed: readonly Checkpoint[] = []) {
+    for (const checkpoint of seed) this.stored.set(checkpoint.connector, structuredClone(checkpoint));
+  }
+
+  async get(connector: string): Promise<Checkpoint | undefined> {
+    const found = this.stored.get(connector);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async put(checkpoint: Checkpoint, expectedRevision: number | undefined): Promise<boolean> {
+    if (this.stored.get(checkpoint.connector)?.revision !== expectedRevision) return false;
+    this.stored.set(checkpoint.connector, structuredClone(checkpoint));
+    return true;
+  }
+}
