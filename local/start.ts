@@ -86,6 +86,7 @@ async function main() {
     defaultCountry: config.defaultCountry,
     parkedRetentionDays: config.parkedRetentionDays,
     logLevel: config.logLevel,
+    reconcileMinutes: config.reconcileMinutes,
     onLog: (line) => console.log(verbose ? line : prettyLogLine(line)),
   });
   for (const r of running) r.sandbox?.setWebhookUrl(runtime.webhookUrl(r.id));
@@ -95,6 +96,7 @@ async function main() {
     eventsEndpoint: runtime.eventsEndpoint,
     webhookUrl: runtime.url,
     pid: process.pid,
+    connectors: Object.fromEntries(connectors.map((c) => [c.id, { settings: c.config, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }])),
   });
 
   const lines = [
