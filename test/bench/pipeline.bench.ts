@@ -13,6 +13,7 @@ import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { startPipeline, root, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
 import { aCustomer, anObservation } from '../support/builders';
 import { shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
+import { benchBackfill } from './backfill';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 200);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 40);
@@ -129,6 +130,7 @@ async function main() {
       console.log(`  ${name.padEnd(20)} ${kb(bundle?.bytes ?? 0).padStart(9)} ${ms(cold).padStart(12)} ${kb(heap).padStart(10)}`);
     }
     console.log(`  hub process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
+    await benchBackfill(ddb.endpoint);
   } finally {
     await p.stop();
     await ddb.stop();

@@ -377,11 +377,12 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       const pageSize = Math.min(Number(request.query.get('limit') ?? 10) || 10, cap);
       const after = request.query.get('after');
       if (after !== null && !/^\d+$/.test(after)) return api(400, errorBody(`Invalid after value: ${after.slice(0, 40)}`, 'VALIDATION_ERROR'));
-      const from = after === null ? 0n : BigInt(after);
+      // Contact ids are numbers well below 2^53.
+      const from = after === null ? 0 : Number(after);
       const window = state
         .list()
-        .filter((contact) => BigInt(contact.id) >= from)
-        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+        .filter((contact) => Number(contact.id) >= from)
+        .sort((a, b) => Number(a.id) - Number(b.id));
       const page = window.slice(0, pageSize);
       const results = page.map((contact) => renderContact(contact, requestedProperties(request), history));
       const nextId = window[pageSize] ? window[pageSize]!.id : undefined;
