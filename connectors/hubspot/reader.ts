@@ -32,8 +32,11 @@ const LIST_PAGE_SIZE = MAX_HISTORY_BATCH;
 const SEARCH_PAGE_SIZE = 200;
 const SEARCH_RESULT_LIMIT = 10_000;
 const SEARCH_PER_SECOND = 5;
-/** Our clock and HubSpot's window are not the same clock: send a little after a slot frees. */
-const SLOT_MARGIN_MS = 15;
+/**
+ * HubSpot counts a call when it arrives, which we do not see: a slot is counted from when its
+ * answer came back (never earlier than HubSpot's count), plus a little for clock jitter.
+ */
+const SLOT_MARGIN_MS = 5;
 /** A backfill outlives any burst: a 429 for the burst or the search limit is always waited out. */
 const MAX_RATE_LIMIT_RETRIES = 20;
 
@@ -88,6 +91,13 @@ class BurstPacer {
     }
   }
 
+  /** The call that took the last slot was answered now: count its slot from here (see SLOT_MARGIN_MS). */
+  answered(search: boolean): void {
+    const now = performance.now();
+    if (this.sent.length > 0) this.sent[this.sent.length - 1] = now;
+    if (search && this.searches.length > 0) this.searches[this.searches.length - 1] = now;
+  }
+
   learn(headers: Record<string, string>): void {
     const number = (name: string) => {
       const value = Number(headers[name]);
@@ -115,9 +125,11 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
       usage.requests += 1;
       try {
         const info = await send();
+        pacer.answered(search);
         pacer.learn(lowerCased(info.headers));
         return info.data;
       } catch (error) {
+        pacer.answered(search);
         const failure = readFailure(error, operation);
         pacer.learn(failure.headers);
         const waitMs = retryWait(failure, retry);

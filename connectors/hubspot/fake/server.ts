@@ -513,7 +513,13 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     }
 
     const valueOf = (contact: FakeContact, name: string): string | null =>
-      name === 'hs_object_id' ? contact.id : (contact.properties.get(name) ?? null);
+      name === 'hs_object_id'
+        ? contact.id
+        : name === 'lastmodifieddate'
+          ? contact.updatedAt.toISOString()
+          : name === 'createdate'
+            ? contact.createdAt.toISOString()
+            : (contact.properties.get(name) ?? null);
     const matches = (contact: FakeContact, filter: (typeof filters)[number]): boolean => {
       const held = valueOf(contact, filter.propertyName);
       const wanted = String(filter.value ?? '');
