@@ -115,8 +115,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const onLog = options.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   const poolSize = options.poolSize ?? 2;
-  const makeFunction = (name: string, bundle: BuiltFunction, env: Record<string, string>) =>
-    new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize, timeoutMs: 30_000, onLog, invocationHeader: options.invocationHeader });
+  const makeFunction = (name: string, bundle: BuiltFunction, env: Record<string, string>, workers = poolSize) =>
+    new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize: workers, timeoutMs: 30_000, onLog, invocationHeader: options.invocationHeader });
 
   const functions = new Map<string, LocalFunction>();
   functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver']!, {
@@ -132,7 +132,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(c.baseUrl ? { CONNECTOR_BASE_URL: c.baseUrl } : {}),
     };
     functions.set(`sync-${c.id}`, makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, connectorEnv));
-    functions.set(`backfill-${c.id}`, makeFunction(`backfill-${c.id}`, bundles[`backfill-${c.id}`]!, connectorEnv));
+    // A run is one chain of pages: one worker is enough.
+    functions.set(`backfill-${c.id}`, makeFunction(`backfill-${c.id}`, bundles[`backfill-${c.id}`]!, connectorEnv, 1));
   }
   // One at a time: each worker's cold import is then measured without the others competing for CPU.
   for (const f of functions.values()) await f.start();
