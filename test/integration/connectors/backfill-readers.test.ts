@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startHubspotFake, type HubspotFake } from '../../../connectors/hubspot/fake/server';
 import { createHubspotReader } from '../../../connectors/hubspot/reader';
 import { startShopifyFake, type ShopifyFake } from '../../../connectors/shopify/fake/server';
@@ -11,6 +12,20 @@ const log = { debug() {}, info() {}, warn() {}, error() {} };
 const mapping = { defaultCountry: 'US' as const };
 const HUBSPOT = { accessToken: 'pat-backfill', clientSecret: 'secret' };
 const SHOPIFY = { accessToken: 'shpat_backfill', webhookSecret: 'secret' };
+
+/** A CRM v3 page as HubSpot answers it. */
+const PageSchema = z.object({
+  total: z.number().optional(),
+  results: z.array(
+    z.object({
+      id: z.string(),
+      properties: z.record(z.string(), z.string().nullable()),
+      propertiesWithHistory: z.record(z.string(), z.array(z.object({ value: z.string(), sourceType: z.string() }).loose())).optional(),
+    }),
+  ),
+  paging: z.object({ next: z.object({ after: z.string(), link: z.string().optional() }) }).optional(),
+});
+const page = async (response: Response) => PageSchema.parse(await response.json());
 
 async function readAll(source: RecordSource, since?: string): Promise<{ observations: Observation[]; pages: number; throttled: number }> {
   const observations: Observation[] = [];
@@ -39,15 +54,15 @@ describe('HubSpot: CRM v3 list and search, as HubSpot pages them', () => {
     for (let i = 0; i < 120; i++) fake.state.create({ email: `c${i}@example.com` }, 'ui');
 
     // Act
-    const withHistory = await (await api('/crm/v3/objects/contacts?limit=100&properties=email&propertiesWithHistory=email')).json();
-    const plain = await (await api('/crm/v3/objects/contacts?limit=100&properties=email')).json();
-    const next = await (await api(`/crm/v3/objects/contacts?limit=100&after=${plain.paging.next.after}`)).json();
+    const withHistory = await page(await api('/crm/v3/objects/contacts?limit=100&properties=email&propertiesWithHistory=email'));
+    const plain = await page(await api('/crm/v3/objects/contacts?limit=100&properties=email'));
+    const next = await page(await api(`/crm/v3/objects/contacts?limit=100&after=${plain.paging!.next.after}`));
 
     // Assess
     expect(withHistory.results).toHaveLength(50);
-    expect(withHistory.results[0].propertiesWithHistory.email[0]).toMatchObject({ value: 'c0@example.com', sourceType: 'CRM_UI' });
+    expect(withHistory.results[0]!.propertiesWithHistory!.email![0]).toMatchObject({ value: 'c0@example.com', sourceType: 'CRM_UI' });
     expect(plain.results).toHaveLength(100);
-    expect(plain.paging.next).toEqual({ after: String(Number(plain.results[99].id) + 1), link: `${fake.baseUrl}/crm/v3/objects/contacts?after=${Number(plain.results[99].id) + 1}` });
+    expect(plain.paging!.next).toEqual({ after: String(Number(plain.results[99]!.id) + 1), link: `${fake.baseUrl}/crm/v3/objects/contacts?after=${Number(plain.results[99]!.id) + 1}` });
     expect(next.results).toHaveLength(20);
     expect(next.paging).toBeUndefined();
   });
@@ -64,14 +79,14 @@ describe('HubSpot: CRM v3 list and search, as HubSpot pages them', () => {
     const since = { filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(cut) }] }], sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }], properties: ['email'] };
 
     // Act
-    const found = await (await search(since)).json();
+    const found = await page(await search(since));
     const tooDeep = await search({ ...since, after: '9900', limit: 200 });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const burst = await Promise.all(Array.from({ length: 6 }, () => search(since)));
 
     // Assess
     expect(old.ok).toBe(true);
-    expect(found.results.map((r: { properties: { email: string } }) => r.properties.email)).toEqual(['new@example.com']);
+    expect(found.results.map((r) => r.properties.email)).toEqual(['new@example.com']);
     expect(found.total).toBe(1);
     expect(tooDeep.status).toBe(400);
     expect(await tooDeep.json()).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
