@@ -136,7 +136,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     functions.set(`backfill-${c.id}`, makeFunction(`backfill-${c.id}`, bundles[`backfill-${c.id}`]!, connectorEnv, 1));
   }
   // One at a time: each worker's cold import is then measured without the others competing for CPU.
-  for (const f of functions.values()) await f.start();
+  // The backfill functions start on their first request: most starts of the hub never use them.
+  for (const [name, f] of functions) if (!name.startsWith('backfill-')) await f.start();
 
   const queueOptions = {
     batchSize: options.queue?.batchSize ?? 10,
