@@ -13,6 +13,7 @@ import { EVENT_SOURCE, EventSchemas, type EventType } from '../core/events';
 import type { CountryCode } from '../core/model/normalize';
 import type { Observation } from '../core/model/observation';
 import { TimestampSchema } from '../core/model/system';
+import * as z from '../core/schema';
 import { DynamoDbCheckpointStore } from '../functions/lib/adapters/checkpoint-store';
 import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
 
@@ -84,7 +85,7 @@ export async function backfillCommand(options: BackfillOptions, target: Backfill
     io.out(`No enabled connector "${options.which}" (enabled: ${target.connectors.map((c) => c.id).join(', ') || 'none'}); use one of them or "all"`);
     return 2;
   }
-  if (options.since !== undefined && !TimestampSchema.safeParse(options.since).success) {
+  if (options.since !== undefined && !z.safeParse(TimestampSchema, options.since).success) {
     io.out(`--since "${options.since}" is not an ISO 8601 time with an offset, e.g. 2025-01-31T00:00:00Z`);
     return 2;
   }
@@ -188,8 +189,8 @@ async function settleWrites(checkpoints: CheckpointStore, connector: string, set
 async function readerFor(entry: BackfillConnector, target: BackfillTarget, log: LogSink): Promise<RecordSource> {
   const { manifest } = entry.connector;
   const { SecretString } = await target.secrets.send(new GetSecretValueCommand({ SecretId: `omnihub/${entry.id}` }));
-  const secret = manifest.secretSchema.parse(JSON.parse(SecretString ?? '{}'));
-  const config = manifest.configSchema.parse(entry.settings);
+  const secret = z.parse(manifest.secretSchema, JSON.parse(SecretString ?? '{}'));
+  const config = z.parse(manifest.configSchema, entry.settings);
   return entry.connector.createReader({ config, secret, mapping: { defaultCountry: target.defaultCountry }, baseUrl: entry.baseUrl, log });
 }
 

@@ -12,6 +12,7 @@ import { SecretStore } from './lib/adapters/secrets';
 import { BackfillEnvSchema, parseEnv } from './lib/env';
 import { asLogSink, createLogger } from './lib/logger';
 import { processQueueBatch } from './lib/sqs-batch';
+import * as z from '../core/schema';
 
 /**
  * One deployment per enabled connector (CONNECTOR_ID): the first sync and reconciliation of
@@ -30,7 +31,7 @@ const checkpoints = new DynamoDbCheckpointStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const secrets = new SecretStore();
-const config = connector.manifest.configSchema.parse(env.CONNECTOR_CONFIG);
+const config = z.parse(connector.manifest.configSchema, env.CONNECTOR_CONFIG);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
 let reader: { source: ReturnType<typeof connector.createReader>; secretJson: string } | undefined;
 

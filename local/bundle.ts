@@ -1,7 +1,8 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { buildFunction } from '../functions/build';
+import { connectorBundleDefine, functionEntries } from '../functions/catalog';
 
 export interface BuiltFunction {
   /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>, backfill-<connector>. */
@@ -25,21 +26,8 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {
       const file = path.join(outDir, `${name}.mjs`);
-      await build({
-        entryPoints: [path.join(root, entry)],
-        outfile: file,
-        bundle: true,
-        platform: bundleSettings.platform,
-        target: bundleSettings.target,
-        format: bundleSettings.format,
-        minify: bundleSettings.minify,
-        sourcemap: bundleSettings.sourcemap,
-        banner: { js: bundleSettings.banner },
-        mainFields: [...bundleSettings.mainFields],
-        define,
-        logLevel: 'error',
-      });
-      return { name, file, bytes: (await stat(file)).size };
+      const { bytes } = await buildFunction({ entry: path.join(root, entry), outfile: file, define });
+      return { name, file, bytes };
     }),
   );
   return Object.fromEntries(built.map((b) => [b.name, b]));

@@ -17,7 +17,7 @@ interface HostData {
   /** When set, every outgoing HTTP request carries this header naming the invocation (see LocalFunction.crash). */
   invocationHeader?: string;
 }
-type Capacity = { readUnits: number; writeUnits: number };
+type Capacity = { readUnits: number; strongReadUnits?: number; writeUnits: number };
 
 const data = workerData as HostData;
 const port = parentPort!;
@@ -32,6 +32,11 @@ if (data.invocationHeader) {
   // https://nodejs.org/api/diagnostics_channel.html#httpclientrequestcreated: before any header is sent.
   diagnostics.subscribe('http.client.request.created', (message) => {
     (message as { request: ClientRequest }).request.setHeader(header, `${data.functionName}#${current}`);
+  });
+  // Node's fetch (the bundles' AWS clients, the HubSpot SDK) goes through undici, not node:http.
+  // https://nodejs.org/api/globals.html#fetch and undici's diagnostics channel undici:request:create
+  diagnostics.subscribe('undici:request:create', (message) => {
+    (message as { request: { addHeader(name: string, value: string): unknown } }).request.addHeader(header, `${data.functionName}#${current}`);
   });
 }
 

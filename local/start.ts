@@ -85,7 +85,8 @@ async function main() {
     port,
     defaultCountry: config.defaultCountry,
     parkedRetentionDays: config.parkedRetentionDays,
-    logLevel: config.logLevel,
+    // The sync-step lines are npm start's display: INFO locally, whatever cdk.json's logLevel sets for AWS (default WARN, for the bill).
+    logLevel: 'INFO',
     reconcileMinutes: config.reconcileMinutes,
     onLog: (line) => console.log(verbose ? line : prettyLogLine(line)),
   });

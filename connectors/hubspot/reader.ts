@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from '../../core/schema';
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/index.js';
 import { ConnectorError } from '../../core/errors';
 import type { ListRequest, RateCeiling, RecordPage, RecordSource } from '../../core/backfill/record-source';
@@ -40,18 +40,16 @@ const SLOT_MARGIN_MS = 5;
 /** A backfill outlives any burst: a 429 for the burst or the search limit is always waited out. */
 const MAX_RATE_LIMIT_RETRIES = 20;
 
-const ListResponseSchema = z.object({
-  results: z.array(HubspotContactSchema),
-  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
-});
+const PagingSchema = z.optional(z.object({ next: z.optional(z.object({ after: z.string() })) }));
+const ListResponseSchema = z.object({ results: z.array(HubspotContactSchema), paging: PagingSchema });
 const SearchResponseSchema = z.object({
-  total: z.number().int().optional(),
-  results: z.array(z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()) })),
-  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+  total: z.optional(z.int()),
+  results: z.array(z.object({ id: z.string(), properties: z.record(z.string(), z.nullable(z.string())) })),
+  paging: PagingSchema,
 });
 const BatchReadSchema = z.object({ results: z.array(HubspotContactSchema) });
 /** Where a --since read stands: the lower time bound of the current query and the position in it. */
-const SearchCursorSchema = z.object({ from: z.number().int(), after: z.number().int().min(0) });
+const SearchCursorSchema = z.object({ from: z.int(), after: z.int().check(z.minimum(0)) });
 
 interface HttpInfo<T> {
   headers: Record<string, string>;
@@ -156,7 +154,7 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
     const data = await call('list', () =>
       apis.basicApi.getPageWithHttpInfo(LIST_PAGE_SIZE, cursor, [...HUBSPOT_READ_PROPERTIES], [...HUBSPOT_HISTORY_PROPERTIES], undefined, false),
     );
-    const parsed = ListResponseSchema.safeParse(data);
+    const parsed = z.safeParse(ListResponseSchema, data);
     if (!parsed.success) throw unreadable('list', parsed.error.issues);
     const next = parsed.data.paging?.next?.after;
     return { observations: observe(parsed.data.results), ...(next ? { next } : {}) };
@@ -176,7 +174,7 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
   async function listSince(since: string, cursor: string | undefined): Promise<{ observations: Observation[]; next?: string }> {
     const position = cursor === undefined ? { from: Date.parse(since), after: 0 } : parseSearchCursor(cursor);
     const data = await call('search', () => apis.searchApi.doSearchWithHttpInfo(searchRequest(position.from, position.after, SEARCH_PAGE_SIZE)), true);
-    const page = SearchResponseSchema.safeParse(data);
+    const page = z.safeParse(SearchResponseSchema, data);
     if (!page.success) throw unreadable('search', page.error.issues);
     const ids = page.data.results.map((result) => result.id);
 
@@ -187,7 +185,7 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
       const read = await call('read', () =>
         apis.batchApi.readWithHttpInfo({ inputs, properties: [...HUBSPOT_READ_PROPERTIES], propertiesWithHistory: [...HUBSPOT_HISTORY_PROPERTIES] }, false),
       );
-      const parsed = BatchReadSchema.safeParse(read);
+      const parsed = z.safeParse(BatchReadSchema, read);
       if (!parsed.success) throw unreadable('read', parsed.error.issues);
       observations.push(...observe(parsed.data.results));
     }
@@ -221,13 +219,13 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
       // A search's `total` counts without reading (one search call); a full read counts every contact.
       const filters = since ? [{ propertyName: 'lastmodifieddate', operator: FilterOperatorEnum.Gte, value: String(Date.parse(since)) }] : [];
       const data = await call('search', () => apis.searchApi.doSearchWithHttpInfo({ filterGroups: filters.length > 0 ? [{ filters }] : [], properties: ['lastmodifieddate'], limit: 1 }), true);
-      return SearchResponseSchema.safeParse(data).data?.total;
+      return z.safeParse(SearchResponseSchema, data).data?.total;
     },
   };
 
   function parseSearchCursor(cursor: string): z.infer<typeof SearchCursorSchema> {
     try {
-      return SearchCursorSchema.parse(JSON.parse(cursor));
+      return z.parse(SearchCursorSchema, JSON.parse(cursor));
     } catch {
       throw badCursor();
     }

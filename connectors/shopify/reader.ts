@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from '../../core/schema';
 import type { ListRequest, RateCeiling, RecordPage, RecordSource } from '../../core/backfill/record-source';
 import type { ClientOptions } from '../connector';
 import { CUSTOMER_FIELDS, CUSTOMER_FIELDS_COST, MAX_QUERY_COST, shopifyApi } from './client';
@@ -47,10 +47,10 @@ const COUNT_CUSTOMERS = /* GraphQL */ `
 const ListResponseSchema = z.object({
   customers: z.object({
     nodes: z.array(ShopifyCustomerNodeSchema),
-    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.nullable(z.string()) }),
   }),
 });
-const CountResponseSchema = z.object({ customersCount: z.object({ count: z.number().int(), precision: z.string() }).nullable() });
+const CountResponseSchema = z.object({ customersCount: z.nullable(z.object({ count: z.int(), precision: z.string() })) });
 
 interface Throttle {
   currentlyAvailable: number;

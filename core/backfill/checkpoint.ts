@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../schema';
 import { SystemIdSchema, TimestampSchema } from '../model/system';
 
 /**
@@ -7,36 +7,43 @@ import { SystemIdSchema, TimestampSchema } from '../model/system';
  * at `cursor`; a completed run leaves `watermark`, from which the next run (and every scheduled
  * reconciliation) reads only what changed.
  */
+function count() {
+  return z.int().check(z.minimum(0));
+}
+function amount() {
+  return z.number().check(z.minimum(0));
+}
+
 export const CheckpointSchema = z.object({
   connector: SystemIdSchema,
-  runId: z.string().min(1).max(64),
+  runId: z.string().check(z.minLength(1), z.maxLength(64)),
   mode: z.enum(['backfill', 'reconcile']),
   /** The run reads records updated at or after this instant; absent for a full read. */
-  since: TimestampSchema.optional(),
+  since: z.optional(TimestampSchema),
   /** The next page to read; absent before the first page and after the last. */
-  cursor: z.string().max(2048).optional(),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
   startedAt: TimestampSchema,
   updatedAt: TimestampSchema,
-  completedAt: TimestampSchema.optional(),
+  completedAt: z.optional(TimestampSchema),
   /** The startedAt of the last completed run: records changed from then on are not read yet. */
-  watermark: TimestampSchema.optional(),
-  pages: z.number().int().min(0),
+  watermark: z.optional(TimestampSchema),
+  pages: count(),
   /** Records read from the vendor, and handed to the resolver (CustomerObserved). */
-  read: z.number().int().min(0),
-  observed: z.number().int().min(0),
+  read: count(),
+  observed: count(),
   /** Records the run expects to read (for the ETA), when the vendor could say. */
-  expected: z.number().int().min(0).optional(),
+  expected: z.optional(count()),
   /** The vendor's quota this run spent, in the ceiling's unit, and the time it spent reading. */
-  requests: z.number().int().min(0),
-  spent: z.number().min(0),
-  waitedMs: z.number().min(0),
-  throttled: z.number().int().min(0),
-  readMs: z.number().min(0),
-  ceiling: z.object({ unit: z.enum(['points', 'requests']), perSecond: z.number().positive(), burst: z.number().positive() }).optional(),
+  requests: count(),
+  spent: amount(),
+  waitedMs: amount(),
+  throttled: count(),
+  readMs: amount(),
+  ceiling: z.optional(z.object({ unit: z.enum(['points', 'requests']), perSecond: z.number().check(z.positive()), burst: z.number().check(z.positive()) })),
   /** Records the normal sync path created or updated in each system for this run (counted by the sync functions). */
-  written: z.record(SystemIdSchema, z.number().int().min(0)).default({}),
+  written: z._default(z.record(SystemIdSchema, count()), {}),
   /** Optimistic lock: each write names the revision it read. */
-  revision: z.number().int().min(1),
+  revision: z.int().check(z.minimum(1)),
 });
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 

@@ -1,16 +1,19 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { bundleSettings } from '../../functions/catalog';
+import { systemLogLevelFor } from '../config';
 import type { TableAccess } from '../table-access';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { FunctionBuild } from '../../functions/catalog';
+
+const TRACING = { off: Tracing.DISABLED, passThrough: Tracing.PASS_THROUGH, active: Tracing.ACTIVE } as const;
 
 /** The repository root: bundling resolves entries, tsconfig and package-lock.json from here. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,6 +25,10 @@ export interface OmnihubFunctionProps {
   memorySize: number;
   timeout: Duration;
   logLevel: keyof typeof ApplicationLogLevel;
+  /** X-Ray for this function: off (no tracing, no X-Ray permission), passThrough (traces a caller started) or active. */
+  tracing: 'off' | 'passThrough' | 'active';
+  /** Reserved concurrency: the most instances that may run (the webhook receiver behind a function URL). */
+  reservedConcurrentExecutions?: number;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
   /** Country for phone numbers without one (functions/lib/env.ts DEFAULT_COUNTRY). */
@@ -34,11 +41,11 @@ export interface OmnihubFunctionProps {
 
 /**
  * A Lambda function with omnihub's fixed defaults: nodejs24.x on arm64, one minified ESM
- * bundle with source maps, JSON logs into its own log group with retention, X-Ray tracing,
- * and a role that starts empty. The bind* methods set an environment variable (the names
+ * bundle with source maps, JSON logs into its own log group with retention (system log level
+ * following the application's: systemLogLevelFor), X-Ray as configured, and a role that starts empty. The bind* methods set an environment variable (the names
  * functions/lib/env.ts parses) and the matching least-privilege grant in one call.
  */
-export class OmnihubFunction extends NodejsFunction {
+export class OmnihubFunction extends LambdaFunction {
   private readonly functionTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: OmnihubFunctionProps) {
@@ -54,8 +61,8 @@ export class OmnihubFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: join(repoRoot, props.entry),
-      handler: 'handler',
+      code: bundledCode(props.entry, props.define),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -65,40 +72,33 @@ export class OmnihubFunction extends NodejsFunction {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
-      // INFO keeps the platform REPORT lines (Init Duration is measured from them).
-      systemLogLevelV2: SystemLogLevel.INFO,
-      tracing: Tracing.ACTIVE,
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
+      // WARN drops the START/REPORT lines (about 300 bytes per invocation); INFO keeps them (Init Duration is read from REPORT).
+      systemLogLevelV2: SystemLogLevel[systemLogLevelFor(props.logLevel)],
+      tracing: TRACING[props.tracing],
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         DEFAULT_COUNTRY: props.defaultCountry,
         PARKED_RETENTION_DAYS: String(props.parkedRetentionDays),
         // Bundles are minified: map stack traces back to the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        forceDockerBundling: false,
-        // The same esbuild settings the local runtime bundles with (functions/catalog.ts).
-        format: OutputFormat.ESM,
-        target: bundleSettings.target,
-        mainFields: [...bundleSettings.mainFields],
-        minify: bundleSettings.minify,
-        sourceMap: bundleSettings.sourcemap,
-        define: props.define,
-        sourcesContent: false,
-        // Bundle the AWS SDK too: a bundled, tree-shaken SDK initialises 2-3x faster than the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
-        banner: bundleSettings.banner,
-      },
     });
     this.functionTimeout = props.timeout;
 
     // X-Ray's PutTraceSegments / PutTelemetryRecords have no resource-level permissions.
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; that is the only wildcard.',
-    });
+    if (props.tracing !== 'active') {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'Tracing is cdk.json "tracing" (default "off"): X-Ray records $5 per million traces, more than the rest of a synced update costs; "sampled" or "active" turns it on.',
+      });
+    }
+    if (props.tracing !== 'off') {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; that is the only wildcard.',
+      });
+    }
     Validations.of(this).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
@@ -156,4 +156,28 @@ export class OmnihubFunction extends NodejsFunction {
     for (const secret of secrets.values()) secret.grantRead(this);
     return this;
   }
+}
+
+/**
+ * The function's code: index.mjs (+ its source map) built by functions/build.ts, the bundler
+ * the local runtime and the bench use too (its esbuild plugin is why this is not NodejsFunction,
+ * whose CLI bundling takes no plugins). Nothing external: the runtime's own AWS SDK, loaded from
+ * disk, adds 300-450 ms to init (aws-serverless-facts.md §1.2); the bundles carry lean clients
+ * instead (functions/catalog.ts bundleAliases). Synthesis skips it where CDK skips bundling.
+ */
+function bundledCode(entry: string, define: Record<string, string> = {}): Code {
+  return Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling below always succeeds (CDK requires an image to fall back on).
+      image: Runtime.NODEJS_24_X.bundlingImage,
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const job: FunctionBuild = { entry: join(repoRoot, entry), outfile: join(outputDir, 'index.mjs'), define };
+          execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'functions/build-cli.ts'), JSON.stringify(job)], { cwd: repoRoot, stdio: 'inherit' });
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -1,4 +1,5 @@
-import { requestLogOf } from '../../connectors/testing/fake-http';
+import { requestLogOf, type RecordedRequest } from '../../connectors/testing/fake-http';
+import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
 import { seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
 import { HUBSPOT_SECRET, SHOPIFY_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
 import { check, type Verdict } from './checker';
@@ -29,6 +30,9 @@ export interface ChaosRates {
   /** Share of webhooks the vendors never send: only reconciliation (`reconcile`) can catch those changes. */
   dropWebhooks: number;
 }
+
+/** How long, in real time, a vendor keeps retrying a delivery in the chaos run (see drive). */
+const REAL_RETRY_WINDOW_MS = 120_000;
 
 export const DEFAULT_RATES: ChaosRates = {
   duplicate: 0.2,
@@ -84,7 +88,15 @@ export interface ChaosReport {
   /** Reconciliations asked for (0 unless `reconcile`). */
   reconciles: number;
   /** The ground truth and what the systems held, for a closer look at a failing seed. */
-  evidence: { truth: GroundTruth; snapshot: Snapshot; logs: string[] };
+  evidence: {
+    truth: GroundTruth;
+    snapshot: Snapshot;
+    logs: string[];
+    /** The identity table as left, and what each fake received and sent: the values the logs never show. */
+    table: Record<string, unknown>[];
+    requests: Record<SystemName, RecordedRequest[]>;
+    webhooks: Record<SystemName, WebhookDeliveryRecord[]>;
+  };
   writes: Record<SystemName, number>;
   capacity: CapacityReport;
   deadLetters: number;
@@ -125,7 +137,8 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     SYSTEMS.map((system) => [system, vendors[system].injectApiFaults({ seed: streamSeed(options.seed, `${system}-api`), rateLimited: rates.rateLimited, serverError: rates.serverError })]),
   ) as Record<SystemName, ReturnType<VendorAdapter['injectApiFaults']>>;
   for (const system of SYSTEMS) {
-    vendors[system].sender.chaos = {
+    const sender = vendors[system].sender;
+    sender.chaos = {
       seed: streamSeed(options.seed, `${system}-webhooks`),
       duplicate: rates.duplicate,
       reorder: rates.reorder,
@@ -133,6 +146,15 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       delayMs: [0, 30],
       holdMs: [200, 1500],
     };
+    // The vendor's whole retry window (Shopify 4 h, HubSpot 24 h) in REAL_RETRY_WINDOW_MS: compressed
+    // further, a busy machine's few slow seconds would outlast it and the vendor would give up on
+    // deliveries that in production it retries for hours.
+    const schedule = sender.retrySchedule;
+    if (schedule) {
+      let windowMs = 0;
+      for (let retry = 1; retry <= schedule.retries; retry++) windowMs += schedule.delayMs(retry, () => 0.5);
+      sender.timeScale = REAL_RETRY_WINDOW_MS / windowMs;
+    }
   }
 
   // 1 % of sync invocations crash right after the vendor recorded their write, before they can record it.
@@ -184,14 +206,14 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   await workload.drain();
   const workloadMs = Date.now() - started;
   progress(`  workload done after ${(workloadMs / 1000).toFixed(1)} s: ${delivered()} deliveries; waiting for quiet`);
-  let settled = await quiesce(p, options.settleTimeoutMs ?? 120_000);
+  let settled = await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS);
   if (options.reconcile) {
     // The last changes' webhooks may be the dropped ones: one more reconciliation once quiet,
     // after the vendors' search indexes caught up with the last writes (HubSpot's lags ~1 s).
     await sleep(1500);
     p.runtime.reconcileNow();
     reconciles += 1;
-    settled = (await quiesce(p, options.settleTimeoutMs ?? 120_000)) && settled;
+    settled = (await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS)) && settled;
   }
   const settleMs = Date.now() - started - workloadMs;
   progress(`  quiet after ${(settleMs / 1000).toFixed(1)} s more (settled: ${settled})`);
@@ -203,13 +225,16 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   await quiesce(p, options.quietMs);
   const writesAfterQuiescence = activity() - before;
 
+  const table = await p.table.items();
   const snapshot: Snapshot = {
     records: SYSTEMS.flatMap((system) => vendors[system].list()),
-    customers: goldenCustomers(await p.table.items()),
+    customers: goldenCustomers(table),
   };
   const verdict = check(workload.truth, snapshot);
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
-  const failures = { ...verdict.counts, writesAfterQuiescence, forgedAccepted, ...(settled ? {} : { didNotSettle: 1 }) };
+  // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed.
+  const deliveriesAbandoned = vendors.shopify.sender.stats.failed + vendors.hubspot.sender.stats.failed;
+  const failures = { ...verdict.counts, writesAfterQuiescence, forgedAccepted, deliveriesAbandoned, ...(settled ? {} : { didNotSettle: 1 }) };
   const stats = (system: SystemName) => ({ ...vendors[system].sender.stats });
   return {
     seed: options.seed,
@@ -231,7 +256,14 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     crashCandidates,
     receiverFaults,
     reconciles,
-    evidence: { truth: workload.truth, snapshot, logs: p.logs },
+    evidence: {
+      truth: workload.truth,
+      snapshot,
+      logs: p.logs,
+      table,
+      requests: { shopify: p.shopify.requests, hubspot: p.hubspot.requests },
+      webhooks: { shopify: p.shopify.webhooks.deliveries, hubspot: p.hubspot.webhooks.deliveries },
+    },
     writes: writes(vendors),
     capacity: p.capacity(),
     deadLetters: p.runtime.deadLetters().length,

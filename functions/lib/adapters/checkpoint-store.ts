@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../../core/schema';
 import { CheckpointSchema, type Checkpoint, type CheckpointStore } from '../../../core/backfill/checkpoint';
 
 /**
@@ -27,17 +27,17 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     const stored = items.find((item) => item.sk === 'CHECKPOINT');
     if (!stored) return undefined;
     const { pk: _pk, sk: _sk, ...fields } = stored;
-    const checkpoint = CheckpointSchema.parse(fields);
+    const checkpoint = z.parse(CheckpointSchema, fields);
     const counters = items.find((item) => item.sk === `WRITTEN#${checkpoint.runId}`) ?? {};
     const written: Record<string, number> = {};
     for (const [name, value] of Object.entries(counters)) {
-      if (name.startsWith(WRITTEN_PREFIX)) written[name.slice(WRITTEN_PREFIX.length)] = z.number().parse(value);
+      if (name.startsWith(WRITTEN_PREFIX)) written[name.slice(WRITTEN_PREFIX.length)] = z.parse(z.number(), value);
     }
     return { ...checkpoint, written };
   }
 
   async put(checkpoint: Checkpoint, expectedRevision: number | undefined): Promise<boolean> {
-    const { written: _written, ...item } = CheckpointSchema.parse(checkpoint);
+    const { written: _written, ...item } = z.parse(CheckpointSchema, checkpoint);
     try {
       await this.db.send(
         new PutCommand({
