@@ -12,8 +12,8 @@ describe('chaos run with webhooks dropped and reconciliation on', () => {
     // Act
     const report = await runChaos({
       seed: 42,
-      deliveries: 120,
-      people: 15,
+      deliveries: 80,
+      people: 10,
       quietMs: 1000,
       dynamodbEndpoint: inject('dynamodbEndpoint'),
       rates: { dropWebhooks: 0.25, duplicate: 0, reorder: 0, rateLimited: 0, serverError: 0, crash: 0, forged: 0, receiverFault: 0 },
