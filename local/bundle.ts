@@ -5,7 +5,7 @@ import { buildFunction } from '../functions/build';
 import { connectorBundleDefine, functionEntries } from '../functions/catalog';
 
 export interface BuiltFunction {
-  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>. */
+  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>, backfill-<connector>. */
   name: string;
   file: string;
   bytes: number;
@@ -13,7 +13,7 @@ export interface BuiltFunction {
 
 /**
  * Bundles every Lambda function exactly as the CDK stack does, into `outDir`: one
- * connector-sync bundle per connector, each carrying only its own connector.
+ * connector-sync and one backfill bundle per connector, each carrying only its own connector.
  */
 export async function bundleFunctions(root: string, outDir: string, connectorIds: string[]): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
@@ -21,6 +21,7 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
     { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], define: {} },
     { name: 'identity-resolver', entry: functionEntries['identity-resolver'], define: {} },
     ...connectorIds.map((id) => ({ name: `sync-${id}`, entry: functionEntries['connector-sync'], define: connectorBundleDefine(id) })),
+    ...connectorIds.map((id) => ({ name: `backfill-${id}`, entry: functionEntries.backfill, define: connectorBundleDefine(id) })),
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {
