@@ -202,10 +202,13 @@ async function syncPlanned(
     const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
     if (merged.dirty) {
       await args.observe(current);
-      if (merged.changedFields.length > 0) return { outcome: 'unseen-edit', externalId };
       customer = merged.customer;
       plan = planSync(customer, args.system, args.writableFields, args.addressParts);
       if (plan.action !== 'update') return { outcome: 'skipped', reason: 'the target already holds newer values' };
+      // Writing a field whose golden value that edit just changed would record our write on the
+      // link before the resolver sees the edit: wait for the resolver (other fields may go now).
+      const written = Object.keys(plan.values) as FieldName[];
+      if (merged.changedFields.some((name) => written.includes(name))) return { outcome: 'unseen-edit', externalId };
     }
   }
 

@@ -57,14 +57,14 @@ describe('syncCustomer (docs/identity.md §2, §4)', () => {
       writableFields: WRITABLE,
       observe: async (o) => void observed.push(o),
     });
-    // Assess: retried once the resolver has merged it
-    expect(result).toEqual({ outcome: 'unseen-edit', externalId: '51' });
+    // Assess: the target holds the newest value already: nothing to write
+    expect(result).toMatchObject({ outcome: 'skipped' });
     expect(target.writes).toEqual([]);
     expect(target.records.get('51')!.values.firstName).toBe('A.');
     expect(observed.map((o) => o.values.firstName)).toEqual(['A.']);
   });
 
-  it('once the resolver has merged the unseen edit, the retry writes only what is still newer', async () => {
+  it('writes only what is still newer: the fields an unseen edit did not touch', async () => {
     // Prepare: HubSpot 51 holds Ada Lovelace (09:00); Shopify then says Augusta (10:00) and King (12:00);
     // a HubSpot edit "A." at 11:00 has not reached us
     const store = new MemoryStore();
@@ -79,10 +79,11 @@ describe('syncCustomer (docs/identity.md §2, §4)', () => {
     // Act
     const first = await sync();
     for (const observation of observed) await resolveObservation(store, observation, noWait);
-    const retry = await sync();
-    // Assess
-    expect(first).toEqual({ outcome: 'unseen-edit', externalId: '51' });
-    expect(retry).toMatchObject({ outcome: 'updated', fields: ['lastName'] });
+    const again = await sync();
+    // Assess: the unseen "A." reached the resolver; King was written at once, and nothing after
+    expect(observed.map((o) => o.values.firstName)).toEqual(['A.']);
+    expect(first).toMatchObject({ outcome: 'updated', fields: ['lastName'] });
+    expect(again).toMatchObject({ outcome: 'skipped' });
     expect(target.writes).toEqual([{ op: 'update', externalId: '51', values: { lastName: 'King' } }]);
     expect(target.records.get('51')!.values).toMatchObject({ firstName: 'A.', lastName: 'King' });
   });
@@ -222,5 +223,29 @@ describe('a sync that dies after the vendor applied its write (docs/identity.md 
     const customer = (await store.getCustomer(id))!;
     expect(customer.fields.firstName).toMatchObject({ value: 'Cleo', source: 'shopify' });
     expect(target.records.get('51')!.values.firstName).toBe('Cleo');
+  });
+});
+
+describe('an unseen edit of a field sync would still write (docs/identity.md §2)', () => {
+  it('waits for the resolver: a write now would make that edit look late and lose it', async () => {
+    // Prepare: HubSpot 51's address (09:00); Shopify retypes the street (10:00); a HubSpot city edit at 11:00 is unseen
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    const address = { line1: '1 Main St', city: 'Springfield', region: null, postalCode: '62701', country: 'US' };
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', address } }), noWait);
+    const street = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', address: { ...address, line2: null, line1: '2 Oak St' } } }), noWait);
+    const id = 'customer' in street ? street.customer.id : '';
+    target.records.set('51', { values: { email: 'ada@example.com', address: { ...address, city: 'Chicago' } }, at: '2026-01-01T11:00:00Z' });
+    const observed: Observation[] = [];
+    const sync = () => syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: [...WRITABLE, 'address'], observe: async (o) => void observed.push(o) });
+    // Act
+    const first = await sync();
+    for (const observation of observed) await resolveObservation(store, observation, noWait);
+    const retry = await sync();
+    // Assess
+    expect(first).toEqual({ outcome: 'unseen-edit', externalId: '51' });
+    expect(retry).toMatchObject({ outcome: 'updated', fields: ['address'] });
+    expect(target.records.get('51')!.values.address).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
+    expect((await store.getCustomer(id))!.fields.address?.value).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
   });
 });
