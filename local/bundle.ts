@@ -1,20 +1,32 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { stop } from 'esbuild';
 import { bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { buildCached, fileHasher, type FileHasher } from './bundle-cache';
 
 export interface BuiltFunction {
   /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>. */
   name: string;
   file: string;
   bytes: number;
+  /** Reused from the last build into the same folder (no input changed), see bundle-cache.ts. */
+  fromCache: boolean;
 }
 
 /**
- * Bundles every Lambda function exactly as the CDK stack does, into `outDir`: one
- * connector-sync bundle per connector, each carrying only its own connector.
+ * What a bundle depends on beyond the files esbuild reads: the settings (this file and the
+ * catalog), and how imports resolve (tsconfig.json, the dependencies' versions). A change
+ * to any of them rebuilds every bundle.
  */
-export async function bundleFunctions(root: string, outDir: string, connectorIds: string[]): Promise<Record<string, BuiltFunction>> {
+const keyFiles = (root: string) =>
+  ['functions/catalog.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) => path.join(root, f));
+
+/**
+ * Bundles every Lambda function exactly as the CDK stack does, into `outDir`: one
+ * connector-sync bundle per connector, each carrying only its own connector. A bundle whose
+ * inputs did not change since the last build into `outDir` is reused (bundle-cache.ts).
+ */
+export async function bundleFunctions(root: string, outDir: string, connectorIds: string[], hash: FileHasher = fileHasher()): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
   const jobs: Array<{ name: string; entry: string; define: Record<string, string> }> = [
     { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], define: {} },
@@ -23,38 +35,57 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {
-      const file = path.join(outDir, `${name}.mjs`);
-      await build({
-        entryPoints: [path.join(root, entry)],
-        outfile: file,
-        bundle: true,
-        platform: bundleSettings.platform,
-        target: bundleSettings.target,
-        format: bundleSettings.format,
-        minify: bundleSettings.minify,
-        sourcemap: bundleSettings.sourcemap,
-        banner: { js: bundleSettings.banner },
-        mainFields: [...bundleSettings.mainFields],
-        define,
-        logLevel: 'error',
-      });
-      return { name, file, bytes: (await stat(file)).size };
+      const result = await buildCached(
+        {
+          absWorkingDir: root,
+          entryPoints: [path.join(root, entry)],
+          outfile: path.join(outDir, `${name}.mjs`),
+          bundle: true,
+          platform: bundleSettings.platform,
+          target: bundleSettings.target,
+          format: bundleSettings.format,
+          minify: bundleSettings.minify,
+          sourcemap: bundleSettings.sourcemap,
+          banner: { js: bundleSettings.banner },
+          mainFields: [...bundleSettings.mainFields],
+          define,
+          logLevel: 'error',
+        },
+        keyFiles(root),
+        hash,
+      );
+      return { name, ...result };
     }),
   );
   return Object.fromEntries(built.map((b) => [b.name, b]));
 }
 
 /** The small host that runs inside each worker and invokes a bundled handler (see function-host.ts). */
-export async function bundleFunctionHost(root: string, outDir: string): Promise<string> {
-  const file = path.join(outDir, 'function-host.mjs');
-  await build({
-    entryPoints: [path.join(root, 'local/function-host.ts')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    logLevel: 'error',
-  });
+export async function bundleFunctionHost(root: string, outDir: string, hash: FileHasher = fileHasher()): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const { file } = await buildCached(
+    {
+      absWorkingDir: root,
+      entryPoints: [path.join(root, 'local/function-host.ts')],
+      outfile: path.join(outDir, 'function-host.mjs'),
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      format: 'esm',
+      logLevel: 'error',
+    },
+    keyFiles(root),
+    hash,
+  );
   return file;
+}
+
+/**
+ * Ends esbuild's service process, which keeps the memory of its last builds (about 500 MB
+ * after bundling every function) for as long as the process lives. For a process that
+ * bundles once (`npm start`); the next build would start a new one.
+ * https://esbuild.github.io/api/#js-specific-details (stop)
+ */
+export async function stopBundler(): Promise<void> {
+  await stop();
 }

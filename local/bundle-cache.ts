@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { build, version as esbuildVersion, type BuildOptions } from 'esbuild';
+import { z } from 'zod';
+
+/**
+ * esbuild builds that are skipped when nothing they read changed: `npm start` then reuses
+ * last start's bundles instead of bundling every function again.
+ *
+ * Beside each outfile, `<outfile>.inputs.json` records what the build was made from: a key
+ * (esbuild's version, the build options, and the content of `keyFiles`, such as the file
+ * that holds the bundle settings and the lockfile), the sha256 of every input esbuild's
+ * metafile lists, and the sha256 of every output it wrote. A later build with the same key
+ * reuses the outputs only when every input and every output still hashes the same; anything
+ * else (a changed, moved or deleted input, a changed setting, an output edited or removed,
+ * an unreadable record) builds again. Content hashes, not times: a checkout or a copy that
+ * keeps modification times cannot serve a stale bundle.
+ * https://esbuild.github.io/api/#metafile
+ */
+const CacheRecordSchema = z.object({
+  key: z.string().length(64),
+  /** Paths relative to absWorkingDir, as in esbuild's metafile. */
+  inputs: z.record(z.string(), z.string().length(64)),
+  outputs: z.record(z.string(), z.string().length(64)),
+});
+type CacheRecord = z.infer<typeof CacheRecordSchema>;
+
+export interface CachedBuild {
+  file: string;
+  bytes: number;
+  /** True when the outputs of the last build were reused, false when esbuild ran. */
+  fromCache: boolean;
+}
+
+/** sha256 of a file's bytes, or undefined when it cannot be read; memoized per start so bundles that share inputs read them once. */
+export type FileHasher = (file: string) => Promise<string | undefined>;
+
+export function fileHasher(): FileHasher {
+  const memo = new Map<string, Promise<string | undefined>>();
+  return (file) => {
+    let hash = memo.get(file);
+    if (!hash) {
+      hash = readFile(file).then(
+        (bytes) => createHash('sha256').update(bytes).digest('hex'),
+        () => undefined,
+      );
+      memo.set(file, hash);
+    }
+    return hash;
+  };
+}
+
+export async function buildCached(
+  options: BuildOptions & { absWorkingDir: string; outfile: string },
+  keyFiles: string[],
+  hash: FileHasher = fileHasher(),
+): Promise<CachedBuild> {
+  const recordFile = `${options.outfile}.inputs.json`;
+  const key = await buildKey(options, keyFiles, hash);
+  const record = await readRecord(recordFile);
+  if (record && record.key === key && (await unchanged(options.absWorkingDir, record, hash))) {
+    return { file: options.outfile, bytes: (await stat(options.outfile)).size, fromCache: true };
+  }
+
+  // No record while esbuild writes: a build that dies halfway leaves nothing to reuse.
+  await rm(recordFile, { force: true });
+  const startedAt = Date.now();
+  const result = await build({ ...options, metafile: true });
+  // Hash what was just written, not through the memo: an output may sit where an earlier check read it.
+  const fresh = fileHasher();
+  const digest = async (files: string[]) =>
+    Object.fromEntries(
+      (await Promise.all(files.map(async (f) => [f, await fresh(path.resolve(options.absWorkingDir, f))] as const))).filter(
+        (entry): entry is readonly [string, string] => entry[1] !== undefined,
+      ),
+    );
+  const next: CacheRecord = {
+    key,
+    // Only real files: esbuild can list virtual modules (a namespace prefix), which no edit can change.
+    inputs: await digest(Object.keys(result.metafile.inputs)),
+    outputs: await digest(Object.keys(result.metafile.outputs)),
+  };
+  // An input saved while esbuild ran may be newer than what it bundled: keep no record, so the next start builds again.
+  if (await editedSince(options.absWorkingDir, Object.keys(next.inputs), startedAt)) {
+    return { file: options.outfile, bytes: (await stat(options.outfile)).size, fromCache: false };
+  }
+  const partial = `${recordFile}.${process.pid}.tmp`;
+  await writeFile(partial, JSON.stringify(next));
+  await rename(partial, recordFile);
+  return { file: options.outfile, bytes: (await stat(options.outfile)).size, fromCache: false };
+}
+
+async function editedSince(workingDir: string, files: string[], startedAt: number): Promise<boolean> {
+  const times = await Promise.all(files.map((f) => stat(path.resolve(workingDir, f)).then((s) => s.mtimeMs, () => Infinity)));
+  return times.some((t) => t >= startedAt);
+}
+
+async function buildKey(options: BuildOptions, keyFiles: string[], hash: FileHasher): Promise<string> {
+  const files = await Promise.all(keyFiles.map(async (f) => [f, (await hash(f)) ?? 'missing'] as const));
+  // Plugins are functions, which JSON drops: their code is in keyFiles (the file that configures the build).
+  return createHash('sha256').update(JSON.stringify({ esbuildVersion, options, files })).digest('hex');
+}
+
+async function readRecord(file: string): Promise<CacheRecord | undefined> {
+  try {
+    const parsed = CacheRecordSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function unchanged(workingDir: string, record: CacheRecord, hash: FileHasher): Promise<boolean> {
+  const expected = [...Object.entries(record.inputs), ...Object.entries(record.outputs)];
+  if (Object.keys(record.outputs).length === 0) return false;
+  const actual = await Promise.all(expected.map(([file]) => hash(path.resolve(workingDir, file))));
+  return expected.every(([, sha], i) => actual[i] === sha);
+}

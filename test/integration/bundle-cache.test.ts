@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundleFunctionHost, bundleFunctions } from '../../local/bundle';
+import { buildCached } from '../../local/bundle-cache';
+import { root } from '../support/pipeline';
+
+/**
+ * `npm start` reuses last start's bundles when nothing they were built from changed, and
+ * builds again when anything did: an input file, a setting, a key file, or the output itself.
+ */
+describe('bundle cache', () => {
+  let project: string;
+  const outfile = () => path.join(project, 'out', 'entry.mjs');
+  const options = (extra: { define?: Record<string, string>; minify?: boolean } = {}) => ({
+    absWorkingDir: project,
+    entryPoints: [path.join(project, 'entry.ts')],
+    outfile: outfile(),
+    bundle: true,
+    platform: 'node' as const,
+    format: 'esm' as const,
+    sourcemap: true,
+    logLevel: 'silent' as const,
+    ...extra,
+  });
+  const keyFile = () => path.join(project, 'settings.json');
+
+  beforeEach(async () => {
+    project = await mkdtemp(path.join(tmpdir(), 'omnihub-bundle-cache-'));
+    await writeFile(path.join(project, 'entry.ts'), "import { greeting } from './greeting';\nexport const handler = () => greeting;\n");
+    await writeFile(path.join(project, 'greeting.ts'), "export const greeting: string = 'hello from the first build';\n");
+    await writeFile(keyFile(), '{"minify":false}');
+  });
+  afterEach(async () => {
+    await rm(project, { recursive: true, force: true });
+  });
+
+  it('reuses the bundle, byte for byte, when no input changed', async () => {
+    // Prepare
+    const first = await buildCached(options(), [keyFile()]);
+    const firstBytes = await readFile(outfile());
+    // Act
+    const second = await buildCached(options(), [keyFile()]);
+    // Assess
+    expect(first.fromCache).toBe(false);
+    expect(second).toEqual({ file: outfile(), bytes: firstBytes.length, fromCache: true });
+    expect((await readFile(outfile())).equals(firstBytes)).toBe(true);
+  });
+
+  it('rebuilds when an imported file changes, and the bundle carries the change', async () => {
+    // Prepare
+    await buildCached(options(), [keyFile()]);
+    // Act
+    await writeFile(path.join(project, 'greeting.ts'), "export const greeting: string = 'hello from the edit';\n");
+    const rebuilt = await buildCached(options(), [keyFile()]);
+    // Assess
+    const code = await readFile(outfile(), 'utf8');
+    expect(rebuilt.fromCache).toBe(false);
+    expect(code).toContain('hello from the edit');
+    expect(code).not.toContain('hello from the first build');
+  });
+
+  it('rebuilds when an input is deleted (the build then fails, as it should)', async () => {
+    // Prepare
+    await buildCached(options(), [keyFile()]);
+    // Act
+    await rm(path.join(project, 'greeting.ts'));
+    // Assess
+    await expect(buildCached(options(), [keyFile()])).rejects.toThrow(/greeting/);
+  });
+
+  it('rebuilds when a build setting changes', async () => {
+    // Prepare
+    await buildCached(options(), [keyFile()]);
+    // Act
+    const rebuilt = await buildCached(options({ define: { 'process.env.STAGE': '"local"' } }), [keyFile()]);
+    const minified = await buildCached(options({ minify: true }), [keyFile()]);
+    // Assess
+    expect(rebuilt.fromCache).toBe(false);
+    expect(minified.fromCache).toBe(false);
+    expect(minified.bytes).toBeLessThan(rebuilt.bytes);
+  });
+
+  it('rebuilds when a key file (where the settings live) changes', async () => {
+    // Prepare
+    await buildCached(options(), [keyFile()]);
+    // Act
+    await writeFile(keyFile(), '{"minify":true}');
+    const rebuilt = await buildCached(options(), [keyFile()]);
+    // Assess
+    expect(rebuilt.fromCache).toBe(false);
+  });
+
+  it('rebuilds when the bundle or its source map was edited or removed since', async () => {
+    // Prepare
+    await buildCached(options(), [keyFile()]);
+    const original = await readFile(outfile(), 'utf8');
+    // Act
+    await writeFile(outfile(), `${original}\nexport const tampered = true;\n`);
+    const afterEdit = await buildCached(options(), [keyFile()]);
+    const afterEditCode = await readFile(outfile(), 'utf8');
+    await rm(`${outfile()}.map`);
+    const afterRemoval = await buildCached(options(), [keyFile()]);
+    // Assess
+    expect(afterEdit.fromCache).toBe(false);
+    expect(afterEditCode).toBe(original);
+    expect(afterRemoval.fromCache).toBe(false);
+    expect((await readFile(`${outfile()}.map`, 'utf8')).length).toBeGreaterThan(0);
+  });
+
+  it('rebuilds when its record is unreadable', async () => {
+    // Prepare
+    await buildCached(options(), [keyFile()]);
+    // Act
+    await writeFile(`${outfile()}.inputs.json`, '{"key":"not a hash"}');
+    const rebuilt = await buildCached(options(), [keyFile()]);
+    // Assess
+    expect(rebuilt.fromCache).toBe(false);
+  });
+
+  it("reuses every function's bundle and the worker host on a second start into the same folder", async () => {
+    // Prepare
+    const outDir = path.join(project, 'build');
+    const first = await bundleFunctions(root, outDir, ['shopify', 'hubspot']);
+    await bundleFunctionHost(root, outDir);
+    const bytes = await Promise.all(Object.values(first).map((b) => readFile(b.file)));
+    // Act
+    const second = await bundleFunctions(root, outDir, ['shopify', 'hubspot']);
+    const hostRecord = await readFile(path.join(outDir, 'function-host.mjs.inputs.json'), 'utf8');
+    await bundleFunctionHost(root, outDir);
+    // Assess
+    expect(Object.values(first).map((b) => b.fromCache)).toEqual([false, false, false, false]);
+    expect(Object.values(second).map((b) => [b.name, b.fromCache])).toEqual([
+      ['webhook-receiver', true],
+      ['identity-resolver', true],
+      ['sync-shopify', true],
+      ['sync-hubspot', true],
+    ]);
+    const again = await Promise.all(Object.values(second).map((b) => readFile(b.file)));
+    expect(again.every((b, i) => b.equals(bytes[i]!))).toBe(true);
+    // The host's record is left as it was: reused, not rewritten.
+    expect(await readFile(path.join(outDir, 'function-host.mjs.inputs.json'), 'utf8')).toBe(hostRecord);
+    // Each record names the function's own sources among its inputs.
+    const record = JSON.parse(await readFile(`${second['sync-hubspot']!.file}.inputs.json`, 'utf8')) as { inputs: Record<string, string> };
+    expect(Object.keys(record.inputs)).toContain('functions/connector-sync.ts');
+  }, 120_000);
+});
