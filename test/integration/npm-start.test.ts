@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -89,9 +89,21 @@ describe('npm start', () => {
   });
 
   it('keeps the identity map on disk: after a restart the customer is still there', async () => {
+    // Prepare: what the first start bundled, and the record of what each bundle was built from
+    const buildDir = path.join(String(env.OMNIHUB_DATA_DIR), 'build');
+    const built = async () => {
+      const files = (await readdir(buildDir)).filter((f) => f.endsWith('.mjs') || f.endsWith('.inputs.json')).sort();
+      return Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(path.join(buildDir, f))] as const)));
+    };
+    const before = await built();
     // Act
     await stopHub();
     await startHub();
+    // Assess: the restart reused every bundle (nothing changed), so not one byte of the build folder moved
+    const after = await built();
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    expect(Object.keys(after)).toEqual(expect.arrayContaining(['webhook-receiver.mjs', 'sync-hubspot.mjs.inputs.json', 'function-host.mjs']));
+    for (const [file, bytes] of Object.entries(after)) expect(bytes.equals(before[file]!), file).toBe(true);
     // Assess
     const { stdout } = await lookUp('ada.lovelace@example.com');
     const customer = JSON.parse(stdout) as { links: Array<{ system: string }>; fields: { firstName: { value: string } } };

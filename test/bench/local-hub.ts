@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../local/dynamodb-local';
+
+/**
+ * The local hub as a user runs it: `npm start` twice (the first start with no bundle cache,
+ * the second with the cache the first left), each timed from spawn to ready (banner printed
+ * and a webhook answered), and the resident memory of its whole process tree (node, its
+ * worker threads, DynamoDB Local's JVM) sampled while it starts and then idles.
+ * Figures, not assertions. Linux only (reads /proc).
+ */
+export interface LocalHubFigures {
+  firstStartMs: number;
+  secondStartMs: number;
+  peakRssBytes: number;
+  idleRssBytes: number;
+  byProcess: Record<string, number>;
+  /** CPU seconds (user + system) each process had used when the second start was ready. */
+  cpuAtReady: Record<string, number>;
+  /** The 1-minute load average before the first start: this machine's other work skews the times. */
+  loadAverage: number;
+}
+
+export async function benchLocalHub(root: string, options: { idleMs?: number } = {}): Promise<LocalHubFigures> {
+  const scratch = await mkdtemp(path.join(tmpdir(), 'omnihub-hub-bench-'));
+  const idleMs = options.idleMs ?? 5_000;
+  try {
+    const env = { ...process.env, OMNIHUB_STATE_FILE: path.join(scratch, 'local.json'), OMNIHUB_DATA_DIR: path.join(scratch, 'data'), OMNIHUB_LOG: 'json' };
+    const loadAverage = loadavg()[0]!;
+    const first = await startHub(root, env, 0);
+    await first.stop();
+    const second = await startHub(root, env, idleMs);
+    await second.stop();
+    return {
+      firstStartMs: first.readyMs,
+      secondStartMs: second.readyMs,
+      peakRssBytes: Math.max(first.peakRssBytes, second.peakRssBytes),
+      idleRssBytes: second.idleRssBytes,
+      byProcess: second.byProcess,
+      cpuAtReady: second.cpuAtReady,
+      loadAverage,
+    };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+export function printLocalHub(figures: LocalHubFigures): void {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+  console.log('\nLocal hub (npm start: node + worker threads + DynamoDB Local JVM, summed over the process tree)');
+  console.log(`  ${'first start to ready (no bundle cache)'.padEnd(52)} ${(figures.firstStartMs / 1000).toFixed(2)} s`);
+  console.log(`  ${'second start to ready (bundle cache, kept data)'.padEnd(52)} ${(figures.secondStartMs / 1000).toFixed(2)} s`);
+  console.log(`  ${'peak RSS, process tree'.padEnd(52)} ${mb(figures.peakRssBytes)}`);
+  console.log(`  ${'idle RSS, process tree'.padEnd(52)} ${mb(figures.idleRssBytes)}`);
+  for (const [name, bytes] of Object.entries(figures.byProcess)) console.log(`    ${name.padEnd(50)} ${mb(bytes)}`);
+  const cpu = Object.entries(figures.cpuAtReady).map(([name, s]) => `${name} ${s.toFixed(2)} s`).join(', ');
+  console.log(`  ${'CPU used by the second start until ready'.padEnd(52)} ${cpu}`);
+  console.log(`  ${'load average before the starts (2 cores)'.padEnd(52)} ${figures.loadAverage.toFixed(2)}`);
+}
+
+/** One `npm start` (spawned as npm's script runs it: tsx local/start.ts), until ready, then idle for idleMs. */
+async function startHub(root: string, baseEnv: NodeJS.ProcessEnv, idleMs: number) {
+  const port = await freePort();
+  const started = performance.now();
+  const hub = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: root, env: { ...baseEnv, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  hub.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  hub.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  let peakRssBytes = 0;
+  const sampler = setInterval(() => {
+    void treeRss(hub.pid!).then((t) => (peakRssBytes = Math.max(peakRssBytes, t.total)), () => undefined);
+  }, 100);
+  try {
+    await until(() => output.includes('omnihub is running.'), 120_000, hub, () => output);
+    // Ready means answering: an unsigned delivery gets the receiver's 401.
+    await until(async () => (await fetch(`http://127.0.0.1:${port}/webhooks/shopify`, { method: 'POST', body: '{}' }).catch(() => undefined))?.status === 401, 30_000, hub, () => output);
+    const readyMs = performance.now() - started;
+    const atReady = await treeRss(hub.pid!);
+    await new Promise((r) => setTimeout(r, idleMs));
+    const idle = await treeRss(hub.pid!);
+    peakRssBytes = Math.max(peakRssBytes, idle.total);
+    return {
+      readyMs,
+      peakRssBytes,
+      idleRssBytes: idle.total,
+      byProcess: idle.byProcess,
+      cpuAtReady: atReady.cpuSeconds,
+      stop: () => stop(hub),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function stop(hub: ChildProcess): Promise<void> {
+  if (hub.exitCode !== null) return;
+  const exited = new Promise((resolve) => hub.once('exit', resolve));
+  hub.kill('SIGTERM');
+  await exited;
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, hub: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (hub.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not get ready:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Resident memory of `pid` and every descendant, from /proc/<pid>/status VmRSS
+ * (https://man7.org/linux/man-pages/man5/proc_pid_status.5.html); worker threads share their process's.
+ */
+async function treeRss(pid: number): Promise<{ total: number; byProcess: Record<string, number>; cpuSeconds: Record<string, number> }> {
+  const parents = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // Fields after the command name (which may hold spaces, inside parentheses): state, ppid, ...; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parents.set(Number(entry), Number(fields[1]));
+    // In clock ticks, 100 a second on Linux (sysconf(_SC_CLK_TCK)).
+    cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parents) if (parent === tree[i]) tree.push(child);
+  const byProcess: Record<string, number> = {};
+  const cpuSeconds: Record<string, number> = {};
+  let total = 0;
+  for (const p of tree) {
+    const status = await readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+    const name = /Name:\s+(.+)/.exec(status)?.[1] ?? String(p);
+    byProcess[name] = (byProcess[name] ?? 0) + kb * 1024;
+    cpuSeconds[name] = (cpuSeconds[name] ?? 0) + (cpu.get(p) ?? 0);
+    total += kb * 1024;
+  }
+  return { total, byProcess, cpuSeconds };
+}
