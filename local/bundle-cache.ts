@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, version as esbuildVersion, type BuildOptions } from 'esbuild';
@@ -19,6 +19,8 @@ import { z } from 'zod';
  * https://esbuild.github.io/api/#metafile
  */
 const CacheRecordSchema = z.object({
+  /** Which esbuild run wrote the outputs (a random id): it changes on every build and stays when a start reuses them. */
+  build: z.uuid(),
   key: z.string().length(64),
   /** Paths relative to absWorkingDir, as in esbuild's metafile. */
   inputs: z.record(z.string(), z.string().length(64)),
@@ -76,6 +78,7 @@ export async function buildCached(
       ),
     );
   const next: CacheRecord = {
+    build: randomUUID(),
     key,
     // Only real files: esbuild can list virtual modules (a namespace prefix), which no edit can change.
     inputs: await digest(Object.keys(result.metafile.inputs)),

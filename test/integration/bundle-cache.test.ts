@@ -25,6 +25,8 @@ describe('bundle cache', () => {
     ...extra,
   });
   const keyFile = () => path.join(project, 'settings.json');
+  /** The id of the esbuild run that wrote the outputs, from the record beside them. */
+  const buildId = async () => (JSON.parse(await readFile(`${outfile()}.inputs.json`, 'utf8')) as { build: string }).build;
 
   beforeEach(async () => {
     project = await mkdtemp(path.join(tmpdir(), 'omnihub-bundle-cache-'));
@@ -40,23 +42,27 @@ describe('bundle cache', () => {
     // Prepare
     const first = await buildCached(options(), [keyFile()]);
     const firstBytes = await readFile(outfile());
+    const firstBuild = await buildId();
     // Act
     const second = await buildCached(options(), [keyFile()]);
     // Assess
     expect(first.fromCache).toBe(false);
     expect(second).toEqual({ file: outfile(), bytes: firstBytes.length, fromCache: true });
     expect((await readFile(outfile())).equals(firstBytes)).toBe(true);
+    expect(await buildId()).toBe(firstBuild);
   });
 
   it('rebuilds when an imported file changes, and the bundle carries the change', async () => {
     // Prepare
     await buildCached(options(), [keyFile()]);
+    const firstBuild = await buildId();
     // Act
     await writeFile(path.join(project, 'greeting.ts'), "export const greeting: string = 'hello from the edit';\n");
     const rebuilt = await buildCached(options(), [keyFile()]);
     // Assess
     const code = await readFile(outfile(), 'utf8');
     expect(rebuilt.fromCache).toBe(false);
+    expect(await buildId()).not.toBe(firstBuild);
     expect(code).toContain('hello from the edit');
     expect(code).not.toContain('hello from the first build');
   });
@@ -85,11 +91,13 @@ describe('bundle cache', () => {
   it('rebuilds when a key file (where the settings live) changes', async () => {
     // Prepare
     await buildCached(options(), [keyFile()]);
+    const firstBuild = await buildId();
     // Act
     await writeFile(keyFile(), '{"minify":true}');
     const rebuilt = await buildCached(options(), [keyFile()]);
     // Assess
     expect(rebuilt.fromCache).toBe(false);
+    expect(await buildId()).not.toBe(firstBuild);
   });
 
   it('rebuilds when the bundle or its source map was edited or removed since', async () => {

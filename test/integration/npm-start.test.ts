@@ -99,7 +99,7 @@ describe('npm start', () => {
     // Act
     await stopHub();
     await startHub();
-    // Assess: the restart reused every bundle (nothing changed), so not one byte of the build folder moved
+    // Assess: the restart reused every bundle (nothing changed): not one byte of the build folder moved, not even the build ids in the records
     const after = await built();
     expect(Object.keys(after)).toEqual(Object.keys(before));
     expect(Object.keys(after)).toEqual(expect.arrayContaining(['webhook-receiver.mjs', 'sync-hubspot.mjs.inputs.json', 'function-host.mjs']));
