@@ -2,12 +2,9 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sandboxes, type Sandbox } from '../connectors/sandboxes';
-import { enabledConnectors, loadConfig } from '../infra/config';
-import { clearLocalState, writeLocalState } from '../bin/local-state';
-import { createIdentityTable, freePort, SMALL_JVM_OPTIONS, startDynamoDbLocal } from './dynamodb-local';
-import { prettyLogLine } from './pretty-log';
-import { startRuntime, type RuntimeConnector } from './runtime';
+import type { Sandbox } from '../connectors/sandboxes';
+import { freePort, SMALL_JVM_OPTIONS, startDynamoDbLocal } from './dynamodb-local-process';
+import type { RuntimeConnector } from './runtime';
 
 /**
  * `npm start [-- --fresh]`: omnihub on this machine with no accounts and no AWS. DynamoDB
@@ -26,25 +23,37 @@ const dataDir = path.resolve(process.env.OMNIHUB_DATA_DIR ?? path.join(root, '.o
 
 async function main() {
   const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
-  const cdkJson = JSON.parse(await readFile(path.join(root, 'cdk.json'), 'utf8')) as { context?: { omnihub?: unknown } };
-  const config = loadConfig(cdkJson.context?.omnihub);
-  const enabled = enabledConnectors(config);
-
   const dbPath = path.join(dataDir, 'dynamodb');
   const sandboxDir = path.join(dataDir, 'sandboxes');
   if (flags.fresh) await Promise.all([rm(dbPath, { recursive: true, force: true }), rm(sandboxDir, { recursive: true, force: true })]);
   await Promise.all([mkdir(dbPath, { recursive: true }), mkdir(sandboxDir, { recursive: true })]);
 
   console.log(flags.fresh ? 'Starting omnihub locally, from a clean slate (--fresh)...' : 'Starting omnihub locally...');
-  // DynamoDB Local's JVM takes seconds to answer: it starts first, and the sandboxes, the
-  // bundles (reused when unchanged) and the workers' imports proceed meanwhile.
+  // DynamoDB Local's JVM takes seconds to answer, so it starts before anything else: the rest
+  // of the hub's code loads (a second or so), the sandboxes open, the bundles are checked
+  // (reused when unchanged) and the workers import them, all meanwhile.
   const tableName = 'omnihub-local';
   const ddbPort = await freePort();
-  const ddbStarting = startDynamoDbLocal({ dbPath, port: ddbPort, jvmOptions: SMALL_JVM_OPTIONS }).then(async (ddb) => {
+  const jvmStarting = startDynamoDbLocal({ dbPath, port: ddbPort, jvmOptions: SMALL_JVM_OPTIONS });
+  jvmStarting.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
+  const [{ sandboxes }, { enabledConnectors, loadConfig }, { clearLocalState, writeLocalState }, { createIdentityTable }, { prettyLogLine }, { startRuntime }] =
+    await Promise.all([
+      import('../connectors/sandboxes'),
+      import('../infra/config'),
+      import('../bin/local-state'),
+      import('./dynamodb-local'),
+      import('./pretty-log'),
+      import('./runtime'),
+    ]);
+  const ddbStarting = jvmStarting.then(async (ddb) => {
     await createIdentityTable(ddb.endpoint, tableName);
     return ddb;
   });
-  ddbStarting.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
+  ddbStarting.catch(() => undefined);
+
+  const cdkJson = JSON.parse(await readFile(path.join(root, 'cdk.json'), 'utf8')) as { context?: { omnihub?: unknown } };
+  const config = loadConfig(cdkJson.context?.omnihub);
+  const enabled = enabledConnectors(config);
 
   const warnings: string[] = [];
   const started = await Promise.all(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local';
+import { npmStartArgs } from '../support/npm-start';
 import { root } from '../support/pipeline';
 
 /**
@@ -20,7 +21,8 @@ describe('npm start', () => {
 
   async function startHub(args: string[] = []) {
     output = '';
-    hub = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What `npm start` runs (package.json), without npm's own process in between.
+    hub = spawn(process.execPath, [...(await npmStartArgs(root)), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     hub.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     hub.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     await waitFor(() => output.includes('omnihub is running.'), 90_000, () => output);
