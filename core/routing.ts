@@ -57,12 +57,13 @@ export const routes: readonly Route[] = [
     requires: 'hydrate',
   },
   {
-    // Every connector hears every change, its own system's too: a merge can bring that
-    // system fields it lacks. plan-sync skips a target that already holds the values.
+    // Each connector hears the changes its record must follow (`systems`, set by the resolver):
+    // its own system's too when that record may lack a golden value (a merge, a new link).
     name: 'sync-changes',
     eventType: 'CustomerChanged',
     target: 'connector-sync',
     fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ systems: [connectorId] }),
   },
 ];
 

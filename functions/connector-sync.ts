@@ -118,9 +118,15 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     }
     const level = result.outcome === 'link-conflict' || result.outcome === 'target-gone' ? 'warn' : 'info';
     log[level](`sync: ${result.outcome}`, { correlationId, customerId, ...result });
-    // The record we found was handed to the resolver: try again once it is linked (SQS redelivery).
-    if (result.outcome === 'found-existing' || result.outcome === 'busy') {
-      for (const id of messageIds) failed.set(id, new Error('found an unlinked record; retrying after the resolver links it'));
+    // Retried through SQS redelivery: once the resolver linked the record we found, or merged the
+    // edit we read, or the other sync of this customer is done.
+    const retry = {
+      'found-existing': 'found an unlinked record; retrying after the resolver links it',
+      'unseen-edit': 'the record holds an edit the golden record lacks; retrying after the resolver merges it',
+      busy: 'another sync of this customer is running; retrying after it',
+    } as const;
+    if (result.outcome in retry) {
+      for (const id of messageIds) failed.set(id, new Error(retry[result.outcome as keyof typeof retry]));
     }
   }
 }

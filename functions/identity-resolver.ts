@@ -10,6 +10,7 @@ import { ParkingLot } from './lib/adapters/parking-lot';
 import { IdentityResolverEnvSchema, parseEnv } from './lib/env';
 import { asLogSink, createLogger } from './lib/logger';
 import { processQueueBatch } from './lib/sqs-batch';
+import { mayLackGolden } from '../core/sync/plan-sync';
 
 /**
  * CustomerObserved → find the customer (docs/identity.md: link, email, phone as a hint, else
@@ -64,7 +65,7 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
     log.info('resolve: nothing new', { ...ctx, customerId: result.customerId, matchedBy: result.matchedBy });
     // A redelivery may follow a crash between our write and our publish: announce again.
     // Harmless when it was published: sync skips targets that already hold the values.
-    if (redelivered) await announce(result.customerId, correlationId, observation.system, [...FIELD_NAMES]);
+    if (redelivered) await announce({ customerId: result.customerId, correlationId, origin: observation.system, fields: [...FIELD_NAMES] });
     return;
   }
   log.info(`resolve: ${result.outcome}`, {
@@ -72,14 +73,19 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
     customerId: result.customer.id,
     matchedBy: result.matchedBy,
     changedFields: result.changedFields,
+    ...(result.recheck.length > 0 ? { recheck: result.recheck } : {}),
     version: result.customer.version,
     attempts: result.attempts,
   });
   // A new link is announced too: the other systems may lack what this record holds, and this
   // record may lack golden values (absence is not a clear, so nothing "changed").
   const newLink = result.outcome === 'created' || result.matchedBy !== 'link';
-  const fields = result.changedFields.length > 0 ? result.changedFields : newLink ? [...FIELD_NAMES] : [];
-  if (fields.length > 0) await announce(result.customer.id, correlationId, observation.system, fields, result.customer.version);
+  const changed = [...new Set([...result.changedFields, ...result.recheck])];
+  const fields = changed.length > 0 ? changed : newLink ? [...FIELD_NAMES] : [];
+  if (fields.length === 0) return;
+  // The origin's own record already holds what it told us, unless it may lack a golden value.
+  const originToo = newLink || mayLackGolden(result.customer, observation.system, fields);
+  await announce({ customerId: result.customer.id, correlationId, origin: observation.system, fields, version: result.customer.version, originToo });
 }
 
 async function remove(detail: CustomerRecordRemoved) {
@@ -101,9 +107,12 @@ async function merge(detail: CustomerRecordsMerged) {
   ]);
 }
 
-async function announce(customerId: string, correlationId: string, origin: string, changedFields: FieldName[], version?: number) {
-  const customerVersion = version ?? (await store.getCustomer(customerId))?.version ?? 1;
+async function announce(change: { customerId: string; correlationId: string; origin: string; fields: FieldName[]; version?: number; originToo?: boolean }) {
+  const { customerId, correlationId, origin, fields: changedFields } = change;
+  const systems = env.CONNECTOR_IDS.filter((id) => id !== origin || change.originToo !== false);
+  if (systems.length === 0) return;
+  const customerVersion = change.version ?? (await store.getCustomer(customerId))?.version ?? 1;
   await publisher.publish([
-    { type: 'CustomerChanged', detail: { schemaVersion: 1, correlationId, customerId, customerVersion, origin, changedFields } },
+    { type: 'CustomerChanged', detail: { schemaVersion: 1, correlationId, customerId, customerVersion, origin, changedFields, systems } },
   ]);
 }

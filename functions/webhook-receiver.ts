@@ -11,9 +11,11 @@ import { SecretStore } from './lib/adapters/secrets';
 import { parseEnv, WebhookReceiverEnvSchema } from './lib/env';
 import { asLogSink, createLogger } from './lib/logger';
 import { receiveWebhook } from './lib/receive-webhook';
+import { webhookRoute } from './lib/webhook-route';
 
 /**
- * POST /webhooks/{connector}: raw body → verify signature → parse → look up → PutEvents →
+ * POST /webhooks/{connector}, through a Lambda function URL or the HTTP API (cdk.json `ingress`;
+ * both send payload format 2.0): raw body → verify signature → parse → look up → PutEvents →
  * remember → 200 (functions/lib/receive-webhook.ts). No SaaS API call on this path: vendors
  * give up after a few seconds (Shopify 5 s), so we only record what arrived and answer.
  */
@@ -34,8 +36,10 @@ export async function handler(event: APIGatewayProxyEventV2, context?: Context):
   logger.resetKeys();
   logger.appendKeys({ correlationId, awsRequestId: context?.awsRequestId });
 
-  // Routes are literal (POST /webhooks/shopify), so a disabled connector has no route at all.
-  const connectorId = event.rawPath.split('/').pop() ?? '';
+  // A function URL passes every method and path on; the HTTP API only its literal routes.
+  const route = webhookRoute(event);
+  if (!route) return reply(404, { message: 'Not Found' }, correlationId);
+  const { connectorId } = route;
   const connector = getInboundConnector(connectorId);
   const secretId = env.CONNECTOR_SECRETS[connectorId];
   if (!connector || !secretId) return reply(404, { message: `No enabled connector "${connectorId}"` }, correlationId);

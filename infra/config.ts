@@ -50,8 +50,21 @@ export const OmnihubConfigSchema = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 country code in capitals, e.g. "US"')
     .default('US'),
-  /** Lambda application log level (advanced logging controls; Powertools reads it). */
-  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).default('INFO'),
+  /**
+   * Lambda application log level (advanced logging controls; Powertools reads it). The system
+   * level follows it (WARN and above: no START/REPORT lines). WARN keeps every alarm's lines.
+   */
+  logLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']).default('WARN'),
+  /** How webhooks come in: a Lambda function URL (no per-request charge) or the HTTP API ($1 per million). */
+  ingress: z.enum(['functionUrl', 'httpApi']).default('functionUrl'),
+  /** X-Ray: off, the receiver only (traces start there and follow the events), or every function. */
+  tracing: z.enum(['off', 'sampled', 'active']).default('off'),
+  /**
+   * With ingress "functionUrl": the receiver's reserved concurrency, the cap on what a flood of
+   * requests can run (beyond it the URL answers 429 and vendors retry). Needs that much unreserved
+   * concurrency in the account.
+   */
+  webhookConcurrency: z.number().int().min(1).max(1000).default(10),
   /** What happens to the identity table, connector secrets and log groups when the stack is deleted. */
   removalPolicy: z.enum(['retain', 'destroy']).default('retain'),
   /** Retention of every log group (functions and API access log). */
@@ -74,6 +87,9 @@ export const OmnihubConfigSchema = z.strictObject({
 export interface OmnihubConfig {
   defaultCountry: string;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+  ingress: 'functionUrl' | 'httpApi';
+  tracing: 'off' | 'sampled' | 'active';
+  webhookConcurrency: number;
   removalPolicy: 'retain' | 'destroy';
   logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
   webhookThrottle: { rate: number; burst: number };
@@ -81,6 +97,16 @@ export interface OmnihubConfig {
   /** Email subscribed to the alarm topic; undefined when the key is absent. */
   alarmEmail?: string;
   connectors: Partial<Record<Manifest['id'], ConnectorSection>>;
+}
+
+/**
+ * Lambda's system log level for an application log level: DEBUG below INFO, INFO at INFO, WARN
+ * above (WARN: no START/REPORT lines, about 300 bytes an invocation less).
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html
+ */
+export function systemLogLevelFor(logLevel: OmnihubConfig['logLevel']): 'DEBUG' | 'INFO' | 'WARN' {
+  if (logLevel === 'TRACE' || logLevel === 'DEBUG') return 'DEBUG';
+  return logLevel === 'INFO' ? 'INFO' : 'WARN';
 }
 
 export interface EnabledConnector {
@@ -102,7 +128,10 @@ export function enabledConnectors(config: OmnihubConfig): EnabledConnector[] {
 /** A complete, valid example: the source of every "fix" line in error messages. */
 export const exampleOmnihubContext = {
   defaultCountry: 'US',
-  logLevel: 'INFO',
+  logLevel: 'WARN',
+  ingress: 'functionUrl',
+  tracing: 'off',
+  webhookConcurrency: 10,
   removalPolicy: 'retain',
   logRetentionDays: 30,
   webhookThrottle: { rate: 100, burst: 200 },

@@ -18,6 +18,8 @@ import { IdentityTable } from './constructs/identity-table';
 import { OmnihubFunction, type OmnihubFunctionProps } from './constructs/omnihub-function';
 import { OperationsAlarms } from './constructs/operations-alarms';
 import { WebhookApi } from './constructs/webhook-api';
+import { WebhookFunctionUrl } from './constructs/webhook-function-url';
+import { functionMemoryMb } from './function-sizing';
 import { receiverTableAccess, resolverTableAccess, syncTableAccess } from './table-access';
 
 export interface OmnihubStackProps extends StackProps {
@@ -50,13 +52,17 @@ export class OmnihubStack extends Stack {
     const { table } = new IdentityTable(this, 'IdentityTable', { removalPolicy });
     const secrets = new ConnectorSecrets(this, 'ConnectorSecrets', { connectors, removalPolicy });
 
+    // tracing "sampled": traces start at the receiver and follow its events; "active": every function starts its own.
+    const downstreamTracing = config.tracing === 'active' ? 'active' : config.tracing === 'sampled' ? 'passThrough' : 'off';
     const receiver = new OmnihubFunction(this, 'WebhookReceiver', {
       ...common,
       entry: functionEntries['webhook-receiver'],
       description: 'omnihub: verify, dedupe and publish SaaS webhooks',
-      // On the vendor's clock (Shopify gives up after 5 s): memory buys a fast cold start.
-      memorySize: 512,
+      memorySize: functionMemoryMb['webhook-receiver'],
       timeout: Duration.seconds(10),
+      tracing: config.tracing === 'off' ? 'off' : 'active',
+      // A function URL has no throttle of its own: reserved concurrency caps what a flood can run (beyond it: 429, vendors retry).
+      reservedConcurrentExecutions: config.ingress === 'functionUrl' ? config.webhookConcurrency : undefined,
     })
       .bindTable(table, receiverTableAccess)
       .bindBus(bus)
@@ -67,11 +73,14 @@ export class OmnihubStack extends Stack {
       ...common,
       entry: functionEntries['identity-resolver'],
       description: 'omnihub: resolve observations into the golden customer record',
-      memorySize: 256,
+      memorySize: functionMemoryMb['identity-resolver'],
       timeout: Duration.seconds(30),
+      tracing: downstreamTracing,
     })
       .bindTable(table, resolverTableAccess)
       .bindBus(bus);
+    // Who a change must reach (functions/identity-resolver.ts): the enabled connectors.
+    resolver.addEnvironment('CONNECTOR_IDS', connectors.map(({ manifest }) => manifest.id).join(','));
 
     const syncFunctions = new Map<string, OmnihubFunction>();
     for (const { manifest, settings } of connectors) {
@@ -82,9 +91,10 @@ export class OmnihubStack extends Stack {
         entry: functionEntries['connector-sync'],
         define: connectorBundleDefine(manifest.id),
         description: `omnihub: hydrate and write customers in ${manifest.displayName}`,
-        // Vendor SDKs and rate-limit waits: more memory (CPU) and time than the other functions.
-        memorySize: 512,
+        memorySize: functionMemoryMb['connector-sync'],
+        // Vendor SDKs and rate-limit waits: more time than the other functions.
         timeout: Duration.seconds(60),
+        tracing: downstreamTracing,
       })
         .bindTable(table, syncTableAccess(manifest.id))
         .bindBus(bus)
@@ -124,13 +134,16 @@ export class OmnihubStack extends Stack {
       removalPolicy,
     });
 
-    const webhooks = new WebhookApi(this, 'Webhooks', {
-      connectorIds: connectors.map(({ manifest }) => manifest.id),
-      receiver,
-      throttle: config.webhookThrottle,
-      logRetention: common.logRetention,
-      removalPolicy,
-    });
+    const webhooks =
+      config.ingress === 'httpApi'
+        ? new WebhookApi(this, 'Webhooks', {
+            connectorIds: connectors.map(({ manifest }) => manifest.id),
+            receiver,
+            throttle: config.webhookThrottle,
+            logRetention: common.logRetention,
+            removalPolicy,
+          })
+        : new WebhookFunctionUrl(this, 'Webhooks', { receiver });
 
     new CfnOutput(this, 'WebhookBaseUrl', {
       value: `${webhooks.url}webhooks/`,

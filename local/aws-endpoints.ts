@@ -13,16 +13,20 @@ export interface AwsEndpoints {
   url: string;
   /** Fault injection: the next `count` PutEvents calls fail every entry, as EventBridge does when throttled. */
   failPutEvents(count: number): void;
+  /** Calls answered, per operation (Secrets Manager bills each GetSecretValue). */
+  readonly calls: { putEvents: number; getSecretValue: number };
   close(): Promise<void>;
 }
 
 export async function startAwsEndpoints(options: {
-  onEvent: (envelope: Record<string, unknown>) => void;
+  /** Each accepted entry as the envelope a target receives, with the entry's size as EventBridge bills it. */
+  onEvent: (envelope: Record<string, unknown>, entryBytes: number) => void;
   secrets: Record<string, string>; // secret id → SecretString
   region?: string;
 }): Promise<AwsEndpoints> {
   const region = options.region ?? 'us-east-1';
   let putEventsFailures = 0;
+  const calls = { putEvents: 0, getSecretValue: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -34,6 +38,7 @@ export async function startAwsEndpoints(options: {
         res.end(JSON.stringify(payload));
       };
       if (target === 'AWSEvents.PutEvents') {
+        calls.putEvents++;
         const entries = (body.Entries as Array<Record<string, string>>) ?? [];
         if (putEventsFailures > 0) {
           putEventsFailures--;
@@ -52,12 +57,13 @@ export async function startAwsEndpoints(options: {
             region,
             resources: entry.Resources ?? [],
             detail: JSON.parse(entry.Detail ?? '{}'),
-          });
+          }, putEventsEntrySize(entry));
           return { EventId: id };
         });
         return send(200, { FailedEntryCount: 0, Entries: results });
       }
       if (target === 'secretsmanager.GetSecretValue') {
+        calls.getSecretValue++;
         const id = String(body.SecretId);
         const value = options.secrets[id];
         if (value === undefined) {
@@ -72,6 +78,7 @@ export async function startAwsEndpoints(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    calls,
     failPutEvents: (count) => {
       putEventsFailures = count;
     },
@@ -81,4 +88,15 @@ export async function startAwsEndpoints(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A PutEvents entry's size as EventBridge computes it: Time 14 bytes if set, plus the UTF-8
+ * bytes of Source, DetailType, Detail and each Resources entry.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+ */
+export function putEventsEntrySize(entry: { Time?: unknown; Source?: string; DetailType?: string; Detail?: string; Resources?: unknown }): number {
+  const bytes = (text: unknown) => (typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0);
+  const resources = Array.isArray(entry.Resources) ? entry.Resources : [];
+  return (entry.Time !== undefined && entry.Time !== null ? 14 : 0) + bytes(entry.Source) + bytes(entry.DetailType) + bytes(entry.Detail) + resources.reduce((sum: number, r) => sum + bytes(r), 0);
 }

@@ -17,7 +17,7 @@ interface HostData {
   /** When set, every outgoing HTTP request carries this header naming the invocation (see LocalFunction.crash). */
   invocationHeader?: string;
 }
-type Capacity = { readUnits: number; writeUnits: number };
+type Capacity = { readUnits: number; strongReadUnits?: number; writeUnits: number };
 
 const data = workerData as HostData;
 const port = parentPort!;

@@ -11,7 +11,7 @@ export interface InvokeResult {
   result?: unknown;
   error?: { name?: string; message: string; stack?: string };
   durationMs: number;
-  capacity?: { readUnits: number; writeUnits: number };
+  capacity?: { readUnits: number; strongReadUnits?: number; writeUnits: number };
 }
 
 interface Slot {
@@ -23,8 +23,23 @@ interface Slot {
 
 export class LocalFunction {
   readonly initMs: number[] = [];
-  /** Running totals over every invocation: what the benchmark reports per update. */
-  readonly totals = { invocations: 0, errors: 0, durationMs: 0, readUnits: 0, writeUnits: 0, crashes: 0 };
+  /**
+   * Running totals over every invocation: what the benchmark reports per update and prices
+   * (test/bench/cost.ts). billedMs rounds each invocation up to the next 1 ms, as Lambda bills;
+   * logBytes counts the bytes of every line the function wrote, by its JSON "level".
+   */
+  readonly totals = {
+    invocations: 0,
+    errors: 0,
+    durationMs: 0,
+    billedMs: 0,
+    readUnits: 0,
+    strongReadUnits: 0,
+    writeUnits: 0,
+    crashes: 0,
+    logLines: 0,
+    logBytes: {} as Record<string, number>,
+  };
   private slots: Slot[] = [];
   private waiting: Array<(slot: Slot) => void> = [];
   private pending = new Map<number, (r: InvokeResult) => void>();
@@ -67,7 +82,9 @@ export class LocalFunction {
       this.totals.invocations++;
       if (outcome.error) this.totals.errors++;
       this.totals.durationMs += outcome.durationMs;
+      this.totals.billedMs += Math.ceil(outcome.durationMs);
       this.totals.readUnits += outcome.capacity?.readUnits ?? 0;
+      this.totals.strongReadUnits += outcome.capacity?.strongReadUnits ?? 0;
       this.totals.writeUnits += outcome.capacity?.writeUnits ?? 0;
       return outcome;
     } finally {
@@ -125,7 +142,10 @@ export class LocalFunction {
       stderr: true,
     });
     for (const stream of [worker.stdout, worker.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => this.options.onLog(line, this.name));
+      createInterface({ input: stream }).on('line', (line) => {
+        this.countLogLine(line);
+        this.options.onLog(line, this.name);
+      });
     }
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (message: { kind: string; id?: number; initMs?: number } & InvokeResult) => {
@@ -141,6 +161,19 @@ export class LocalFunction {
       worker.once('error', (error) => reject(new Error(`${this.name} failed to start: ${error.message}`)));
     });
     return worker;
+  }
+
+  /** CloudWatch Logs bills the bytes ingested: count each line under its level (TEXT when it is not JSON). */
+  private countLogLine(line: string): void {
+    let level = 'TEXT';
+    try {
+      const parsed = JSON.parse(line) as { level?: unknown };
+      if (typeof parsed.level === 'string') level = parsed.level.toUpperCase();
+    } catch {
+      /* a plain-text line (a runtime warning) */
+    }
+    this.totals.logLines++;
+    this.totals.logBytes[level] = (this.totals.logBytes[level] ?? 0) + Buffer.byteLength(line);
   }
 
   private acquire(): Promise<Slot> {

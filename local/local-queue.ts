@@ -23,8 +23,24 @@ export interface DeadLetter {
   reason: string;
 }
 
+/** SQS bills each 64 KB chunk of a request's payload as one request. https://aws.amazon.com/sqs/pricing/ */
+const SQS_CHUNK_BYTES = 64 * 1024;
+/** ReceiveMessage and DeleteMessageBatch take at most 10 messages per call. */
+const SQS_MAX_PER_CALL = 10;
+
+export function sqsChunks(payloadBytes: number): number {
+  return Math.max(1, Math.ceil(payloadBytes / SQS_CHUNK_BYTES));
+}
+
 export class LocalQueue {
   readonly deadLetters: DeadLetter[] = [];
+  /**
+   * The SQS requests AWS would bill for this queue's traffic, 64 KB chunks included: one
+   * SendMessage per event EventBridge delivers, one ReceiveMessage per 10 messages the Lambda
+   * poller hands over, one DeleteMessageBatch per 10 messages the function did not report as
+   * failed. Empty long polls of an idle queue are not per update and not counted here.
+   */
+  readonly requests = { send: 0, receive: 0, delete: 0 };
   private messages: Message[] = [];
   private inFlight = 0;
   private batchesInFlight = 0;
@@ -38,6 +54,7 @@ export class LocalQueue {
   ) {}
 
   send(body: string): void {
+    this.requests.send += sqsChunks(Buffer.byteLength(body));
     const now = Date.now();
     this.messages.push({ messageId: randomUUID(), body, receiveCount: 0, availableAt: now, firstSentAt: now });
     this.schedule(this.options.batchWindowMs);
@@ -83,11 +100,17 @@ export class LocalQueue {
   private async deliver(batch: Message[]): Promise<void> {
     for (const m of batch) m.receiveCount++;
     const event: SQSEvent = { Records: batch.map((m) => this.toRecord(m)) };
+    for (let i = 0; i < event.Records.length; i += SQS_MAX_PER_CALL) {
+      const received = event.Records.slice(i, i + SQS_MAX_PER_CALL);
+      this.requests.receive += sqsChunks(received.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r)), 0));
+    }
     const outcome = await this.fn.invoke(event);
     const failedIds = outcome.error
       ? new Set(batch.map((m) => m.messageId)) // the whole batch failed
       : new Set(((outcome.result as SQSBatchResponse | undefined)?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     const reason = outcome.error ? `${outcome.error.name}: ${outcome.error.message}` : 'reported as batch item failure';
+    const succeeded = batch.length - failedIds.size;
+    this.requests.delete += Math.ceil(succeeded / SQS_MAX_PER_CALL);
     for (const m of batch) {
       if (!failedIds.has(m.messageId)) continue;
       if (m.receiveCount >= this.options.maxReceiveCount) {

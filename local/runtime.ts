@@ -7,7 +7,7 @@ import { startDynamoDbFaults } from './dynamodb-faults';
 import { LocalBus } from './local-bus';
 import { LocalFunction } from './local-function';
 import { LocalQueue, type DeadLetter } from './local-queue';
-import { startWebhookServer } from './webhook-server';
+import { startWebhookServer, type Ingress } from './webhook-server';
 
 /**
  * The embedded runtime behind `npm start` and the integration tests: the same bundled
@@ -52,6 +52,8 @@ export interface RuntimeOptions {
   onLog?: (line: string, functionName: string) => void;
   onWebhook?: (info: { connector: string; status: number; ms: number }) => void;
   queue?: { visibilityDelayMs?: number; maxReceiveCount?: number; batchSize?: number; batchWindowMs?: number };
+  /** How webhooks reach the receiver, as cdk.json `ingress` (default functionUrl, the deployed default). */
+  ingress?: Ingress;
   /** Tag each function's outgoing HTTP requests with this header (`<function>#<invocation>`), so a fake's log names the invocation (crash injection). */
   invocationHeader?: string;
 }
@@ -66,6 +68,8 @@ export interface Runtime {
   queues: LocalQueue[];
   bus: LocalBus;
   deadLetters(): DeadLetter[];
+  /** The billable requests AWS would count for this run so far (test/bench/cost.ts prices them). */
+  metering(): RuntimeMetering;
   /** Fault injection for tests and chaos runs. */
   faults: {
     failPutEvents(count: number): void;
@@ -79,6 +83,13 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+export interface RuntimeMetering {
+  ingress: { requests: number; httpApiBilledRequests: number };
+  events: { entries: number; entryBytes: number; billedEvents: number };
+  sqs: { send: number; receive: number; delete: number };
+  secretsManagerCalls: number;
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
   const [bundles, hostFile] = await Promise.all([bundleFunctions(options.root, buildDir, options.connectors.map((c) => c.id)), bundleFunctionHost(options.root, buildDir)]);
@@ -87,7 +98,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const bus = new LocalBus();
   const webhookSecretIds = Object.fromEntries(options.connectors.map((c) => [c.id, `omnihub/${c.id}/webhook`]));
   const aws = await startAwsEndpoints({
-    onEvent: (envelope) => bus.put(envelope),
+    onEvent: (envelope, entryBytes) => bus.put(envelope, entryBytes),
     secrets: Object.fromEntries(
       options.connectors.flatMap((c) => [
         [`omnihub/${c.id}`, JSON.stringify(c.secret)],
@@ -122,7 +133,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       CONNECTOR_SECRETS: JSON.stringify(webhookSecretIds),
       AWS_ENDPOINT_URL_DYNAMODB: receiverDynamoDb.url,
     }));
-  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, {}));
+  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, { CONNECTOR_IDS: options.connectors.map((c) => c.id).join(',') }));
   for (const c of options.connectors) {
     functions.set(
       `sync-${c.id}`,
@@ -162,6 +173,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     port: options.port ?? 0,
     receiver: functions.get('webhook-receiver')!,
     connectors: options.connectors.map((c) => c.id),
+    ingress: options.ingress,
     onRequest: options.onWebhook,
   });
 
@@ -174,6 +186,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     queues,
     bus,
     deadLetters: () => queues.flatMap((q) => q.deadLetters),
+    metering: () => ({
+      ingress: { ...server.metered },
+      events: { ...bus.metered },
+      sqs: queues.reduce(
+        (sum, q) => ({ send: sum.send + q.requests.send, receive: sum.receive + q.requests.receive, delete: sum.delete + q.requests.delete }),
+        { send: 0, receive: 0, delete: 0 },
+      ),
+      secretsManagerCalls: aws.calls.getSecretValue,
+    }),
     faults: {
       failPutEvents: (count) => aws.failPutEvents(count),
       failReceiverDynamoDb: (operation) => receiverDynamoDb.fail(operation),

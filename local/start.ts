@@ -104,7 +104,8 @@ async function main() {
     stopBundlerWhenBuilt: true,
     defaultCountry: config.defaultCountry,
     parkedRetentionDays: config.parkedRetentionDays,
-    logLevel: config.logLevel,
+    // The sync-step lines are npm start's display: INFO locally, whatever cdk.json's logLevel sets for AWS (default WARN, for the bill).
+    logLevel: 'INFO',
     onLog: (line) => console.log(verbose ? line : prettyLogLine(line)),
   });
   const ddb = await ddbStarting;

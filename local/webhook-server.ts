@@ -4,18 +4,31 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { LocalFunction } from './local-function';
 
+/** How webhooks reach the receiver (cdk.json `ingress`). */
+export type Ingress = 'functionUrl' | 'httpApi';
+
+/** API Gateway meters an HTTP API request in 512 KB increments. https://aws.amazon.com/api-gateway/pricing/ */
+const HTTP_API_METERING_BYTES = 512 * 1024;
+
 /**
- * The HTTP API, locally: `POST /webhooks/{connector}` for each enabled connector, turned
- * into an API Gateway HTTP API (payload 2.0) event for the webhook-receiver function, the
- * same event shape API Gateway sends in AWS. Anything else gets API Gateway's 404.
+ * The webhook ingress, locally, sending the receiver the event shape AWS sends (payload format 2.0):
+ *  - `functionUrl` (the default, as deployed): every request goes to the receiver as a Lambda
+ *    function URL event (route `$default`); the receiver answers 404 to anything but a webhook;
+ *  - `httpApi`: `POST /webhooks/{connector}` for each enabled connector as an HTTP API event;
+ *    anything else gets API Gateway's 404 without invoking anything.
+ * `metered` counts the requests that reached AWS's front door (the HTTP API's billed requests,
+ * 512 KB increments; a function URL has no charge of its own).
  */
 export async function startWebhookServer(options: {
   port: number;
   host?: string;
-  receiver: LocalFunction;
+  receiver: Pick<LocalFunction, 'invoke'>;
   connectors: string[];
+  ingress?: Ingress;
   onRequest?: (info: { connector: string; status: number; ms: number }) => void;
-}): Promise<{ url: string; close(): Promise<void> }> {
+}): Promise<{ url: string; metered: { requests: number; httpApiBilledRequests: number }; close(): Promise<void> }> {
+  const ingress = options.ingress ?? 'functionUrl';
+  const metered = { requests: 0, httpApiBilledRequests: 0 };
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -23,12 +36,15 @@ export async function startWebhookServer(options: {
       const rawBody = await readBody(req);
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
       const match = /^\/webhooks\/([a-z0-9-]+)$/.exec(url.pathname);
-      if (req.method !== 'POST' || !match || !options.connectors.includes(match[1]!)) {
+      const routed = req.method === 'POST' && match !== null && options.connectors.includes(match[1]!);
+      if (ingress === 'httpApi' && !routed) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'Not Found' }));
         return;
       }
-      const event = toHttpApiEvent(req, url, rawBody, match[1]!);
+      metered.requests++;
+      metered.httpApiBilledRequests += Math.max(1, Math.ceil(rawBody.byteLength / HTTP_API_METERING_BYTES));
+      const event = ingress === 'httpApi' ? toHttpApiEvent(req, url, rawBody, match![1]!) : toFunctionUrlEvent(req, url, rawBody);
       const outcome = await options.receiver.invoke(event);
       const result = (outcome.result ?? {
         statusCode: 500,
@@ -36,7 +52,7 @@ export async function startWebhookServer(options: {
       }) as APIGatewayProxyStructuredResultV2;
       res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
       res.end(result.body ?? '');
-      options.onRequest?.({ connector: match[1]!, status: result.statusCode ?? 200, ms: performance.now() - started });
+      options.onRequest?.({ connector: match?.[1] ?? url.pathname, status: result.statusCode ?? 200, ms: performance.now() - started });
     })().catch((error: unknown) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: String(error) }));
@@ -49,6 +65,7 @@ export async function startWebhookServer(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
+    metered,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -68,6 +85,18 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html (payload format 2.0) */
 function toHttpApiEvent(req: IncomingMessage, url: URL, rawBody: Buffer, connector: string): APIGatewayProxyEventV2 {
+  return payloadV2(req, url, rawBody, { routeKey: `POST /webhooks/${connector}`, apiId: 'local' });
+}
+
+/**
+ * A function URL's request event: payload format 2.0 with route and stage `$default`, the URL id
+ * as apiId and domain prefix. https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
+ */
+function toFunctionUrlEvent(req: IncomingMessage, url: URL, rawBody: Buffer): APIGatewayProxyEventV2 {
+  return payloadV2(req, url, rawBody, { routeKey: '$default', apiId: 'localfunctionurl' });
+}
+
+function payloadV2(req: IncomingMessage, url: URL, rawBody: Buffer, route: { routeKey: string; apiId: string }): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -78,18 +107,18 @@ function toHttpApiEvent(req: IncomingMessage, url: URL, rawBody: Buffer, connect
   const now = new Date();
   return {
     version: '2.0',
-    routeKey: `POST /webhooks/${connector}`,
+    routeKey: route.routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
     requestContext: {
       accountId: '000000000000',
-      apiId: 'local',
+      apiId: route.apiId,
       domainName: headers.host ?? url.host,
       domainPrefix: (headers.host ?? url.host).split('.')[0] ?? 'local',
       http: { method: req.method ?? 'POST', path: url.pathname, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
-      routeKey: `POST /webhooks/${connector}`,
+      routeKey: route.routeKey,
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),

@@ -30,6 +30,12 @@ export const CustomerChangedSchema = DetailBaseSchema.extend({
   customerVersion: z.number().int().positive(),
   origin: SystemIdSchema, // the system whose observation caused the change
   changedFields: z.array(FieldNameSchema).min(1),
+  /**
+   * The connectors whose records must be brought in line: every other one, and the origin only
+   * when its record may lack a golden value. Each sync queue's rule matches its own id, so the
+   * origin's sync is not invoked for what its record already holds.
+   */
+  systems: z.array(SystemIdSchema).min(1),
 });
 export type CustomerChanged = z.infer<typeof CustomerChangedSchema>;
 

@@ -1,4 +1,4 @@
-import type { Customer, FieldName, GoldenFields, Link, SourcedValue } from '../model/customer';
+import type { Customer, FieldName, GoldenFields, HeldField, Link, SourcedValue } from '../model/customer';
 import { FIELD_NAMES } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
 import { sameValue } from '../model/same-value';
@@ -11,6 +11,8 @@ export interface MergeResult {
   changedFields: FieldName[];
   /** Anything to persist at all (a value, a provenance, what the linked record holds, a new key). */
   dirty: boolean;
+  /** Fields whose value in the observed record became unsure (docs/identity.md §2): to be synced again. */
+  recheck: FieldName[];
 }
 
 /**
@@ -30,6 +32,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
   const observation = datedBackToPendingWrites(customer, received);
   const next: Customer = structuredClone(customer);
   const changedFields: FieldName[] = [];
+  const recheck: FieldName[] = [];
   let dirty = false;
 
   let link = next.links.find((l) => l.system === observation.system && l.externalId === observation.externalId);
@@ -43,31 +46,50 @@ export function applyObservation(customer: Customer, received: Observation, now:
     const value = observation.values[name];
     if (value === undefined) continue;
     const at = fieldTime(observation, name);
+    /** The record's own clock for this value (before a pending write of ours dated it back). */
+    const recordAt = fieldTime(received, name);
 
     const held = link.held[name];
     const seen = held?.seenAt ?? held?.at;
     // Absence is not a clear: a record that never held a value and still holds none says nothing.
     const systemChangedIt = held ? changes(held.value, value) : !isNothing(value);
+    // Ordering against what the record was seen holding goes by the record's own clock; `at` (its
+    // value's source time, older for a copy of ours) is what competes for the golden record.
     // In the same second as our write (Shopify's resolution), an edit cannot be ordered against
     // it: treated like an edit our write raced, sync then writes the winner again if it must.
-    const tiesOurWrite = held?.raceFrom !== undefined && seen !== undefined && !isNewer(at, seen);
-    if (held && seen && (isOlder(at, seen) || tiesOurWrite)) {
+    const tiesOurWrite = held?.raceFrom !== undefined && seen !== undefined && !isNewer(recordAt, seen);
+    // Another value in the very second the record was last seen in: either may be what it holds now.
+    // (Not for one property event among several of one edit: HubSpot times them all alike, to the ms.)
+    const sameSecond = seen !== undefined && toMillis(recordAt) === toMillis(seen) && !observation.linkedOnly;
+    if (held && seen && (isOlder(recordAt, seen) || tiesOurWrite)) {
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
       // From our read on (inclusive: Shopify's clock is in seconds), and a value the read did not
       // show: what the read showed was merged before we wrote, and a whole-record webhook (Shopify)
       // carries unchanged fields at the record's time, which is not their time.
+      // A value an earlier write of ours left in that same second is its late echo (§2).
+      const ourEarlierWrite = (held.knownStates ?? []).some((state) => toMillis(state.at) === toMillis(recordAt) && !changes(state.value, value));
       const raced =
-        systemChangedIt && held.raceFrom !== undefined && !isOlder(at, held.raceFrom) && changes(held.readValue ?? null, value);
-      if (raced && takeGolden(next, observation.system, name, held.value, value, at)) {
+        systemChangedIt &&
+        !ourEarlierWrite &&
+        held.raceFrom !== undefined &&
+        !isOlder(recordAt, held.raceFrom) &&
+        changes(held.readValue ?? null, value);
+      if (systemChangedIt && !ourEarlierWrite && sameSecond && !held.unsure) {
+        link.held[name] = { ...held, unsure: true };
+        recheck.push(name);
+        dirty = true;
+      }
+      // A raced edit was made to what our read showed, not to what we then wrote.
+      if (raced && takeGolden(next, observation.system, name, 'readValue' in held ? held.readValue : held.value, value, at)) {
         changedFields.push(name);
         dirty = true;
       }
       // The same value, said earlier than we knew (a reordered delivery): the value is older than
       // its first sighting made it look (Shopify times every field by the record's updated_at).
       if (!systemChangedIt && held.raceFrom === undefined && isOlder(at, held.at)) {
-        link.held[name] = { ...held, at };
+        link.held[name] = { ...link.held[name]!, at };
         dirty = true;
         if (retimeGolden(next, observation.system, name, value, at)) changedFields.push(name);
       }
@@ -77,14 +99,16 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // A repeat, or the echo of our own write (its time is the one we recorded): nothing new.
       // The same value said later moves the record's clock on, so an older delivery stays late.
       // A first "holds nothing" is kept, so sync knows the record lacks the value.
-      if (!held) link.held[name] = { value, at, seenAt: at };
-      else if (isNewer(at, seen!)) link.held[name] = { ...held, seenAt: at };
+      if (!held) link.held[name] = { value, at, seenAt: recordAt };
+      else if (isNewer(recordAt, seen!)) link.held[name] = { ...held, seenAt: recordAt };
       else continue;
       dirty = true;
       continue;
     }
-    // Same time, another value: a second edit within the source's one-second resolution, taken as newer.
-    link.held[name] = { value: withHeldParts(held?.value, value), at, seenAt: at };
+    // Same time, another value: a second edit within the source's one-second resolution, taken as
+    // newer, and left unsure (the deliveries of one second come in any order), so sync checks it.
+    link.held[name] = { value: withHeldParts(held?.value, value), at, seenAt: recordAt, ...(held && sameSecond ? { unsure: true } : {}) };
+    if (held && sameSecond) recheck.push(name);
     dirty = true;
 
     if (takeGolden(next, observation.system, name, held?.value, value, at)) changedFields.push(name);
@@ -99,7 +123,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
 
   dirty = addMatchKeys(next, observation) || dirty;
   if (changedFields.length > 0) next.updatedAt = now;
-  return { customer: next, changedFields, dirty };
+  return { customer: next, changedFields, dirty, recheck };
 }
 
 /**
@@ -133,9 +157,31 @@ export function recordWrite(
     const held = link.held[name];
     if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
     const read = write.read ? { raceFrom: write.read.at, readValue: write.read.values[name] ?? null } : {};
-    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read };
+    const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value);
+    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read, ...(knownStates.length > 0 ? { knownStates } : {}) };
   }
   return next;
+}
+
+/**
+ * What the record is known to have held, other than `value`, at the record times of this write
+ * and of its read: the link's last value (at its `seenAt`), what the last read showed (at its
+ * `raceFrom`) and the states already known. Late deliveries of those states are not edits.
+ */
+function statesKnownIn(held: HeldField | undefined, seconds: Timestamp[], value: unknown): Array<{ at: Timestamp; value: unknown }> {
+  if (!held) return [];
+  const wanted = new Set(seconds.map(toMillis));
+  const candidates = [
+    ...(held.knownStates ?? []),
+    ...(held.seenAt ? [{ at: held.seenAt, value: held.value }] : []),
+    ...(held.raceFrom && 'readValue' in held ? [{ at: held.raceFrom, value: held.readValue }] : []),
+  ];
+  const kept: Array<{ at: Timestamp; value: unknown }> = [];
+  for (const state of candidates) {
+    if (!wanted.has(toMillis(state.at)) || sameValue(state.value, value)) continue;
+    if (!kept.some((k) => toMillis(k.at) === toMillis(state.at) && sameValue(k.value, state.value))) kept.push(state);
+  }
+  return kept.slice(-8);
 }
 
 /**
@@ -158,6 +204,9 @@ function mergeParts(golden: unknown, held: unknown, observed: unknown): unknown 
  * it states count: one HubSpot property event states one address part.
  */
 function changes(held: unknown, observed: unknown): boolean {
+  // No address and an address of empty parts are the same nothing (a HubSpot event clearing one part of none).
+  if (isParts(observed) && isNothing(held)) return !isNothing(observed);
+  if (isParts(held) && isNothing(observed)) return !isNothing(held);
   if (!isParts(held) || !isParts(observed)) return !sameValue(held, observed);
   return Object.entries(observed).some(([part, value]) => !sameValue(held[part] ?? null, value ?? null) && !(isNothing(value) && isNothing(held[part])));
 }
@@ -176,8 +225,10 @@ function isNothing(value: unknown): boolean {
 }
 
 /** The newest assertion wins the golden field (parts by parts for an address). True when the golden value changed. */
-function takeGolden(customer: Customer, system: string, name: FieldName, held: unknown, value: unknown, at: Timestamp): boolean {
+function takeGolden(customer: Customer, system: string, name: FieldName, held: unknown, observed: unknown, at: Timestamp): boolean {
   const golden = customer.fields[name] as SourcedValue | undefined;
+  // A record that drops its address clears the parts it held, not the ones it never showed (§5).
+  const value = golden && isParts(golden.value) && observed === null && isParts(held) ? clearedParts(held) : observed;
   if (golden && isParts(golden.value) && isParts(value)) return takeGoldenParts(customer, system, name, { ...golden, value: golden.value }, held, value, at);
   if (golden && !winsOver(at, system, golden)) return false;
   const merged = mergeParts(golden?.value, held, value);
@@ -266,6 +317,11 @@ function takeGoldenParts(
   const newest = isNewer(at, golden.at) ? { source: system, at } : { source: golden.source, at: golden.at };
   setGolden(customer.fields, name, { value, ...newest, parts });
   return true;
+}
+
+/** Each part a value held, cleared. */
+function clearedParts(held: Record<string, unknown>): Record<string, null> {
+  return Object.fromEntries(Object.entries(held).flatMap(([part, value]) => (isNothing(value) ? [] : [[part, null]])));
 }
 
 function isParts(value: unknown): value is Record<string, unknown> {

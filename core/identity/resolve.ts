@@ -15,6 +15,8 @@ export type ResolveOutcome =
       outcome: 'created' | 'updated';
       customer: Customer;
       changedFields: FieldName[];
+      /** Fields the observed record may hold otherwise than we know (docs/identity.md §2): to sync again. */
+      recheck: FieldName[];
       matchedBy: MatchedBy;
       attempts: number;
       /** Source times that were in the future and were clamped to now (field names). */
@@ -73,6 +75,7 @@ export async function resolveObservation(
         outcome: before ? 'updated' : 'created',
         customer: stored,
         changedFields: merged.changedFields,
+        recheck: merged.recheck,
         matchedBy: lookup.matchedBy,
         attempts: attempt,
         clamped,

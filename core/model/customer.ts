@@ -95,6 +95,18 @@ export const HeldFieldSchema = z.object({
   raceFrom: TimestampSchema.optional(),
   /** For a value we wrote: what that read showed the record holding (an edit in the read's own second is new only if it differs). */
   readValue: z.unknown().optional(),
+  /**
+   * Other values the record is known to have held, at the record time given: in our write's
+   * second (values earlier writes of ours left) and in our read's second (what an earlier read
+   * showed). With a one-second clock their late deliveries tie our write or our read: they are
+   * states we already know, not raced edits.
+   */
+  knownStates: z.array(z.object({ at: TimestampSchema, value: z.unknown() })).optional(),
+  /**
+   * A delivery in this same record second said another value, and nothing orders the two: the
+   * record may hold either. Sync writes the golden value again (docs/identity.md §2).
+   */
+  unsure: z.boolean().optional(),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 

@@ -32,7 +32,10 @@ export function planSync(
   const values = pick(
     golden,
     writableFields,
-    (value, name) => !sameValue(heldAs(link.held[name]?.value, name, addressParts), value) && !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
+    (value, name) =>
+      // An unsure value (two values in one record second, docs/identity.md §2) is written again.
+      (link.held[name]?.unsure === true || !sameValue(heldAs(link.held[name]?.value, name, addressParts), value)) &&
+      !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
   );
   if (Object.keys(values).length === 0) return { action: 'skip', reason: 'target already holds these values' };
   return { action: 'update', externalId: link.externalId, values };
@@ -68,4 +71,26 @@ function pick(
     if (value !== undefined && keep(value, name)) out[name] = value;
   }
   return out as PartialFieldValues;
+}
+
+/**
+ * May this system's record lack one of these golden values (or not exist yet)? Then a change
+ * must reach its sync too, even when the change came from that system (a raced edit, a merge).
+ * Conservative: a value it holds unsure, or differently in any part, counts as lacking.
+ */
+export function mayLackGolden(customer: Customer, system: string, fields: readonly FieldName[]): boolean {
+  const link = primaryLink(customer, system);
+  if (!link) return true;
+  const golden = goldenValues(customer);
+  return fields.some((name) => {
+    if (golden[name] === undefined) return false;
+    const held = link.held[name];
+    return held === undefined || held.unsure === true || !sameValue(withoutEmptyParts(held.value), withoutEmptyParts(golden[name]));
+  });
+}
+
+/** An address with its empty parts left out (a part a system cannot hold is absent there, null here). */
+function withoutEmptyParts(value: unknown): unknown {
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return value ?? null;
+  return Object.fromEntries(Object.entries(value).filter(([, part]) => part !== null && part !== undefined));
 }

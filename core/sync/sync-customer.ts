@@ -17,6 +17,12 @@ export type SyncOutcome =
   | { outcome: 'target-gone'; externalId: string }
   /** Another sync of this customer to this system is running: retried later (SQS redelivery). */
   | { outcome: 'busy' }
+  /**
+   * The target holds an edit the golden record lacks: handed to the resolver, and retried once it
+   * is merged there (a write now would be recorded before the resolver sees that edit, which
+   * would then look like a late delivery and be lost).
+   */
+  | { outcome: 'unseen-edit'; externalId: string }
   | { outcome: 'link-conflict'; externalId: string; ownerId: string };
 
 const MAX_RECORD_ATTEMPTS = 8;
@@ -196,6 +202,7 @@ async function syncPlanned(
     const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
     if (merged.dirty) {
       await args.observe(current);
+      if (merged.changedFields.length > 0) return { outcome: 'unseen-edit', externalId };
       customer = merged.customer;
       plan = planSync(customer, args.system, args.writableFields, args.addressParts);
       if (plan.action !== 'update') return { outcome: 'skipped', reason: 'the target already holds newer values' };

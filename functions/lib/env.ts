@@ -38,7 +38,13 @@ export const WebhookReceiverEnvSchema = CommonEnvSchema.extend({
   CONNECTOR_SECRETS: JsonMapSchema,
 });
 
-export const IdentityResolverEnvSchema = CommonEnvSchema;
+export const IdentityResolverEnvSchema = CommonEnvSchema.extend({
+  /** The enabled connectors, comma-separated ("shopify,hubspot"): who a change must reach. */
+  CONNECTOR_IDS: z
+    .string()
+    .transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
+    .pipe(z.array(z.string()).min(1, 'name at least one enabled connector')),
+});
 
 export const ConnectorSyncEnvSchema = CommonEnvSchema.extend({
   CONNECTOR_ID: z.string().min(1),

@@ -9,8 +9,11 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { bundleSettings } from '../../functions/catalog';
+import { systemLogLevelFor } from '../config';
 import type { TableAccess } from '../table-access';
 import { fileURLToPath } from 'node:url';
+
+const TRACING = { off: Tracing.DISABLED, passThrough: Tracing.PASS_THROUGH, active: Tracing.ACTIVE } as const;
 
 /** The repository root: bundling resolves entries, tsconfig and package-lock.json from here. */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,6 +25,10 @@ export interface OmnihubFunctionProps {
   memorySize: number;
   timeout: Duration;
   logLevel: keyof typeof ApplicationLogLevel;
+  /** X-Ray for this function: off (no tracing, no X-Ray permission), passThrough (traces a caller started) or active. */
+  tracing: 'off' | 'passThrough' | 'active';
+  /** Reserved concurrency: the most instances that may run (the webhook receiver behind a function URL). */
+  reservedConcurrentExecutions?: number;
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
   /** Country for phone numbers without one (functions/lib/env.ts DEFAULT_COUNTRY). */
@@ -34,8 +41,8 @@ export interface OmnihubFunctionProps {
 
 /**
  * A Lambda function with omnihub's fixed defaults: nodejs24.x on arm64, one minified ESM
- * bundle with source maps, JSON logs into its own log group with retention, X-Ray tracing,
- * and a role that starts empty. The bind* methods set an environment variable (the names
+ * bundle with source maps, JSON logs into its own log group with retention (system log level
+ * following the application's: systemLogLevelFor), X-Ray as configured, and a role that starts empty. The bind* methods set an environment variable (the names
  * functions/lib/env.ts parses) and the matching least-privilege grant in one call.
  */
 export class OmnihubFunction extends NodejsFunction {
@@ -65,9 +72,10 @@ export class OmnihubFunction extends NodejsFunction {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: ApplicationLogLevel[props.logLevel],
-      // INFO keeps the platform REPORT lines (Init Duration is measured from them).
-      systemLogLevelV2: SystemLogLevel.INFO,
-      tracing: Tracing.ACTIVE,
+      // WARN drops the START/REPORT lines (about 300 bytes per invocation); INFO keeps them (Init Duration is read from REPORT).
+      systemLogLevelV2: SystemLogLevel[systemLogLevelFor(props.logLevel)],
+      tracing: TRACING[props.tracing],
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       projectRoot: repoRoot,
       depsLockFilePath: join(repoRoot, 'package-lock.json'),
       environment: {
@@ -95,10 +103,19 @@ export class OmnihubFunction extends NodejsFunction {
     this.functionTimeout = props.timeout;
 
     // X-Ray's PutTraceSegments / PutTelemetryRecords have no resource-level permissions.
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; that is the only wildcard.',
-    });
+    if (props.tracing !== 'active') {
+      Validations.of(this).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'Tracing is cdk.json "tracing" (default "off"): X-Ray records $5 per million traces, more than the rest of a synced update costs; "sampled" or "active" turns it on.',
+      });
+    }
+    if (props.tracing !== 'off') {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments and PutTelemetryRecords do not support resource-level permissions; that is the only wildcard.',
+      });
+    }
     Validations.of(this).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -14,6 +14,7 @@ import { benchLocalHub, printLocalHub } from './local-hub';
 import { startPipeline, root, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
 import { aCustomer, anObservation } from '../support/builders';
 import { shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
+import { printCostBench } from './cost';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 200);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 40);
@@ -130,6 +131,7 @@ async function main() {
       console.log(`  ${name.padEnd(20)} ${kb(bundle?.bytes ?? 0).padStart(9)} ${ms(cold).padStart(12)} ${kb(heap).padStart(10)}`);
     }
     console.log(`  hub process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
+    await printCostBench(p, ids.slice(0, SEQUENTIAL));
   } finally {
     await p.stop();
     await ddb.stop();

@@ -1,4 +1,5 @@
-import { requestLogOf } from '../../connectors/testing/fake-http';
+import { requestLogOf, type RecordedRequest } from '../../connectors/testing/fake-http';
+import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
 import { seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
 import { HUBSPOT_SECRET, SHOPIFY_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
 import { check, type Verdict } from './checker';
@@ -64,7 +65,15 @@ export interface ChaosReport {
   crashCandidates: number;
   receiverFaults: number;
   /** The ground truth and what the systems held, for a closer look at a failing seed. */
-  evidence: { truth: GroundTruth; snapshot: Snapshot; logs: string[] };
+  evidence: {
+    truth: GroundTruth;
+    snapshot: Snapshot;
+    logs: string[];
+    /** The identity table as left, and what each fake received and sent: the values the logs never show. */
+    table: Record<string, unknown>[];
+    requests: Record<SystemName, RecordedRequest[]>;
+    webhooks: Record<SystemName, WebhookDeliveryRecord[]>;
+  };
   writes: Record<SystemName, number>;
   capacity: CapacityReport;
   deadLetters: number;
@@ -161,9 +170,10 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   await quiesce(p, options.quietMs);
   const writesAfterQuiescence = activity() - before;
 
+  const table = await p.table.items();
   const snapshot: Snapshot = {
     records: SYSTEMS.flatMap((system) => vendors[system].list()),
-    customers: goldenCustomers(await p.table.items()),
+    customers: goldenCustomers(table),
   };
   const verdict = check(workload.truth, snapshot);
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
@@ -188,7 +198,14 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     crashes,
     crashCandidates,
     receiverFaults,
-    evidence: { truth: workload.truth, snapshot, logs: p.logs },
+    evidence: {
+      truth: workload.truth,
+      snapshot,
+      logs: p.logs,
+      table,
+      requests: { shopify: p.shopify.requests, hubspot: p.hubspot.requests },
+      webhooks: { shopify: p.shopify.webhooks.deliveries, hubspot: p.hubspot.webhooks.deliveries },
+    },
     writes: writes(vendors),
     capacity: p.capacity(),
     deadLetters: p.runtime.deadLetters().length,

@@ -37,7 +37,10 @@ describe('loadConfig', () => {
     // Assess
     expect(config).toMatchObject({
       defaultCountry: 'US',
-      logLevel: 'INFO',
+      logLevel: 'WARN',
+      ingress: 'functionUrl',
+      tracing: 'off',
+      webhookConcurrency: 10,
       removalPolicy: 'retain',
       logRetentionDays: 30,
       webhookThrottle: { rate: 100, burst: 200 },
@@ -85,6 +88,49 @@ describe('loadConfig', () => {
     expect(errors[1]?.message).toContain('expected: a string');
     expect(errors[2]?.message).toContain('found:    ""');
     for (const error of errors) expect(error.message).toContain('omnihub.alarmEmail');
+  });
+
+  it('accepts each ingress, tracing and log level and a webhookConcurrency from 1 to 1000', () => {
+    // Act
+    const configs = [
+      { ingress: 'httpApi', tracing: 'active', logLevel: 'INFO', webhookConcurrency: 1 },
+      { ingress: 'functionUrl', tracing: 'sampled', logLevel: 'ERROR', webhookConcurrency: 1000 },
+    ].map((patch) => loadConfig({ ...cdkJson.context.omnihub, ...patch }));
+
+    // Assess
+    expect(configs.map((c) => [c.ingress, c.tracing, c.logLevel, c.webhookConcurrency])).toEqual([
+      ['httpApi', 'active', 'INFO', 1],
+      ['functionUrl', 'sampled', 'ERROR', 1000],
+    ]);
+  });
+
+  it('rejects an unknown ingress or tracing, naming the key, the choices and the cheap default as the fix', () => {
+    // Act
+    const error = configErrorOf({ ...cdkJson.context.omnihub, ingress: 'restApi', tracing: true });
+
+    // Assess
+    expect(error.message).toContain('(2 problems)');
+    expect(error.message).toContain('omnihub.ingress');
+    expect(error.message).toContain('found:    "restApi"');
+    expect(error.message).toContain('expected: one of "functionUrl", "httpApi"');
+    expect(error.message).toContain('fix:      "ingress": "functionUrl"');
+    expect(error.message).toContain('omnihub.tracing');
+    expect(error.message).toContain('expected: one of "off", "sampled", "active"');
+    expect(error.message).toContain('fix:      "tracing": "off"');
+  });
+
+  it('rejects a webhookConcurrency that is not a whole number from 1 to 1000, with the fix', () => {
+    // Act
+    const errors = [0, 1001, 2.5].map((webhookConcurrency) => configErrorOf({ ...cdkJson.context.omnihub, webhookConcurrency }));
+
+    // Assess
+    for (const error of errors) {
+      expect(error.message).toContain('omnihub.webhookConcurrency');
+      expect(error.message).toContain('fix:      "webhookConcurrency": 10');
+    }
+    expect(errors[0]?.message).toContain('expected: a number ≥ 1');
+    expect(errors[1]?.message).toContain('expected: a number ≤ 1000');
+    expect(errors[2]?.message).toContain('expected: a whole number');
   });
 
   it('accepts parkedRetentionDays from 1 to 365 days', () => {

@@ -9,6 +9,9 @@ const context = {
   ...contextWith('hubspot', { enabled: false }),
   defaultCountry: 'DE',
   logLevel: 'DEBUG',
+  ingress: 'httpApi',
+  tracing: 'active',
+  webhookConcurrency: 50,
   removalPolicy: 'destroy',
   logRetentionDays: 7,
   webhookThrottle: { rate: 20, burst: 40 },
@@ -63,6 +66,28 @@ describe('OmnihubStack with hubspot disabled and non-default settings', () => {
     });
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+  });
+
+  it('routes POST /webhooks/shopify through the HTTP API (ingress "httpApi") with payload format 2.0, no function URL and no reserved concurrency', () => {
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    template.resourceCountIs('AWS::Lambda::Url', 0);
+    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
+    expect(template.findResources('AWS::Lambda::Function')[receiverId ?? 'missing']?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('logs the HTTP API access as JSON without the caller IP', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"') },
+    });
+    expect(JSON.stringify(template.findResources('AWS::ApiGatewayV2::Stage'))).not.toContain('sourceIp');
+  });
+
+  it('traces every function (tracing "active") and logs the platform lines at DEBUG with logLevel DEBUG', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'DEBUG', SystemLogLevel: 'DEBUG' }),
     });
   });
 

@@ -62,6 +62,21 @@ describe('customer sync between Shopify and HubSpot', () => {
     expect(customer?.default_address?.address2).toBe('Building 1244');
   });
 
+  it("brings a Shopify edit to HubSpot without invoking Shopify's own sync (its record already holds the edit)", async () => {
+    // Prepare
+    const created = p.shopify.admin.createCustomer({ first_name: 'Mary', last_name: 'Jackson', email: 'mary.jackson@example.net' });
+    await p.settle();
+    const shopifySyncs = p.runtime.functions.get('sync-shopify')!.totals.invocations;
+    // Act
+    p.shopify.admin.updateCustomer(String(created.id), { last_name: 'Jackson-Winston' });
+    await p.settle();
+    // Assess
+    expect(p.hubspot.admin.findContactByEmail('mary.jackson@example.net')?.properties.lastname).toBe('Jackson-Winston');
+    const changes = p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerChanged').map((e) => (e.detail as { origin: string; systems: string[] }));
+    expect(changes.at(-1)).toMatchObject({ origin: 'shopify', systems: ['hubspot'] });
+    expect(p.runtime.functions.get('sync-shopify')!.totals.invocations).toBe(shopifySyncs);
+  });
+
   it('joins the same person written differently on each side into one customer linked to both records', async () => {
     // Prepare: both systems already hold Grace, written differently, before either tells omnihub
     p.shopify.setWebhookUrl(undefined);

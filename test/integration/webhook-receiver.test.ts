@@ -98,6 +98,23 @@ describe('webhook receiver', () => {
     expect(response.status).toBe(404);
   });
 
+  it('answers 404 to any other method or path the function URL passes on, and stores and emits nothing', async () => {
+    // Prepare: a validly signed Shopify delivery, sent where no webhook route is
+    const delivery = shopifyDelivery(payload('7065055069303799902', 'Edith', '2026-03-01T10:00:00-05:00'), SHOPIFY_SECRET.webhookSecret);
+    const publishedBefore = p.runtime.bus.published.length;
+    // Act
+    const responses = await Promise.all([
+      fetch(p.runtime.webhookUrl('shopify'), { method: 'PUT', headers: delivery.headers, body: delivery.body }),
+      fetch(`${p.runtime.url}/hooks/shopify`, { method: 'POST', headers: delivery.headers, body: delivery.body }),
+      fetch(`${p.runtime.url}/webhooks/shopify/x`, { method: 'POST', headers: delivery.headers, body: delivery.body }),
+    ]);
+    await p.settle();
+    // Assess
+    expect(responses.map((r) => r.status)).toEqual([404, 404, 404]);
+    expect(p.runtime.bus.published.length).toBe(publishedBefore);
+    expect((await p.table.items()).filter((i) => String(i.pk).includes('7065055069303799902'))).toEqual([]);
+  });
+
   const observationsOf = (externalId: string) =>
     p.runtime.bus.published.filter(
       (e) => e['detail-type'] === 'CustomerObserved' && (e.detail as { observation: { externalId: string } }).observation.externalId === externalId,

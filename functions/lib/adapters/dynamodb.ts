@@ -33,24 +33,27 @@ type Item = Record<string, AttributeValue>;
  */
 export const capacityMeter = {
   readUnits: 0,
+  /** The part of readUnits that strongly consistent reads cost (twice what eventually consistent ones would). */
+  strongReadUnits: 0,
   writeUnits: 0,
   count(command: string, input: Record<string, unknown>, output: Record<string, unknown> | undefined): void {
-    const consistent = input.ConsistentRead === true;
-    const read = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
     const write = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
     switch (command) {
       case 'GetItemCommand':
-        this.readUnits += read(itemSize(output?.Item as Item | undefined));
+        this.read(input.ConsistentRead === true, itemSize(output?.Item as Item | undefined));
         break;
       case 'QueryCommand':
       case 'ScanCommand':
-        this.readUnits += read(((output?.Items as Item[] | undefined) ?? []).reduce((sum, item) => sum + itemSize(item), 0));
+        this.read(input.ConsistentRead === true, ((output?.Items as Item[] | undefined) ?? []).reduce((sum, item) => sum + itemSize(item), 0));
         break;
-      case 'BatchGetItemCommand':
-        for (const items of Object.values((output?.Responses as Record<string, Item[]> | undefined) ?? {})) {
-          for (const item of items) this.readUnits += Math.ceil(itemSize(item) / 4096) * (consistent ? 1 : 0.5) || 0.5;
+      case 'BatchGetItemCommand': {
+        // Consistency is chosen per table entry of RequestItems; each item is rounded up on its own.
+        const requests = (input.RequestItems as Record<string, { ConsistentRead?: boolean }> | undefined) ?? {};
+        for (const [table, items] of Object.entries((output?.Responses as Record<string, Item[]> | undefined) ?? {})) {
+          for (const item of items) this.read(requests[table]?.ConsistentRead === true, itemSize(item));
         }
         break;
+      }
       case 'PutItemCommand':
         this.writeUnits += write(itemSize(input.Item as Item));
         break;
@@ -71,9 +74,20 @@ export const capacityMeter = {
         break;
     }
   },
-  take(): { readUnits: number; writeUnits: number } {
-    const taken = { readUnits: this.readUnits, writeUnits: this.writeUnits };
+  /** One read of `bytes`: 1 unit per started 4 KB (at least one, even for an item that is not there), half if eventually consistent. */
+  read(consistent: boolean, bytes: number): void {
+    const units = Math.max(1, Math.ceil(bytes / 4096));
+    if (consistent) {
+      this.readUnits += units;
+      this.strongReadUnits += units;
+    } else {
+      this.readUnits += units / 2;
+    }
+  },
+  take(): { readUnits: number; strongReadUnits: number; writeUnits: number } {
+    const taken = { readUnits: this.readUnits, strongReadUnits: this.strongReadUnits, writeUnits: this.writeUnits };
     this.readUnits = 0;
+    this.strongReadUnits = 0;
     this.writeUnits = 0;
     return taken;
   },

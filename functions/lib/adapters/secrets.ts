@@ -32,7 +32,7 @@ export class SecretStore {
    * secret: the change waits in its queue (then its dead-letter queue, alarmed) until the admin sets it.
    */
   async get<T extends z.ZodType>(secretId: string, schema: T, label: string): Promise<z.infer<T>> {
-    const value = await this.read(secretId, label);
+    const { value, fetched } = await this.read(secretId, label);
     const state = check(value, schema, label);
     if (!state.configured) {
       throw new OmnihubError('SECRET.NOT_CONFIGURED', `${state.reason}: set it with the stack's Secret…SetCommand output`, {
@@ -40,7 +40,7 @@ export class SecretStore {
         metadata: { secret: label },
       });
     }
-    this.cache.set(secretId, { value, expires: Date.now() + TTL_MS });
+    if (fetched) this.remember(secretId, value);
     return state.secret;
   }
 
@@ -51,25 +51,31 @@ export class SecretStore {
    */
   async getSigningSecret<T extends z.ZodType>(secretId: string, schema: T, label: string): Promise<SigningSecret<z.infer<T>>> {
     let value: unknown;
+    let fetched = false;
     try {
-      value = await this.read(secretId, label);
+      ({ value, fetched } = await this.read(secretId, label));
     } catch (error) {
       if (error instanceof ResourceNotFoundException) return { configured: false, reason: `Secret ${label} does not exist` };
       if (error instanceof SecretNotJsonError) return { configured: false, reason: error.message };
       throw error;
     }
     const state = check(value, schema, label);
-    if (state.configured) this.cache.set(secretId, { value, expires: Date.now() + TTL_MS });
+    if (state.configured && fetched) this.remember(secretId, value);
     return state;
   }
 
-  private async read(secretId: string, label: string): Promise<unknown> {
+  /** Cached for TTL_MS from the fetch (not from the last use: a busy function must still see a new value). */
+  private remember(secretId: string, value: unknown): void {
+    this.cache.set(secretId, { value, expires: Date.now() + TTL_MS });
+  }
+
+  private async read(secretId: string, label: string): Promise<{ value: unknown; fetched: boolean }> {
     const cached = this.cache.get(secretId);
-    if (cached && cached.expires > Date.now()) return cached.value;
+    if (cached && cached.expires > Date.now()) return { value: cached.value, fetched: false };
     // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html
     const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: secretId }));
     try {
-      return JSON.parse(SecretString ?? '') as unknown;
+      return { value: JSON.parse(SecretString ?? '') as unknown, fetched: true };
     } catch {
       throw new SecretNotJsonError(`Secret ${label} is not JSON (set it to the JSON object described in the connector README)`);
     }

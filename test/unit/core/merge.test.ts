@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyObservation, recordWrite } from '../../../core/identity/merge';
+import { mayLackGolden, planSync } from '../../../core/sync/plan-sync';
 import { aCustomer, anObservation } from '../../support/builders';
 
 const NOW = '2026-01-02T00:00:00.000Z';
@@ -290,5 +291,116 @@ describe('a reordered delivery of the same value', () => {
     // Assess
     expect(result.customer.fields.address?.value).toEqual(expect.objectContaining({ line1: '143 Cedar Ln' }));
     expect(result.changedFields).toEqual(['address']);
+  });
+});
+
+describe('the late echo of an earlier write of ours in the same record second (Shopify resolution)', () => {
+  it('is not an edit: a value we wrote in that second never wins back the golden record', () => {
+    // Prepare: Shopify 7065… at 10:00:07. Our first write (HubSpot's "Mix") lands in that second; a person
+    // then edits "Human" in that same second; it wins, and sync writes it back, still in that second.
+    const T = '2026-01-01T10:00:07Z';
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:01Z', values: { firstName: 'Old' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:05Z', values: { firstName: 'Mix' } }), NOW).customer;
+    customer = recordWrite(customer, { ...shopify, at: T, read: { at: '2026-01-01T10:00:01Z', values: { firstName: 'Old' } }, sourceTimes: { firstName: '2026-01-01T10:00:05Z' }, holds: { firstName: 'Mix' } }, NOW);
+    const human = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { firstName: 'Human' } }), NOW);
+    expect(human.customer.fields.firstName).toMatchObject({ value: 'Human', source: 'shopify' });
+    customer = recordWrite(human.customer, { ...shopify, at: T, read: { at: T, values: { firstName: 'Human' } }, sourceTimes: { firstName: T }, holds: { firstName: 'Human' } }, NOW);
+    // Act: the webhook of our first write arrives last, dated like everything else in that second
+    const echo = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { firstName: 'Mix' } }), NOW);
+    // Assess
+    expect(echo.changedFields).toEqual([]);
+    expect(echo.customer.fields.firstName).toMatchObject({ value: 'Human', source: 'shopify' });
+  });
+});
+
+describe('two values in one record second that cannot be ordered (docs/identity.md §2)', () => {
+  it('leaves what the record holds unsure, asks for a sync, and sync writes the golden value again', () => {
+    // Prepare: Shopify 7065… held "June" (10:00:41). A crashed sync of ours wrote HubSpot's "Hana" (10:00:53.028)
+    // in the second 10:00:55, in which a person also typed "Juniper": Shopify's clock cannot order the two.
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:41Z', values: { firstName: 'June' } }), NOW).customer;
+    customer.pendingWrites = [{ ...shopify, startedAt: '2026-01-01T10:00:55.400Z', values: { firstName: 'Hana' }, sourceTimes: { firstName: '2026-01-01T10:00:53.028Z' } }];
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:55Z', values: { firstName: 'Juniper' } }), NOW).customer;
+    // Act: the webhook of our write, in that same second
+    const echo = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:55Z', values: { firstName: 'Hana' } }), NOW);
+    // Assess
+    expect(echo.customer.fields.firstName).toMatchObject({ value: 'Juniper', source: 'shopify' });
+    expect(echo.recheck).toEqual(['firstName']);
+    expect(echo.customer.links[0]!.held.firstName).toMatchObject({ unsure: true });
+    expect(planSync(echo.customer, 'shopify', ['firstName'])).toEqual({ action: 'update', externalId: shopify.externalId, values: { firstName: 'Juniper' } });
+  });
+});
+
+describe('a cleared address, part by part (docs/identity.md §5)', () => {
+  it('clears only the parts the record held: the parts it never showed stay with the system that set them', () => {
+    // Prepare: Shopify held only a street (10:00); HubSpot then set a whole address (10:05)
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    const street = { line1: '243 Oak Ave', line2: null, city: null, region: null, postalCode: null, country: null };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:00Z', values: { address: street } }), NOW).customer;
+    const full = { line1: '243 Oak Ave', city: 'Salem', region: null, postalCode: '18991', country: 'US' };
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:05:00Z', values: { address: full } }), NOW).customer;
+    // Act: a person removes the address in Shopify at 10:06, where it showed only the street
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:06:00Z', values: { address: null } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['address']);
+    expect(result.customer.fields.address?.value).toEqual({ line1: null, line2: null, city: 'Salem', region: null, postalCode: '18991', country: 'US' });
+  });
+});
+
+describe('mayLackGolden: does a change need the origin system synced too?', () => {
+  it('no for the record that told us the value; yes for one that holds another, or is unsure', () => {
+    // Prepare: Shopify says Ada; HubSpot still holds Augusta
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { firstName: 'Augusta' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { firstName: 'Ada' } }), NOW).customer;
+    // Assess
+    expect(mayLackGolden(customer, 'shopify', ['firstName'])).toBe(false);
+    expect(mayLackGolden(customer, 'hubspot', ['firstName'])).toBe(true);
+    expect(mayLackGolden(customer, 'klaviyo', ['firstName'])).toBe(true);
+    customer.links[1]!.held.firstName!.unsure = true;
+    expect(mayLackGolden(customer, 'shopify', ['firstName'])).toBe(true);
+  });
+});
+
+describe("a whole-record delivery of a state our read already showed, in an earlier write's second", () => {
+  it('is not an edit our next write raced', () => {
+    // Prepare: Shopify held phone A (10:00:17). In 10:00:33 a person edits the first name (phone A unchanged);
+    // sync reads that (A) and writes HubSpot's B; a second sync reads B at 10:00:33 and writes B again at 10:00:34.
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:17Z', values: { phone: '+12125550001' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:17.418Z', values: { phone: '+12125550002' } }), NOW).customer;
+    const B = { phone: '+12125550002' };
+    customer = recordWrite(customer, { ...shopify, at: '2026-01-01T10:00:33Z', read: { at: '2026-01-01T10:00:33Z', values: { phone: '+12125550001' } }, sourceTimes: { phone: '2026-01-01T10:00:17.418Z' }, holds: B }, NOW);
+    customer = recordWrite(customer, { ...shopify, at: '2026-01-01T10:00:34Z', read: { at: '2026-01-01T10:00:33Z', values: B }, sourceTimes: { phone: '2026-01-01T10:00:17.418Z' }, holds: B }, NOW);
+    // Act: the webhook of the first-name edit (10:00:33, phone A) arrives now
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:33Z', values: { phone: '+12125550001' } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual([]);
+    expect(result.customer.fields.phone).toMatchObject({ value: '+12125550002', source: 'hubspot' });
+    expect(result.recheck).toEqual([]);
+  });
+});
+
+describe('the echo of our write that cleared an address, one HubSpot property event per part', () => {
+  it('says nothing new: an empty part of no address is no change (found by the 10,000-delivery chaos run)', () => {
+    // Prepare: Shopify removed the address at 12:26:50, HubSpot's person then typed a new one (12:26:52.628),
+    // and our sync, planned before that, cleared HubSpot's address at 12:26:54.352 (an edit our write raced)
+    const NOW = '2026-12-01T12:26:55.000Z';
+  const shopify = { system: 'shopify', externalId: '7065055069303700100' };
+  const hub = { system: 'hubspot', externalId: '147' };
+  const full = { line1: '3132 Elm St', city: 'Salem', region: null, postalCode: '35885', country: 'US' };
+  let c = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-12-01T12:24:39Z', values: { address: { ...full, line2: null } } }), NOW).customer;
+  c = applyObservation(c, anObservation({ ...hub, observedAt: '2026-12-01T12:24:37.200Z', values: { address: full } }), NOW).customer;
+  c = applyObservation(c, anObservation({ ...shopify, observedAt: '2026-12-01T12:26:50Z', values: { address: null } }), NOW).customer;
+  for (const part of [{ line1: '3851 Elm St' }, { city: 'Franklin' }, { postalCode: '62488' }]) {
+    c = applyObservation(c, anObservation({ ...hub, observedAt: '2026-12-01T12:26:52.628Z', values: { address: part }, linkedOnly: true }), NOW).customer;
+  }
+  c = recordWrite(c, { ...hub, at: '2026-12-01T12:26:54.352Z', read: { at: '2026-12-01T12:24:38.316Z', values: { address: full } }, sourceTimes: { address: '2026-12-01T12:26:50Z' }, holds: { address: null } }, NOW);
+  for (const part of [{ line1: null }, { city: null }, { postalCode: null }, { country: null }]) {
+    const r = applyObservation(c, anObservation({ ...hub, observedAt: '2026-12-01T12:26:54.352Z', values: { address: part }, linkedOnly: true }), NOW);
+    expect(r.changedFields).toEqual([]);
+    c = r.customer;
+  }
+  expect(c.fields.address?.value).toMatchObject({ postalCode: '62488' });
   });
 });

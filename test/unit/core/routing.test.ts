@@ -17,17 +17,19 @@ describe('routing', () => {
     expect(matched).toEqual(['hydrate-references:hubspot']);
   });
 
-  it('fans a change out to every enabled connector and an observation to the resolver only', () => {
+  it('sends a change to the connectors it names and an observation to the resolver only', () => {
     // Prepare
     const bindings = routeBindings([
       { id: 'shopify', hydrates: false },
       { id: 'hubspot', hydrates: true },
     ]);
+    const reaching = (systems: string[]) =>
+      bindings.filter((b) => matchesPattern(b.pattern, envelope('CustomerChanged', { origin: 'shopify', systems }))).map((b) => b.connectorId);
     // Act
-    const forChange = bindings.filter((b) => matchesPattern(b.pattern, envelope('CustomerChanged', {}))).map((b) => b.connectorId);
     const forObservation = bindings.filter((b) => matchesPattern(b.pattern, envelope('CustomerObserved', {}))).map((b) => b.route.target);
-    // Assess
-    expect(forChange).toEqual(['shopify', 'hubspot']);
+    // Assess: a Shopify edit reaches HubSpot's sync only; a new link reaches both
+    expect(reaching(['hubspot'])).toEqual(['hubspot']);
+    expect(reaching(['shopify', 'hubspot'])).toEqual(['shopify', 'hubspot']);
     expect(forObservation).toEqual(['identity-resolver']);
   });
 

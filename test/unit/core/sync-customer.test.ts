@@ -57,11 +57,34 @@ describe('syncCustomer (docs/identity.md §2, §4)', () => {
       writableFields: WRITABLE,
       observe: async (o) => void observed.push(o),
     });
-    // Assess
-    expect(result).toMatchObject({ outcome: 'skipped' });
+    // Assess: retried once the resolver has merged it
+    expect(result).toEqual({ outcome: 'unseen-edit', externalId: '51' });
     expect(target.writes).toEqual([]);
     expect(target.records.get('51')!.values.firstName).toBe('A.');
     expect(observed.map((o) => o.values.firstName)).toEqual(['A.']);
+  });
+
+  it('once the resolver has merged the unseen edit, the retry writes only what is still newer', async () => {
+    // Prepare: HubSpot 51 holds Ada Lovelace (09:00); Shopify then says Augusta (10:00) and King (12:00);
+    // a HubSpot edit "A." at 11:00 has not reached us
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' } }), noWait);
+    await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', firstName: 'Augusta', lastName: 'Lovelace' } }), noWait);
+    const king = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T12:00:00Z', values: { email: 'ada@example.com', firstName: 'Augusta', lastName: 'King' } }), noWait);
+    const id = 'customer' in king ? king.customer.id : '';
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'A.', lastName: 'Lovelace' }, at: '2026-01-01T11:00:00Z' });
+    const observed: Observation[] = [];
+    const sync = () => syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async (o) => void observed.push(o) });
+    // Act
+    const first = await sync();
+    for (const observation of observed) await resolveObservation(store, observation, noWait);
+    const retry = await sync();
+    // Assess
+    expect(first).toEqual({ outcome: 'unseen-edit', externalId: '51' });
+    expect(retry).toMatchObject({ outcome: 'updated', fields: ['lastName'] });
+    expect(target.writes).toEqual([{ op: 'update', externalId: '51', values: { lastName: 'King' } }]);
+    expect(target.records.get('51')!.values).toMatchObject({ firstName: 'A.', lastName: 'King' });
   });
 
   it('records a write with the source time of the value it copied, on the link item only', async () => {

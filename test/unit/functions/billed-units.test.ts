@@ -19,6 +19,32 @@ describe('capacity units as AWS bills them', () => {
     capacityMeter.count('GetItemCommand', { ConsistentRead: true }, { Item: big });
     capacityMeter.count('QueryCommand', {}, { Items: [big, big, big] });
     // Assess: put 2; transaction 2×2 + 2×1; strong get 1; eventually consistent query of 4.5 KB: 2 × 0.5
-    expect(capacityMeter.take()).toEqual({ writeUnits: 2 + 6, readUnits: 1 + 1 });
+    expect(capacityMeter.take()).toEqual({ writeUnits: 2 + 6, readUnits: 1 + 1, strongReadUnits: 1 });
+  });
+});
+
+describe('strongly vs eventually consistent reads', () => {
+  it('bills a BatchGetItem by its table entry\'s ConsistentRead (1 unit per item per started 4 KB, half when eventually consistent) and counts the strong units apart', () => {
+    // Prepare
+    capacityMeter.take();
+    const small = { pk: { S: 'DELIVERY#shopify#1' } };
+    const large = { pk: { S: 'x'.repeat(5000) } };
+    // Act
+    capacityMeter.count('BatchGetItemCommand', { RequestItems: { t: { Keys: [{}, {}], ConsistentRead: true } } }, { Responses: { t: [small, large] } });
+    capacityMeter.count('BatchGetItemCommand', { RequestItems: { t: { Keys: [{}] } } }, { Responses: { t: [small] } });
+    capacityMeter.count('GetItemCommand', { ConsistentRead: true }, { Item: small });
+    capacityMeter.count('GetItemCommand', {}, { Item: small });
+    // Assess: strong 1 + 2 (batch) + 1 (get); eventual 0.5 (batch) + 0.5 (get)
+    expect(capacityMeter.take()).toEqual({ readUnits: 5, strongReadUnits: 4, writeUnits: 0 });
+  });
+
+  it('bills a strongly consistent read of an item that is not there as one unit (half when eventually consistent)', () => {
+    // Prepare
+    capacityMeter.take();
+    // Act
+    capacityMeter.count('GetItemCommand', { ConsistentRead: true }, {});
+    capacityMeter.count('GetItemCommand', {}, {});
+    // Assess
+    expect(capacityMeter.take()).toEqual({ readUnits: 1.5, strongReadUnits: 1, writeUnits: 0 });
   });
 });

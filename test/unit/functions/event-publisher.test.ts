@@ -8,7 +8,7 @@ afterEach(() => eventBridge.reset());
 
 const changed = (n: number) => ({
   type: 'CustomerChanged' as const,
-  detail: { schemaVersion: 1, correlationId: `c${n}`, customerId: 'oh_01jd0000000000000000000000', customerVersion: n + 1, origin: 'shopify', changedFields: ['firstName'] },
+  detail: { schemaVersion: 1, correlationId: `c${n}`, customerId: 'oh_01jd0000000000000000000000', customerVersion: n + 1, origin: 'shopify', changedFields: ['firstName'], systems: ['hubspot'] },
 });
 
 describe('EventPublisher', () => {

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { isPlaceholder, SecretStore } from '../../../functions/lib/adapters/secrets';
 
@@ -74,5 +74,26 @@ describe('isPlaceholder', () => {
   it('knows the placeholders from the real values', () => {
     expect(['REPLACE_ME', ' REPLACE_ME ', '', '   ', '<clientSecret>'].map(isPlaceholder)).toEqual([true, true, true, true, true]);
     expect(['shpss_0123', 'REPLACE_ME_TOO', 'a<b>'].map(isPlaceholder)).toEqual([false, false, false]);
+  });
+});
+
+describe('SecretStore cache', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('reads a configured secret once per five minutes per execution environment (each call costs; an admin\'s new value is picked up after that)', async () => {
+    // Prepare
+    vi.useFakeTimers({ now: new Date('2026-12-01T10:00:00Z'), toFake: ['Date'] });
+    secretsManager.on(GetSecretValueCommand).resolves(answer('{"webhookSecret":"real-secret"}'));
+    const store = new SecretStore();
+    // Act
+    await store.getSigningSecret('arn:x', Schema, 'omnihub/shopify/webhook');
+    vi.setSystemTime(new Date('2026-12-01T10:04:59Z'));
+    await store.getSigningSecret('arn:x', Schema, 'omnihub/shopify/webhook');
+    const withinFiveMinutes = secretsManager.commandCalls(GetSecretValueCommand).length;
+    vi.setSystemTime(new Date('2026-12-01T10:05:01Z'));
+    await store.getSigningSecret('arn:x', Schema, 'omnihub/shopify/webhook');
+    // Assess
+    expect(withinFiveMinutes).toBe(1);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 });
