@@ -9,7 +9,7 @@ import { npmStartArgs } from '../support/npm-start';
  * The local hub as a user runs it: `npm start` once with no bundle cache, then a few times
  * more with the cache and data the earlier starts left, each timed from spawn to ready
  * (banner printed and a webhook answered), and the resident memory of its whole process tree
- * (node, its worker threads, DynamoDB Local's JVM) sampled every 100 ms while it starts, is
+ * (node, its worker threads, DynamoDB Local's JVM) sampled every 250 ms while it starts, is
  * used (sandbox edits synced across) and then idles.
  * Figures, not assertions. Linux only (reads /proc).
  */
@@ -90,7 +90,7 @@ async function startHub(root: string, baseEnv: NodeJS.ProcessEnv, idleMs: number
   let peakRssBytes = 0;
   const sampler = setInterval(() => {
     void treeRss(hub.pid!).then((t) => (peakRssBytes = Math.max(peakRssBytes, t.total)), () => undefined);
-  }, 100);
+  }, 250);
   try {
     await until(() => output.includes('omnihub is running.'), 120_000, hub, () => output);
     // Ready means answering: an unsigned delivery gets the receiver's 401.
