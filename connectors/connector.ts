@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from '../core/schema';
 import type { Address, FieldName } from '../core/model/customer';
 import type { CountryCode } from '../core/model/normalize';
 import type { Observation } from '../core/model/observation';
@@ -81,9 +81,9 @@ export interface ClientOptions<Config, Secret> {
 }
 
 export interface ConnectorManifest<
-  Config extends z.ZodType = z.ZodType,
-  Secret extends z.ZodType = z.ZodType,
-  WebhookSecret extends z.ZodType = z.ZodType,
+  Config extends z.AnySchema = z.AnySchema,
+  Secret extends z.AnySchema = z.AnySchema,
+  WebhookSecret extends z.AnySchema = z.AnySchema,
 > {
   /** Lower-case vendor name: the route path, the secret name, the cdk.json key. */
   id: string;
@@ -115,9 +115,9 @@ export interface ConnectorManifest<
 }
 
 export interface Connector<
-  Config extends z.ZodType = z.ZodType,
-  Secret extends z.ZodType = z.ZodType,
-  WebhookSecret extends z.ZodType = z.ZodType,
+  Config extends z.AnySchema = z.AnySchema,
+  Secret extends z.AnySchema = z.AnySchema,
+  WebhookSecret extends z.AnySchema = z.AnySchema,
 > {
   manifest: ConnectorManifest<Config, Secret, WebhookSecret>;
   webhook: {
@@ -128,7 +128,7 @@ export interface Connector<
   createClient(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): CustomerTarget;
 }
 
-export function defineConnector<Config extends z.ZodType, Secret extends z.ZodType, WebhookSecret extends z.ZodType>(
+export function defineConnector<Config extends z.AnySchema, Secret extends z.AnySchema, WebhookSecret extends z.AnySchema>(
   connector: Connector<Config, Secret, WebhookSecret>,
 ): Connector<Config, Secret, WebhookSecret> {
   return connector;

@@ -9,7 +9,8 @@ export class OmnihubError extends Error {
     readonly options: { cause?: unknown; retryable?: boolean; metadata?: Record<string, string | number | boolean> } = {},
   ) {
     super(message, { cause: options.cause });
-    this.name = new.target.name;
+    // A literal, not new.target.name: the bundles are minified and would log a mangled class name.
+    this.name = 'OmnihubError';
   }
   get retryable(): boolean {
     return this.options.retryable ?? false;
@@ -32,11 +33,13 @@ export class ConnectorError extends OmnihubError {
     options: { cause?: unknown; retryable: boolean; metadata?: Record<string, string | number | boolean> },
   ) {
     super(`CONNECTOR.${system.toUpperCase()}.${status ?? 'NETWORK'}`, message, options);
+    this.name = 'ConnectorError';
   }
 }
 
 export class ConfigError extends OmnihubError {
   constructor(message: string) {
     super('CONFIG.INVALID', message);
+    this.name = 'ConfigError';
   }
 }

@@ -1,5 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConnector } from '../connectors';
+import * as z from '../core/schema';
 import { syncCustomers } from '../core/sync/sync-customer';
 import type { CountryCode } from '../core/model/normalize';
 import { createDocumentClient } from './lib/adapters/dynamodb';
@@ -26,7 +27,7 @@ const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const secrets = new SecretStore();
-const config = connector.manifest.configSchema.parse(env.CONNECTOR_CONFIG);
+const config = z.parse(connector.manifest.configSchema, env.CONNECTOR_CONFIG);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
 let client: { target: ReturnType<typeof connector.createClient>; secretJson: string } | undefined;
 

@@ -41,7 +41,7 @@ function connectorSectionSchema(keys: z.ZodObject): z.ZodType<ConnectorSection, 
 }
 
 const ConnectorsSchema = z.strictObject(
-  Object.fromEntries(manifests.map((m) => [m.id, connectorSectionSchema(m.configSchema).optional()])),
+  Object.fromEntries(manifests.map((m) => [m.id, connectorSectionSchema(z.strictObject(m.configSchema.shape)).optional()])),
 );
 
 export const OmnihubConfigSchema = z.strictObject({

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build, version as esbuildVersion, type BuildOptions } from 'esbuild';
+import { version as esbuildVersion, type Metafile } from 'esbuild';
 import { z } from 'zod';
 
 /**
@@ -23,7 +23,7 @@ const CacheRecordSchema = z.object({
   /** Which esbuild run wrote the outputs (a random id): it changes on every build and stays when a start reuses them. */
   build: z.uuid(),
   key: z.string().length(64),
-  /** Paths relative to absWorkingDir, as in esbuild's metafile. */
+  /** Absolute paths. */
   inputs: z.record(z.string(), z.string().length(64)),
   outputs: z.record(z.string(), z.string().length(64)),
 });
@@ -59,54 +59,63 @@ export function fileHasher(): FileHasher {
   };
 }
 
-export async function buildCached(
-  options: BuildOptions & { absWorkingDir: string; outfile: string },
-  keyFiles: string[],
-  hash: FileHasher = fileHasher(),
-): Promise<CachedBuild> {
-  const recordFile = `${options.outfile}.inputs.json`;
-  const key = buildKey(options, keyFiles, hash);
+/** One build the cache can skip. */
+export interface CacheableBuild {
+  /** The bundle it writes (its record is written beside it). */
+  outfile: string;
+  /** Everything that decides the output besides the files esbuild reads: entry, settings, defines (compared as JSON). */
+  settings: unknown;
+  /** Files that configure the build, such as the one holding a plugin's code: their content is part of the key. */
+  keyFiles: string[];
+  /** Runs esbuild with `metafile: true`; the metafile names what it read and wrote. */
+  run: () => Promise<{ metafile: Metafile }>;
+  /** The folder the metafile's paths are relative to (esbuild's absWorkingDir); default the current one. */
+  workingDir?: string;
+}
+
+export async function buildCached(job: CacheableBuild, hash: FileHasher = fileHasher()): Promise<CachedBuild> {
+  const workingDir = job.workingDir ?? process.cwd();
+  const recordFile = `${job.outfile}.inputs.json`;
+  const key = buildKey(job.settings, job.keyFiles, hash);
   const record = await readRecord(recordFile);
-  if (record && record.key === key && unchanged(options.absWorkingDir, record, hash)) {
-    return { file: options.outfile, bytes: (await stat(options.outfile)).size, fromCache: true };
+  if (record && record.key === key && unchanged(record, hash)) {
+    return { file: job.outfile, bytes: (await stat(job.outfile)).size, fromCache: true };
   }
 
   // No record while esbuild writes: a build that dies halfway leaves nothing to reuse.
   await rm(recordFile, { force: true });
   const startedAt = Date.now();
-  const result = await build({ ...options, metafile: true });
+  const { metafile } = await job.run();
   // Hash what was just written, not through the memo: an output may sit where an earlier check read it.
   const fresh = fileHasher();
+  // Absolute paths; only real files: esbuild also lists virtual modules (a plugin's namespace), whose code is in keyFiles.
   const digest = (files: string[]) =>
     Object.fromEntries(
-      files.map((f) => [f, fresh(path.resolve(options.absWorkingDir, f))] as const).filter((entry): entry is readonly [string, string] => entry[1] !== undefined),
+      files.map((f) => path.resolve(workingDir, f)).flatMap((file) => {
+        const sha = fresh(file);
+        return sha === undefined ? [] : [[file, sha] as const];
+      }),
     );
-  const next: CacheRecord = {
-    build: randomUUID(),
-    key,
-    // Only real files: esbuild can list virtual modules (a namespace prefix), which no edit can change.
-    inputs: digest(Object.keys(result.metafile.inputs)),
-    outputs: digest(Object.keys(result.metafile.outputs)),
-  };
+  const next: CacheRecord = { build: randomUUID(), key, inputs: digest(Object.keys(metafile.inputs)), outputs: digest(Object.keys(metafile.outputs)) };
   // An input saved while esbuild ran may be newer than what it bundled: keep no record, so the next start builds again.
-  if (await editedSince(options.absWorkingDir, Object.keys(next.inputs), startedAt)) {
-    return { file: options.outfile, bytes: (await stat(options.outfile)).size, fromCache: false };
+  if (await editedSince(Object.keys(next.inputs), startedAt)) {
+    return { file: job.outfile, bytes: (await stat(job.outfile)).size, fromCache: false };
   }
   const partial = `${recordFile}.${process.pid}.tmp`;
   await writeFile(partial, JSON.stringify(next));
   await rename(partial, recordFile);
-  return { file: options.outfile, bytes: (await stat(options.outfile)).size, fromCache: false };
+  return { file: job.outfile, bytes: (await stat(job.outfile)).size, fromCache: false };
 }
 
-async function editedSince(workingDir: string, files: string[], startedAt: number): Promise<boolean> {
-  const times = await Promise.all(files.map((f) => stat(path.resolve(workingDir, f)).then((s) => s.mtimeMs, () => Infinity)));
+async function editedSince(files: string[], startedAt: number): Promise<boolean> {
+  const times = await Promise.all(files.map((f) => stat(f).then((s) => s.mtimeMs, () => Infinity)));
   return times.some((t) => t >= startedAt);
 }
 
-function buildKey(options: BuildOptions, keyFiles: string[], hash: FileHasher): string {
+function buildKey(settings: unknown, keyFiles: string[], hash: FileHasher): string {
   const files = keyFiles.map((f) => [f, hash(f) ?? 'missing'] as const);
   // Plugins are functions, which JSON drops: their code is in keyFiles (the file that configures the build).
-  return createHash('sha256').update(JSON.stringify({ esbuildVersion, options, files })).digest('hex');
+  return createHash('sha256').update(JSON.stringify({ esbuildVersion, settings, files })).digest('hex');
 }
 
 async function readRecord(file: string): Promise<CacheRecord | undefined> {
@@ -118,7 +127,7 @@ async function readRecord(file: string): Promise<CacheRecord | undefined> {
   }
 }
 
-function unchanged(workingDir: string, record: CacheRecord, hash: FileHasher): boolean {
+function unchanged(record: CacheRecord, hash: FileHasher): boolean {
   if (Object.keys(record.outputs).length === 0) return false;
-  return [...Object.entries(record.inputs), ...Object.entries(record.outputs)].every(([file, sha]) => hash(path.resolve(workingDir, file)) === sha);
+  return [...Object.entries(record.inputs), ...Object.entries(record.outputs)].every(([file, sha]) => hash(file) === sha);
 }

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { stop } from 'esbuild';
-import { bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { build, stop, type BuildOptions } from 'esbuild';
+import { buildFunction } from '../functions/build';
+import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
 import { buildCached, fileHasher, type FileHasher } from './bundle-cache';
 
 export interface BuiltFunction {
@@ -9,22 +10,25 @@ export interface BuiltFunction {
   name: string;
   file: string;
   bytes: number;
-  /** Reused from the last build into the same folder (no input changed), see bundle-cache.ts. */
+  /** Reused from the last build into the same folder (nothing it was built from changed), see bundle-cache.ts. */
   fromCache: boolean;
 }
 
 /**
- * What a bundle depends on beyond the files esbuild reads: the settings (this file and the
- * catalog), and how imports resolve (tsconfig.json, the dependencies' versions). A change
- * to any of them rebuilds every bundle.
+ * What a bundle depends on beyond the files esbuild reads: how it is built (functions/build.ts,
+ * with its plugin, and the settings in functions/catalog.ts, which bundle-cache.ts compares as
+ * JSON too), how imports resolve (tsconfig.json, the dependencies' versions) and this cache's
+ * own code. A change to any of them rebuilds every bundle.
  */
 const keyFiles = (root: string) =>
-  ['functions/catalog.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) => path.join(root, f));
+  ['functions/build.ts', 'functions/catalog.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
+    path.join(root, f),
+  );
 
 /**
- * Bundles every Lambda function exactly as the CDK stack does, into `outDir`: one
- * connector-sync bundle per connector, each carrying only its own connector. A bundle whose
- * inputs did not change since the last build into `outDir` is reused (bundle-cache.ts).
+ * Bundles every Lambda function exactly as the CDK stack does (functions/build.ts), into
+ * `outDir`: one connector-sync bundle per connector, each carrying only its own connector.
+ * A bundle whose inputs did not change since the last build into `outDir` is reused.
  */
 export async function bundleFunctions(root: string, outDir: string, connectorIds: string[], hash: FileHasher = fileHasher()): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
@@ -35,23 +39,10 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {
+      const outfile = path.join(outDir, `${name}.mjs`);
+      const build = { entry: path.join(root, entry), outfile, define };
       const result = await buildCached(
-        {
-          absWorkingDir: root,
-          entryPoints: [path.join(root, entry)],
-          outfile: path.join(outDir, `${name}.mjs`),
-          bundle: true,
-          platform: bundleSettings.platform,
-          target: bundleSettings.target,
-          format: bundleSettings.format,
-          minify: bundleSettings.minify,
-          sourcemap: bundleSettings.sourcemap,
-          banner: { js: bundleSettings.banner },
-          mainFields: [...bundleSettings.mainFields],
-          define,
-          logLevel: 'error',
-        },
-        keyFiles(root),
+        { outfile, settings: { build, bundleSettings, bundleAliases }, keyFiles: keyFiles(root), run: () => buildFunction(build) },
         hash,
       );
       return { name, ...result };
@@ -63,20 +54,17 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
 /** The small host that runs inside each worker and invokes a bundled handler (see function-host.ts). */
 export async function bundleFunctionHost(root: string, outDir: string, hash: FileHasher = fileHasher()): Promise<string> {
   await mkdir(outDir, { recursive: true });
-  const { file } = await buildCached(
-    {
-      absWorkingDir: root,
-      entryPoints: [path.join(root, 'local/function-host.ts')],
-      outfile: path.join(outDir, 'function-host.mjs'),
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      format: 'esm',
-      logLevel: 'error',
-    },
-    keyFiles(root),
-    hash,
-  );
+  const options: BuildOptions & { outfile: string } = {
+    entryPoints: [path.join(root, 'local/function-host.ts')],
+    outfile: path.join(outDir, 'function-host.mjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    logLevel: 'error',
+  };
+  const run = async () => ({ metafile: (await build({ ...options, metafile: true })).metafile });
+  const { file } = await buildCached({ outfile: options.outfile, settings: options, keyFiles: keyFiles(root), run }, hash);
   return file;
 }
 

@@ -33,6 +33,11 @@ if (data.invocationHeader) {
   diagnostics.subscribe('http.client.request.created', (message) => {
     (message as { request: ClientRequest }).request.setHeader(header, `${data.functionName}#${current}`);
   });
+  // Node's fetch (the bundles' AWS clients, the HubSpot SDK) goes through undici, not node:http.
+  // https://nodejs.org/api/globals.html#fetch and undici's diagnostics channel undici:request:create
+  diagnostics.subscribe('undici:request:create', (message) => {
+    (message as { request: { addHeader(name: string, value: string): unknown } }).request.addHeader(header, `${data.functionName}#${current}`);
+  });
 }
 
 let queue = Promise.resolve();

@@ -1,24 +1,24 @@
-import { z } from 'zod';
+import * as z from '../../core/schema';
 import type { ConnectorManifest } from '../connector';
 
 /** cdk.json `context.omnihub.connectors.hubspot`. */
 export const HubspotConfigSchema = z.strictObject({
   /** Contacts per batch-read call (HubSpot allows 100, but 50 with property history: the client reads at most 50). */
-  batchSize: z.number().int().min(1).max(100).default(100),
+  batchSize: z._default(z.int().check(z.gte(1), z.lte(100)), 100),
 });
 export type HubspotConfig = z.infer<typeof HubspotConfigSchema>;
 
 /** JSON of Secrets Manager secret `omnihub/hubspot` (or env vars locally): read by the sync function only. */
 export const HubspotSecretSchema = z.object({
   /** Private app access token (pat-...), scopes crm.objects.contacts.read and .write. */
-  accessToken: z.string().min(1),
+  accessToken: z.string().check(z.minLength(1)),
 });
 export type HubspotSecret = z.infer<typeof HubspotSecretSchema>;
 
 /** JSON of `omnihub/hubspot/webhook`: read by the webhook receiver only. */
 export const HubspotWebhookSecretSchema = z.object({
   /** The app's client secret: HubSpot signs webhooks with it (X-HubSpot-Signature-v3). */
-  clientSecret: z.string().min(1),
+  clientSecret: z.string().check(z.minLength(1)),
 });
 export type HubspotWebhookSecret = z.infer<typeof HubspotWebhookSecretSchema>;
 

@@ -1,11 +1,11 @@
-import { z } from 'zod';
+import * as z from '../../core/schema';
 
 /**
  * HubSpot payloads as they reach us: webhook deliveries (raw JSON) and contacts as
  * @hubspot/api-client returns them. Vendor shapes only; the canonical model is core/model.
  */
 
-const IdNumberSchema = z.number().int().nonnegative();
+const IdNumberSchema = z.int().check(z.nonnegative());
 
 /**
  * Just enough of an event to route it: its type (`subscriptionType`; some pages and samples say
@@ -13,18 +13,22 @@ const IdNumberSchema = z.number().int().nonnegative();
  * https://developers.hubspot.com/docs/api/webhooks#webhook-payloads
  * https://developers.hubspot.com/changelog/public-beta-generic-webhook-subscriptions
  */
-export const HubspotEventEnvelopeSchema = z
-  .object({
-    subscriptionType: z.string().min(1).optional(),
-    eventType: z.string().min(1).optional(),
-    objectTypeId: z.string().optional(),
-    eventId: z.unknown().optional(),
-  })
-  .refine((event) => event.subscriptionType !== undefined || event.eventType !== undefined, {
-    message: 'an event needs subscriptionType (or eventType)',
-    path: ['subscriptionType'],
-  })
-  .transform(({ subscriptionType, eventType, ...event }) => ({ ...event, type: subscriptionType ?? eventType ?? '' }));
+export const HubspotEventEnvelopeSchema = z.pipe(
+  z
+    .object({
+      subscriptionType: z.optional(z.string().check(z.minLength(1))),
+      eventType: z.optional(z.string().check(z.minLength(1))),
+      objectTypeId: z.optional(z.string()),
+      eventId: z.optional(z.unknown()),
+    })
+    .check(
+      z.refine((event) => event.subscriptionType !== undefined || event.eventType !== undefined, {
+        message: 'an event needs subscriptionType (or eventType)',
+        path: ['subscriptionType'],
+      }),
+    ),
+  z.transform(({ subscriptionType, eventType, ...event }) => ({ ...event, type: subscriptionType ?? eventType ?? '' })),
+);
 
 /**
  * One contact event (legacy `contact.*` or generic `object.*` with objectTypeId "0-1"), with the
@@ -36,12 +40,12 @@ export const HubspotContactEventSchema = z.object({
   objectId: IdNumberSchema,
   /** Epoch milliseconds of the change in HubSpot. */
   occurredAt: IdNumberSchema,
-  propertyName: z.string().optional(),
+  propertyName: z.optional(z.string()),
   /** A string in practice; kept lenient because we never act on it (we re-read the contact). */
-  propertyValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-  changeSource: z.string().optional(),
-  changeFlag: z.string().optional(),
-  sourceId: z.string().optional(),
+  propertyValue: z.optional(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  changeSource: z.optional(z.string()),
+  changeFlag: z.optional(z.string()),
+  sourceId: z.optional(z.string()),
   /** Documented as "not guaranteed to be unique": only part of the dedupe key. */
   eventId: IdNumberSchema,
   subscriptionId: IdNumberSchema,
@@ -54,17 +58,18 @@ export const HubspotContactEventSchema = z.object({
    * newObjectId: the record the merge created (since 2023 contacts merge into a new id:
    * https://developers.hubspot.com/changelog/updated-merge-functionality-for-contacts-and-companies).
    */
-  primaryObjectId: IdNumberSchema.optional(),
-  mergedObjectIds: z.array(IdNumberSchema).optional(),
-  newObjectId: IdNumberSchema.optional(),
-  numberOfPropertiesMoved: z.number().int().nonnegative().optional(),
+  primaryObjectId: z.optional(IdNumberSchema),
+  mergedObjectIds: z.optional(z.array(IdNumberSchema)),
+  newObjectId: z.optional(IdNumberSchema),
+  numberOfPropertiesMoved: z.optional(z.int().check(z.nonnegative())),
 });
 export type HubspotContactEvent = z.infer<typeof HubspotContactEventSchema>;
 
 /** The SDK deserializes timestamps to Date; raw JSON (fixtures, the fake) has ISO strings. */
-const HubspotDateSchema = z
-  .union([z.date(), z.iso.datetime({ offset: true })])
-  .transform((value) => new Date(value));
+const HubspotDateSchema = z.pipe(
+  z.union([z.date(), z.iso.datetime({ offset: true })]),
+  z.transform((value) => new Date(value)),
+);
 
 /**
  * A contact (SimplePublicObject) as @hubspot/api-client returns it. Every property value is a
@@ -78,20 +83,20 @@ export const HubspotHistoryEntrySchema = z.object({
   value: z.string(),
   timestamp: HubspotDateSchema,
   sourceType: z.string(),
-  sourceId: z.string().optional(),
-  sourceLabel: z.string().optional(),
-  updatedByUserId: z.number().optional(),
+  sourceId: z.optional(z.string()),
+  sourceLabel: z.optional(z.string()),
+  updatedByUserId: z.optional(z.number()),
 });
 export type HubspotHistoryEntry = z.infer<typeof HubspotHistoryEntrySchema>;
 
 export const HubspotContactSchema = z.object({
-  id: z.string().regex(/^\d+$/, 'a HubSpot record id is numeric'),
-  properties: z.record(z.string(), z.string().nullable()),
+  id: z.string().check(z.regex(/^\d+$/, 'a HubSpot record id is numeric')),
+  properties: z.record(z.string(), z.nullable(z.string())),
   /** Only when asked for (batch read `propertiesWithHistory`). */
-  propertiesWithHistory: z.record(z.string(), z.array(HubspotHistoryEntrySchema)).optional(),
+  propertiesWithHistory: z.optional(z.record(z.string(), z.array(HubspotHistoryEntrySchema))),
   createdAt: HubspotDateSchema,
   updatedAt: HubspotDateSchema,
-  archived: z.boolean().optional(),
+  archived: z.optional(z.boolean()),
 });
 export type HubspotContact = z.infer<typeof HubspotContactSchema>;
 
@@ -105,21 +110,21 @@ export const HubspotBatchReadResponseSchema = z.object({
  * 429s add `policyName` (TEN_SECONDLY_ROLLING, SECONDLY, DAILY) and `errorType: RATE_LIMIT`.
  */
 export const HubspotErrorBodySchema = z.object({
-  status: z.string().optional(),
-  message: z.string().optional(),
-  category: z.string().optional(),
-  correlationId: z.string().optional(),
-  policyName: z.string().optional(),
-  errorType: z.string().optional(),
-  errors: z
-    .array(
+  status: z.optional(z.string()),
+  message: z.optional(z.string()),
+  category: z.optional(z.string()),
+  correlationId: z.optional(z.string()),
+  policyName: z.optional(z.string()),
+  errorType: z.optional(z.string()),
+  errors: z.optional(
+    z.array(
       z.object({
-        message: z.string().optional(),
-        code: z.string().optional(),
-        context: z.record(z.string(), z.array(z.string())).optional(),
+        message: z.optional(z.string()),
+        code: z.optional(z.string()),
+        context: z.optional(z.record(z.string(), z.array(z.string()))),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 export type HubspotErrorBody = z.infer<typeof HubspotErrorBodySchema>;
 
@@ -129,12 +134,12 @@ export type HubspotErrorBody = z.infer<typeof HubspotErrorBodySchema>;
  * ApiException class, so instanceof would tie us to one of them.
  */
 export const HubspotApiExceptionSchema = z.object({
-  code: z.number().int(),
+  code: z.int(),
   body: z.unknown(),
-  headers: z.record(z.string(), z.string()).optional(),
+  headers: z.optional(z.record(z.string(), z.string())),
 });
 
 /** The items of the 400 message "Property values were not valid: [...]" (JSON inside the message). */
 export const HubspotPropertyErrorListSchema = z.array(
-  z.object({ name: z.string().optional(), error: z.string().optional() }),
+  z.object({ name: z.optional(z.string()), error: z.optional(z.string()) }),
 );

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from '../../core/schema';
 import type { Address, FieldName, PartialFieldValues } from '../../core/model/customer';
 import { toCountryCode } from './country';
 import type { Observation } from '../../core/model/observation';
@@ -209,7 +209,7 @@ function eventRef(raw: unknown): { eventRef?: string } {
   const id = EventIdSchema.safeParse(raw);
   return id.success ? { eventRef: String(id.data.eventId) } : {};
 }
-const EventIdSchema = z.object({ eventId: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]) });
+const EventIdSchema = z.object({ eventId: z.union([z.int().check(z.nonnegative()), z.string().check(z.regex(/^\d{1,20}$/))]) });
 
 /** eventId is "not guaranteed to be unique" (HubSpot docs): key on the whole event identity. */
 function dedupeKeyOf(event: HubspotContactEvent): string {

@@ -1,6 +1,6 @@
 import Shopify from 'shopify-api-node';
 import { compact } from '../../core/model/compact';
-import { z } from 'zod';
+import * as z from '../../core/schema';
 import { ConnectorError } from '../../core/errors';
 import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
 import type { Observation } from '../../core/model/observation';
@@ -91,24 +91,24 @@ const READ_CUSTOMER = /* GraphQL */ `
   ${CUSTOMER_FIELDS}
 `;
 
-const CreateResponseSchema = z.object({ customerCreate: ShopifyCustomerPayloadSchema.nullable() });
+const CreateResponseSchema = z.object({ customerCreate: z.nullable(ShopifyCustomerPayloadSchema) });
 const FindResponseSchema = z.object({ customers: z.object({ nodes: z.array(ShopifyCustomerNodeSchema) }) });
-const ReadResponseSchema = z.object({ customer: ShopifyCustomerNodeSchema.nullable() });
+const ReadResponseSchema = z.object({ customer: z.nullable(ShopifyCustomerNodeSchema) });
 // Unknown (deleted) ids answer null: left out.
-const ReadManyResponseSchema = z.object({ nodes: z.array(ShopifyCustomerNodeSchema.nullable()) });
+const ReadManyResponseSchema = z.object({ nodes: z.array(z.nullable(ShopifyCustomerNodeSchema)) });
 const UpdateResponseSchema = z.object({
-  address: ShopifyAddressPayloadSchema.nullish(),
-  update: ShopifyCustomerPayloadSchema.nullish(),
-  emailConsent: ShopifyCustomerPayloadSchema.nullish(),
-  smsConsent: ShopifyCustomerPayloadSchema.nullish(),
+  address: z.nullish(ShopifyAddressPayloadSchema),
+  update: z.nullish(ShopifyCustomerPayloadSchema),
+  emailConsent: z.nullish(ShopifyCustomerPayloadSchema),
+  smsConsent: z.nullish(ShopifyCustomerPayloadSchema),
 });
 
 /** What the SDK (got) rejects with; read through zod, never cast. */
 const SdkErrorSchema = z.object({
-  message: z.string().optional(),
-  code: z.string().optional(),
-  response: z.object({ statusCode: z.number() }).optional(),
-  extensions: z.object({ code: z.string().optional() }).nullish(),
+  message: z.optional(z.string()),
+  code: z.optional(z.string()),
+  response: z.optional(z.object({ statusCode: z.number() })),
+  extensions: z.nullish(z.object({ code: z.optional(z.string()) })),
 });
 
 export function createShopifyClient(options: ClientOptions<ShopifyConfig, ShopifySecret>): CustomerTarget {
@@ -129,14 +129,14 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     hooks: { beforeRetry: [logRetry], ...(baseUrl ? { beforeRequest: [redirectTo(baseUrl)] } : {}) },
   });
 
-  async function graphql<T>(operation: string, query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
+  async function graphql<T>(operation: string, query: string, variables: Record<string, unknown>, schema: z.AnySchema<T>): Promise<T> {
     let data: unknown;
     try {
       data = await sdk.graphql(query, variables);
     } catch (error) {
       throw toConnectorError(error, operation, config);
     }
-    const parsed = schema.safeParse(data);
+    const parsed = z.safeParse(schema, data);
     if (!parsed.success) {
       const paths = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
       throw new ConnectorError('shopify', 200, `Shopify answered ${operation} with an unexpected shape (${paths}); check apiVersion ${config.apiVersion}`, {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../core/schema';
 import { TimestampSchema } from '../../core/model/system';
 
 /**
@@ -8,9 +8,9 @@ import { TimestampSchema } from '../../core/model/system';
  */
 
 /** A numeric Shopify id as its exact decimal digits. */
-export const ShopifyNumericIdSchema = z.string().regex(/^\d{1,20}$/, 'a Shopify numeric id');
+export const ShopifyNumericIdSchema = z.string().check(z.regex(/^\d{1,20}$/, 'a Shopify numeric id'));
 
-const nullableText = z.string().nullish();
+const nullableText = z.nullish(z.string());
 
 /** `email_marketing_consent` / `sms_marketing_consent` in REST payloads (state is lower-case). */
 export const ShopifyRestConsentSchema = z.object({
@@ -20,7 +20,7 @@ export const ShopifyRestConsentSchema = z.object({
 });
 
 export const ShopifyRestAddressSchema = z.object({
-  id: ShopifyNumericIdSchema.optional(),
+  id: z.optional(ShopifyNumericIdSchema),
   address1: nullableText,
   address2: nullableText,
   city: nullableText,
@@ -41,16 +41,16 @@ export type ShopifyRestAddress = z.infer<typeof ShopifyRestAddressSchema>;
 export const ShopifyCustomerWebhookSchema = z.object({
   id: ShopifyNumericIdSchema,
   updated_at: TimestampSchema,
-  created_at: TimestampSchema.nullish(),
+  created_at: z.nullish(TimestampSchema),
   email: nullableText,
   phone: nullableText,
   first_name: nullableText,
   last_name: nullableText,
   tags: nullableText,
-  addresses: z.array(ShopifyRestAddressSchema).nullish(),
-  default_address: ShopifyRestAddressSchema.nullish(),
-  email_marketing_consent: ShopifyRestConsentSchema.nullish(),
-  sms_marketing_consent: ShopifyRestConsentSchema.nullish(),
+  addresses: z.nullish(z.array(ShopifyRestAddressSchema)),
+  default_address: z.nullish(ShopifyRestAddressSchema),
+  email_marketing_consent: z.nullish(ShopifyRestConsentSchema),
+  sms_marketing_consent: z.nullish(ShopifyRestConsentSchema),
   admin_graphql_api_id: nullableText,
 });
 export type ShopifyCustomerWebhook = z.infer<typeof ShopifyCustomerWebhookSchema>;
@@ -68,7 +68,7 @@ export const ShopifyCustomerDeleteWebhookSchema = z.object({ id: ShopifyNumericI
 export const ShopifyEmailConsentWebhookSchema = z.object({
   customer_id: ShopifyNumericIdSchema,
   email_address: nullableText,
-  email_marketing_consent: z.object({ state: nullableText, opt_in_level: nullableText, consent_updated_at: TimestampSchema.nullish() }).nullish(),
+  email_marketing_consent: z.nullish(z.object({ state: nullableText, opt_in_level: nullableText, consent_updated_at: z.nullish(TimestampSchema) })),
 });
 export type ShopifyEmailConsentWebhook = z.infer<typeof ShopifyEmailConsentWebhookSchema>;
 
@@ -76,11 +76,11 @@ export type ShopifyEmailConsentWebhook = z.infer<typeof ShopifyEmailConsentWebho
 export const ShopifySmsConsentWebhookSchema = z.object({
   id: ShopifyNumericIdSchema,
   phone: nullableText,
-  sms_marketing_consent: z.object({ state: nullableText, opt_in_level: nullableText, consent_updated_at: TimestampSchema.nullish() }).nullish(),
+  sms_marketing_consent: z.nullish(z.object({ state: nullableText, opt_in_level: nullableText, consent_updated_at: z.nullish(TimestampSchema) })),
 });
 export type ShopifySmsConsentWebhook = z.infer<typeof ShopifySmsConsentWebhookSchema>;
 
-export const ShopifyCustomerGidSchema = z.string().regex(/^gid:\/\/shopify\/Customer\/\d{1,20}$/, 'a Shopify Customer gid');
+export const ShopifyCustomerGidSchema = z.string().check(z.regex(/^gid:\/\/shopify\/Customer\/\d{1,20}$/, 'a Shopify Customer gid'));
 
 /** `customer.tags_added` / `customer.tags_removed`: the delta only, never the customer's tags. */
 export const ShopifyTagsWebhookSchema = z.object({
@@ -113,12 +113,12 @@ export const ShopifyMergeWebhookSchema = z.object({
 /** `MailingAddress` as selected by the client (GraphQL Admin API). */
 export const ShopifyMailingAddressNodeSchema = z.object({
   id: z.string(),
-  address1: z.string().nullable(),
-  address2: z.string().nullable(),
-  city: z.string().nullable(),
-  provinceCode: z.string().nullable(),
-  zip: z.string().nullable(),
-  countryCodeV2: z.string().nullable(),
+  address1: z.nullable(z.string()),
+  address2: z.nullable(z.string()),
+  city: z.nullable(z.string()),
+  provinceCode: z.nullable(z.string()),
+  zip: z.nullable(z.string()),
+  countryCodeV2: z.nullable(z.string()),
 });
 export type ShopifyMailingAddressNode = z.infer<typeof ShopifyMailingAddressNodeSchema>;
 
@@ -131,26 +131,26 @@ export type ShopifyMailingAddressNode = z.infer<typeof ShopifyMailingAddressNode
 export const ShopifyCustomerNodeSchema = z.object({
   id: ShopifyCustomerGidSchema,
   updatedAt: TimestampSchema,
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  defaultEmailAddress: z.object({ emailAddress: z.string().nullable(), marketingState: z.string() }).nullable(),
-  defaultPhoneNumber: z.object({ phoneNumber: z.string().nullable(), marketingState: z.string() }).nullable(),
-  defaultAddress: ShopifyMailingAddressNodeSchema.nullable(),
+  firstName: z.nullable(z.string()),
+  lastName: z.nullable(z.string()),
+  defaultEmailAddress: z.nullable(z.object({ emailAddress: z.nullable(z.string()), marketingState: z.string() })),
+  defaultPhoneNumber: z.nullable(z.object({ phoneNumber: z.nullable(z.string()), marketingState: z.string() })),
+  defaultAddress: z.nullable(ShopifyMailingAddressNodeSchema),
   tags: z.array(z.string()),
 });
 export type ShopifyCustomerNode = z.infer<typeof ShopifyCustomerNodeSchema>;
 
 /** `UserError` and its typed variants (the consent mutations add a `code`). */
 export const ShopifyUserErrorSchema = z.object({
-  field: z.array(z.string()).nullable(),
+  field: z.nullable(z.array(z.string())),
   message: z.string(),
-  code: z.string().nullish(),
+  code: z.nullish(z.string()),
 });
 export type ShopifyUserError = z.infer<typeof ShopifyUserErrorSchema>;
 
 /** Payload of customerCreate / customerUpdate / the consent mutations. */
 export const ShopifyCustomerPayloadSchema = z.object({
-  customer: ShopifyCustomerNodeSchema.nullable(),
+  customer: z.nullable(ShopifyCustomerNodeSchema),
   userErrors: z.array(ShopifyUserErrorSchema),
 });
 

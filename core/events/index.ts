@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../schema';
 import { FieldNameSchema, OmnihubIdSchema } from '../model/customer';
 import { ObservationSchema } from '../model/observation';
 import { ExternalIdSchema, SystemIdSchema, TimestampSchema } from '../model/system';
@@ -7,7 +7,7 @@ import { BusEnvelopeSchema, DetailBaseSchema, EVENT_SOURCE } from './envelope';
 export { EVENT_SOURCE, BusEnvelopeSchema, type BusEnvelope } from './envelope';
 
 /** A system told us what it holds about a customer (from a webhook, or after hydrating one). */
-export const CustomerObservedSchema = DetailBaseSchema.extend({
+export const CustomerObservedSchema = z.extend(DetailBaseSchema, {
   observation: ObservationSchema,
 });
 export type CustomerObserved = z.infer<typeof CustomerObservedSchema>;
@@ -17,7 +17,7 @@ export type CustomerObserved = z.infer<typeof CustomerObservedSchema>;
  * carry ids only). The system's own connector reads the records and emits CustomerObserved:
  * the webhook receiver never calls a SaaS API.
  */
-export const CustomerReferencedSchema = DetailBaseSchema.extend({
+export const CustomerReferencedSchema = z.extend(DetailBaseSchema, {
   system: SystemIdSchema,
   externalId: ExternalIdSchema,
   occurredAt: TimestampSchema,
@@ -25,17 +25,17 @@ export const CustomerReferencedSchema = DetailBaseSchema.extend({
 export type CustomerReferenced = z.infer<typeof CustomerReferencedSchema>;
 
 /** The golden record changed. Targets re-read the customer: the event names what changed, not the values. */
-export const CustomerChangedSchema = DetailBaseSchema.extend({
+export const CustomerChangedSchema = z.extend(DetailBaseSchema, {
   customerId: OmnihubIdSchema,
-  customerVersion: z.number().int().positive(),
+  customerVersion: z.int().check(z.positive()),
   origin: SystemIdSchema, // the system whose observation caused the change
-  changedFields: z.array(FieldNameSchema).min(1),
+  changedFields: z.array(FieldNameSchema).check(z.minLength(1)),
   /**
    * The connectors whose records must be brought in line: every other one, and the origin only
    * when its record may lack a golden value. Each sync queue's rule matches its own id, so the
    * origin's sync is not invoked for what its record already holds.
    */
-  systems: z.array(SystemIdSchema).min(1),
+  systems: z.array(SystemIdSchema).check(z.minLength(1)),
 });
 export type CustomerChanged = z.infer<typeof CustomerChangedSchema>;
 
@@ -44,7 +44,7 @@ export type CustomerChanged = z.infer<typeof CustomerChangedSchema>;
  * The resolver unlinks it (and, for `redacted`, erases what only that system told us):
  * docs/identity.md, "Deletions, redactions and merges".
  */
-export const CustomerRecordRemovedSchema = DetailBaseSchema.extend({
+export const CustomerRecordRemovedSchema = z.extend(DetailBaseSchema, {
   system: SystemIdSchema,
   externalId: ExternalIdSchema,
   reason: z.enum(['deleted', 'redacted']),
@@ -53,10 +53,10 @@ export const CustomerRecordRemovedSchema = DetailBaseSchema.extend({
 export type CustomerRecordRemoved = z.infer<typeof CustomerRecordRemovedSchema>;
 
 /** The system merged records: `mergedIds` now live on as `survivorId` (which may be a new id). */
-export const CustomerRecordsMergedSchema = DetailBaseSchema.extend({
+export const CustomerRecordsMergedSchema = z.extend(DetailBaseSchema, {
   system: SystemIdSchema,
   survivorId: ExternalIdSchema,
-  mergedIds: z.array(ExternalIdSchema).min(1),
+  mergedIds: z.array(ExternalIdSchema).check(z.minLength(1)),
   occurredAt: TimestampSchema,
 });
 export type CustomerRecordsMerged = z.infer<typeof CustomerRecordsMergedSchema>;

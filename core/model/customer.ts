@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../schema';
 import { SystemIdSchema, TimestampSchema, ExternalIdSchema } from './system';
 
 /**
@@ -13,12 +13,12 @@ import { SystemIdSchema, TimestampSchema, ExternalIdSchema } from './system';
  * address never clears what another system keeps in that part.
  */
 export const AddressSchema = z.object({
-  line1: z.string().nullable().optional(),
-  line2: z.string().nullable().optional(),
-  city: z.string().nullable().optional(),
-  region: z.string().nullable().optional(), // province / state code when the source has one
-  postalCode: z.string().nullable().optional(),
-  country: z.string().nullable().optional(), // ISO 3166-1 alpha-2 when the source has one
+  line1: z.optional(z.nullable(z.string())),
+  line2: z.optional(z.nullable(z.string())),
+  city: z.optional(z.nullable(z.string())),
+  region: z.optional(z.nullable(z.string())), // province / state code when the source has one
+  postalCode: z.optional(z.nullable(z.string())),
+  country: z.optional(z.nullable(z.string())), // ISO 3166-1 alpha-2 when the source has one
 });
 export type Address = z.infer<typeof AddressSchema>;
 export const ADDRESS_PARTS = Object.keys(AddressSchema.shape) as Array<keyof Address>;
@@ -31,17 +31,17 @@ export type ConsentState = z.infer<typeof ConsentStateSchema>;
  * `null` means "the system holds no value" (a cleared field), undefined means "not said".
  */
 export const FieldValuesSchema = z.object({
-  email: z.string().nullable(), // normalized (lower-case)
-  phone: z.string().nullable(), // E.164
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  address: AddressSchema.nullable(), // the default postal address
-  emailConsent: ConsentStateSchema.nullable(),
-  smsConsent: ConsentStateSchema.nullable(),
-  tags: z.array(z.string()).nullable(), // sorted, de-duplicated
+  email: z.nullable(z.string()), // normalized (lower-case)
+  phone: z.nullable(z.string()), // E.164
+  firstName: z.nullable(z.string()),
+  lastName: z.nullable(z.string()),
+  address: z.nullable(AddressSchema), // the default postal address
+  emailConsent: z.nullable(ConsentStateSchema),
+  smsConsent: z.nullable(ConsentStateSchema),
+  tags: z.nullable(z.array(z.string())), // sorted, de-duplicated
 });
 export type FieldValues = z.infer<typeof FieldValuesSchema>;
-export const PartialFieldValuesSchema = FieldValuesSchema.partial();
+export const PartialFieldValuesSchema = z.partial(FieldValuesSchema);
 export type PartialFieldValues = z.infer<typeof PartialFieldValuesSchema>;
 
 export const FIELD_NAMES = Object.keys(FieldValuesSchema.shape) as FieldName[];
@@ -49,7 +49,7 @@ export type FieldName = keyof FieldValues;
 export const FieldNameSchema = z.enum(FIELD_NAMES as [FieldName, ...FieldName[]]);
 
 /** A field value with its provenance. */
-export const SourcedSchema = <T extends z.ZodType>(value: T) =>
+export const SourcedSchema = <T extends z.AnySchema>(value: T) =>
   z.object({
     value,
     source: SystemIdSchema,
@@ -57,17 +57,19 @@ export const SourcedSchema = <T extends z.ZodType>(value: T) =>
   });
 
 export const GoldenFieldsSchema = z.object({
-  email: SourcedSchema(FieldValuesSchema.shape.email).optional(),
-  phone: SourcedSchema(FieldValuesSchema.shape.phone).optional(),
-  firstName: SourcedSchema(FieldValuesSchema.shape.firstName).optional(),
-  lastName: SourcedSchema(FieldValuesSchema.shape.lastName).optional(),
+  email: z.optional(SourcedSchema(FieldValuesSchema.shape.email)),
+  phone: z.optional(SourcedSchema(FieldValuesSchema.shape.phone)),
+  firstName: z.optional(SourcedSchema(FieldValuesSchema.shape.firstName)),
+  lastName: z.optional(SourcedSchema(FieldValuesSchema.shape.lastName)),
   /** Parts merge one by one (docs/identity.md §5): each part keeps its own source and time. */
-  address: SourcedSchema(FieldValuesSchema.shape.address)
-    .extend({ parts: z.record(z.string(), z.object({ source: SystemIdSchema, at: TimestampSchema })).optional() })
-    .optional(),
-  emailConsent: SourcedSchema(FieldValuesSchema.shape.emailConsent).optional(),
-  smsConsent: SourcedSchema(FieldValuesSchema.shape.smsConsent).optional(),
-  tags: SourcedSchema(FieldValuesSchema.shape.tags).optional(),
+  address: z.optional(
+    z.extend(SourcedSchema(FieldValuesSchema.shape.address), {
+      parts: z.optional(z.record(z.string(), z.object({ source: SystemIdSchema, at: TimestampSchema }))),
+    }),
+  ),
+  emailConsent: z.optional(SourcedSchema(FieldValuesSchema.shape.emailConsent)),
+  smsConsent: z.optional(SourcedSchema(FieldValuesSchema.shape.smsConsent)),
+  tags: z.optional(SourcedSchema(FieldValuesSchema.shape.tags)),
 });
 export type GoldenFields = z.infer<typeof GoldenFieldsSchema>;
 export type SourcedValue = { value: unknown; source: string; at: string; parts?: Record<string, { source: string; at: string }> };
@@ -86,27 +88,27 @@ export const HeldFieldSchema = z.object({
    * The record's own clock when it last said it holds this value (an observation, or our write's
    * updated time). Deliveries older than this are late; the echo of our write is not newer.
    */
-  seenAt: TimestampSchema.optional(),
+  seenAt: z.optional(TimestampSchema),
   /**
    * For a value we wrote: the record's clock when we read it just before the write. A value the
    * record took after that and before our write landed (`raceFrom` < time < `seenAt`) is an edit
    * our write raced, not a late delivery: it still competes for the golden record.
    */
-  raceFrom: TimestampSchema.optional(),
+  raceFrom: z.optional(TimestampSchema),
   /** For a value we wrote: what that read showed the record holding (an edit in the read's own second is new only if it differs). */
-  readValue: z.unknown().optional(),
+  readValue: z.optional(z.unknown()),
   /**
    * Other values the record is known to have held, at the record time given: in our write's
    * second (values earlier writes of ours left) and in our read's second (what an earlier read
    * showed). With a one-second clock their late deliveries tie our write or our read: they are
    * states we already know, not raced edits.
    */
-  knownStates: z.array(z.object({ at: TimestampSchema, value: z.unknown() })).optional(),
+  knownStates: z.optional(z.array(z.object({ at: TimestampSchema, value: z.unknown() }))),
   /**
    * A delivery in this same record second said another value, and nothing orders the two: the
    * record may hold either. Sync writes the golden value again (docs/identity.md §2).
    */
-  unsure: z.boolean().optional(),
+  unsure: z.optional(z.boolean()),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 
@@ -116,15 +118,15 @@ export const LinkSchema = z.object({
   linkedAt: TimestampSchema,
   held: z.partialRecord(FieldNameSchema, HeldFieldSchema),
   /** Optimistic-concurrency version of the link item (0 = not stored yet). */
-  version: z.number().int().nonnegative().default(0),
+  version: z._default(z.int().check(z.nonnegative()), 0),
   /** Fields the record held a value for that could not be normalized, at its last observation. */
-  unusable: z.array(FieldNameSchema).optional(),
+  unusable: z.optional(z.array(FieldNameSchema)),
   /**
    * Values the system refused to hold for this record because another of its records holds
    * them (Shopify keeps phones unique; a shared family phone stays with its first owner).
    * Sync does not write a withheld value again until the golden value changes.
    */
-  withheld: z.partialRecord(FieldNameSchema, z.unknown()).optional(),
+  withheld: z.optional(z.partialRecord(FieldNameSchema, z.unknown())),
 });
 export type Link = z.infer<typeof LinkSchema>;
 
@@ -136,19 +138,19 @@ export type Link = z.infer<typeof LinkSchema>;
 export const PendingWriteSchema = z.object({
   system: SystemIdSchema,
   /** The record updated; absent for a create (its id is not known before the vendor answers). */
-  externalId: ExternalIdSchema.optional(),
+  externalId: z.optional(ExternalIdSchema),
   startedAt: TimestampSchema,
   values: z.partialRecord(FieldNameSchema, z.unknown()),
   sourceTimes: z.partialRecord(FieldNameSchema, TimestampSchema),
 });
 export type PendingWrite = z.infer<typeof PendingWriteSchema>;
 
-export const OmnihubIdSchema = z.string().regex(/^oh_[0-9a-z]{26}$/, 'an omnihub id looks like oh_ followed by 26 characters');
+export const OmnihubIdSchema = z.string().check(z.regex(/^oh_[0-9a-z]{26}$/, 'an omnihub id looks like oh_ followed by 26 characters'));
 export type OmnihubId = z.infer<typeof OmnihubIdSchema>;
 
 export const CustomerSchema = z.object({
   id: OmnihubIdSchema,
-  version: z.number().int().nonnegative(),
+  version: z.int().check(z.nonnegative()),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
   fields: GoldenFieldsSchema,
@@ -157,7 +159,7 @@ export const CustomerSchema = z.object({
   phones: z.array(z.string()),
   links: z.array(LinkSchema),
   /** Writes of sync not recorded yet, from the lease items (never stored on the customer item). */
-  pendingWrites: z.array(PendingWriteSchema).optional(),
+  pendingWrites: z.optional(z.array(PendingWriteSchema)),
 });
 export type Customer = z.infer<typeof CustomerSchema>;
 

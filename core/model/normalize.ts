@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
+import { phoneMetadata } from './phone-metadata';
 
 /**
  * The only place the matching rules for emails and phones live.
@@ -16,10 +17,12 @@ export function normalizeEmail(raw: string | null | undefined): string | undefin
 /**
  * E.164 (+16135551212). Numbers without a country code are read in `defaultCountry`
  * (the shop's country, from config). Returns undefined when the number is not valid.
+ * Every country's numbers are read, with libphonenumber-js's metadata minus its formats
+ * (phone-metadata/lean.ts): the same answers, 70 KB less in every bundle.
  */
 export function toE164(raw: string | null | undefined, defaultCountry: CountryCode = 'US'): string | undefined {
   if (!raw) return undefined;
-  const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry);
+  const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry, phoneMetadata);
   return parsed?.isValid() ? parsed.number : undefined;
 }
 

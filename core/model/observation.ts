@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../schema';
 import { FieldNameSchema, PartialFieldValuesSchema } from './customer';
 import { ExternalIdSchema, SystemIdSchema, TimestampSchema } from './system';
 
@@ -17,13 +17,13 @@ export const ObservationSchema = z.object({
   externalId: ExternalIdSchema,
   observedAt: TimestampSchema,
   values: PartialFieldValuesSchema,
-  fieldTimes: z.partialRecord(FieldNameSchema, TimestampSchema).optional(),
-  unusable: z.array(FieldNameSchema).optional(),
+  fieldTimes: z.optional(z.partialRecord(FieldNameSchema, TimestampSchema)),
+  unusable: z.optional(z.array(FieldNameSchema)),
   /**
    * A statement about some fields of a record we should already know (a HubSpot propertyChange
    * event's value): applied only to a linked record, never the basis of a new customer or link.
    */
-  linkedOnly: z.boolean().optional(),
+  linkedOnly: z.optional(z.boolean()),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../core/schema';
 
 /**
  * Each function's environment, parsed once at cold start. The CDK stack sets exactly these
@@ -7,30 +7,33 @@ import { z } from 'zod';
  */
 
 const CommonEnvSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  EVENT_BUS_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
+  EVENT_BUS_NAME: z.string().check(z.minLength(1)),
   /** ISO 3166 alpha-2 country used to read phone numbers without a country code. */
-  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/).default('US'),
+  DEFAULT_COUNTRY: z._default(z.string().check(z.regex(/^[A-Z]{2}$/)), 'US'),
   /** How long a parked event is kept (cdk.json omnihub.parkedRetentionDays); DynamoDB TTL removes it then. */
-  PARKED_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  PARKED_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 14),
   /** Local runtime only: where DynamoDB Local listens. Unset in AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
 });
 
 /** JSON map connector id → value, e.g. {"shopify":"arn:aws:secretsmanager:..."}. */
-const JsonMapSchema = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-      return z.NEVER;
-    }
-  })
-  .pipe(z.record(z.string(), z.string()));
+const JsonMapSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: 'custom', message: 'must be JSON', input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.record(z.string(), z.string()),
+);
 
-export const WebhookReceiverEnvSchema = CommonEnvSchema.extend({
+export const WebhookReceiverEnvSchema = z.extend(CommonEnvSchema, {
   /**
    * Connector id → ARN (or name) of its webhook signing secret `omnihub/<id>/webhook`. Only
    * those: the receiver faces the internet and can read no API token.
@@ -38,25 +41,28 @@ export const WebhookReceiverEnvSchema = CommonEnvSchema.extend({
   CONNECTOR_SECRETS: JsonMapSchema,
 });
 
-export const IdentityResolverEnvSchema = CommonEnvSchema.extend({
+export const IdentityResolverEnvSchema = z.extend(CommonEnvSchema, {
   /** The enabled connectors, comma-separated ("shopify,hubspot"): who a change must reach. */
-  CONNECTOR_IDS: z
-    .string()
-    .transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id.length > 0))
-    .pipe(z.array(z.string()).min(1, 'name at least one enabled connector')),
+  CONNECTOR_IDS: z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
+    ),
+    z.array(z.string()).check(z.minLength(1, 'name at least one enabled connector')),
+  ),
 });
 
-export const ConnectorSyncEnvSchema = CommonEnvSchema.extend({
-  CONNECTOR_ID: z.string().min(1),
+export const ConnectorSyncEnvSchema = z.extend(CommonEnvSchema, {
+  CONNECTOR_ID: z.string().check(z.minLength(1)),
   /** The connector's tuning from cdk.json, as JSON. */
-  CONNECTOR_CONFIG: z.string().transform((text) => JSON.parse(text) as unknown),
-  CONNECTOR_SECRET: z.string().min(1),
+  CONNECTOR_CONFIG: z.pipe(z.string(), z.transform((text) => JSON.parse(text) as unknown)),
+  CONNECTOR_SECRET: z.string().check(z.minLength(1)),
   /** Local runtime / tests only: send the SDK to this base URL (a fake) instead of the vendor. */
-  CONNECTOR_BASE_URL: z.url().optional(),
+  CONNECTOR_BASE_URL: z.optional(z.url()),
 });
 
-export function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
-  const result = schema.safeParse(env);
+export function parseEnv<T extends z.AnySchema>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const result = z.safeParse(schema, env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid function environment: ${problems}`);

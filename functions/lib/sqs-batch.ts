@@ -1,5 +1,5 @@
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { ZodError } from 'zod';
+import { SchemaError } from '../../core/schema';
 import { parseBusEvent, type BusEvent } from '../../core/events';
 import { OmnihubError } from '../../core/errors';
 import type { LogSink } from '../../core/log';
@@ -46,14 +46,14 @@ export async function processQueueBatch(
 }
 
 function isRetryable(error: unknown): boolean {
-  if (error instanceof ZodError) return false;
+  if (error instanceof SchemaError) return false;
   if (error instanceof OmnihubError) return error.retryable;
   return true; // unknown failures (network, throttling) are worth another try
 }
 
 async function park(record: SQSRecord, error: unknown, options: { target: string; parking: ParkingLot; log: LogSink }): Promise<void> {
-  const code = error instanceof OmnihubError ? error.code : error instanceof ZodError ? 'EVENT.INVALID' : 'UNEXPECTED';
-  const reason = error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String((error as Error)?.message ?? error);
+  const code = error instanceof OmnihubError ? error.code : error instanceof SchemaError ? 'EVENT.INVALID' : 'UNEXPECTED';
+  const reason = error instanceof SchemaError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String((error as Error)?.message ?? error);
   let envelope: unknown = record.body;
   try {
     envelope = JSON.parse(record.body);

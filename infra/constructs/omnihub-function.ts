@@ -1,17 +1,17 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ApplicationLogLevel, Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { bundleSettings } from '../../functions/catalog';
 import { systemLogLevelFor } from '../config';
 import type { TableAccess } from '../table-access';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { FunctionBuild } from '../../functions/catalog';
 
 const TRACING = { off: Tracing.DISABLED, passThrough: Tracing.PASS_THROUGH, active: Tracing.ACTIVE } as const;
 
@@ -45,7 +45,7 @@ export interface OmnihubFunctionProps {
  * following the application's: systemLogLevelFor), X-Ray as configured, and a role that starts empty. The bind* methods set an environment variable (the names
  * functions/lib/env.ts parses) and the matching least-privilege grant in one call.
  */
-export class OmnihubFunction extends NodejsFunction {
+export class OmnihubFunction extends LambdaFunction {
   private readonly functionTimeout: Duration;
 
   constructor(scope: Construct, id: string, props: OmnihubFunctionProps) {
@@ -61,8 +61,8 @@ export class OmnihubFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      entry: join(repoRoot, props.entry),
-      handler: 'handler',
+      code: bundledCode(props.entry, props.define),
+      handler: 'index.handler',
       description: props.description,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -76,28 +76,11 @@ export class OmnihubFunction extends NodejsFunction {
       systemLogLevelV2: SystemLogLevel[systemLogLevelFor(props.logLevel)],
       tracing: TRACING[props.tracing],
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      projectRoot: repoRoot,
-      depsLockFilePath: join(repoRoot, 'package-lock.json'),
       environment: {
         DEFAULT_COUNTRY: props.defaultCountry,
         PARKED_RETENTION_DAYS: String(props.parkedRetentionDays),
         // Bundles are minified: map stack traces back to the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        forceDockerBundling: false,
-        // The same esbuild settings the local runtime bundles with (functions/catalog.ts).
-        format: OutputFormat.ESM,
-        target: bundleSettings.target,
-        mainFields: [...bundleSettings.mainFields],
-        minify: bundleSettings.minify,
-        sourceMap: bundleSettings.sourcemap,
-        define: props.define,
-        sourcesContent: false,
-        // Bundle the AWS SDK too: a bundled, tree-shaken SDK initialises 2-3x faster than the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
-        banner: bundleSettings.banner,
       },
     });
     this.functionTimeout = props.timeout;
@@ -173,4 +156,28 @@ export class OmnihubFunction extends NodejsFunction {
     for (const secret of secrets.values()) secret.grantRead(this);
     return this;
   }
+}
+
+/**
+ * The function's code: index.mjs (+ its source map) built by functions/build.ts, the bundler
+ * the local runtime and the bench use too (its esbuild plugin is why this is not NodejsFunction,
+ * whose CLI bundling takes no plugins). Nothing external: the runtime's own AWS SDK, loaded from
+ * disk, adds 300-450 ms to init (aws-serverless-facts.md §1.2); the bundles carry lean clients
+ * instead (functions/catalog.ts bundleAliases). Synthesis skips it where CDK skips bundling.
+ */
+function bundledCode(entry: string, define: Record<string, string> = {}): Code {
+  return Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling below always succeeds (CDK requires an image to fall back on).
+      image: Runtime.NODEJS_24_X.bundlingImage,
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const job: FunctionBuild = { entry: join(repoRoot, entry), outfile: join(outputDir, 'index.mjs'), define };
+          execFileSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'functions/build-cli.ts'), JSON.stringify(job)], { cwd: repoRoot, stdio: 'inherit' });
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -12,6 +12,7 @@ import { parse as parseShopify, verify as verifyShopify } from '../../connectors
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { benchLocalHub, printLocalHub } from './local-hub';
 import { startPipeline, root, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
+import { printBundles } from './bundles';
 import { aCustomer, anObservation } from '../support/builders';
 import { shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
 import { printCostBench } from './cost';
@@ -25,7 +26,6 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-const kb = (v: number) => `${(v / 1024).toFixed(0)} KB`;
 
 function functionTotals(p: Pipeline) {
   let readUnits = 0;
@@ -122,20 +122,14 @@ async function main() {
     console.log('Pipeline');
     for (const [name, value] of rows) console.log(`  ${name.padEnd(52)} ${value}`);
 
-    console.log('\nFunctions (bundle = minified ESM as deployed; cold import = loading the bundle in a fresh worker)');
-    console.log(`  ${'function'.padEnd(20)} ${'bundle'.padStart(9)} ${'cold import'.padStart(12)} ${'heap used'.padStart(10)}`);
-    for (const [name, fn] of p.runtime.functions) {
-      const bundle = p.runtime.bundles[name];
-      const cold = fn.initMs.reduce((a, b) => a + b, 0) / fn.initMs.length;
-      const heap = (await fn.heapUsed()) / fn.capacity;
-      console.log(`  ${name.padEnd(20)} ${kb(bundle?.bytes ?? 0).padStart(9)} ${ms(cold).padStart(12)} ${kb(heap).padStart(10)}`);
-    }
     console.log(`  hub process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
     await printCostBench(p, ids.slice(0, SEQUENTIAL));
   } finally {
     await p.stop();
     await ddb.stop();
   }
+
+  await printBundles(root);
 
   // Pure code paths, no I/O.
   const body = shopifyCustomerPayload({ id: '7065055069303700001', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', updated_at: '2026-03-01T10:00:00-05:00' });

@@ -29,6 +29,9 @@ export interface ChaosRates {
   receiverFault: number;
 }
 
+/** How long, in real time, a vendor keeps retrying a delivery in the chaos run (see drive). */
+const REAL_RETRY_WINDOW_MS = 120_000;
+
 export const DEFAULT_RATES: ChaosRates = { duplicate: 0.2, reorder: 0.1, rateLimited: 0.05, serverError: 0.02, crash: 0.01, forged: 0.01, receiverFault: 0.02 };
 
 export interface ChaosOptions {
@@ -114,7 +117,17 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     SYSTEMS.map((system) => [system, vendors[system].injectApiFaults({ seed: streamSeed(options.seed, `${system}-api`), rateLimited: rates.rateLimited, serverError: rates.serverError })]),
   ) as Record<SystemName, ReturnType<VendorAdapter['injectApiFaults']>>;
   for (const system of SYSTEMS) {
-    vendors[system].sender.chaos = { seed: streamSeed(options.seed, `${system}-webhooks`), duplicate: rates.duplicate, reorder: rates.reorder, delayMs: [0, 30], holdMs: [200, 1500] };
+    const sender = vendors[system].sender;
+    sender.chaos = { seed: streamSeed(options.seed, `${system}-webhooks`), duplicate: rates.duplicate, reorder: rates.reorder, delayMs: [0, 30], holdMs: [200, 1500] };
+    // The vendor's whole retry window (Shopify 4 h, HubSpot 24 h) in REAL_RETRY_WINDOW_MS: compressed
+    // further, a busy machine's few slow seconds would outlast it and the vendor would give up on
+    // deliveries that in production it retries for hours.
+    const schedule = sender.retrySchedule;
+    if (schedule) {
+      let windowMs = 0;
+      for (let retry = 1; retry <= schedule.retries; retry++) windowMs += schedule.delayMs(retry, () => 0.5);
+      sender.timeScale = REAL_RETRY_WINDOW_MS / windowMs;
+    }
   }
 
   // 1 % of sync invocations crash right after the vendor recorded their write, before they can record it.
@@ -159,7 +172,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   await workload.drain();
   const workloadMs = Date.now() - started;
   progress(`  workload done after ${(workloadMs / 1000).toFixed(1)} s: ${delivered()} deliveries; waiting for quiet`);
-  const settled = await quiesce(p, options.settleTimeoutMs ?? 120_000);
+  const settled = await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS);
   const settleMs = Date.now() - started - workloadMs;
   progress(`  quiet after ${(settleMs / 1000).toFixed(1)} s more (settled: ${settled})`);
 
@@ -177,7 +190,9 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   };
   const verdict = check(workload.truth, snapshot);
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
-  const failures = { ...verdict.counts, writesAfterQuiescence, forgedAccepted, ...(settled ? {} : { didNotSettle: 1 }) };
+  // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed.
+  const deliveriesAbandoned = vendors.shopify.sender.stats.failed + vendors.hubspot.sender.stats.failed;
+  const failures = { ...verdict.counts, writesAfterQuiescence, forgedAccepted, deliveriesAbandoned, ...(settled ? {} : { didNotSettle: 1 }) };
   const stats = (system: SystemName) => ({ ...vendors[system].sender.stats });
   return {
     seed: options.seed,

@@ -1,13 +1,23 @@
-import { bundleSettings } from '../../functions/catalog';
-import { existsSync, readFileSync } from 'node:fs';
+import { bundleBudget, bundleSettings } from '../../functions/catalog';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cdkJson, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
 
 const FunctionCodeSchema = z.object({
-  Properties: z.object({ Code: z.object({ S3Key: z.string().regex(/^[0-9a-f]{64}\.zip$/) }) }),
+  Properties: z.object({
+    Code: z.object({ S3Key: z.string().regex(/^[0-9a-f]{64}\.zip$/) }),
+    Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }),
+  }),
 });
+
+/** The deployed function's name (functions/catalog.ts bundleBudgets), from the variables the stack sets on it. */
+function functionName(variables: Record<string, unknown>): string {
+  if (typeof variables.CONNECTOR_ID === 'string') return `sync-${variables.CONNECTOR_ID}`;
+  if ('CONNECTOR_SECRETS' in variables) return 'webhook-receiver';
+  return 'identity-resolver';
+}
 
 /**
  * The one synth in the suite that runs esbuild (local, no Docker), as `cdk synth` does.
@@ -36,5 +46,23 @@ describe('Lambda bundles', () => {
       // The source map beside it is what NODE_OPTIONS=--enable-source-maps reads.
       expect(existsSync(join(dir, 'index.mjs.map')), id).toBe(true);
     }
+  });
+
+  it('keeps every bundle within its size budget (the receiver within 150 KB, the others within 300 KB)', () => {
+    // Prepare
+    const functions = Object.values(synth.template.findResources('AWS::Lambda::Function')).map((resource) => FunctionCodeSchema.parse(resource).Properties);
+
+    // Act
+    const sizes = Object.fromEntries(
+      functions.map(({ Code, Environment }) => [
+        functionName(Environment.Variables),
+        statSync(join(synth.assembly.directory, `asset.${Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs')).size,
+      ]),
+    );
+
+    // Assess: every function the stack deploys, each against its own budget.
+    expect(Object.keys(sizes).sort()).toEqual(['identity-resolver', 'sync-hubspot', 'sync-shopify', 'webhook-receiver']);
+    const over = Object.entries(sizes).flatMap(([name, bytes]) => (bytes > bundleBudget(name) ? [`${name}: ${bytes} bytes > ${bundleBudget(name)}`] : []));
+    expect(over).toEqual([]);
   });
 });

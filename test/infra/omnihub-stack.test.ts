@@ -3,6 +3,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { safeParse, type ZodMiniObject } from 'zod/mini';
 import { manifests } from '../../connectors/manifests';
 import { routeBindings } from '../../core/routing';
 import { ConnectorSyncEnvSchema, IdentityResolverEnvSchema, WebhookReceiverEnvSchema } from '../../functions/lib/env';
@@ -34,9 +35,9 @@ function functionEnv(template: Template, logicalId: string): Record<string, unkn
 }
 
 /** The keys an env schema requires in AWS (optional ones are local-only, e.g. DYNAMODB_ENDPOINT). */
-function envKeys(schema: z.ZodObject): { required: string[]; allowed: string[] } {
+function envKeys(schema: ZodMiniObject): { required: string[]; allowed: string[] } {
   const allowed = Object.keys(schema.shape);
-  return { required: allowed.filter((key) => !schema.shape[key]?.safeParse(undefined).success), allowed };
+  return { required: allowed.filter((key) => !(schema.shape[key] && safeParse(schema.shape[key], undefined).success)), allowed };
 }
 
 /** For each rule: its pattern and the function its queue feeds (logical id), following rule → queue → mapping → function. */
@@ -457,7 +458,7 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
 
   it('creates omnihub/<id> (API credentials) and omnihub/<id>/webhook (signing secret) per enabled connector, with placeholders for their keys', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 2 * enabled.length);
-    const placeholder = (schema: z.ZodObject) => JSON.stringify(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, 'REPLACE_ME'])));
+    const placeholder = (schema: ZodMiniObject) => JSON.stringify(Object.fromEntries(Object.keys(schema.shape).map((key) => [key, 'REPLACE_ME'])));
     for (const manifest of enabled) {
       template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `omnihub/${manifest.id}`, SecretString: placeholder(manifest.secretSchema) });
       template.hasResourceProperties('AWS::SecretsManager::Secret', {

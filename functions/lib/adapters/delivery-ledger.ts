@@ -1,5 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../../core/schema';
 
 /** BatchGetItem takes at most 100 keys per call, BatchWriteItem 25 puts. */
 const GET_BATCH = 100;

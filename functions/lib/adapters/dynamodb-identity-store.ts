@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from '../../../core/schema';
 import {
   matchKeyId,
   type ChangeSet,
@@ -26,13 +26,13 @@ export const customerKey = (id: string) => ({ pk: `CUST#${id}`, sk: 'CUSTOMER' }
 export const linkItemKey = (id: string, link: Pick<Link, 'system' | 'externalId'>) => ({ pk: `CUST#${id}`, sk: `LINK#${link.system}#${link.externalId}` });
 export const claimKey = (key: MatchKey) => ({ pk: matchKeyId(key), sk: 'KEY' });
 
-const CustomerCoreSchema = CustomerSchema.omit({ links: true, pendingWrites: true });
+const CustomerCoreSchema = z.omit(CustomerSchema, { links: true, pendingWrites: true });
 const leaseKey = (customerId: string, system: string) => ({ pk: `CUST#${customerId}`, sk: `LEASE#${system}` });
 const DuplicateItemSchema = z.object({
   customerId: z.string(),
   otherCustomerId: z.string(),
   shared: z.enum(['phone', 'email', 'record']),
-  system: z.string().optional(),
+  system: z.optional(z.string()),
   at: z.string(),
 });
 

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from '../../../core/schema';
 
 /** cdk.json `omnihub.parkedRetentionDays` when the function's environment does not say otherwise. */
 export const DEFAULT_PARKED_RETENTION_DAYS = 14;
@@ -20,16 +20,16 @@ export const ParkedEventSchema = z.object({
   id: z.string(),
   code: z.string(),
   reason: z.string(),
-  correlationId: z.string().optional(),
+  correlationId: z.optional(z.string()),
   /** The vendor's own id of the event (webhook-receiver only), when it has one. */
-  eventRef: z.string().optional(),
+  eventRef: z.optional(z.string()),
   /**
    * What the target could not use: the EventBridge envelope as a function received it, or,
    * for the webhook receiver, `{ connector, event }` with the vendor's event as it arrived.
    */
   envelope: z.unknown(),
   /** Epoch seconds: DynamoDB TTL removes the item after this (set by park()). */
-  expiresAt: z.number().optional(),
+  expiresAt: z.optional(z.number()),
 });
 export type ParkedEvent = z.infer<typeof ParkedEventSchema>;
 

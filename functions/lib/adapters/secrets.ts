@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { z } from 'zod';
+import * as z from '../../../core/schema';
 import { OmnihubError } from '../../../core/errors';
 
 const TTL_MS = 5 * 60_000;
@@ -31,7 +31,7 @@ export class SecretStore {
    * An API secret (sync functions). A placeholder fails with a retryable error naming the
    * secret: the change waits in its queue (then its dead-letter queue, alarmed) until the admin sets it.
    */
-  async get<T extends z.ZodType>(secretId: string, schema: T, label: string): Promise<z.infer<T>> {
+  async get<T extends z.AnySchema>(secretId: string, schema: T, label: string): Promise<z.infer<T>> {
     const { value, fetched } = await this.read(secretId, label);
     const state = check(value, schema, label);
     if (!state.configured) {
@@ -49,7 +49,7 @@ export class SecretStore {
    * holding a placeholder or blank: not configured, and the receiver refuses that connector's
    * webhooks (503) instead of checking signatures against a value anyone can read in the template.
    */
-  async getSigningSecret<T extends z.ZodType>(secretId: string, schema: T, label: string): Promise<SigningSecret<z.infer<T>>> {
+  async getSigningSecret<T extends z.AnySchema>(secretId: string, schema: T, label: string): Promise<SigningSecret<z.infer<T>>> {
     let value: unknown;
     let fetched = false;
     try {
@@ -84,13 +84,13 @@ export class SecretStore {
 
 class SecretNotJsonError extends Error {}
 
-function check<T extends z.ZodType>(value: unknown, schema: T, label: string): SigningSecret<z.infer<T>> {
+function check<T extends z.AnySchema>(value: unknown, schema: T, label: string): SigningSecret<z.infer<T>> {
   const unset =
     value !== null && typeof value === 'object'
       ? Object.entries(value).flatMap(([key, v]) => (typeof v === 'string' && isPlaceholder(v) ? [key] : []))
       : [];
   if (unset.length > 0) return { configured: false, reason: `Secret ${label} still holds a placeholder or nothing in: ${unset.join(', ')}` };
-  const parsed = schema.safeParse(value);
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) {
     const keys = parsed.error.issues.map((i) => i.path.join('.') || '(the whole value)').join(', ');
     return { configured: false, reason: `Secret ${label} is missing or has invalid keys: ${keys}` };
