@@ -5,19 +5,43 @@
 // still runs the same code unbundled.
 //
 // Code splitting keeps start.ts's `import()`s lazy, so DynamoDB Local's JVM starts before
-// the rest loads. The chunks are written under their content hash into .omnihub/ (its parent
-// is the repository, which start.ts finds from its own location), each written to a temporary
-// name and renamed: two hubs starting at once never read a half-written file.
+// the rest loads. The chunks are written under their content hash into .omnihub/, each to a
+// temporary name and renamed: two hubs starting at once never read a half-written file.
+// Each module keeps its own `import.meta.url` (start.ts finds the repository from it, the
+// catalog its bundle aliases), as when run unbundled.
 // https://esbuild.github.io/api/#splitting
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, stop } from 'esbuild';
+import { build, stop, transform } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, '.omnihub');
+
+/**
+ * `import.meta.url` in a bundle is the bundle's; this gives each source file its own, through
+ * esbuild's define (syntax-aware: a string that merely contains the words is left alone).
+ * https://esbuild.github.io/plugins/#on-load
+ */
+const ownImportMetaUrl = {
+  name: 'omnihub-own-import-meta-url',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /\.ts$/ }, async ({ path: file }) => {
+      const source = await readFile(file, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      const { code } = await transform(source, {
+        loader: 'ts',
+        format: 'esm',
+        sourcefile: file,
+        sourcemap: 'inline',
+        define: { 'import.meta.url': JSON.stringify(pathToFileURL(file).href) },
+      });
+      return { contents: code, loader: 'js' };
+    });
+  },
+};
 
 const result = await build({
   absWorkingDir: root,
@@ -35,6 +59,7 @@ const result = await build({
   sourcemap: 'linked',
   write: false,
   metafile: true,
+  plugins: [ownImportMetaUrl],
   logLevel: 'error',
 });
 await stop();
