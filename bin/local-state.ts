@@ -12,6 +12,8 @@ export const LocalStateSchema = z.object({
   eventsEndpoint: z.url(),
   webhookUrl: z.url(),
   pid: z.number(),
+  /** Each connector's settings and, for a sandbox, where it listens (`npx omnihub backfill` reads through them). */
+  connectors: z.record(z.string(), z.object({ settings: z.record(z.string(), z.unknown()), baseUrl: z.url().optional() })).optional(),
 });
 export type LocalState = z.infer<typeof LocalStateSchema>;
 

@@ -10,6 +10,9 @@ import { normalizeEmail, toE164, type CountryCode } from '../core/model/normaliz
 import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
 import { ParkingLot, type ParkedEvent } from '../functions/lib/adapters/parking-lot';
 import { redact, redactText } from '../functions/lib/redact';
+import { readFile } from 'node:fs/promises';
+import { enabledConnectors, loadConfig } from '../infra/config';
+import { backfillCommand, cliTarget } from './backfill';
 import { readLocalState } from './local-state';
 
 /**
@@ -17,6 +20,8 @@ import { readLocalState } from './local-state';
  * npx omnihub duplicates [--json]                 customers that may be one person, for a person to decide
  * npx omnihub parked <target> [--json]            events that could not be applied, with reasons (emails and phones masked)
  * npx omnihub replay <target> <parked id>          put a parked event back on the bus
+ * npx omnihub backfill <connector|all> [--since DATE] [--full] [--dry-run] [--remote] [--json]
+ *                                                   read every customer of a system into the hub (first sync)
  *
  * Against the local hub (while `npm start` runs) by default; against a deployed stack with
  * --table (and --bus for replay) and the usual AWS credentials and region.
@@ -26,12 +31,19 @@ const USAGE = `Usage:
   npx omnihub duplicates [--json]               possible duplicate customers (a shared phone, a taken email)
   npx omnihub parked <target> [--json]          target: webhook-receiver, identity-resolver or sync-<connector>
   npx omnihub replay <target> <parked id>
+  npx omnihub backfill <connector|all> [--since DATE] [--full] [--dry-run] [--remote] [--json]
+                                                read every customer of a system into the hub: duplicates are linked,
+                                                missing records created; a second run reads only what changed
 Options:
   --table <name>     DynamoDB table of a deployed stack (CfnOutput TableName); default: the local hub
   --bus <name>       EventBridge bus of a deployed stack, for replay (default: omnihub)
   --region <region>  AWS region (default: AWS_REGION)
   --country <CC>     country for phone numbers without a country code (default: US)
-  --json             print JSON`;
+  --json             print JSON
+  --since <time>     backfill: only records updated from then on (ISO 8601, e.g. 2025-01-31T00:00:00Z)
+  --full             backfill: read every record again (default: from the last run's end on)
+  --dry-run          backfill: print what would be linked, created and updated; write nothing
+  --remote           backfill: run in the deployed stack's backfill function and watch its progress`;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
       region: { type: 'string' },
       country: { type: 'string', default: 'US' },
       json: { type: 'boolean', default: false },
+      since: { type: 'string' },
+      full: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      remote: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,6 +68,34 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || !command) {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
+  }
+
+  if (command === 'backfill') {
+    if (!args[0]) return fail('backfill needs a connector id or "all"');
+    const backfillTarget = await cliTarget(values, await readLocalState(root), async () => {
+      const cdk = JSON.parse(await readFile(path.join(root, 'cdk.json'), 'utf8')) as { context?: { omnihub?: unknown } };
+      return enabledConnectors(loadConfig(cdk.context?.omnihub)).map(({ manifest, settings }) => ({ id: manifest.id, settings }));
+    });
+    let stop = false;
+    process.on('SIGINT', () => {
+      // The page in hand finishes and its checkpoint is written; a second Ctrl-C leaves at once.
+      if (stop) process.exit(130);
+      stop = true;
+      process.stderr.write('\nStopping after this page (Ctrl-C again to leave now)...\n');
+    });
+    const tty = process.stderr.isTTY;
+    return backfillCommand(
+      { which: args[0], since: values.since, full: values.full, dryRun: values['dry-run'], remote: values.remote, json: values.json },
+      backfillTarget,
+      {
+        out: (text) => {
+          if (tty) process.stderr.write('\r\x1b[2K');
+          console.log(text);
+        },
+        progress: tty ? (text) => process.stderr.write(`\r\x1b[2K${text}`) : undefined,
+        stopped: () => stop,
+      },
+    );
   }
 
   const target = await connect(values);

@@ -70,6 +70,7 @@ export interface MappingContext {
 
 export type { CreateOutcome, CustomerTarget, WriteOutcome } from '../core/sync/customer-target';
 import type { CustomerTarget } from '../core/sync/customer-target';
+import type { RecordSource } from '../core/backfill/record-source';
 
 export interface ClientOptions<Config, Secret> {
   config: Config;
@@ -126,6 +127,8 @@ export interface Connector<
     parse(request: WebhookRequest, mapping: MappingContext): ParseResult;
   };
   createClient(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): CustomerTarget;
+  /** Every record of the system, page by page (first sync and reconciliation: core/backfill). */
+  createReader(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): RecordSource;
 }
 
 export function defineConnector<Config extends z.AnySchema, Secret extends z.AnySchema, WebhookSecret extends z.AnySchema>(

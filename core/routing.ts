@@ -7,7 +7,7 @@ import { EVENT_SOURCE, type EventType } from './events';
  */
 
 /** The Lambda functions events can be routed to. */
-export type RouteTarget = 'identity-resolver' | 'connector-sync';
+export type RouteTarget = 'identity-resolver' | 'connector-sync' | 'backfill';
 
 /** An EventBridge event pattern (the subset omnihub uses: exact values and nested detail fields). */
 export type EventPattern = { [key: string]: string[] | EventPattern };
@@ -64,6 +64,15 @@ export const routes: readonly Route[] = [
     target: 'connector-sync',
     fanOut: 'per-connector',
     detailFilter: (connectorId) => ({ systems: [connectorId] }),
+  },
+  {
+    // The first sync and reconciliation: one run at a time per connector, its pages chained
+    // through this queue (core/backfill, functions/backfill.ts).
+    name: 'backfill-pages',
+    eventType: 'BackfillRequested',
+    target: 'backfill',
+    fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ connector: [connectorId] }),
   },
 ];
 

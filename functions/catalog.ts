@@ -12,6 +12,7 @@ export const functionEntries: Record<FunctionName, string> = {
   'webhook-receiver': 'functions/webhook-receiver.ts',
   'identity-resolver': 'functions/identity-resolver.ts',
   'connector-sync': 'functions/connector-sync.ts',
+  backfill: 'functions/backfill.ts',
 };
 
 const shim = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -59,12 +60,15 @@ export const bundleBudgets = {
   'identity-resolver': 300 * KB,
   /** Each connector's own connector-sync bundle (sync-shopify, sync-hubspot, ...). */
   'sync-<connector>': 300 * KB,
+  /** Each connector's own backfill bundle (backfill-shopify, ...). */
+  'backfill-<connector>': 300 * KB,
 } as const;
 
 /** The budget of a deployed function by its name: webhook-receiver, identity-resolver or sync-<connector id>. */
 export function bundleBudget(name: string): number {
   if (name === 'webhook-receiver' || name === 'identity-resolver') return bundleBudgets[name];
   if (name.startsWith('sync-')) return bundleBudgets['sync-<connector>'];
+  if (name.startsWith('backfill-')) return bundleBudgets['backfill-<connector>'];
   throw new Error(`No bundle budget for function "${name}" (functions/catalog.ts bundleBudgets)`);
 }
 

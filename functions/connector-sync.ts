@@ -2,6 +2,8 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConnector } from '../connectors';
 import * as z from '../core/schema';
 import { syncCustomers } from '../core/sync/sync-customer';
+import { parseBackfillCorrelationId } from '../core/backfill/checkpoint';
+import { DynamoDbCheckpointStore } from './lib/adapters/checkpoint-store';
 import type { CountryCode } from '../core/model/normalize';
 import { createDocumentClient } from './lib/adapters/dynamodb';
 import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
@@ -27,6 +29,7 @@ const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const secrets = new SecretStore();
+const checkpoints = new DynamoDbCheckpointStore(db, env.TABLE_NAME);
 const config = z.parse(connector.manifest.configSchema, env.CONNECTOR_CONFIG);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
 let client: { target: ReturnType<typeof connector.createClient>; secretJson: string } | undefined;
@@ -110,8 +113,12 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     for (const { messageIds } of byCustomer.values()) for (const id of messageIds) failed.set(id, error);
     return;
   }
+  const backfillWrites = new Map<string, number>();
   for (const [customerId, result] of results) {
     const { correlationId, messageIds } = byCustomer.get(customerId)!;
+    if (!('error' in result) && (result.outcome === 'created' || result.outcome === 'updated') && parseBackfillCorrelationId(correlationId)) {
+      backfillWrites.set(correlationId, (backfillWrites.get(correlationId) ?? 0) + 1);
+    }
     if ('error' in result) {
       log.error('sync failed', { correlationId, customerId, error: result.error });
       for (const id of messageIds) failed.set(id, result.error);
@@ -129,5 +136,16 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     if (result.outcome in retry) {
       for (const id of messageIds) failed.set(id, new Error(retry[result.outcome as keyof typeof retry]));
     }
+  }
+  await countBackfillWrites(backfillWrites);
+}
+
+/** Writes a backfill caused, counted on its run (the CLI's progress shows them); one update per run and batch, never a failure. */
+async function countBackfillWrites(writes: Map<string, number>) {
+  for (const [correlationId, count] of writes) {
+    const run = parseBackfillCorrelationId(correlationId)!;
+    await checkpoints.countWritten(run.connector, run.runId, env.CONNECTOR_ID, count).catch((error: unknown) => {
+      asLogSink(logger).warn('backfill write count not recorded', { correlationId, error });
+    });
   }
 }

@@ -80,6 +80,11 @@ export const OmnihubConfigSchema = z.strictObject({
   parkedRetentionDays: z.number().int().min(1).max(365).default(14),
   /** Where the operations alarms (dead letters, parked events) are emailed. Absent: the topic has no subscriber. */
   alarmEmail: z.email(ALARM_EMAIL_EXPECTED).optional(),
+  /**
+   * Every so many minutes each connector reads what changed since its last backfill or
+   * reconciliation (a webhook the vendor never delivered is caught then); 0 turns it off.
+   */
+  reconcileMinutes: z.number().int().min(0).max(1440).default(15),
   connectors: ConnectorsSchema,
 });
 
@@ -96,6 +101,8 @@ export interface OmnihubConfig {
   parkedRetentionDays: number;
   /** Email subscribed to the alarm topic; undefined when the key is absent. */
   alarmEmail?: string;
+  /** Minutes between reconciliations of each connector (0: none). */
+  reconcileMinutes: number;
   connectors: Partial<Record<Manifest['id'], ConnectorSection>>;
 }
 
@@ -136,6 +143,7 @@ export const exampleOmnihubContext = {
   logRetentionDays: 30,
   webhookThrottle: { rate: 100, burst: 200 },
   parkedRetentionDays: 14,
+  reconcileMinutes: 15,
   connectors: Object.fromEntries(manifests.map((m) => [m.id, m.exampleConfig])),
 };
 

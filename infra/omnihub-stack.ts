@@ -13,6 +13,7 @@ import {
   webhookSecretKeys,
   webhookSecretName,
 } from './constructs/connector-secrets';
+import { Backfill } from './constructs/backfill';
 import { EventRouting } from './constructs/event-routing';
 import { IdentityTable } from './constructs/identity-table';
 import { OmnihubFunction, type OmnihubFunctionProps } from './constructs/omnihub-function';
@@ -104,16 +105,20 @@ export class OmnihubStack extends Stack {
       syncFunctions.set(manifest.id, fn);
     }
 
+    const backfill = new Backfill(this, 'Backfill', { connectors, table, bus, apiSecrets: secrets.api, functionDefaults: { ...common, tracing: downstreamTracing }, reconcileMinutes: config.reconcileMinutes });
+
     const routing = new EventRouting(this, 'EventRouting', {
       bus,
       bindings: routeBindings(connectors.map(({ manifest }) => ({ id: manifest.id, hydrates: manifest.hydrates }))),
       targetOf: (binding) => {
         if (binding.route.target === 'identity-resolver') return resolver;
+        if (binding.route.target === 'backfill') return backfill.targetOf(binding) ?? fail(`Route ${binding.route.name} has no backfill function for "${binding.connectorId}"`);
         const fn = binding.connectorId ? syncFunctions.get(binding.connectorId) : undefined;
         if (!fn) throw new Error(`Route ${binding.route.name} has no connector-sync function for "${binding.connectorId}"`);
         return fn;
       },
       batchSizeOf: (binding) => {
+        if (binding.route.target === 'backfill') return 1;
         if (binding.route.requires !== 'hydrate') return undefined;
         const settings = connectors.find(({ manifest }) => manifest.id === binding.connectorId)?.settings;
         return settings ? hydrateBatchSize(settings) : undefined;
@@ -125,6 +130,7 @@ export class OmnihubStack extends Stack {
       ['webhook-receiver', receiver.logGroup],
       ['identity-resolver', resolver.logGroup],
       ...[...syncFunctions].map(([connectorId, fn]) => [`sync-${connectorId}`, fn.logGroup] as const),
+      ...backfill.parkingLogGroups(),
     ]);
     const alarms = new OperationsAlarms(this, 'OperationsAlarms', {
       deadLetterQueues: routing.deadLetterQueues,
@@ -180,6 +186,10 @@ export class OmnihubStack extends Stack {
         : 'Dead-letter and parked-event alarms notify this topic; subscribe to it, or set omnihub.alarmEmail in cdk.json',
     });
   }
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 function pascal(id: string): string {

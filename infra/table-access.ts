@@ -29,12 +29,18 @@ export const resolverTableAccess: readonly TableAccess[] = [
   },
 ];
 
-/** A connector's sync function: its own parking target `sync-<id>`. */
+/** A connector's sync function: its own parking target `sync-<id>`, and the write counters of backfill runs (UpdateItem only). */
 export function syncTableAccess(connectorId: string): readonly TableAccess[] {
   return [
     {
       actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
       leadingKeys: ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${connectorId}`],
     },
+    { actions: ['UpdateItem'], leadingKeys: ['CHECKPOINT#*'] },
   ];
+}
+
+/** A connector's backfill function: its own checkpoint (docs/identity.md §8) and parking target; it publishes the rest. */
+export function backfillTableAccess(connectorId: string): readonly TableAccess[] {
+  return [{ actions: ['Query', 'PutItem'], leadingKeys: [`CHECKPOINT#${connectorId}`, `PARKED#backfill-${connectorId}`] }];
 }

@@ -6,7 +6,7 @@ import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries }
 import { buildCached, fileHasher, type FileHasher } from './bundle-cache';
 
 export interface BuiltFunction {
-  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>. */
+  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>, backfill-<connector>. */
   name: string;
   file: string;
   bytes: number;
@@ -27,8 +27,8 @@ const keyFiles = (root: string) =>
 
 /**
  * Bundles every Lambda function exactly as the CDK stack does (functions/build.ts), into
- * `outDir`: one connector-sync bundle per connector, each carrying only its own connector.
- * A bundle whose inputs did not change since the last build into `outDir` is reused.
+ * `outDir`: one connector-sync and one backfill bundle per connector, each carrying only its
+ * own connector. A bundle whose inputs did not change since the last build into `outDir` is reused.
  */
 export async function bundleFunctions(root: string, outDir: string, connectorIds: string[], hash: FileHasher = fileHasher()): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
@@ -36,6 +36,7 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
     { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], define: {} },
     { name: 'identity-resolver', entry: functionEntries['identity-resolver'], define: {} },
     ...connectorIds.map((id) => ({ name: `sync-${id}`, entry: functionEntries['connector-sync'], define: connectorBundleDefine(id) })),
+    ...connectorIds.map((id) => ({ name: `backfill-${id}`, entry: functionEntries.backfill, define: connectorBundleDefine(id) })),
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {

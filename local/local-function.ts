@@ -59,8 +59,14 @@ export class LocalFunction {
     },
   ) {}
 
-  async start(): Promise<void> {
-    for (let i = 0; i < this.options.poolSize; i++) await this.spawn();
+  private started: Promise<void> | undefined;
+
+  /** Spawns the workers (once); `invoke` starts a function nobody started (the rarely used backfill). */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      for (let i = 0; i < this.options.poolSize; i++) await this.spawn();
+    })();
+    return this.started;
   }
 
   get capacity(): number {
@@ -72,6 +78,7 @@ export class LocalFunction {
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
+    await this.start();
     const slot = await this.acquire();
     try {
       const id = this.nextId++;

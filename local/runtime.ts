@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { EVENT_SOURCE } from '../core/events';
 import { hydrateBatchSize } from '../connectors/manifests';
 import { routeBindings } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
@@ -52,6 +54,11 @@ export interface RuntimeOptions {
   onLog?: (line: string, functionName: string) => void;
   onWebhook?: (info: { connector: string; status: number; ms: number }) => void;
   queue?: { visibilityDelayMs?: number; maxReceiveCount?: number; batchSize?: number; batchWindowMs?: number };
+  /**
+   * cdk.json omnihub.reconcileMinutes: every so many minutes each connector's backfill reads what
+   * changed since its last run (the EventBridge Scheduler schedule in AWS). Unset or 0: no timer.
+   */
+  reconcileMinutes?: number;
   /** How webhooks reach the receiver, as cdk.json `ingress` (default functionUrl, the deployed default). */
   ingress?: Ingress;
   /** Tag each function's outgoing HTTP requests with this header (`<function>#<invocation>`), so a fake's log names the invocation (crash injection). */
@@ -78,6 +85,8 @@ export interface Runtime {
     /** Crashes the invocation a tagged request named (`<function>#<invocation>`, see invocationHeader); false if it is not running. */
     crashInvocation(tag: string): Promise<boolean>;
   };
+  /** Asks every connector's backfill for a reconciliation now (what the timer does every reconcileMinutes). */
+  reconcileNow(): void;
   /** Resolves when every queue is empty and no function is running. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -125,8 +134,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const onLog = options.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   const poolSize = options.poolSize ?? 2;
-  const makeFunction = (name: string, bundle: BuiltFunction, env: Record<string, string>) =>
-    new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize, timeoutMs: 30_000, onLog, invocationHeader: options.invocationHeader });
+  const makeFunction = (name: string, bundle: BuiltFunction, env: Record<string, string>, workers = poolSize) =>
+    new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize: workers, timeoutMs: 30_000, onLog, invocationHeader: options.invocationHeader });
 
   const functions = new Map<string, LocalFunction>();
   functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver']!, {
@@ -135,19 +144,21 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }));
   functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, { CONNECTOR_IDS: options.connectors.map((c) => c.id).join(',') }));
   for (const c of options.connectors) {
-    functions.set(
-      `sync-${c.id}`,
-      makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, {
-        CONNECTOR_ID: c.id,
-        CONNECTOR_CONFIG: JSON.stringify(c.config),
-        CONNECTOR_SECRET: `omnihub/${c.id}`,
-        ...(c.baseUrl ? { CONNECTOR_BASE_URL: c.baseUrl } : {}),
-      }),
-    );
+    const connectorEnv = {
+      CONNECTOR_ID: c.id,
+      CONNECTOR_CONFIG: JSON.stringify(c.config),
+      CONNECTOR_SECRET: `omnihub/${c.id}`,
+      ...(c.baseUrl ? { CONNECTOR_BASE_URL: c.baseUrl } : {}),
+    };
+    functions.set(`sync-${c.id}`, makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, connectorEnv));
+    // A run is one chain of pages: one worker is enough.
+    functions.set(`backfill-${c.id}`, makeFunction(`backfill-${c.id}`, bundles[`backfill-${c.id}`]!, connectorEnv, 1));
   }
   // One at a time: each worker's cold import is then measured without the others competing for CPU.
-  if (options.startFunctionsTogether) await Promise.all([...functions.values()].map((f) => f.start()));
-  else for (const f of functions.values()) await f.start();
+  // The backfill functions start on their first request: most starts of the hub never use them.
+  const eager = [...functions].filter(([name]) => !name.startsWith('backfill-')).map(([, f]) => f);
+  if (options.startFunctionsTogether) await Promise.all(eager.map((f) => f.start()));
+  else for (const f of eager) await f.start();
 
   const queueOptions = {
     batchSize: options.queue?.batchSize ?? 10,
@@ -157,9 +168,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const queues: LocalQueue[] = [];
   for (const binding of routeBindings(options.connectors)) {
-    const fnName = binding.route.target === 'identity-resolver' ? 'identity-resolver' : `sync-${binding.connectorId}`;
+    const fnName =
+      binding.route.target === 'identity-resolver' ? 'identity-resolver' : binding.route.target === 'backfill' ? `backfill-${binding.connectorId}` : `sync-${binding.connectorId}`;
     const settings = options.connectors.find((c) => c.id === binding.connectorId)?.config;
-    const batchSize = (binding.route.requires === 'hydrate' && settings ? hydrateBatchSize(settings) : undefined) ?? queueOptions.batchSize;
+    // A backfill request runs pages for most of an invocation: one at a time.
+    const batchSize =
+      binding.route.target === 'backfill' ? 1 : ((binding.route.requires === 'hydrate' && settings ? hydrateBatchSize(settings) : undefined) ?? queueOptions.batchSize);
     const queue = new LocalQueue(`${binding.route.name}${binding.connectorId ? `-${binding.connectorId}` : ''}`, functions.get(fnName)!, {
       ...queueOptions,
       batchSize,
@@ -167,6 +181,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     queues.push(queue);
     bus.addRule(queue.name, binding.pattern, queue);
   }
+
+  // Reconciliation, as the EventBridge Scheduler schedule does it in AWS (infra/constructs/backfill.ts).
+  const reconcile = options.reconcileMinutes
+    ? setInterval(() => {
+        for (const c of options.connectors) bus.put(reconcileRequest(c.id));
+      }, options.reconcileMinutes * 60_000)
+    : undefined;
+  reconcile?.unref();
 
   await options.dynamodbReady;
   const server = await startWebhookServer({
@@ -207,10 +229,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     async idle() {
       while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
     },
+    reconcileNow() {
+      for (const c of options.connectors) bus.put(reconcileRequest(c.id));
+    },
     async stop() {
+      if (reconcile) clearInterval(reconcile);
       await server.close();
       await Promise.all([...functions.values()].map((f) => f.stop()));
       await Promise.all([aws.close(), receiverDynamoDb.close()]);
     },
+  };
+}
+
+/** The envelope the reconciliation schedule puts on the bus (the same detail the stack's schedule sends). */
+function reconcileRequest(connectorId: string): Record<string, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'BackfillRequested',
+    source: EVENT_SOURCE,
+    account: '000000000000',
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [],
+    detail: { schemaVersion: 1, correlationId: `reconcile:${connectorId}`, connector: connectorId, mode: 'reconcile' },
   };
 }

@@ -106,6 +106,7 @@ async function main() {
     parkedRetentionDays: config.parkedRetentionDays,
     // The sync-step lines are npm start's display: INFO locally, whatever cdk.json's logLevel sets for AWS (default WARN, for the bill).
     logLevel: 'INFO',
+    reconcileMinutes: config.reconcileMinutes,
     onLog: (line) => console.log(verbose ? line : prettyLogLine(line)),
   });
   const ddb = await ddbStarting;
@@ -116,6 +117,7 @@ async function main() {
     eventsEndpoint: runtime.eventsEndpoint,
     webhookUrl: runtime.url,
     pid: process.pid,
+    connectors: Object.fromEntries(connectors.map((c) => [c.id, { settings: c.config, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }])),
   });
 
   const lines = [

@@ -6,6 +6,7 @@ import { compact } from '../../core/model/compact';
 import {
   BasicApi,
   BatchApi,
+  SearchApi,
   Observable,
   ServerConfiguration,
   createConfiguration,
@@ -34,9 +35,9 @@ const SYSTEM = 'hubspot';
  * "The maximum number of inputs supported in a batch request for property histories is 50");
  * without history the batch endpoints take 100. https://developers.hubspot.com/docs/api/crm/contacts
  */
-const MAX_HISTORY_BATCH = 50;
+export const MAX_HISTORY_BATCH = 50;
 /** Rate-limit and 5xx retries per call before giving the message back to SQS (retryable). */
-const MAX_RETRIES = 5;
+export const MAX_RETRIES = 5;
 /** A stated wait longer than this is better spent by SQS redelivery than by a running Lambda. */
 const MAX_WAIT_MS = 30_000;
 /** Used only when a burst 429 states no wait: the length of HubSpot's burst window. */
@@ -47,7 +48,7 @@ const DEFAULT_SECONDLY_WAIT_MS = 1_000;
 const SERVER_ERROR_WAIT_MS = 200;
 
 /** A failed HubSpot answer, read from the SDK's ApiException. */
-interface Failure {
+export interface Failure {
   status: number;
   body: HubspotErrorBody;
   headers: Record<string, string>;
@@ -176,7 +177,7 @@ const USER_AGENT = `hubspot-api-client-nodejs; ${SDK_VERSION}`;
  * the RetryDecorator nor the Bottleneck LimiterDecorator, so there is nothing to reproduce (and
  * nothing goes through the SDK's process-wide ApiDecoratorService any more). Retries are ours.
  */
-function contactsApis(accessToken: string, baseUrl: string | undefined): { basicApi: BasicApi; batchApi: BatchApi } {
+export function contactsApis(accessToken: string, baseUrl: string | undefined): { basicApi: BasicApi; batchApi: BatchApi; searchApi: SearchApi } {
   const userAgent: ObservableMiddleware = {
     pre(context) {
       context.setHeaderParam('User-agent', USER_AGENT);
@@ -191,7 +192,7 @@ function contactsApis(accessToken: string, baseUrl: string | undefined): { basic
     authMethods: { oauth2: { accessToken } },
     ...(baseUrl ? { baseServer: new ServerConfiguration(baseUrl, {}) } : {}),
   });
-  return { basicApi: new BasicApi(configuration), batchApi: new BatchApi(configuration) };
+  return { basicApi: new BasicApi(configuration), batchApi: new BatchApi(configuration), searchApi: new SearchApi(configuration) };
 }
 
 /** What the write left in HubSpot, for the fields we wrote, in canonical form. */
@@ -221,7 +222,7 @@ function readContact(value: unknown, operation: string): HubspotContact {
   return parsed.data;
 }
 
-function unreadable(operation: string, issues: ReadonlyArray<{ path: PropertyKey[] }>): ConnectorError {
+export function unreadable(operation: string, issues: ReadonlyArray<{ path: PropertyKey[] }>): ConnectorError {
   const paths = issues.map((issue) => issue.path.map(String).join('.')).join(', ');
   return new ConnectorError(SYSTEM, undefined, `HubSpot ${operation}: the response did not have the expected shape (${paths})`, {
     retryable: false,
@@ -230,7 +231,7 @@ function unreadable(operation: string, issues: ReadonlyArray<{ path: PropertyKey
 }
 
 /** Reads the SDK's ApiException; anything else (DNS, reset connection) is a network failure. */
-function readFailure(error: unknown, operation: string): Failure {
+export function readFailure(error: unknown, operation: string): Failure {
   const exception = HubspotApiExceptionSchema.safeParse(error);
   if (!exception.success) {
     // Not the SDK's error message: it can embed the request.
@@ -246,7 +247,7 @@ function readFailure(error: unknown, operation: string): Failure {
 }
 
 /** How long to wait before the next try, or undefined when the failure is not worth retrying now. */
-function retryWait(failure: Failure, retry: number): number | undefined {
+export function retryWait(failure: Failure, retry: number): number | undefined {
   if (failure.status >= 500) return SERVER_ERROR_WAIT_MS * retry;
   if (failure.status !== 429) return undefined;
   const { policyName, message } = failure.body;
@@ -277,7 +278,7 @@ function rateLimited(failure: Failure, operation: string, detail: string): Conne
 }
 
 /** The actionable error for a failure we did not absorb. Messages and metadata never carry property values. */
-function toConnectorError(failure: Failure, operation: string): ConnectorError {
+export function toConnectorError(failure: Failure, operation: string): ConnectorError {
   const { status, body } = failure;
   const meta = metadata(failure, operation);
   if (status === 401) {

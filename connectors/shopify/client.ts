@@ -33,7 +33,7 @@ type BeforeRequestHook = NonNullable<SdkHooks['beforeRequest']>[number];
 type BeforeRetryHook = NonNullable<SdkHooks['beforeRetry']>[number];
 
 // https://shopify.dev/docs/api/admin-graphql/2025-10/objects/Customer
-const CUSTOMER_FIELDS = /* GraphQL */ `
+export const CUSTOMER_FIELDS = /* GraphQL */ `
   fragment CustomerFields on Customer {
     id
     updatedAt
@@ -78,9 +78,9 @@ const READ_CUSTOMERS = /* GraphQL */ `
  * fields (defaultEmailAddress, defaultPhoneNumber, defaultAddress), scalars free.
  * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits#cost-calculation
  */
-const CUSTOMER_FIELDS_COST = 4;
+export const CUSTOMER_FIELDS_COST = 4;
 /** A single query may cost at most 1,000 points; an input array holds at most 250 ids. */
-const MAX_QUERY_COST = 1000;
+export const MAX_QUERY_COST = 1000;
 const READ_BATCH = Math.min(250, Math.floor(MAX_QUERY_COST / CUSTOMER_FIELDS_COST));
 
 // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/customer
@@ -111,12 +111,16 @@ const SdkErrorSchema = z.object({
   extensions: z.nullish(z.object({ code: z.optional(z.string()) })),
 });
 
-export function createShopifyClient(options: ClientOptions<ShopifyConfig, ShopifySecret>): CustomerTarget {
-  const { config, secret, mapping, baseUrl, log } = options;
-
+/**
+ * The SDK set up for one shop (retries, timeout, redirect to a fake), and a GraphQL call that
+ * validates the answer's shape. Shared by the client (sync) and the reader (backfill).
+ */
+export function shopifyApi(options: ClientOptions<ShopifyConfig, ShopifySecret>, hooks: { onRetry?: () => void } = {}) {
+  const { config, secret, baseUrl, log } = options;
   const logRetry: BeforeRetryHook = (_options, error, retryCount) => {
     const failure = SdkErrorSchema.safeParse(error);
     const status = failure.success ? (failure.data.response?.statusCode ?? failure.data.code ?? 'unknown') : 'unknown';
+    hooks.onRetry?.();
     log.warn('Shopify asked us to wait; retrying', { status, retryCount });
   };
   const sdk = new Shopify({
@@ -146,6 +150,12 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     }
     return parsed.data;
   }
+  return { sdk, graphql };
+}
+
+export function createShopifyClient(options: ClientOptions<ShopifyConfig, ShopifySecret>): CustomerTarget {
+  const { mapping, log } = options;
+  const { graphql } = shopifyApi(options);
 
   function outcome(node: ShopifyCustomerNode, written: PartialFieldValues): WriteOutcome {
     const now = fromShopifyCustomerNode(node, mapping);

@@ -1,6 +1,7 @@
 import { defineConnector } from '../connector';
 import { createShopifyClient } from './client';
 import { shopifyManifest } from './manifest';
+import { createShopifyReader } from './reader';
 import { parse, verify } from './webhook';
 
 /** Shopify: customer, consent, tag, delete, redact and merge webhooks in (API 2025-10), GraphQL Admin API writes out. */
@@ -8,4 +9,5 @@ export const shopify = defineConnector({
   manifest: shopifyManifest,
   webhook: { verify, parse },
   createClient: createShopifyClient,
+  createReader: createShopifyReader,
 });

@@ -44,6 +44,8 @@ export interface DeliveryChaos {
   duplicate?: number;
   /** Share of deliveries held back (holdMs) so that later ones overtake them, 0..1. */
   reorder?: number;
+  /** Share of deliveries the vendor never sends at all (an outage, a lost subscription), 0..1: only a reconciliation catches them. */
+  drop?: number;
   /** Every delivery waits this long (real ms) before its first attempt. Default [0, 0]. */
   delayMs?: readonly [number, number];
   /** How long a held-back delivery waits (real ms). Default [100, 1000]. */
@@ -87,6 +89,8 @@ export interface WebhookSenderStats {
   retried: number;
   /** Deliveries (or duplicates) that ended without a 2xx: not retryable or out of retries. */
   failed: number;
+  /** Deliveries never sent (chaos `drop`). */
+  dropped: number;
 }
 
 const DEFAULT_TIME_SCALE = 1e-5;
@@ -95,7 +99,7 @@ const DEFAULT_TIME_SCALE = 1e-5;
 export class WebhookSender {
   /** One entry per HTTP attempt, in the order they were answered. */
   readonly deliveries: WebhookDeliveryRecord[] = [];
-  readonly stats: WebhookSenderStats = { triggered: 0, sent: 0, duplicated: 0, reordered: 0, retried: 0, failed: 0 };
+  readonly stats: WebhookSenderStats = { triggered: 0, sent: 0, duplicated: 0, reordered: 0, retried: 0, failed: 0, dropped: 0 };
   retrySchedule: RetrySchedule | undefined;
   prepare: WebhookSenderOptions['prepare'];
   timeScale: number;
@@ -120,7 +124,7 @@ export class WebhookSender {
   }
 
   set chaos(chaos: DeliveryChaos) {
-    for (const share of [chaos.duplicate, chaos.reorder]) {
+    for (const share of [chaos.duplicate, chaos.reorder, chaos.drop]) {
       if (share !== undefined && (share < 0 || share > 1)) throw new Error(`a chaos share must be within 0..1, got ${share}`);
     }
     if (chaos.seed !== undefined) this.random = seededRandom(chaos.seed);
@@ -133,6 +137,10 @@ export class WebhookSender {
     if (!url) return;
     this.cancelled = false;
     this.stats.triggered += 1;
+    if (this.draw(this.settings.drop)) {
+      this.stats.dropped += 1;
+      return;
+    }
     const original = { body, headers };
     const held = this.draw(this.settings.reorder);
     if (held) this.stats.reordered += 1;

@@ -61,6 +61,25 @@ export const CustomerRecordsMergedSchema = z.extend(DetailBaseSchema, {
 });
 export type CustomerRecordsMerged = z.infer<typeof CustomerRecordsMergedSchema>;
 
+/**
+ * Read a connector's records into the hub (the first sync, or a reconciliation since the last
+ * one): the CLI or the schedule starts a run (no `runId`); the backfill function asks for the
+ * next page of its run the same way, so pages are chained through the queue with the
+ * checkpoint in the table (core/backfill).
+ */
+export const BackfillRequestedSchema = z.extend(DetailBaseSchema, {
+  connector: SystemIdSchema,
+  mode: z.enum(['backfill', 'reconcile']),
+  /** Only records updated from then on (a run's start); absent: from the last run's watermark. */
+  since: z.optional(TimestampSchema),
+  /** Read every record again, whatever the watermark says. */
+  full: z.optional(z.boolean()),
+  /** A continuation: the run and the number of pages it had done when it asked. */
+  runId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  page: z.optional(z.int().check(z.minimum(0))),
+});
+export type BackfillRequested = z.infer<typeof BackfillRequestedSchema>;
+
 /** detail-type → detail schema. The one list of events; versioned by schemaVersion inside the detail. */
 export const EventSchemas = {
   CustomerObserved: CustomerObservedSchema,
@@ -68,6 +87,7 @@ export const EventSchemas = {
   CustomerChanged: CustomerChangedSchema,
   CustomerRecordRemoved: CustomerRecordRemovedSchema,
   CustomerRecordsMerged: CustomerRecordsMergedSchema,
+  BackfillRequested: BackfillRequestedSchema,
 } as const;
 export type EventType = keyof typeof EventSchemas;
 export type EventDetail<T extends EventType> = z.infer<(typeof EventSchemas)[T]>;
@@ -77,7 +97,8 @@ export type BusEvent =
   | { type: 'CustomerReferenced'; detail: CustomerReferenced }
   | { type: 'CustomerChanged'; detail: CustomerChanged }
   | { type: 'CustomerRecordRemoved'; detail: CustomerRecordRemoved }
-  | { type: 'CustomerRecordsMerged'; detail: CustomerRecordsMerged };
+  | { type: 'CustomerRecordsMerged'; detail: CustomerRecordsMerged }
+  | { type: 'BackfillRequested'; detail: BackfillRequested };
 
 /** Parse an EventBridge envelope (as delivered to a target, or inside an SQS body) into a typed event. */
 export function parseBusEvent(raw: unknown): BusEvent {

@@ -107,7 +107,15 @@ export function applyObservation(customer: Customer, received: Observation, now:
     }
     // Same time, another value: a second edit within the source's one-second resolution, taken as
     // newer, and left unsure (the deliveries of one second come in any order), so sync checks it.
-    link.held[name] = { value: withHeldParts(held?.value, value), at, seenAt: recordAt, ...(held && sameSecond ? { unsure: true } : {}) };
+    // What it held in that second stays a known state: its late delivery is no edit either.
+    const knownStates = held && sameSecond ? statesKnownIn(held, [recordAt], value) : [];
+    link.held[name] = {
+      value: withHeldParts(held?.value, value),
+      at,
+      seenAt: recordAt,
+      ...(held && sameSecond ? { unsure: true } : {}),
+      ...(knownStates.length > 0 ? { knownStates } : {}),
+    };
     if (held && sameSecond) recheck.push(name);
     dirty = true;
 

@@ -61,6 +61,9 @@ export const ConnectorSyncEnvSchema = z.extend(CommonEnvSchema, {
   CONNECTOR_BASE_URL: z.optional(z.url()),
 });
 
+/** The backfill function reads its connector's system: the same variables as that connector's sync. */
+export const BackfillEnvSchema = ConnectorSyncEnvSchema;
+
 export function parseEnv<T extends z.AnySchema>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
   const result = z.safeParse(schema, env);
   if (!result.success) {

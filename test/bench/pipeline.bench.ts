@@ -16,6 +16,7 @@ import { printBundles } from './bundles';
 import { aCustomer, anObservation } from '../support/builders';
 import { shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
 import { printCostBench } from './cost';
+import { benchBackfill } from './backfill';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 200);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 40);
@@ -124,6 +125,7 @@ async function main() {
 
     console.log(`  hub process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
     await printCostBench(p, ids.slice(0, SEQUENTIAL));
+    await benchBackfill(ddb.endpoint);
   } finally {
     await p.stop();
     await ddb.stop();

@@ -27,12 +27,23 @@ export interface ChaosRates {
   forged: number;
   /** Share of workload steps after which the receiver's next PutEvents fails (a 5xx the vendor retries). */
   receiverFault: number;
+  /** Share of webhooks the vendors never send: only reconciliation (`reconcile`) can catch those changes. */
+  dropWebhooks: number;
 }
 
 /** How long, in real time, a vendor keeps retrying a delivery in the chaos run (see drive). */
 const REAL_RETRY_WINDOW_MS = 120_000;
 
-export const DEFAULT_RATES: ChaosRates = { duplicate: 0.2, reorder: 0.1, rateLimited: 0.05, serverError: 0.02, crash: 0.01, forged: 0.01, receiverFault: 0.02 };
+export const DEFAULT_RATES: ChaosRates = {
+  duplicate: 0.2,
+  reorder: 0.1,
+  rateLimited: 0.05,
+  serverError: 0.02,
+  crash: 0.01,
+  forged: 0.01,
+  receiverFault: 0.02,
+  dropWebhooks: 0,
+};
 
 export interface ChaosOptions {
   seed: number;
@@ -46,6 +57,13 @@ export interface ChaosOptions {
   buildDir?: string;
   /** Longest wait for the pipeline to go quiet after the workload. */
   settleTimeoutMs?: number;
+  /**
+   * Reconciliation on: every `reconcileEveryMs` of the workload (default 5 s), and once when it is
+   * done, each connector's backfill reads what changed since its last run (what cdk.json
+   * reconcileMinutes schedules), as the runtime's timer does.
+   */
+  reconcile?: boolean;
+  reconcileEveryMs?: number;
   progress?: (line: string) => void;
 }
 
@@ -60,13 +78,15 @@ export interface ChaosReport {
   writesAfterQuiescence: number;
   settled: boolean;
   workload: WorkloadCounts;
-  deliveries: Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number }>;
+  deliveries: Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number }>;
   apiFaults: Record<SystemName, { source: string; rateLimited: number; serverError: number }>;
   retrySchedule: Record<SystemName, string>;
   crashes: number;
   /** Successful SaaS writes by sync invocations: what the crash share is drawn over. */
   crashCandidates: number;
   receiverFaults: number;
+  /** Reconciliations asked for (0 unless `reconcile`). */
+  reconciles: number;
   /** The ground truth and what the systems held, for a closer look at a failing seed. */
   evidence: {
     truth: GroundTruth;
@@ -118,7 +138,14 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   ) as Record<SystemName, ReturnType<VendorAdapter['injectApiFaults']>>;
   for (const system of SYSTEMS) {
     const sender = vendors[system].sender;
-    sender.chaos = { seed: streamSeed(options.seed, `${system}-webhooks`), duplicate: rates.duplicate, reorder: rates.reorder, delayMs: [0, 30], holdMs: [200, 1500] };
+    sender.chaos = {
+      seed: streamSeed(options.seed, `${system}-webhooks`),
+      duplicate: rates.duplicate,
+      reorder: rates.reorder,
+      drop: rates.dropWebhooks,
+      delayMs: [0, 30],
+      holdMs: [200, 1500],
+    };
     // The vendor's whole retry window (Shopify 4 h, HubSpot 24 h) in REAL_RETRY_WINDOW_MS: compressed
     // further, a busy machine's few slow seconds would outlast it and the vendor would give up on
     // deliveries that in production it retries for hours.
@@ -154,8 +181,15 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   const receiverRandom = seededRandom(streamSeed(options.seed, 'receiver'));
   let receiverFaults = 0;
   let lastReport = 0;
+  let reconciles = 0;
+  let lastReconcile = Date.now();
   while (delivered() < options.deliveries) {
     await workload.step();
+    if (options.reconcile && Date.now() - lastReconcile >= (options.reconcileEveryMs ?? 5_000)) {
+      p.runtime.reconcileNow();
+      reconciles += 1;
+      lastReconcile = Date.now();
+    }
     if (receiverRandom() < rates.receiverFault) {
       p.runtime.faults.failPutEvents(1);
       receiverFaults += 1;
@@ -172,7 +206,15 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   await workload.drain();
   const workloadMs = Date.now() - started;
   progress(`  workload done after ${(workloadMs / 1000).toFixed(1)} s: ${delivered()} deliveries; waiting for quiet`);
-  const settled = await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS);
+  let settled = await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS);
+  if (options.reconcile) {
+    // The last changes' webhooks may be the dropped ones: one more reconciliation once quiet,
+    // after the vendors' search indexes caught up with the last writes (HubSpot's lags ~1 s).
+    await sleep(1500);
+    p.runtime.reconcileNow();
+    reconciles += 1;
+    settled = (await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS)) && settled;
+  }
   const settleMs = Date.now() - started - workloadMs;
   progress(`  quiet after ${(settleMs / 1000).toFixed(1)} s more (settled: ${settled})`);
 
@@ -213,6 +255,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     crashes,
     crashCandidates,
     receiverFaults,
+    reconciles,
     evidence: {
       truth: workload.truth,
       snapshot,
@@ -225,7 +268,9 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     capacity: p.capacity(),
     deadLetters: p.runtime.deadLetters().length,
     failures,
-    replay: `npm run chaos -- --seed ${options.seed} --deliveries ${options.deliveries} --people ${options.people}`,
+    replay:
+      `npm run chaos -- --seed ${options.seed} --deliveries ${options.deliveries} --people ${options.people}` +
+      `${rates.dropWebhooks > 0 ? ` --drop-webhooks ${rates.dropWebhooks}` : ''}${options.reconcile ? ' --reconcile' : ''}`,
   };
 }
 
@@ -271,11 +316,12 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     ...(report.workload.skipped.merge ? ['  merges skipped: the HubSpot fake has no admin.mergeContacts yet'] : []),
     ...(report.workload.skipped.delete.length > 0 ? [`  deletions skipped in ${report.workload.skipped.delete.join(', ')}: the fake has no admin delete yet`] : []),
     `  forged deliveries ${report.forgedSent}, accepted ${report.forgedAccepted}`,
-    'deliveries (triggered / sent / duplicated / reordered / retried / failed):',
+    'deliveries (triggered / sent / duplicated / reordered / retried / failed / dropped):',
     ...SYSTEMS.map((system) => {
       const d = report.deliveries[system];
-      return `  ${system.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed}   retry schedule: ${report.retrySchedule[system]}`;
+      return `  ${system.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed} / ${d.dropped}   retry schedule: ${report.retrySchedule[system]}`;
     }),
+    ...(report.reconciles > 0 ? [`reconciliations: ${report.reconciles} (each connector read what changed since its last run)`] : []),
     'API faults injected (429 / 5xx):',
     ...SYSTEMS.map((system) => `  ${system.padEnd(8)} ${report.apiFaults[system].rateLimited} / ${report.apiFaults[system].serverError}   via ${report.apiFaults[system].source}`),
     `sync invocations crashed after their SaaS write: ${report.crashes} of ${report.crashCandidates} writes; receiver PutEvents failures: ${report.receiverFaults}`,

@@ -65,12 +65,13 @@ describe('the default deployed shape (cdk.json)', () => {
     expect(PREFIXES.map((prefix) => functionProps(template, prefix).MemorySize)).toEqual([512, 256, 384, 384]);
   });
 
-  it('hands SQS messages over in batches: 10 per invocation (HubSpot hydrate: 100), a 1 s batching window, failures reported per message', () => {
+  it('hands SQS messages over in batches: 10 per invocation (HubSpot hydrate: 100; a backfill request, which pages for minutes: 1), a 1 s batching window, failures reported per message', () => {
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) =>
       z.object({ BatchSize: z.number(), MaximumBatchingWindowInSeconds: z.number(), FunctionResponseTypes: z.array(z.string()) }).parse(m.Properties),
     );
+    const backfills = logicalIds(template, 'AWS::Lambda::Function', 'BackfillBackfill').length;
     expect(mappings.length).toBeGreaterThan(0);
-    expect(mappings.map((m) => m.BatchSize).sort((a, b) => a - b)).toEqual([...Array(mappings.length - 1).fill(10), 100]);
+    expect(mappings.map((m) => m.BatchSize).sort((a, b) => a - b)).toEqual([...Array(backfills).fill(1), ...Array(mappings.length - 1 - backfills).fill(10), 100]);
     for (const mapping of mappings) expect(mapping).toMatchObject({ MaximumBatchingWindowInSeconds: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 });

@@ -105,8 +105,8 @@ describe('OmnihubStack with hubspot disabled and non-default settings', () => {
     });
     // + parked events, + webhook secret not configured
     template.resourceCountIs('AWS::CloudWatch::Alarm', bindings.length + 2);
-    // receiver, resolver and sync-shopify park; the receiver also logs a missing signing secret
-    template.resourceCountIs('AWS::Logs::MetricFilter', 4);
+    // receiver, resolver, sync-shopify and backfill-shopify park; the receiver also logs a missing signing secret
+    template.resourceCountIs('AWS::Logs::MetricFilter', 5);
   });
 
   it('passes cdk-nag with no unacknowledged error', () => {

@@ -138,7 +138,8 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
   });
 
   it('runs every Lambda function on nodejs24.x arm64 with JSON logs at WARN, no tracing and explicit memory and timeout', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 2 + enabled.length);
+    // receiver, resolver, and a sync and a backfill function per connector
+    template.resourceCountIs('AWS::Lambda::Function', 2 + 2 * enabled.length);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -226,10 +227,14 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
           Object.fromEntries(
             ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'].map((action) => [
               action,
-              ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${m.id}`],
+              // UpdateItem also on backfill runs' write counters (CHECKPOINT#<connector> / WRITTEN#<run>)
+              ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${m.id}`, ...(action === 'UpdateItem' ? ['CHECKPOINT#*'] : [])],
             ]),
           ),
         ]),
+      ),
+      ...Object.fromEntries(
+        enabled.map((m) => [`BackfillBackfill${m.id}`, { Query: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`], PutItem: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`] }]),
       ),
     };
     const [tableId] = logicalIds(template, 'AWS::DynamoDB::Table');
@@ -257,9 +262,9 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
   it('generates one rule per routeBindings() entry, with its pattern, feeding the bound function', () => {
     // Prepare
     const bindings = routeBindings(enabled.map((m) => ({ id: m.id, hydrates: m.hydrates })));
-    const functionIdOf = (connectorId?: string) =>
-      logicalIds(template, 'AWS::Lambda::Function', connectorId ? `ConnectorSync${connectorId}` : 'IdentityResolver')[0];
-    const expected = bindings.map((b) => ({ pattern: b.pattern, functionId: functionIdOf(b.connectorId) }));
+    const prefixOf = (b: (typeof bindings)[number]) =>
+      b.route.target === 'identity-resolver' ? 'IdentityResolver' : b.route.target === 'backfill' ? `BackfillBackfill${b.connectorId}` : `ConnectorSync${b.connectorId}`;
+    const expected = bindings.map((b) => ({ pattern: b.pattern, functionId: logicalIds(template, 'AWS::Lambda::Function', prefixOf(b))[0] }));
 
     // Act
     const actual = ruleDeliveries(template);
@@ -326,7 +331,10 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
       .map((raw) => z.object({ Properties: z.object({ BatchSize: z.number() }) }).parse(raw).Properties.BatchSize)
       .sort((a, b) => a - b);
     const bindings = routeBindings(enabled.map((m) => ({ id: m.id, hydrates: m.hydrates })));
-    const expected = bindings.map((b) => (b.route.requires === 'hydrate' && b.connectorId === 'hubspot' ? 100 : 10)).sort((a, b) => a - b);
+    // A backfill request pages for most of an invocation: one at a time.
+    const expected = bindings
+      .map((b) => (b.route.target === 'backfill' ? 1 : b.route.requires === 'hydrate' && b.connectorId === 'hubspot' ? 100 : 10))
+      .sort((a, b) => a - b);
     expect(sizes).toEqual(expected);
     expect(sizes.filter((size) => size === 100)).toHaveLength(1);
   });
@@ -435,14 +443,14 @@ describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)',
     });
   });
 
-  it('counts "event parked" log lines of the receiver, the identity resolver and each connector-sync function into omnihub/ParkedEvents', () => {
+  it('counts "event parked" log lines of the receiver, the identity resolver and each connector-sync and backfill function into omnihub/ParkedEvents', () => {
     // Prepare
     const functions = template.findResources('AWS::Lambda::Function');
     const logGroupOf = (prefix: string) => {
       const [id] = logicalIds(template, 'AWS::Lambda::Function', prefix);
       return RefSchema.parse(functions[id ?? 'missing']?.Properties.LoggingConfig.LogGroup);
     };
-    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.map((m) => `ConnectorSync${m.id}`)];
+    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.flatMap((m) => [`ConnectorSync${m.id}`, `BackfillBackfill${m.id}`])];
 
     // Assess
     expect(PARKED_FILTER_PATTERN).toBe('{ $.message = "event parked" }');

@@ -150,12 +150,14 @@ describe('bundle cache', () => {
     const hostRecord = await readFile(path.join(outDir, 'function-host.mjs.inputs.json'), 'utf8');
     await bundleFunctionHost(root, outDir);
     // Assess
-    expect(Object.values(first).map((b) => b.fromCache)).toEqual([false, false, false, false]);
+    expect(Object.values(first).map((b) => b.fromCache)).toEqual([false, false, false, false, false, false]);
     expect(Object.values(second).map((b) => [b.name, b.fromCache])).toEqual([
       ['webhook-receiver', true],
       ['identity-resolver', true],
       ['sync-shopify', true],
       ['sync-hubspot', true],
+      ['backfill-shopify', true],
+      ['backfill-hubspot', true],
     ]);
     const again = await Promise.all(Object.values(second).map((b) => readFile(b.file)));
     expect(again.every((b, i) => b.equals(bytes[i]!))).toBe(true);

@@ -119,6 +119,9 @@ const BATCH_LIMIT = 100;
 const HISTORY_BATCH_LIMIT = 50;
 const HISTORY_BATCH_LIMIT_MESSAGE = `The maximum number of inputs supported in a batch request for property histories is ${HISTORY_BATCH_LIMIT}. Please reduce the number of items and try again`;
 const DEFAULT_SEARCH_LAG_MS = 1000;
+const SEARCH_RESULT_LIMIT = 10_000;
+/** "The search endpoints are rate limited to five requests per second per account" (on top of the burst limit). */
+const SEARCH_PER_SECOND = 5;
 const DEFAULT_RATE_LIMIT = { max: 190, intervalMs: 10_000, daily: 650_000 };
 
 const PropertiesInputSchema = z
@@ -154,6 +157,7 @@ const SearchInputSchema = z.object({
       }),
     )
     .default([]),
+  sorts: z.array(z.object({ propertyName: z.string(), direction: z.enum(['ASCENDING', 'DESCENDING']).default('ASCENDING') })).max(1).default([]),
   properties: z.array(z.string()).optional(),
   limit: z.number().int().min(1).max(200).default(10),
   after: z.union([z.string(), z.number()]).optional(),
@@ -201,6 +205,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   const forced: ForcedFailure[] = [];
   const apiFaults = new ApiFaultInjector();
   const window = new RollingWindow(limit.max, limit.intervalMs);
+  const searchWindow = new RollingWindow(SEARCH_PER_SECOND, 1000);
   let dailyUsed = 0;
 
   // --- responses -------------------------------------------------------------------------
@@ -362,14 +367,27 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       const result = write(state.create(input.data.properties, 'api'), 'api');
       return result.ok ? api(201, renderWritten(result.contact, Object.keys(input.data.properties))) : writeFailure(result.failure);
     }
-    // GET /crm/v3/objects/contacts?limit&after&properties
+    // GET /crm/v3/objects/contacts?limit&after&properties&propertiesWithHistory
+    // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/get-crm-v3-objects-contacts
+    // Pages of at most 100 (50 with propertiesWithHistory, which "will reduce the maximum number of
+    // objects that can be read by a single request"), in id order; `after` is the id to start at.
     if (path === CONTACTS && method === 'GET') {
-      const pageSize = Math.min(Number(request.query.get('limit') ?? 10) || 10, 100);
-      const offset = Number(request.query.get('after') ?? 0) || 0;
-      const all = state.list();
-      const page = all.slice(offset, offset + pageSize).map((contact) => renderContact(contact, requestedProperties(request)));
-      const paging = offset + pageSize < all.length ? { next: { after: String(offset + pageSize) } } : undefined;
-      return api(200, { results: page, ...(paging ? { paging } : {}) });
+      const history = requestedProperties(request, 'propertiesWithHistory');
+      const cap = history ? HISTORY_BATCH_LIMIT : BATCH_LIMIT;
+      const pageSize = Math.min(Number(request.query.get('limit') ?? 10) || 10, cap);
+      const after = request.query.get('after');
+      if (after !== null && !/^\d+$/.test(after)) return api(400, errorBody(`Invalid after value: ${after.slice(0, 40)}`, 'VALIDATION_ERROR'));
+      // Contact ids are numbers well below 2^53.
+      const from = after === null ? 0 : Number(after);
+      const window = state
+        .list()
+        .filter((contact) => Number(contact.id) >= from)
+        .sort((a, b) => Number(a.id) - Number(b.id));
+      const page = window.slice(0, pageSize);
+      const results = page.map((contact) => renderContact(contact, requestedProperties(request), history));
+      const nextId = window[pageSize] ? window[pageSize]!.id : undefined;
+      const paging = nextId ? { next: { after: nextId, link: `${baseUrl}${CONTACTS}?after=${nextId}` } } : undefined;
+      return api(200, { results, ...(paging ? { paging } : {}) });
     }
     // POST /crm/v3/objects/contacts/batch/read
     if (path === `${CONTACTS}/batch/read` && method === 'POST') {
@@ -483,19 +501,32 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   function search(request: FakeRequest): FakeResponse {
     const input = SearchInputSchema.safeParse(request.json ?? {});
     if (!input.success) return invalidInput(input.error);
-    const supported = new Set(['EQ', 'NEQ', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY']);
+    const supported = new Set(['EQ', 'NEQ', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'GT', 'GTE', 'LT', 'LTE']);
     const filters = input.data.filterGroups.flatMap((group) => group.filters);
     const unsupported = filters.find((filter) => !supported.has(filter.operator));
-    if (unsupported) return api(400, errorBody(`The fake supports EQ, NEQ, HAS_PROPERTY and NOT_HAS_PROPERTY, not ${unsupported.operator}`, 'VALIDATION_ERROR'));
+    if (unsupported) return api(400, errorBody(`The fake supports EQ, NEQ, GT, GTE, LT, LTE, HAS_PROPERTY and NOT_HAS_PROPERTY, not ${unsupported.operator}`, 'VALIDATION_ERROR'));
+    const offset = Number(input.data.after ?? 0) || 0;
+    // "The search endpoints are limited to 10,000 total results for any given query. Attempting to
+    // page beyond 10,000 will result in a 400 error." https://developers.hubspot.com/docs/api-reference/search/guide#limitations
+    if (offset + input.data.limit > SEARCH_RESULT_LIMIT) {
+      return api(400, errorBody(`Paging beyond ${SEARCH_RESULT_LIMIT} results is not supported: narrow the search (after ${offset} + limit ${input.data.limit})`, 'VALIDATION_ERROR'));
+    }
 
     const valueOf = (contact: FakeContact, name: string): string | null =>
-      name === 'hs_object_id' ? contact.id : (contact.properties.get(name) ?? null);
+      name === 'hs_object_id'
+        ? contact.id
+        : name === 'lastmodifieddate'
+          ? contact.updatedAt.toISOString()
+          : name === 'createdate'
+            ? contact.createdAt.toISOString()
+            : (contact.properties.get(name) ?? null);
     const matches = (contact: FakeContact, filter: (typeof filters)[number]): boolean => {
       const held = valueOf(contact, filter.propertyName);
       const wanted = String(filter.value ?? '');
       const same = held !== null && (filter.propertyName === 'email' ? held.toLowerCase() === wanted.toLowerCase() : held === wanted);
       if (filter.operator === 'EQ') return same;
       if (filter.operator === 'NEQ') return !same;
+      if (['GT', 'GTE', 'LT', 'LTE'].includes(filter.operator)) return held !== null && compares(held, wanted, filter.operator);
       if (filter.operator === 'HAS_PROPERTY') return held !== null;
       return held === null;
     };
@@ -503,7 +534,11 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     const found = searchIndex
       .list()
       .filter((contact) => input.data.filterGroups.length === 0 || input.data.filterGroups.some((group) => group.filters.every((filter) => matches(contact, filter))));
-    const offset = Number(input.data.after ?? 0) || 0;
+    const sort = input.data.sorts[0];
+    if (sort) {
+      const direction = sort.direction === 'DESCENDING' ? -1 : 1;
+      found.sort((a, b) => direction * ordered(valueOf(a, sort.propertyName), valueOf(b, sort.propertyName)) || ordered(a.id, b.id));
+    }
     const page = found.slice(offset, offset + input.data.limit).map((contact) => renderContact(contact, input.data.properties));
     const next = offset + input.data.limit < found.length ? { paging: { next: { after: String(offset + input.data.limit) } } } : {};
     return api(200, { total: found.length, results: page, ...next });
@@ -533,6 +568,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     if (fault === 'rate_limited') return tooManyRequests('TEN_SECONDLY_ROLLING', 1);
     if (fault === 'server_error') return api(502, errorBody('An internal error occurred.', 'INTERNAL_ERROR'));
     if (dailyUsed >= limit.daily) return tooManyRequests('DAILY', null);
+    if (request.path === `${CONTACTS}/search` && searchWindow.take(performance.now()) !== undefined) return tooManyRequests('SECONDLY', 1);
     const waitMs = window.take(performance.now());
     if (waitMs !== undefined) return tooManyRequests('TEN_SECONDLY_ROLLING', Math.max(1, Math.ceil(waitMs / 1000)));
     dailyUsed += 1;
@@ -718,4 +754,23 @@ class RollingWindow {
   private prune(at: number): void {
     while (this.stamps.length > 0 && (this.stamps[0] ?? at) <= at - this.intervalMs) this.stamps.shift();
   }
+}
+
+/** A search filter's comparison: numbers (epoch ms, as HubSpot takes dates) or ISO dates as instants, else text. */
+function compares(held: string, wanted: string, operator: string): boolean {
+  const order = ordered(held, wanted);
+  return operator === 'GT' ? order > 0 : operator === 'GTE' ? order >= 0 : operator === 'LT' ? order < 0 : order <= 0;
+}
+
+function ordered(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  const [x, y] = [instant(a), instant(b)];
+  if (x !== undefined && y !== undefined) return x - y;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function instant(value: string): number | undefined {
+  if (/^\d+$/.test(value)) return Number(value);
+  const parsed = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(parsed) ? undefined : parsed;
 }

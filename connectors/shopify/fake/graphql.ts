@@ -136,8 +136,12 @@ export const SHOPIFY_ADMIN_SDL = /* GraphQL */ `
   type CustomerEdge { cursor: String! node: Customer! }
   type CustomerConnection { edges: [CustomerEdge!]! nodes: [Customer!]! pageInfo: PageInfo! }
 
+  enum CountPrecision { AT_LEAST EXACT }
+  type Count { count: Int! precision: CountPrecision! }
+
   type Query {
     customer(id: ID!): Customer
+    customersCount(query: String, limit: Int = 10000): Count
     nodes(ids: [ID!]!): [Node]!
     customers(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean = false, sortKey: CustomerSortKeys = ID): CustomerConnection!
   }
@@ -277,6 +281,13 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
         if (!match && !/^gid:\/\/shopify\/\w+\/\S+$/.test(id)) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: 'argumentLiteralsIncompatible' } });
         return customer ? customerView(customer) : null;
       });
+    },
+
+    // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/customersCount: counts saturate at `limit` (AT_LEAST).
+    customersCount: (args: { query?: string | null; limit?: number | null }) => {
+      const found = state.search(args.query).length;
+      const limit = args.limit ?? 10_000;
+      return found > limit ? { count: limit, precision: 'AT_LEAST' } : { count: found, precision: 'EXACT' };
     },
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/customers

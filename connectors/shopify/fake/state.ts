@@ -170,6 +170,7 @@ export class ShopifyFakeState {
         if (key === 'email') return customer.email?.toLowerCase() === value.toLowerCase();
         if (key === 'phone') return customer.phone !== null && customer.phone === this.toE164(value);
         if (key === 'id') return customer.id.toString() === value;
+        if (key === 'updated_at' || key === 'created_at') return compareDate(key === 'updated_at' ? customer.updatedAt : customer.createdAt, value);
         if (key) return false;
         const haystack = [customer.firstName, customer.lastName, customer.email, customer.phone].join(' ').toLowerCase();
         return haystack.includes(value.toLowerCase());
@@ -472,4 +473,27 @@ function notFound(): { ok: false; userErrors: FakeUserError[] } {
 
 function failed(field: string[] | null, message: string, code?: string): { ok: false; userErrors: FakeUserError[] } {
   return { ok: false, userErrors: [{ field, message, ...(code ? { code } : {}) }] };
+}
+
+/**
+ * A date term of Shopify's search syntax: `updated_at:>='2025-01-31T12:00:00Z'`, `updated_at:<2025-02-01`
+ * (operators >, >=, <, <=; none means the same day). https://shopify.dev/docs/api/usage/search-syntax
+ */
+function compareDate(held: Date, term: string): boolean {
+  const match = /^(>=|<=|>|<)?['"]?([^'"]+)['"]?$/.exec(term);
+  const at = match?.[2] ? Date.parse(match[2]) : Number.NaN;
+  if (!match || Number.isNaN(at)) return false;
+  const time = held.getTime();
+  switch (match[1]) {
+    case '>=':
+      return time >= at;
+    case '>':
+      return time > at;
+    case '<=':
+      return time <= at;
+    case '<':
+      return time < at;
+    default:
+      return new Date(time).toISOString().slice(0, 10) === new Date(at).toISOString().slice(0, 10);
+  }
 }

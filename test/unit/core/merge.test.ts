@@ -404,3 +404,23 @@ describe('the echo of our write that cleared an address, one HubSpot property ev
   expect(c.fields.address?.value).toMatchObject({ postalCode: '62488' });
   });
 });
+
+describe('the late delivery of a state the record left in the same second, after a newer read (found by the chaos run)', () => {
+  it('is not an edit: the other value of that second stays a known state', () => {
+    // Prepare: our create leaves phone A in Shopify at 12:56:18; a person sets B in the same second;
+    // sync's read shows B (a current read), and our later write (12:56:35) writes B again
+    const shopify = { system: 'shopify', externalId: '7065055069303700016' };
+    const A = '+12122036094';
+    const B = '+12123580299';
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-12-01T12:56:14.367Z', values: { phone: A } }), NOW).customer;
+    customer = recordWrite(customer, { ...shopify, at: '2026-12-01T12:56:18Z', sourceTimes: { phone: '2026-12-01T12:56:14.367Z' }, holds: { phone: A } }, NOW);
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-12-01T12:56:18Z', values: { phone: B } }), NOW).customer;
+    expect(customer.fields.phone).toMatchObject({ value: B, source: 'shopify' });
+    customer = recordWrite(customer, { ...shopify, at: '2026-12-01T12:56:35Z', read: { at: '2026-12-01T12:56:18Z', values: { phone: B } }, sourceTimes: { phone: '2026-12-01T12:56:18Z' }, holds: { phone: B } }, NOW);
+    // Act: the webhook of our create (12:56:18, phone A) arrives last
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-12-01T12:56:18Z', values: { phone: A } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual([]);
+    expect(result.customer.fields.phone).toMatchObject({ value: B, source: 'shopify' });
+  });
+});

@@ -1,0 +1,84 @@
+import * as z from '../schema';
+import { SystemIdSchema, TimestampSchema } from '../model/system';
+
+/**
+ * Where a backfill of one connector stands, kept in the identity table after every page
+ * (`CHECKPOINT#<connector>`, docs/identity.md §8): a crash, a Ctrl-C or a Lambda timeout resumes
+ * at `cursor`; a completed run leaves `watermark`, from which the next run (and every scheduled
+ * reconciliation) reads only what changed.
+ */
+function count() {
+  return z.int().check(z.minimum(0));
+}
+function amount() {
+  return z.number().check(z.minimum(0));
+}
+
+export const CheckpointSchema = z.object({
+  connector: SystemIdSchema,
+  runId: z.string().check(z.minLength(1), z.maxLength(64)),
+  mode: z.enum(['backfill', 'reconcile']),
+  /** The run reads records updated at or after this instant; absent for a full read. */
+  since: z.optional(TimestampSchema),
+  /** The next page to read; absent before the first page and after the last. */
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  startedAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+  completedAt: z.optional(TimestampSchema),
+  /** The startedAt of the last completed run: records changed from then on are not read yet. */
+  watermark: z.optional(TimestampSchema),
+  pages: count(),
+  /** Records read from the vendor, and handed to the resolver (CustomerObserved). */
+  read: count(),
+  observed: count(),
+  /** Records the run expects to read (for the ETA), when the vendor could say. */
+  expected: z.optional(count()),
+  /** The vendor's quota this run spent, in the ceiling's unit, and the time it spent reading. */
+  requests: count(),
+  spent: amount(),
+  waitedMs: amount(),
+  throttled: count(),
+  readMs: amount(),
+  ceiling: z.optional(z.object({ unit: z.enum(['points', 'requests']), perSecond: z.number().check(z.positive()), burst: z.number().check(z.positive()) })),
+  /** Records the normal sync path created or updated in each system for this run (counted by the sync functions). */
+  written: z._default(z.record(SystemIdSchema, count()), {}),
+  /** Optimistic lock: each write names the revision it read. */
+  revision: z.int().check(z.minimum(1)),
+});
+export type Checkpoint = z.infer<typeof CheckpointSchema>;
+
+export interface CheckpointStore {
+  get(connector: string): Promise<Checkpoint | undefined>;
+  /** Writes `checkpoint` if the stored one is still at `expectedRevision` (undefined: none stored). False otherwise. */
+  put(checkpoint: Checkpoint, expectedRevision: number | undefined): Promise<boolean>;
+}
+
+/** The correlation id of a run's observations, so every function down the line can tell a backfill's work from a webhook's. */
+export function backfillCorrelationId(connector: string, runId: string): string {
+  return `backfill:${connector}:${runId}`;
+}
+
+export function parseBackfillCorrelationId(correlationId: string): { connector: string; runId: string } | undefined {
+  const match = /^backfill:([a-z][a-z0-9-]{1,30}):([A-Za-z0-9_-]{1,64})$/.exec(correlationId);
+  return match ? { connector: match[1]!, runId: match[2]! } : undefined;
+}
+
+/** Checkpoints in memory, seeded from a real one: a dry run pages like a run and writes nothing. */
+export class InMemoryCheckpointStore implements CheckpointStore {
+  private readonly stored = new Map<string, Checkpoint>();
+
+  constructor(seed: readonly Checkpoint[] = []) {
+    for (const checkpoint of seed) this.stored.set(checkpoint.connector, structuredClone(checkpoint));
+  }
+
+  async get(connector: string): Promise<Checkpoint | undefined> {
+    const found = this.stored.get(connector);
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async put(checkpoint: Checkpoint, expectedRevision: number | undefined): Promise<boolean> {
+    if (this.stored.get(checkpoint.connector)?.revision !== expectedRevision) return false;
+    this.stored.set(checkpoint.connector, structuredClone(checkpoint));
+    return true;
+  }
+}

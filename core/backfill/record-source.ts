@@ -1,0 +1,51 @@
+import type { Observation } from '../model/observation';
+import type { Timestamp } from '../model/system';
+
+/**
+ * The read side a backfill needs of a connector: every record of its system, page by page,
+ * as observations with the finest clock the vendor gives (the same shape `read` answers).
+ * Each connector's client implements it over its vendor's paged list API.
+ */
+
+/** A vendor's published rate ceiling for the calls a reader makes (what "at the ceiling" is measured against). */
+export interface RateCeiling {
+  /** Shopify meters GraphQL by calculated query cost; HubSpot by requests. */
+  unit: 'points' | 'requests';
+  /** The sustained rate: Shopify's restore rate, HubSpot's burst limit over its window. */
+  perSecond: number;
+  /** What can be spent at once: Shopify's bucket size, HubSpot's requests per window. */
+  burst: number;
+}
+
+/** What one page cost the vendor's quota. */
+export interface ReadUsage {
+  /** API calls made (retries included). */
+  requests: number;
+  /** In the ceiling's unit: Shopify's actual query cost, HubSpot's requests. */
+  spent: number;
+  /** Time spent waiting for the quota (pacing and 429s as the vendor asks). */
+  waitedMs: number;
+  /** Answers that said "slow down" (THROTTLED, 429). */
+  throttled: number;
+}
+
+export interface RecordPage {
+  observations: Observation[];
+  /** Opaque position of the next page; absent on the last page. */
+  next?: string;
+  usage: ReadUsage;
+  ceiling: RateCeiling;
+}
+
+export interface ListRequest {
+  /** From the previous page's `next` (or a checkpoint); absent for the first page. */
+  cursor?: string;
+  /** Only records updated at or after this instant (reconciliation, `--since`). */
+  since?: Timestamp;
+}
+
+export interface RecordSource {
+  list(request: ListRequest): Promise<RecordPage>;
+  /** How many records a full read (or one since an instant) will bring, for the ETA; undefined when the vendor cannot say cheaply. */
+  count?(since?: Timestamp): Promise<number | undefined>;
+}

@@ -1,0 +1,94 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { EventBridgePutEvents } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { EVENT_SOURCE } from '../../core/events';
+import type { RouteBinding } from './event-routing';
+import { connectorBundleDefine, functionEntries } from '../../functions/catalog';
+import type { EnabledConnector } from '../config';
+import { backfillTableAccess } from '../table-access';
+import { OmnihubFunction, type OmnihubFunctionProps } from './omnihub-function';
+
+export interface BackfillProps {
+  connectors: readonly EnabledConnector[];
+  table: ITable;
+  bus: IEventBus;
+  /** Each connector's API secret (`omnihub/<id>`): the backfill reads with the sync's credentials. */
+  apiSecrets: ReadonlyMap<string, ISecret>;
+  /** The settings every omnihub function shares (log level, retention, country...). */
+  functionDefaults: Omit<OmnihubFunctionProps, 'entry' | 'description' | 'memorySize' | 'timeout' | 'define'>;
+  /** cdk.json omnihub.reconcileMinutes: 0 creates no schedule. */
+  reconcileMinutes: number;
+}
+
+/**
+ * The first sync and reconciliation on AWS's own engines (core/backfill, functions/backfill.ts):
+ * per enabled connector, a backfill function fed by the `backfill-pages` route of core/routing.ts
+ * (bus → rule → SQS → function; each invocation reads pages for up to about four minutes, then
+ * puts the request for the next page on the bus, so a run of any size is a chain of short
+ * invocations with the checkpoint in the table), and an EventBridge Scheduler schedule that asks
+ * it every `reconcileMinutes` for what changed since its last run.
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
+ */
+export class Backfill extends Construct {
+  readonly functions = new Map<string, OmnihubFunction>();
+  readonly schedules = new Map<string, Schedule>();
+
+  constructor(scope: Construct, id: string, props: BackfillProps) {
+    super(scope, id);
+    for (const { manifest, settings } of props.connectors) {
+      const secret = props.apiSecrets.get(manifest.id);
+      if (!secret) throw new Error(`No secret for connector ${manifest.id}`);
+      const fn = new OmnihubFunction(this, `Backfill-${manifest.id}`, {
+        ...props.functionDefaults,
+        entry: functionEntries.backfill,
+        define: connectorBundleDefine(manifest.id),
+        description: `omnihub: read every ${manifest.displayName} customer into the hub (first sync, reconciliation)`,
+        // Mostly waiting for the vendor's quota: little memory. Five minutes keep a chain short
+        // (about 60 invocations an hour) and leave room for a page that waits for the quota.
+        memorySize: 256,
+        timeout: Duration.minutes(5),
+      })
+        .bindTable(props.table, backfillTableAccess(manifest.id))
+        .bindBus(props.bus)
+        .bindSecret('CONNECTOR_SECRET', secret);
+      fn.addEnvironment('CONNECTOR_ID', manifest.id);
+      fn.addEnvironment('CONNECTOR_CONFIG', JSON.stringify(settings));
+      this.functions.set(manifest.id, fn);
+
+      if (props.reconcileMinutes > 0) {
+        this.schedules.set(
+          manifest.id,
+          new Schedule(this, `Reconcile-${manifest.id}`, {
+            description: `omnihub: read what changed in ${manifest.displayName} since the last run, every ${props.reconcileMinutes} min`,
+            schedule: ScheduleExpression.rate(Duration.minutes(props.reconcileMinutes)),
+            target: new EventBridgePutEvents(
+              {
+                eventBus: props.bus,
+                source: EVENT_SOURCE,
+                detailType: 'BackfillRequested',
+                detail: ScheduleTargetInput.fromObject({ schemaVersion: 1, correlationId: `reconcile:${manifest.id}`, connector: manifest.id, mode: 'reconcile' }),
+              },
+              // A missed reconciliation is followed by the next one: no retries piling up.
+              { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, Math.min(props.reconcileMinutes, 1440))) },
+            ),
+          }),
+        );
+      }
+    }
+  }
+
+  /** The function a `backfill-pages` binding delivers to. */
+  targetOf(binding: RouteBinding): OmnihubFunction | undefined {
+    return binding.route.target === 'backfill' && binding.connectorId ? this.functions.get(binding.connectorId) : undefined;
+  }
+
+  /** Parking target → log group, for the parked-event alarms. */
+  parkingLogGroups(): Array<[string, ILogGroup]> {
+    return [...this.functions].map(([connectorId, fn]) => [`backfill-${connectorId}`, fn.logGroup]);
+  }
+}

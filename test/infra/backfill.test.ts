@@ -1,0 +1,133 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { manifests } from '../../connectors/manifests';
+import { ConfigError } from '../../core/errors';
+import { BackfillEnvSchema } from '../../functions/lib/env';
+import { loadConfig } from '../../infra/config';
+import { cdkJson, contextWith, logicalIds, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
+
+const ScheduleSchema = z.object({
+  Properties: z.object({
+    ScheduleExpression: z.string(),
+    State: z.string().optional(),
+    Target: z.object({
+      Arn: z.unknown(),
+      RoleArn: z.object({ 'Fn::GetAtt': z.tuple([z.string(), z.literal('Arn')]) }),
+      Input: z.string(),
+      EventBridgeParameters: z.object({ DetailType: z.string(), Source: z.string() }),
+      RetryPolicy: z.object({ MaximumRetryAttempts: z.number() }).optional(),
+    }),
+  }),
+});
+
+function schedules(synth: Synthesized) {
+  return Object.values(synth.template.findResources('AWS::Scheduler::Schedule')).map((raw) => ScheduleSchema.parse(raw).Properties);
+}
+
+describe('Backfill construct with the cdk.json context (shopify and hubspot enabled, reconcileMinutes 15)', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthOmnihub(cdkJson.context.omnihub);
+  }, SYNTH_TIMEOUT_MS);
+  afterAll(() => synth.cleanup());
+
+  it('deploys one backfill function per enabled connector with the variables functions/backfill.ts parses and a 5-minute timeout', () => {
+    // Prepare
+    const required = Object.keys(BackfillEnvSchema.shape).filter((key) => !BackfillEnvSchema.shape[key as keyof typeof BackfillEnvSchema.shape].safeParse(undefined).success);
+
+    // Assess
+    for (const manifest of manifests) {
+      const [id] = logicalIds(synth.template, 'AWS::Lambda::Function', `BackfillBackfill${manifest.id}`);
+      expect(id, manifest.id).toBeDefined();
+      const fn = z
+        .object({ Properties: z.object({ Timeout: z.number(), MemorySize: z.number(), Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }) }) })
+        .parse(synth.template.findResources('AWS::Lambda::Function')[id!]);
+      expect(fn.Properties.Timeout).toBe(300);
+      expect(fn.Properties.MemorySize).toBe(256);
+      for (const key of required) expect(Object.keys(fn.Properties.Environment.Variables), `${manifest.id} ${key}`).toContain(key);
+      expect(fn.Properties.Environment.Variables.CONNECTOR_ID).toBe(manifest.id);
+    }
+  });
+
+  it('asks each connector for a reconciliation every reconcileMinutes through the bus, with no retries piling up', () => {
+    // Act
+    const found = schedules(synth);
+
+    // Assess
+    expect(found).toHaveLength(manifests.length);
+    for (const manifest of manifests) {
+      const schedule = found.find((s) => JSON.parse(s.Target.Input).connector === manifest.id);
+      expect(schedule, manifest.id).toBeDefined();
+      expect(schedule!.ScheduleExpression).toBe('rate(15 minutes)');
+      expect(schedule!.Target.EventBridgeParameters).toEqual({ DetailType: 'BackfillRequested', Source: 'omnihub' });
+      expect(JSON.parse(schedule!.Target.Input)).toEqual({ schemaVersion: 1, correlationId: `reconcile:${manifest.id}`, connector: manifest.id, mode: 'reconcile' });
+      expect(schedule!.Target.RetryPolicy?.MaximumRetryAttempts).toBe(0);
+    }
+  });
+
+  it('lets the schedules put events on the omnihub bus and do nothing else', () => {
+    // Prepare
+    const roleIds = new Set(schedules(synth).map((s) => s.Target.RoleArn['Fn::GetAtt'][0]));
+    const policies = Object.values(synth.template.findResources('AWS::IAM::Policy')).filter((raw) =>
+      z.object({ Properties: z.object({ Roles: z.array(z.object({ Ref: z.string() })) }) }).parse(raw).Properties.Roles.some((role) => roleIds.has(role.Ref)),
+    );
+    const [busId] = logicalIds(synth.template, 'AWS::Events::EventBus');
+
+    // Assess
+    expect(roleIds.size).toBeGreaterThan(0);
+    const actions = policies.flatMap((raw) =>
+      z
+        .object({ Properties: z.object({ PolicyDocument: z.object({ Statement: z.array(z.object({ Action: z.union([z.string(), z.array(z.string())]), Resource: z.unknown() })) }) }) })
+        .parse(raw)
+        .Properties.PolicyDocument.Statement.map((statement) => ({ actions: [statement.Action].flat(), resource: statement.Resource })),
+    );
+    for (const { actions: list, resource } of actions) {
+      expect(list).toEqual(['events:PutEvents']);
+      expect(resource).toEqual({ 'Fn::GetAtt': [busId, 'Arn'] });
+    }
+  });
+
+  it('routes BackfillRequested for each connector to its own backfill function, one request per invocation', () => {
+    for (const manifest of manifests) {
+      synth.template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: ['omnihub'], 'detail-type': ['BackfillRequested'], detail: { connector: [manifest.id] } },
+      });
+    }
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionName: Match.anyValue() });
+  });
+});
+
+describe('Backfill construct, other settings', () => {
+  it('creates no schedule when reconcileMinutes is 0, and no backfill function for a disabled connector', () => {
+    // Prepare
+    const synth = synthOmnihub({ ...contextWith('hubspot', { enabled: false }), reconcileMinutes: 0 });
+    try {
+      // Assess
+      synth.template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+      expect(logicalIds(synth.template, 'AWS::Lambda::Function', 'BackfillBackfillshopify')).toHaveLength(1);
+      expect(logicalIds(synth.template, 'AWS::Lambda::Function', 'BackfillBackfillhubspot')).toHaveLength(0);
+    } finally {
+      synth.cleanup();
+    }
+  }, SYNTH_TIMEOUT_MS);
+
+  it('rejects a reconcileMinutes that is not a whole number of minutes from 0 to 1440, naming the key and the fix', () => {
+    for (const reconcileMinutes of [-1, 2.5, 1441, '15']) {
+      let error: unknown;
+      try {
+        loadConfig({ ...cdkJson.context.omnihub, reconcileMinutes });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, String(reconcileMinutes)).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain('omnihub.reconcileMinutes');
+      expect((error as ConfigError).message).toContain('fix:      "reconcileMinutes": 15');
+    }
+  });
+
+  it('reconciles every 15 minutes when cdk.json does not say', () => {
+    const { reconcileMinutes: _omitted, ...context } = cdkJson.context.omnihub;
+    expect(loadConfig(context).reconcileMinutes).toBe(15);
+  });
+});

@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { startHubspotFake, type HubspotFake } from '../../../connectors/hubspot/fake/server';
+import { createHubspotReader } from '../../../connectors/hubspot/reader';
+import { startShopifyFake, type ShopifyFake } from '../../../connectors/shopify/fake/server';
+import { createShopifyReader, SHOPIFY_PAGE_SIZE } from '../../../connectors/shopify/reader';
+import type { RecordSource } from '../../../core/backfill/record-source';
+import type { Observation } from '../../../core/model/observation';
+
+/** The vendors' paged list endpoints as the fakes serve them, and the backfill readers over them (real SDKs). */
+const log = { debug() {}, info() {}, warn() {}, error() {} };
+const mapping = { defaultCountry: 'US' as const };
+const HUBSPOT = { accessToken: 'pat-backfill', clientSecret: 'secret' };
+const SHOPIFY = { accessToken: 'shpat_backfill', webhookSecret: 'secret' };
+
+/** A CRM v3 page as HubSpot answers it. */
+const PageSchema = z.object({
+  total: z.number().optional(),
+  results: z.array(
+    z.object({
+      id: z.string(),
+      properties: z.record(z.string(), z.string().nullable()),
+      propertiesWithHistory: z.record(z.string(), z.array(z.object({ value: z.string(), sourceType: z.string() }).loose())).optional(),
+    }),
+  ),
+  paging: z.object({ next: z.object({ after: z.string(), link: z.string().optional() }) }).optional(),
+});
+const page = async (response: Response) => PageSchema.parse(await response.json());
+
+async function readAll(source: RecordSource, since?: string): Promise<{ observations: Observation[]; pages: number; throttled: number }> {
+  const observations: Observation[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  let throttled = 0;
+  do {
+    const page = await source.list({ cursor, since });
+    observations.push(...page.observations);
+    throttled += page.usage.throttled;
+    cursor = page.next;
+    pages += 1;
+  } while (cursor);
+  return { observations, pages, throttled };
+}
+
+describe('HubSpot: CRM v3 list and search, as HubSpot pages them', () => {
+  let fake: HubspotFake;
+  afterEach(async () => fake?.close());
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${fake.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${HUBSPOT.accessToken}`, 'content-type': 'application/json', ...init.headers } });
+
+  it('lists at most 50 contacts a page with propertiesWithHistory (100 without), in id order, `after` naming the next id', async () => {
+    // Prepare
+    fake = await startHubspotFake({ ...HUBSPOT, searchLagMs: 0 });
+    for (let i = 0; i < 120; i++) fake.state.create({ email: `c${i}@example.com` }, 'ui');
+
+    // Act
+    const withHistory = await page(await api('/crm/v3/objects/contacts?limit=100&properties=email&propertiesWithHistory=email'));
+    const plain = await page(await api('/crm/v3/objects/contacts?limit=100&properties=email'));
+    const next = await page(await api(`/crm/v3/objects/contacts?limit=100&after=${plain.paging!.next.after}`));
+
+    // Assess
+    expect(withHistory.results).toHaveLength(50);
+    expect(withHistory.results[0]!.propertiesWithHistory!.email![0]).toMatchObject({ value: 'c0@example.com', sourceType: 'CRM_UI' });
+    expect(plain.results).toHaveLength(100);
+    expect(plain.paging!.next).toEqual({ after: String(Number(plain.results[99]!.id) + 1), link: `${fake.baseUrl}/crm/v3/objects/contacts?after=${Number(plain.results[99]!.id) + 1}` });
+    expect(next.results).toHaveLength(20);
+    expect(next.paging).toBeUndefined();
+  });
+
+  it('searches lastmodifieddate GTE sorted ascending, refuses paging past 10,000 results with 400, and answers a sixth search within a second with 429', async () => {
+    // Prepare
+    fake = await startHubspotFake({ ...HUBSPOT, searchLagMs: 0 });
+    const old = fake.state.create({ email: 'old@example.com' }, 'ui');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cut = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    fake.state.create({ email: 'new@example.com' }, 'ui');
+    const search = (body: unknown) => api('/crm/v3/objects/contacts/search', { method: 'POST', body: JSON.stringify(body) });
+    const since = { filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(cut) }] }], sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }], properties: ['email'] };
+
+    // Act
+    const found = await page(await search(since));
+    const tooDeep = await search({ ...since, after: '9900', limit: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const burst = await Promise.all(Array.from({ length: 6 }, () => search(since)));
+
+    // Assess
+    expect(old.ok).toBe(true);
+    expect(found.results.map((r) => r.properties.email)).toEqual(['new@example.com']);
+    expect(found.total).toBe(1);
+    expect(tooDeep.status).toBe(400);
+    expect(await tooDeep.json()).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = burst.find((r) => r.status === 429)!;
+    expect(await limited.json()).toMatchObject({ message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT' });
+  });
+
+  it('reads every contact with each field timed by its property history, and since an instant only what changed, without a 429', async () => {
+    // Prepare: a small burst limit the reader must pace itself under
+    fake = await startHubspotFake({ ...HUBSPOT, searchLagMs: 0, rateLimit: { max: 4, intervalMs: 500 } });
+    for (let i = 0; i < 160; i++) fake.state.create({ email: `c${i}@example.com`, firstname: 'C' }, 'ui');
+    const reader = createHubspotReader({ config: { batchSize: 100 }, secret: { accessToken: HUBSPOT.accessToken }, mapping, baseUrl: fake.baseUrl, log });
+
+    // Act
+    const all = await readAll(reader);
+    const cut = new Date(Date.now() + 5).toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const changed = fake.admin.updateContact(all.observations[7]!.externalId, { firstname: 'Changed' });
+    const since = await readAll(reader, cut);
+
+    // Assess
+    expect(all.observations).toHaveLength(160);
+    expect(all.pages).toBe(4); // 50 a page with history
+    expect(all.observations[0]!.fieldTimes?.email).toBeDefined();
+    expect(since.observations.map((o) => [o.externalId, o.values.firstName])).toEqual([[changed.id, 'Changed']]);
+    expect(fake.requests.filter((r) => r.status === 429)).toEqual([]);
+    expect(await reader.count?.()).toBe(160);
+  });
+});
+
+describe('Shopify: customers cursor pages, updated_at search and customersCount', () => {
+  let fake: ShopifyFake;
+  afterEach(async () => fake?.close());
+
+  it('pages every customer at 249 a page, paced to the bucket: no THROTTLED answer, each page within the 1,000-point cap', async () => {
+    // Prepare: a bucket that holds one page and refills half a page a second
+    fake = await startShopifyFake({ ...SHOPIFY, throttle: { maximumAvailable: 1000, restoreRate: 500 } });
+    for (let i = 0; i < 600; i++) fake.admin.createCustomer({ email: `c${i}@example.com`, phone: `+1212555${String(i).padStart(4, '0')}`, default_address: { address1: `${i} Main St`, city: 'NYC', country_code: 'US' } });
+    const reader = createShopifyReader({ config: { shop: fake.shop, apiVersion: fake.apiVersion }, secret: { accessToken: SHOPIFY.accessToken }, mapping, baseUrl: fake.baseUrl, log });
+
+    // Act
+    const all = await readAll(reader);
+
+    // Assess
+    expect(SHOPIFY_PAGE_SIZE).toBe(249);
+    expect(all.observations).toHaveLength(600);
+    expect(new Set(all.observations.map((o) => o.externalId)).size).toBe(600);
+    expect(all.pages).toBe(3);
+    const pages = fake.calls.filter((c) => c.fields.includes('customers'));
+    expect(pages.map((c) => c.outcome)).toEqual(['executed', 'executed', 'executed']);
+    expect(pages.every((c) => (c.requestedQueryCost ?? 0) <= 1000)).toBe(true);
+    expect(all.throttled).toBe(0);
+  });
+
+  it('reads only customers updated at or after --since, and counts them with customersCount', async () => {
+    // Prepare: the shop's clock moves a second at every reading
+    let now = Date.parse('2025-05-01T10:00:00Z');
+    fake = await startShopifyFake({ ...SHOPIFY, now: () => new Date((now += 1000)) });
+    const created = Array.from({ length: 5 }, (_, i) => fake.admin.createCustomer({ email: `c${i}@example.com` }));
+    const cut = created[3]!.updated_at;
+    const reader = createShopifyReader({ config: { shop: fake.shop, apiVersion: fake.apiVersion }, secret: { accessToken: SHOPIFY.accessToken }, mapping, baseUrl: fake.baseUrl, log });
+
+    // Act
+    const since = await readAll(reader, new Date(cut).toISOString());
+
+    // Assess
+    expect(since.observations.map((o) => o.values.email)).toEqual(['c3@example.com', 'c4@example.com']);
+    expect(await reader.count?.(new Date(cut).toISOString())).toBe(2);
+    expect(await reader.count?.()).toBe(5);
+  });
+});
