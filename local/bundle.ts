@@ -1,21 +1,36 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, stop, type BuildOptions } from 'esbuild';
 import { buildFunction } from '../functions/build';
-import { connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { buildCached, fileHasher, type FileHasher } from './bundle-cache';
 
 export interface BuiltFunction {
   /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>, backfill-<connector>. */
   name: string;
   file: string;
   bytes: number;
+  /** Reused from the last build into the same folder (nothing it was built from changed), see bundle-cache.ts. */
+  fromCache: boolean;
 }
 
 /**
- * Bundles every Lambda function exactly as the CDK stack does, into `outDir`: one
- * connector-sync and one backfill bundle per connector, each carrying only its own connector.
+ * What a bundle depends on beyond the files esbuild reads: how it is built (functions/build.ts,
+ * with its plugin, and the settings in functions/catalog.ts, which bundle-cache.ts compares as
+ * JSON too), how imports resolve (tsconfig.json, the dependencies' versions) and this cache's
+ * own code. A change to any of them rebuilds every bundle.
  */
-export async function bundleFunctions(root: string, outDir: string, connectorIds: string[]): Promise<Record<string, BuiltFunction>> {
+const keyFiles = (root: string) =>
+  ['functions/build.ts', 'functions/catalog.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
+    path.join(root, f),
+  );
+
+/**
+ * Bundles every Lambda function exactly as the CDK stack does (functions/build.ts), into
+ * `outDir`: one connector-sync and one backfill bundle per connector, each carrying only its
+ * own connector. A bundle whose inputs did not change since the last build into `outDir` is reused.
+ */
+export async function bundleFunctions(root: string, outDir: string, connectorIds: string[], hash: FileHasher = fileHasher()): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
   const jobs: Array<{ name: string; entry: string; define: Record<string, string> }> = [
     { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], define: {} },
@@ -25,25 +40,41 @@ export async function bundleFunctions(root: string, outDir: string, connectorIds
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {
-      const file = path.join(outDir, `${name}.mjs`);
-      const { bytes } = await buildFunction({ entry: path.join(root, entry), outfile: file, define });
-      return { name, file, bytes };
+      const outfile = path.join(outDir, `${name}.mjs`);
+      const build = { entry: path.join(root, entry), outfile, define };
+      const result = await buildCached(
+        { outfile, settings: { build, bundleSettings, bundleAliases }, keyFiles: keyFiles(root), run: () => buildFunction(build) },
+        hash,
+      );
+      return { name, ...result };
     }),
   );
   return Object.fromEntries(built.map((b) => [b.name, b]));
 }
 
 /** The small host that runs inside each worker and invokes a bundled handler (see function-host.ts). */
-export async function bundleFunctionHost(root: string, outDir: string): Promise<string> {
-  const file = path.join(outDir, 'function-host.mjs');
-  await build({
+export async function bundleFunctionHost(root: string, outDir: string, hash: FileHasher = fileHasher()): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const options: BuildOptions & { outfile: string } = {
     entryPoints: [path.join(root, 'local/function-host.ts')],
-    outfile: file,
+    outfile: path.join(outDir, 'function-host.mjs'),
     bundle: true,
     platform: 'node',
     target: 'node24',
     format: 'esm',
     logLevel: 'error',
-  });
+  };
+  const run = async () => ({ metafile: (await build({ ...options, metafile: true })).metafile });
+  const { file } = await buildCached({ outfile: options.outfile, settings: options, keyFiles: keyFiles(root), run }, hash);
   return file;
+}
+
+/**
+ * Ends esbuild's service process, which keeps the memory of its last builds (about 500 MB
+ * after bundling every function) for as long as the process lives. For a process that
+ * bundles once (`npm start`); the next build would start a new one.
+ * https://esbuild.github.io/api/#js-specific-details (stop)
+ */
+export async function stopBundler(): Promise<void> {
+  await stop();
 }

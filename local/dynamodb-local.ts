@@ -1,58 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import {
   CreateTableCommand,
-  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 
-/**
- * DynamoDB Local, AWS's own emulator (the jar shipped in the amplify-dynamodb-simulator
- * npm package), run with the machine's Java 17+. Tests and `npm start` start it themselves.
- */
-export interface DynamoDbLocal {
-  endpoint: string;
-  stop(): Promise<void>;
-}
-
-export async function startDynamoDbLocal(options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> {
-  const port = options.port ?? (await freePort());
-  const require = createRequire(import.meta.url);
-  const emulatorDir = path.join(path.dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
-  // On disk: one shared file (whatever credentials and region a client uses), absolute because Java runs in the jar's folder.
-  const storage = options.dbPath ? ['-dbPath', path.resolve(options.dbPath), '-sharedDb'] : ['-inMemory'];
-  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
-  const child = spawn(
-    java,
-    ['-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-port', String(port), ...storage, '-disableTelemetry'],
-    { cwd: emulatorDir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const spawnError = new Promise<never>((_, reject) => {
-    child.once('error', (error) =>
-      reject(new Error(`Could not start DynamoDB Local: ${error.message}. It needs Java 17 or newer on PATH (or JAVA_HOME).`)),
-    );
-    child.once('exit', (code) => reject(new Error(`DynamoDB Local exited (code ${code}):\n${output}`)));
-  });
-  // Never leave a Java process behind when this one exits, however it exits.
-  const killChild = () => child.kill('SIGKILL');
-  process.once('exit', killChild);
-  const endpoint = `http://127.0.0.1:${port}`;
-  await Promise.race([waitUntilServing(endpoint), spawnError]);
-  return {
-    endpoint,
-    stop: async () => {
-      process.removeListener('exit', killChild);
-      await stopChild(child);
-    },
-  };
-}
+// Starting and stopping the JVM lives apart, free of the AWS SDK, so `npm start` can start it first.
+export { freePort, SMALL_JVM_OPTIONS, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local-process';
 
 /** The identity table as the CDK stack declares it: pk/sk strings, TTL on `expiresAt`. */
 export async function createIdentityTable(endpoint: string, tableName: string): Promise<void> {
@@ -84,42 +38,4 @@ export async function createIdentityTable(endpoint: string, tableName: string): 
 
 export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-}
-
-async function waitUntilServing(endpoint: string): Promise<void> {
-  const client = localClient(endpoint);
-  const deadline = Date.now() + 30_000;
-  try {
-    for (;;) {
-      try {
-        await client.send(new DescribeTableCommand({ TableName: 'omnihub-probe' }));
-        return;
-      } catch (error) {
-        if ((error as { name?: string }).name === 'ResourceNotFoundException') return; // it answers
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s`);
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    }
-  } finally {
-    client.destroy();
-  }
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -144,7 +144,7 @@ export class LocalFunction {
       workerData: { bundle: this.options.bundle, functionName: this.name, timeoutMs: this.options.timeoutMs, invocationHeader: this.options.invocationHeader },
       env: { ...process.env, ...this.options.env },
       // punycode and url.parse (inside a vendor SDK's HTTP stack) warn on every start; not ours to fix.
-      execArgv: [...process.execArgv, '--disable-warning=DEP0040', '--disable-warning=DEP0169'],
+      execArgv: [...withoutTsx(process.execArgv), '--disable-warning=DEP0040', '--disable-warning=DEP0169'],
       stdout: true,
       stderr: true,
     });
@@ -197,4 +197,25 @@ export class LocalFunction {
     if (next) next(slot);
     else slot.busy = false;
   }
+}
+
+/**
+ * The parent's Node options minus tsx's loader (`--import tsx`, or the `--require`/`--import`
+ * pair the tsx CLI adds): a worker runs a bundle, already JavaScript, and tsx's loader would
+ * cost each worker its own module-hooks thread and tens of MB.
+ */
+export function withoutTsx(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    const loadsModule = flag === '--import' || flag === '--require' || flag === '-r' || flag === '--loader' || flag === '--experimental-loader';
+    const value = inline ?? (loadsModule ? execArgv[i + 1] : undefined);
+    if (loadsModule && value !== undefined && /(^|[\\/])tsx([\\/]|$)/.test(value)) {
+      if (inline === undefined) i++;
+      continue;
+    }
+    kept.push(arg);
+  }
+  return kept;
 }

@@ -4,7 +4,7 @@ import { EVENT_SOURCE } from '../core/events';
 import { hydrateBatchSize } from '../connectors/manifests';
 import { routeBindings } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
-import { bundleFunctionHost, bundleFunctions, type BuiltFunction } from './bundle';
+import { bundleFunctionHost, bundleFunctions, stopBundler, type BuiltFunction } from './bundle';
 import { startDynamoDbFaults } from './dynamodb-faults';
 import { LocalBus } from './local-bus';
 import { LocalFunction } from './local-function';
@@ -40,7 +40,14 @@ export interface RuntimeOptions {
   defaultCountry?: string;
   /** cdk.json omnihub.parkedRetentionDays (PARKED_RETENTION_DAYS); default 14. */
   parkedRetentionDays?: number;
+  /** Workers per function (execution environments); default 2, so two events for one customer can race. */
   poolSize?: number;
+  /** Start every function's workers at once (`npm start`: sooner ready) instead of one after another (cold imports measured alone). */
+  startFunctionsTogether?: boolean;
+  /** End esbuild's service process once bundled (a process that bundles once: `npm start`), so its memory is not held beside the workers'. */
+  stopBundlerWhenBuilt?: boolean;
+  /** Resolves when DynamoDB answers and the table exists, if that is still under way: the webhook endpoint opens after it. */
+  dynamodbReady?: Promise<unknown>;
   logLevel?: string;
   buildDir?: string;
   /** Every log line any function wrote (JSON from the Powertools logger). */
@@ -95,6 +102,7 @@ export interface RuntimeMetering {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
   const [bundles, hostFile] = await Promise.all([bundleFunctions(options.root, buildDir, options.connectors.map((c) => c.id)), bundleFunctionHost(options.root, buildDir)]);
+  if (options.stopBundlerWhenBuilt) await stopBundler();
 
   const bus = new LocalBus();
   const webhookSecretIds = Object.fromEntries(options.connectors.map((c) => [c.id, `omnihub/${c.id}/webhook`]));
@@ -148,7 +156,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   // One at a time: each worker's cold import is then measured without the others competing for CPU.
   // The backfill functions start on their first request: most starts of the hub never use them.
-  for (const [name, f] of functions) if (!name.startsWith('backfill-')) await f.start();
+  const eager = [...functions].filter(([name]) => !name.startsWith('backfill-')).map(([, f]) => f);
+  if (options.startFunctionsTogether) await Promise.all(eager.map((f) => f.start()));
+  else for (const f of eager) await f.start();
 
   const queueOptions = {
     batchSize: options.queue?.batchSize ?? 10,
@@ -180,6 +190,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     : undefined;
   reconcile?.unref();
 
+  await options.dynamodbReady;
   const server = await startWebhookServer({
     port: options.port ?? 0,
     receiver: functions.get('webhook-receiver')!,

@@ -2,12 +2,9 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sandboxes, type Sandbox } from '../connectors/sandboxes';
-import { enabledConnectors, loadConfig } from '../infra/config';
-import { clearLocalState, writeLocalState } from '../bin/local-state';
-import { createIdentityTable, startDynamoDbLocal } from './dynamodb-local';
-import { prettyLogLine } from './pretty-log';
-import { startRuntime, type RuntimeConnector } from './runtime';
+import type { Sandbox } from '../connectors/sandboxes';
+import { freePort, SMALL_JVM_OPTIONS, startDynamoDbLocal } from './dynamodb-local-process';
+import type { RuntimeConnector } from './runtime';
 
 /**
  * `npm start [-- --fresh]`: omnihub on this machine with no accounts and no AWS. DynamoDB
@@ -26,63 +23,85 @@ const dataDir = path.resolve(process.env.OMNIHUB_DATA_DIR ?? path.join(root, '.o
 
 async function main() {
   const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
-  const cdkJson = JSON.parse(await readFile(path.join(root, 'cdk.json'), 'utf8')) as { context?: { omnihub?: unknown } };
-  const config = loadConfig(cdkJson.context?.omnihub);
-  const enabled = enabledConnectors(config);
-
   const dbPath = path.join(dataDir, 'dynamodb');
   const sandboxDir = path.join(dataDir, 'sandboxes');
   if (flags.fresh) await Promise.all([rm(dbPath, { recursive: true, force: true }), rm(sandboxDir, { recursive: true, force: true })]);
   await Promise.all([mkdir(dbPath, { recursive: true }), mkdir(sandboxDir, { recursive: true })]);
 
   console.log(flags.fresh ? 'Starting omnihub locally, from a clean slate (--fresh)...' : 'Starting omnihub locally...');
-  const ddb = await startDynamoDbLocal({ dbPath });
+  // DynamoDB Local's JVM takes seconds to answer, so it starts before anything else: the rest
+  // of the hub's code loads (a second or so), the sandboxes open, the bundles are checked
+  // (reused when unchanged) and the workers import them, all meanwhile.
   const tableName = 'omnihub-local';
-  await createIdentityTable(ddb.endpoint, tableName);
+  const ddbPort = await freePort();
+  const jvmStarting = startDynamoDbLocal({ dbPath, port: ddbPort, jvmOptions: SMALL_JVM_OPTIONS });
+  jvmStarting.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
+  const [{ sandboxes }, { enabledConnectors, loadConfig }, { clearLocalState, writeLocalState }, { createIdentityTable }, { prettyLogLine }, { startRuntime }] =
+    await Promise.all([
+      import('../connectors/sandboxes'),
+      import('../infra/config'),
+      import('../bin/local-state'),
+      import('./dynamodb-local'),
+      import('./pretty-log'),
+      import('./runtime'),
+    ]);
+  const ddbStarting = jvmStarting.then(async (ddb) => {
+    await createIdentityTable(ddb.endpoint, tableName);
+    return ddb;
+  });
+  ddbStarting.catch(() => undefined);
 
-  const running: Array<{ id: string; name: string; sandbox?: Sandbox }> = [];
-  const connectors: RuntimeConnector[] = [];
+  const cdkJson = JSON.parse(await readFile(path.join(root, 'cdk.json'), 'utf8')) as { context?: { omnihub?: unknown } };
+  const config = loadConfig(cdkJson.context?.omnihub);
+  const enabled = enabledConnectors(config);
+
   const warnings: string[] = [];
-  let sandboxPort = port + 1;
-  for (const { manifest, settings } of enabled) {
-    const real = realCredentials(manifest.localEnv);
-    if (real) {
-      connectors.push({
-        id: manifest.id,
-        hydrates: manifest.hydrates,
-        config: { ...settings, ...real.config },
-        secret: real.secret,
-        webhookSecret: real.webhookSecret,
-      });
-      running.push({ id: manifest.id, name: manifest.displayName });
-      if (real.missingWebhookVars.length > 0) {
-        warnings.push(`${manifest.displayName} webhooks get 503 until ${real.missingWebhookVars.join(', ')} ${real.missingWebhookVars.length === 1 ? 'is' : 'are'} set`);
+  const started = await Promise.all(
+    enabled.map(async ({ manifest, settings }, index): Promise<{ connector: RuntimeConnector; running: { id: string; name: string; sandbox?: Sandbox } }> => {
+      const real = realCredentials(manifest.localEnv);
+      if (real) {
+        if (real.missingWebhookVars.length > 0) {
+          warnings.push(`${manifest.displayName} webhooks get 503 until ${real.missingWebhookVars.join(', ')} ${real.missingWebhookVars.length === 1 ? 'is' : 'are'} set`);
+        }
+        return {
+          connector: { id: manifest.id, hydrates: manifest.hydrates, config: { ...settings, ...real.config }, secret: real.secret, webhookSecret: real.webhookSecret },
+          running: { id: manifest.id, name: manifest.displayName },
+        };
       }
-      continue;
-    }
-    const start = sandboxes[manifest.id];
-    if (!start) throw new Error(`No sandbox for ${manifest.id}; set ${Object.values(manifest.localEnv.secret).join(', ')} to use the real service`);
-    // The port after PORT when it is free (3001, 3002...), any free port when it is taken.
-    const preferred = sandboxPort++;
-    const options = { seed: true, persistPath: path.join(sandboxDir, `${manifest.id}.json`) };
-    const sandbox = await start({ ...options, port: preferred }).catch(() => start({ ...options, port: 0 }));
-    connectors.push({
-      id: manifest.id,
-      hydrates: manifest.hydrates,
-      config: { ...settings, ...sandbox.config },
-      secret: sandbox.secret,
-      webhookSecret: sandbox.webhookSecret,
-      baseUrl: sandbox.baseUrl,
-    });
-    running.push({ id: manifest.id, name: manifest.displayName, sandbox });
-  }
+      const start = sandboxes[manifest.id];
+      if (!start) throw new Error(`No sandbox for ${manifest.id}; set ${Object.values(manifest.localEnv.secret).join(', ')} to use the real service`);
+      // The port after PORT when it is free (3001, 3002...), any free port when it is taken.
+      const preferred = port + 1 + index;
+      const options = { seed: true, persistPath: path.join(sandboxDir, `${manifest.id}.json`) };
+      const sandbox = await start({ ...options, port: preferred }).catch(() => start({ ...options, port: 0 }));
+      return {
+        connector: {
+          id: manifest.id,
+          hydrates: manifest.hydrates,
+          config: { ...settings, ...sandbox.config },
+          secret: sandbox.secret,
+          webhookSecret: sandbox.webhookSecret,
+          baseUrl: sandbox.baseUrl,
+        },
+        running: { id: manifest.id, name: manifest.displayName, sandbox },
+      };
+    }),
+  );
+  const connectors = started.map((s) => s.connector);
+  const running = started.map((s) => s.running);
 
   const runtime = await startRuntime({
     root,
-    dynamodbEndpoint: ddb.endpoint,
+    buildDir: path.join(dataDir, 'build'),
+    dynamodbEndpoint: `http://127.0.0.1:${ddbPort}`,
+    dynamodbReady: ddbStarting,
     tableName,
     connectors,
     port,
+    // One execution environment per function is enough on a laptop (tests that race events use a pool).
+    poolSize: 1,
+    startFunctionsTogether: true,
+    stopBundlerWhenBuilt: true,
     defaultCountry: config.defaultCountry,
     parkedRetentionDays: config.parkedRetentionDays,
     // The sync-step lines are npm start's display: INFO locally, whatever cdk.json's logLevel sets for AWS (default WARN, for the bill).
@@ -90,6 +109,7 @@ async function main() {
     reconcileMinutes: config.reconcileMinutes,
     onLog: (line) => console.log(verbose ? line : prettyLogLine(line)),
   });
+  const ddb = await ddbStarting;
   for (const r of running) r.sandbox?.setWebhookUrl(runtime.webhookUrl(r.id));
   await writeLocalState(root, {
     dynamodbEndpoint: ddb.endpoint,

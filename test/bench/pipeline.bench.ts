@@ -10,6 +10,7 @@ import { Bench } from 'tinybench';
 import { applyObservation } from '../../core/identity/merge';
 import { parse as parseShopify, verify as verifyShopify } from '../../connectors/shopify/webhook';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
+import { benchLocalHub, printLocalHub } from './local-hub';
 import { startPipeline, root, SHOPIFY_SECRET, type Pipeline } from '../support/pipeline';
 import { printBundles } from './bundles';
 import { aCustomer, anObservation } from '../support/builders';
@@ -153,6 +154,8 @@ async function main() {
     const hz = task.result && 'throughput' in task.result ? task.result.throughput.mean : 0;
     console.log(`  ${task.name.padEnd(52)} ${Math.round(hz).toLocaleString('en-US')} ops/s`);
   }
+
+  printLocalHub(await benchLocalHub(root));
 }
 
 main().then(

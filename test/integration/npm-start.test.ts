@@ -1,10 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/dynamodb-local';
+import { npmStartArgs } from '../support/npm-start';
 import { root } from '../support/pipeline';
 
 /**
@@ -20,7 +21,8 @@ describe('npm start', () => {
 
   async function startHub(args: string[] = []) {
     output = '';
-    hub = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What `npm start` runs (package.json), without npm's own process in between.
+    hub = spawn(process.execPath, [...(await npmStartArgs(root)), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     hub.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     hub.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     await waitFor(() => output.includes('omnihub is running.'), 90_000, () => output);
@@ -89,9 +91,21 @@ describe('npm start', () => {
   });
 
   it('keeps the identity map on disk: after a restart the customer is still there', async () => {
+    // Prepare: what the first start bundled, and the record of what each bundle was built from
+    const buildDir = path.join(String(env.OMNIHUB_DATA_DIR), 'build');
+    const built = async () => {
+      const files = (await readdir(buildDir)).filter((f) => f.endsWith('.mjs') || f.endsWith('.inputs.json')).sort();
+      return Object.fromEntries(await Promise.all(files.map(async (f) => [f, await readFile(path.join(buildDir, f))] as const)));
+    };
+    const before = await built();
     // Act
     await stopHub();
     await startHub();
+    // Assess: the restart reused every bundle (nothing changed): not one byte of the build folder moved, not even the build ids in the records
+    const after = await built();
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    expect(Object.keys(after)).toEqual(expect.arrayContaining(['webhook-receiver.mjs', 'sync-hubspot.mjs.inputs.json', 'function-host.mjs']));
+    for (const [file, bytes] of Object.entries(after)) expect(bytes.equals(before[file]!), file).toBe(true);
     // Assess
     const { stdout } = await lookUp('ada.lovelace@example.com');
     const customer = JSON.parse(stdout) as { links: Array<{ system: string }>; fields: { firstName: { value: string } } };
