@@ -136,6 +136,9 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     if (result.outcome in retry) {
       for (const id of messageIds) failed.set(id, new Error(retry[result.outcome as keyof typeof retry]));
     }
+    if ('behind' in result && result.behind) {
+      for (const id of messageIds) failed.set(id, new Error('the golden record changed while we wrote; syncing again'));
+    }
   }
   await countBackfillWrites(backfillWrites);
 }

@@ -11,7 +11,11 @@ import { pendingWritesToKeep } from '../identity/pending-writes';
 export type SyncOutcome =
   | { outcome: 'skipped'; reason: string }
   | { outcome: 'missing' }
-  | { outcome: 'created' | 'updated'; externalId: string; fields: FieldName[]; withheld?: FieldName[] }
+  /**
+   * `behind`: the golden record moved while our write was in flight (an edit resolved meanwhile):
+   * the target holds older values now, and the change must be synced again (SQS redelivery).
+   */
+  | { outcome: 'created' | 'updated'; externalId: string; fields: FieldName[]; withheld?: FieldName[]; behind?: true }
   /** The system already had an unlinked record for this person: observed, to be linked by the resolver first. Retry later. */
   | { outcome: 'found-existing'; externalId: string; matchedOn: 'email' | 'phone' }
   | { outcome: 'target-gone'; externalId: string }
@@ -284,7 +288,8 @@ async function record(
     const saved = await store.save(changeSet(current, next));
     if (saved.ok) {
       const kept = Object.keys(withheld) as FieldName[];
-      return { outcome, externalId: written.externalId, fields, ...(kept.length > 0 ? { withheld: kept } : {}) };
+      const behind = planSync(next, args.system, args.writableFields, args.addressParts).action !== 'skip';
+      return { outcome, externalId: written.externalId, fields, ...(kept.length > 0 ? { withheld: kept } : {}), ...(behind ? { behind: true as const } : {}) };
     }
   }
   throw new Error(`Could not record the write to ${args.system} after ${MAX_RECORD_ATTEMPTS} attempts`);

@@ -249,3 +249,35 @@ describe('an unseen edit of a field sync would still write (docs/identity.md §2
     expect((await store.getCustomer(id))!.fields.address?.value).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
   });
 });
+
+describe('the golden record moving while our write is in flight (found by the 10,000-delivery chaos run)', () => {
+  it('asks to sync again, and the next sync writes the newer value over ours', async () => {
+    // Prepare: HubSpot 51 holds Moreau (09:00); Shopify says Okafor (10:00). While our update waits out
+    // a 429, a person types Kim in HubSpot (10:00:30): its webhook is resolved before our write lands.
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    target.records.set('51', { values: { email: 'ada@example.com', lastName: 'Moreau' }, at: '2026-01-01T09:00:00Z' });
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', lastName: 'Moreau' } }), noWait);
+    const okafor = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', lastName: 'Okafor' } }), noWait);
+    const id = 'customer' in okafor ? okafor.customer.id : '';
+    const update = target.update.bind(target);
+    let raced = false;
+    target.update = async (externalId, values) => {
+      if (!raced) {
+        raced = true;
+        target.records.set('51', { values: { email: 'ada@example.com', lastName: 'Kim' }, at: '2026-01-01T10:00:30Z' });
+        await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:30Z', values: { lastName: 'Kim' }, linkedOnly: true }), noWait);
+      }
+      return update(externalId, values);
+    };
+    const sync = () => syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {} });
+    // Act
+    const first = await sync();
+    const second = await sync();
+    // Assess
+    expect(first).toMatchObject({ outcome: 'updated', fields: ['lastName'], behind: true });
+    expect(second).toMatchObject({ outcome: 'updated', fields: ['lastName'] });
+    expect(second).not.toHaveProperty('behind');
+    expect(target.records.get('51')!.values.lastName).toBe('Kim');
+  });
+});
