@@ -22,7 +22,7 @@ export function planSync(
   const link = primaryLink(customer, system);
 
   if (!link) {
-    const values = pick(golden, writableFields, (value) => value !== null);
+    const values = pick(golden, writableFields, (value) => !isNothing(value));
     return Object.keys(values).length > 0 ? { action: 'create', values } : { action: 'skip', reason: 'nothing to write' };
   }
 
@@ -34,7 +34,7 @@ export function planSync(
     writableFields,
     (value, name) =>
       // An unsure value (two values in one record second, docs/identity.md §2) is written again.
-      (link.held[name]?.unsure === true || !sameValue(heldAs(link.held[name]?.value, name, addressParts), value)) &&
+      (link.held[name]?.unsure === true || !sameHolding(heldAs(link.held[name]?.value, name, addressParts), value)) &&
       !(Object.hasOwn(withheld, name) && sameValue(withheld[name], value)),
   );
   if (Object.keys(values).length === 0) return { action: 'skip', reason: 'target already holds these values' };
@@ -85,7 +85,7 @@ export function mayLackGolden(customer: Customer, system: string, fields: readon
   return fields.some((name) => {
     if (golden[name] === undefined) return false;
     const held = link.held[name];
-    return held === undefined || held.unsure === true || !sameValue(withoutEmptyParts(held.value), withoutEmptyParts(golden[name]));
+    return held === undefined || held.unsure === true || !sameHolding(withoutEmptyParts(held.value), withoutEmptyParts(golden[name]));
   });
 }
 
@@ -93,4 +93,14 @@ export function mayLackGolden(customer: Customer, system: string, fields: readon
 function withoutEmptyParts(value: unknown): unknown {
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return value ?? null;
   return Object.fromEntries(Object.entries(value).filter(([, part]) => part !== null && part !== undefined));
+}
+
+/** Equal values, or nothing on both sides (no address, or an address of empty parts). */
+function sameHolding(held: unknown, golden: unknown): boolean {
+  return (isNothing(held) && isNothing(golden)) || sameValue(held, golden);
+}
+
+function isNothing(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  return typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((part) => part === null || part === undefined);
 }

@@ -424,3 +424,18 @@ describe('the late delivery of a state the record left in the same second, after
     expect(result.customer.fields.phone).toMatchObject({ value: B, source: 'shopify' });
   });
 });
+
+describe('planSync: an address cleared everywhere', () => {
+  it('writes nothing to a record that holds no address when the golden address has only empty parts', () => {
+    // Prepare: HubSpot removed the address part by part; Shopify's record holds none
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    const address = { line1: '1 Main St', city: 'Springfield', region: null, postalCode: '62701', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { address } }), NOW).customer;
+    for (const part of [{ line1: null }, { city: null }, { postalCode: null }, { country: null }]) {
+      customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:00Z', values: { address: part }, linkedOnly: true }), NOW).customer;
+    }
+    customer = recordWrite(customer, { ...shopify, at: '2026-01-01T10:00:05Z', sourceTimes: { address: '2026-01-01T10:00:00Z' }, holds: { address: null } }, NOW);
+    // Assess
+    expect(planSync(customer, 'shopify', ['address'])).toMatchObject({ action: 'skip' });
+  });
+});
