@@ -198,7 +198,16 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
         ['customerEmailMarketingConsentUpdate', result.emailConsent],
         ['customerSmsMarketingConsentUpdate', result.smsConsent],
       ] as const) {
-        if (payload && payload.userErrors.length > 0) throw refused(operation, payload.userErrors, externalId);
+        if (payload && payload.userErrors.length > 0) {
+          // A family phone another Shopify customer holds (Shopify keeps phones unique): the rest
+          // is written without it, and sync withholds it (docs/identity.md §3), as for a create.
+          if (operation === 'customerUpdate' && takenKey(payload.userErrors) === 'phone' && values.phone) {
+            const { phone, ...rest } = values;
+            log.info('Shopify has this phone on another customer; updating without it', { externalId });
+            return { ...(await update(externalId, rest)), withheld: { phone } };
+          }
+          throw refused(operation, payload.userErrors, externalId);
+        }
       }
       latest = result.smsConsent?.customer ?? result.emailConsent?.customer ?? result.update?.customer;
     }

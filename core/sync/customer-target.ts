@@ -14,6 +14,11 @@ export interface WriteOutcome {
   at: Timestamp;
   /** The values the record now holds for the fields we wrote, mapped back to canonical form. */
   holds: PartialFieldValues;
+  /**
+   * Values the system refused because another of its records holds them (Shopify keeps phones
+   * unique): the rest was written; these are left out and not sent again until they change.
+   */
+  withheld?: PartialFieldValues;
 }
 
 /**

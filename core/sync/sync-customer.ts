@@ -248,7 +248,9 @@ async function syncPlanned(
   }
   if (!(await announce({ externalId: plan.externalId, values: plan.values }))) return { outcome: 'busy' };
   const written = await target.update(plan.externalId, plan.values);
-  return record(store, args, customer, 'updated', written, Object.keys(plan.values) as FieldName[], {}, readBack, now);
+  const withheld = written.withheld ?? {};
+  const fields = (Object.keys(plan.values) as FieldName[]).filter((name) => !Object.hasOwn(withheld, name));
+  return record(store, args, customer, 'updated', written, fields, withheld, readBack, now);
 }
 
 /**

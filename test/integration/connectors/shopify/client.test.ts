@@ -106,6 +106,24 @@ describe('create', () => {
     expect(fake.admin.listCustomers()).toHaveLength(4);
   });
 
+  it('updates the rest and withholds the phone when another customer holds it (a family phone)', async () => {
+    // Prepare
+    await startFake({ seed: true });
+    const client = aClient();
+    const customers = fake.admin.listCustomers();
+    const grace = customers.find((customer) => customer.phone === '+12125550102')!;
+    const other = customers.find((customer) => customer.id !== grace.id)!;
+
+    // Act
+    const outcome = await client.update(String(other.id), { phone: '+12125550102', lastName: 'Hopper-Smith' });
+
+    // Assess
+    expect(outcome.withheld).toEqual({ phone: '+12125550102' });
+    expect(outcome.holds).toMatchObject({ lastName: 'Hopper-Smith' });
+    expect(fake.admin.getCustomer(String(other.id))).toMatchObject({ last_name: 'Hopper-Smith', phone: other.phone });
+    expect(fake.admin.getCustomer(String(grace.id))).toEqual(grace);
+  });
+
   it('retries later (retryable) when Shopify says taken but its search does not show the holder yet', async () => {
     // Prepare: search lags writes by a minute
     await startFake({ searchLagMs: 60_000 });
