@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConnector } from '../connectors';
@@ -9,12 +9,12 @@ import { backfillCorrelationId, InMemoryCheckpointStore, type Checkpoint, type C
 import { DryRun, type DryRunSummary } from '../core/backfill/dry-run';
 import type { RecordSource } from '../core/backfill/record-source';
 import type { LogSink } from '../core/log';
-import { EVENT_SOURCE, EventSchemas, type EventType } from '../core/events';
 import type { CountryCode } from '../core/model/normalize';
 import type { Observation } from '../core/model/observation';
 import { TimestampSchema } from '../core/model/system';
 import * as z from '../core/schema';
 import { DynamoDbCheckpointStore } from '../functions/lib/adapters/checkpoint-store';
+import { EventPublisher, type OutgoingEvent } from '../functions/lib/adapters/event-publisher';
 import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
 
 /**
@@ -199,17 +199,12 @@ async function publishObserved(target: BackfillTarget, observations: Observation
   await putEvents(target, observations.map((observation) => ({ type: 'CustomerObserved' as const, detail: { schemaVersion: 1, correlationId, observation } })));
 }
 
-/** PutEvents, 10 entries a call, every entry validated on the way out (as functions/lib/adapters/event-publisher.ts). */
-async function putEvents(target: BackfillTarget, events: Array<{ type: EventType; detail: unknown }>): Promise<void> {
-  for (let i = 0; i < events.length; i += 10) {
-    const Entries = events.slice(i, i + 10).map(({ type, detail }) => ({
-      EventBusName: target.busName,
-      Source: EVENT_SOURCE,
-      DetailType: type,
-      Detail: JSON.stringify(EventSchemas[type].parse(detail)),
-    }));
-    const result = await target.events.send(new PutEventsCommand({ Entries }));
-    if ((result.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${result.FailedEntryCount} of ${Entries.length} events; run the command again to resume`);
+/** PutEvents through the functions' publisher (10 entries a call, validated on the way out). */
+async function putEvents(target: BackfillTarget, events: OutgoingEvent[]): Promise<void> {
+  try {
+    await new EventPublisher(target.busName, target.events).publish(events);
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; run the command again to resume`);
   }
 }
 

@@ -12,9 +12,11 @@ export interface OutgoingEvent {
  * entry fails the whole publish so the caller's retry covers it (targets are idempotent).
  */
 export class EventPublisher {
-  private readonly client = new EventBridgeClient({});
-
-  constructor(private readonly busName: string) {}
+  constructor(
+    private readonly busName: string,
+    /** The CLI passes its own (region, credentials, endpoint); functions use the environment's. */
+    private readonly client: Pick<EventBridgeClient, 'send'> = new EventBridgeClient({}),
+  ) {}
 
   async publish(events: OutgoingEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += 10) {
