@@ -1,7 +1,7 @@
 import type { Customer, FieldName, GoldenFields, HeldField, Link, SourcedValue } from '../model/customer';
 import { FIELD_NAMES } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
-import { sameValue } from '../model/same-value';
+import { isParts, sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
 import { datedBackToPendingWrites } from './pending-writes';
 
@@ -330,10 +330,6 @@ function takeGoldenParts(
 /** Each part a value held, cleared. */
 function clearedParts(held: Record<string, unknown>): Record<string, null> {
   return Object.fromEntries(Object.entries(held).flatMap(([part, value]) => (isNothing(value) ? [] : [[part, null]])));
-}
-
-function isParts(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function isNewer(candidate: Timestamp, than: Timestamp): boolean {

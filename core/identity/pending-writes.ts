@@ -1,6 +1,6 @@
 import { FIELD_NAMES, type Customer, type FieldName, type PendingWrite } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
-import { sameValue } from '../model/same-value';
+import { isParts, sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
 import { MAX_FUTURE_SKEW_MS } from './clock';
 
@@ -60,8 +60,4 @@ function isOurValue(written: unknown, observed: unknown): boolean {
   if (!isParts(written) || !isParts(observed)) return sameValue(written, observed);
   const stated = Object.entries(observed);
   return stated.length > 0 && stated.every(([part, value]) => sameValue(written[part] ?? null, value ?? null));
-}
-
-function isParts(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

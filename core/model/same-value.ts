@@ -23,3 +23,8 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** A value made of parts (an address), as opposed to a string, a list or nothing. */
+export function isParts(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
