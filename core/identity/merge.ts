@@ -61,26 +61,27 @@ export function applyObservation(customer: Customer, received: Observation, now:
     // Another value in the very second the record was last seen in: either may be what it holds now.
     // (Not for one property event among several of one edit: HubSpot times them all alike, to the ms.)
     const sameSecond = seen !== undefined && toMillis(recordAt) === toMillis(seen) && !observation.linkedOnly;
-    if (held && seen && (isOlder(recordAt, seen) || tiesOurWrite)) {
+    // Sync's read-back in that second shows what the record holds now: it settles the doubt (§2).
+    const settles = sameSecond && observation.readBack === true;
+    // A state the record is known to have held in this value's second (what a write of ours
+    // replaced, what a read showed): its delivery is no edit, unless the record holds it now.
+    const knownState = (held?.knownStates ?? []).some((state) => toMillis(state.at) === toMillis(recordAt) && !changes(state.value, value));
+    if (held && seen && !settles && (isOlder(recordAt, seen) || tiesOurWrite)) {
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
       // From our read on (inclusive: Shopify's clock is in seconds), and a value the read did not
       // show: what the read showed was merged before we wrote, and a whole-record webhook (Shopify)
       // carries unchanged fields at the record's time, which is not their time.
-      // A value an earlier write of ours left in that same second is its late echo (§2).
-      const ourEarlierWrite = (held.knownStates ?? []).some((state) => toMillis(state.at) === toMillis(recordAt) && !changes(state.value, value));
       const raced =
         systemChangedIt &&
-        !ourEarlierWrite &&
+        !knownState &&
         held.raceFrom !== undefined &&
         !isOlder(recordAt, held.raceFrom) &&
         changes(held.readValue ?? null, value);
-      if (systemChangedIt && !ourEarlierWrite && sameSecond && !held.unsure) {
-        link.held[name] = { ...held, unsure: true };
-        recheck.push(name);
-        dirty = true;
-      }
+      // In the second of our write it may as well be an edit made after it (even one that sets a
+      // part back to what our read showed): unsure, so sync's read-back settles it.
+      if (systemChangedIt && sameSecond && !held.unsure) markUnsure(name);
       // A raced edit was made to what our read showed, not to what we then wrote.
       if (raced && takeGolden(next, observation.system, name, 'readValue' in held ? held.readValue : held.value, value, at)) {
         changedFields.push(name);
@@ -99,24 +100,35 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // A repeat, or the echo of our own write (its time is the one we recorded): nothing new.
       // The same value said later moves the record's clock on, so an older delivery stays late.
       // A first "holds nothing" is kept, so sync knows the record lacks the value.
+      // A read-back of the same value in its second: the record holds it, the doubt is gone.
       if (!held) link.held[name] = { value, at, seenAt: recordAt };
       else if (isNewer(recordAt, seen!)) link.held[name] = { ...held, seenAt: recordAt };
+      else if (settles && held.unsure) link.held[name] = withoutUnsure(held);
       else continue;
       dirty = true;
       continue;
     }
+    if (held && sameSecond && !settles && knownState) {
+      // A state already known for this second, delivered again: which came last only a read can tell.
+      if (!held.unsure) markUnsure(name);
+      continue;
+    }
     // Same time, another value: a second edit within the source's one-second resolution, taken as
-    // newer, and left unsure (the deliveries of one second come in any order), so sync checks it.
-    // What it held in that second stays a known state: its late delivery is no edit either.
+    // newer, and left unsure (the deliveries of one second come in any order), so sync checks it;
+    // a read-back is the present state, so it is newer and sure. What the record held in that
+    // second stays a known state: its late delivery is no edit either. After our write, a
+    // read-back keeps what our read showed, against which an edit our write overwrote is judged.
     const knownStates = held && sameSecond ? statesKnownIn(held, [recordAt], value) : [];
+    const readOfOurWrite = settles && held?.raceFrom !== undefined ? { raceFrom: held.raceFrom, readValue: held.readValue ?? null } : {};
     link.held[name] = {
       value: withHeldParts(held?.value, value),
       at,
       seenAt: recordAt,
-      ...(held && sameSecond ? { unsure: true } : {}),
+      ...readOfOurWrite,
+      ...(held && sameSecond && !settles ? { unsure: true } : {}),
       ...(knownStates.length > 0 ? { knownStates } : {}),
     };
-    if (held && sameSecond) recheck.push(name);
+    if (held && sameSecond && !settles) recheck.push(name);
     dirty = true;
 
     if (takeGolden(next, observation.system, name, held?.value, value, at)) changedFields.push(name);
@@ -132,6 +144,17 @@ export function applyObservation(customer: Customer, received: Observation, now:
   dirty = addMatchKeys(next, observation) || dirty;
   if (changedFields.length > 0) next.updatedAt = now;
   return { customer: next, changedFields, dirty, recheck };
+
+  function markUnsure(name: FieldName): void {
+    link!.held[name] = { ...link!.held[name]!, unsure: true };
+    recheck.push(name);
+    dirty = true;
+  }
+}
+
+function withoutUnsure(held: HeldField): HeldField {
+  const { unsure: _unsure, ...sure } = held;
+  return sure;
 }
 
 /**

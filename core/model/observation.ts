@@ -24,6 +24,11 @@ export const ObservationSchema = z.object({
    * event's value): applied only to a linked record, never the basis of a new customer or link.
    */
   linkedOnly: z.optional(z.boolean()),
+  /**
+   * What sync's read showed just before a write (docs/identity.md §2): the record's present state
+   * at that moment, not a delivery that can be late. It settles a value left unsure in its second.
+   */
+  readBack: z.optional(z.boolean()),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 

@@ -196,12 +196,14 @@ async function syncPlanned(
   let readBack: { at: string; values: Observation['values'] } | undefined;
   if (plan.action === 'update') {
     const externalId = plan.externalId;
-    const current = read.get(externalId);
-    if (!current) {
+    const found = read.get(externalId);
+    if (!found) {
       // Deleted or merged away in the vendor (a merged id reads as its survivor, under another
       // id): its own webhook unlinks or re-points the link.
       return { outcome: 'target-gone', externalId };
     }
+    // The record's present state, not a delivery that can be late: it settles an unsure value (§2).
+    const current: Observation = { ...found, readBack: true };
     readBack = { at: current.observedAt, values: current.values };
     const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
     if (merged.dirty) {

@@ -439,3 +439,60 @@ describe('planSync: an address cleared everywhere', () => {
     expect(planSync(customer, 'shopify', ['address'])).toMatchObject({ action: 'skip' });
   });
 });
+
+describe("sync's read-back settles a delivery in our write's second (docs/identity.md §2, found by the 10,000-delivery chaos run)", () => {
+  // Shopify held A0 (10:00:00); HubSpot set the city to Franklin (10:00:05.1); sync read A0 and wrote
+  // Franklin at 10:00:07. A person's edit stamped 10:00:07 came before our write (which overwrote it)
+  // or after it: the webhook cannot say which, the record's present state can.
+  const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+  const A0 = { line1: '1 Elm St', line2: null, city: 'Salem', region: null, postalCode: '18991', country: 'US' };
+  const W = { ...A0, city: 'Franklin' };
+  const T = '2026-01-01T10:00:07Z';
+  const written = (readAt = '2026-01-01T10:00:00Z') => {
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:00Z', values: { address: A0 } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:05.100Z', values: { address: { city: 'Franklin' } }, linkedOnly: true }), NOW).customer;
+    return recordWrite(customer, { ...shopify, at: T, read: { at: readAt, values: { address: A0 } }, sourceTimes: { address: '2026-01-01T10:00:05.100Z' }, holds: { address: W } }, NOW);
+  };
+
+  it('an edit after our write that set a part back to what our read showed wins once the read-back shows it', () => {
+    // Act: the webhook of the person's edit (city back to Salem, after our write), then sync's read-back
+    const webhook = applyObservation(written(), anObservation({ ...shopify, observedAt: T, values: { address: A0 } }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: true }), NOW);
+    // Assess
+    expect(webhook.recheck).toEqual(['address']);
+    expect(readBack.changedFields).toEqual(['address']);
+    expect(readBack.customer.fields.address?.value).toMatchObject({ city: 'Salem' });
+    expect(readBack.customer.links[0]!.held.address).toMatchObject({ value: A0 });
+    expect(readBack.customer.links[0]!.held.address?.unsure).toBeUndefined();
+    expect(planSync(readBack.customer, 'shopify', ['address'])).toMatchObject({ action: 'skip' });
+  });
+
+  it('the same when our read showed that state in this very second (a known state delivered again is no proof of a late delivery)', () => {
+    const webhook = applyObservation(written(T), anObservation({ ...shopify, observedAt: T, values: { address: A0 } }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: true }), NOW);
+    expect(webhook.recheck).toEqual(['address']);
+    expect(webhook.changedFields).toEqual([]);
+    expect(readBack.customer.fields.address?.value).toMatchObject({ city: 'Salem' });
+  });
+
+  it('an edit before our write, which it overwrote, is judged against our read, and the read-back showing our write only clears the doubt', () => {
+    // Act: the person retyped the street before our write landed; the record holds our write
+    const webhook = applyObservation(written(), anObservation({ ...shopify, observedAt: T, values: { address: { ...A0, line1: '9 Oak Ave' } } }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: W }, readBack: true }), NOW);
+    // Assess
+    expect(webhook.customer.fields.address?.value).toMatchObject({ line1: '9 Oak Ave', city: 'Franklin' });
+    expect(readBack.changedFields).toEqual([]);
+    expect(readBack.dirty).toBe(true);
+    expect(readBack.customer.links[0]!.held.address?.unsure).toBeUndefined();
+    expect(readBack.customer.fields.address?.value).toMatchObject({ line1: '9 Oak Ave', city: 'Franklin' });
+    expect(planSync(readBack.customer, 'shopify', ['address'])).toMatchObject({ action: 'update', values: { address: { line1: '9 Oak Ave', city: 'Franklin' } } });
+  });
+
+  it("the late echo of our write after the read-back settled a person's edit is not taken back", () => {
+    const webhook = applyObservation(written(), anObservation({ ...shopify, observedAt: T, values: { address: A0 } }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: true }), NOW);
+    const echo = applyObservation(readBack.customer, anObservation({ ...shopify, observedAt: T, values: { address: W } }), NOW);
+    expect(echo.changedFields).toEqual([]);
+    expect(echo.customer.fields.address?.value).toMatchObject({ city: 'Salem' });
+  });
+});

@@ -281,3 +281,28 @@ describe('the golden record moving while our write is in flight (found by the 10
     expect(target.records.get('51')!.values.lastName).toBe('Kim');
   });
 });
+
+describe("an unsure value settled by sync's read-back (docs/identity.md §2)", () => {
+  it('writes nothing when the record holds the golden value, and hands the read on as a read-back', async () => {
+    // Prepare: two HubSpot deliveries in one record time (Juniper, then June): unsure which it holds
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    const T = '2026-01-01T10:00:55Z';
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: T, values: { email: 'ada@example.com', firstName: 'Juniper' } }), noWait);
+    const june = await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: T, values: { email: 'ada@example.com', firstName: 'June' } }), noWait);
+    const id = 'customer' in june ? june.customer.id : '';
+    expect((await store.getCustomer(id))!.links[0]!.held.firstName?.unsure).toBe(true);
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'June' }, at: T });
+    const observed: Observation[] = [];
+    // Act
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async (o) => void observed.push(o) });
+    for (const observation of observed) await resolveObservation(store, observation, noWait);
+    // Assess
+    expect(result).toMatchObject({ outcome: 'skipped' });
+    expect(target.writes).toEqual([]);
+    expect(observed).toEqual([expect.objectContaining({ externalId: '51', readBack: true })]);
+    const stored = (await store.getCustomer(id))!;
+    expect(stored.links[0]!.held.firstName?.unsure).toBeUndefined();
+    expect(stored.fields.firstName?.value).toBe('June');
+  });
+});
