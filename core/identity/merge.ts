@@ -62,7 +62,8 @@ export function applyObservation(customer: Customer, received: Observation, now:
     // (Not for one property event among several of one edit: HubSpot times them all alike, to the ms.)
     const sameSecond = seen !== undefined && toMillis(recordAt) === toMillis(seen) && !observation.linkedOnly;
     // Sync's read-back in that second shows what the record holds now: it settles the doubt (§2).
-    const settles = sameSecond && observation.readBack === true;
+    // (Only while the link is as it was when sync read: else it is one more delivery of that second.)
+    const settles = sameSecond && observation.readBack !== undefined && observation.readBack.linkVersion === link.version;
     // A state the record is known to have held in this value's second (what a write of ours
     // replaced, what a read showed): its delivery is no edit, unless the record holds it now.
     const knownState = (held?.knownStates ?? []).some((state) => toMillis(state.at) === toMillis(recordAt) && !changes(state.value, value));

@@ -26,9 +26,11 @@ export const ObservationSchema = z.object({
   linkedOnly: z.optional(z.boolean()),
   /**
    * What sync's read showed just before a write (docs/identity.md §2): the record's present state
-   * at that moment, not a delivery that can be late. It settles a value left unsure in its second.
+   * at that moment, not a delivery that can be late. It settles a value left unsure in its second,
+   * as long as the link is still at the version sync planned from: a write of ours recorded after
+   * the read (or any other change of the link) makes it one more delivery of that second.
    */
-  readBack: z.optional(z.boolean()),
+  readBack: z.optional(z.object({ linkVersion: z.int().check(z.nonnegative()) })),
 });
 export type Observation = z.infer<typeof ObservationSchema>;
 

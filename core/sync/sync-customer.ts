@@ -203,7 +203,8 @@ async function syncPlanned(
       return { outcome: 'target-gone', externalId };
     }
     // The record's present state, not a delivery that can be late: it settles an unsure value (§2).
-    const current: Observation = { ...found, readBack: true };
+    const linkVersion = customer.links.find((l) => l.system === args.system && l.externalId === externalId)?.version ?? 0;
+    const current: Observation = { ...found, readBack: { linkVersion } };
     readBack = { at: current.observedAt, values: current.values };
     const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
     if (merged.dirty) {

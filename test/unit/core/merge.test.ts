@@ -457,7 +457,7 @@ describe("sync's read-back settles a delivery in our write's second (docs/identi
   it('an edit after our write that set a part back to what our read showed wins once the read-back shows it', () => {
     // Act: the webhook of the person's edit (city back to Salem, after our write), then sync's read-back
     const webhook = applyObservation(written(), anObservation({ ...shopify, observedAt: T, values: { address: A0 } }), NOW);
-    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: true }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: { linkVersion: 0 } }), NOW);
     // Assess
     expect(webhook.recheck).toEqual(['address']);
     expect(readBack.changedFields).toEqual(['address']);
@@ -469,7 +469,7 @@ describe("sync's read-back settles a delivery in our write's second (docs/identi
 
   it('the same when our read showed that state in this very second (a known state delivered again is no proof of a late delivery)', () => {
     const webhook = applyObservation(written(T), anObservation({ ...shopify, observedAt: T, values: { address: A0 } }), NOW);
-    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: true }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: { linkVersion: 0 } }), NOW);
     expect(webhook.recheck).toEqual(['address']);
     expect(webhook.changedFields).toEqual([]);
     expect(readBack.customer.fields.address?.value).toMatchObject({ city: 'Salem' });
@@ -478,7 +478,7 @@ describe("sync's read-back settles a delivery in our write's second (docs/identi
   it('an edit before our write, which it overwrote, is judged against our read, and the read-back showing our write only clears the doubt', () => {
     // Act: the person retyped the street before our write landed; the record holds our write
     const webhook = applyObservation(written(), anObservation({ ...shopify, observedAt: T, values: { address: { ...A0, line1: '9 Oak Ave' } } }), NOW);
-    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: W }, readBack: true }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: W }, readBack: { linkVersion: 0 } }), NOW);
     // Assess
     expect(webhook.customer.fields.address?.value).toMatchObject({ line1: '9 Oak Ave', city: 'Franklin' });
     expect(readBack.changedFields).toEqual([]);
@@ -490,9 +490,35 @@ describe("sync's read-back settles a delivery in our write's second (docs/identi
 
   it("the late echo of our write after the read-back settled a person's edit is not taken back", () => {
     const webhook = applyObservation(written(), anObservation({ ...shopify, observedAt: T, values: { address: A0 } }), NOW);
-    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: true }), NOW);
+    const readBack = applyObservation(webhook.customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: { linkVersion: 0 } }), NOW);
     const echo = applyObservation(readBack.customer, anObservation({ ...shopify, observedAt: T, values: { address: W } }), NOW);
     expect(echo.changedFields).toEqual([]);
     expect(echo.customer.fields.address?.value).toMatchObject({ city: 'Salem' });
+  });
+});
+
+describe('a read-back that reaches the resolver after a later write of ours (found by the chaos run)', () => {
+  it('settles nothing: the link moved on since that read, so it is judged like a delivery', () => {
+    // Prepare: in one Shopify second (10:00:57) sync wrote an address without its city (W1: the
+    // HubSpot edit was half merged), then read W1 and wrote it whole (W2, city Fairview)
+    const shopify = { system: 'shopify', externalId: '7065055069303700023' };
+    const W1 = { line1: '249 Pine Rd', line2: null, city: null, region: null, postalCode: '19213', country: 'US' };
+    const W2 = { ...W1, city: 'Fairview' };
+    const T = '2026-01-01T10:00:57Z';
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:55.540Z', values: { address: W2 } }), NOW).customer;
+    customer = recordWrite(customer, { ...shopify, at: T, sourceTimes: { address: '2026-01-01T10:00:55.540Z' }, holds: { address: W1 } }, NOW);
+    const readVersion = 3;
+    customer.links[1]!.version = readVersion;
+    customer = recordWrite(customer, { ...shopify, at: T, read: { at: T, values: { address: W1 } }, sourceTimes: { address: '2026-01-01T10:00:55.540Z' }, holds: { address: W2 } }, NOW);
+    customer.links[1]!.version = readVersion + 1;
+    // Act: the read that came before W2 reaches the resolver after W2 was recorded
+    const stale = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { address: W1 }, readBack: { linkVersion: readVersion } }), NOW);
+    // Assess: the city stays; the doubt goes to sync, whose next read shows W2
+    expect(stale.changedFields).toEqual([]);
+    expect(stale.customer.fields.address?.value).toMatchObject({ city: 'Fairview' });
+    expect(stale.recheck).toEqual(['address']);
+    const fresh = applyObservation(stale.customer, anObservation({ ...shopify, observedAt: T, values: { address: W2 }, readBack: { linkVersion: readVersion + 1 } }), NOW);
+    expect(fresh.customer.links[1]!.held.address?.unsure).toBeUndefined();
+    expect(fresh.changedFields).toEqual([]);
   });
 });
