@@ -115,19 +115,6 @@ export function createGraphqlEndpoint(options: {
     }
 
     const fault = options.faults.decide();
-    if (fault === 'rate_limited') {
-      // As when another app drained the shop's bucket: Shopify answers THROTTLED (HTTP 200), never 429, on GraphQL.
-      record({ kind, fields, outcome: 'throttled', status: 200 });
-      const status = bucket.status();
-      return {
-        status: 200,
-        headers,
-        body: {
-          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMIT_DOCS } }],
-          extensions: { cost: { requestedQueryCost: 1, actualQueryCost: null, throttleStatus: { ...status, currentlyAvailable: 0 } } },
-        },
-      };
-    }
     if (fault === 'server_error') {
       record({ kind, fields, outcome: 'forced_failure', status: 503 });
       return { status: 503, headers, body: { errors: 'Service Unavailable' } };
@@ -155,6 +142,19 @@ export function createGraphqlEndpoint(options: {
         headers,
         body: {
           errors: [{ message: maxCostMessage(requested, maxCost), extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost, documentation: RATE_LIMIT_DOCS } }],
+        },
+      };
+    }
+    if (fault === 'rate_limited') {
+      // As when another app drained the shop's bucket: Shopify answers THROTTLED (HTTP 200), never 429,
+      // on GraphQL, with this query's calculated cost and an empty bucket.
+      record({ kind, fields, outcome: 'throttled', status: 200, requestedQueryCost: requested });
+      return {
+        status: 200,
+        headers,
+        body: {
+          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMIT_DOCS } }],
+          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: { ...bucket.status(), currentlyAvailable: 0 } } },
         },
       };
     }

@@ -206,7 +206,10 @@ describe('GraphQL Admin API', () => {
           headers: { 'content-type': 'application/json', 'x-shopify-access-token': secret.accessToken },
           body: JSON.stringify({ query: 'mutation C($input: CustomerInput!) { customerCreate(input: $input) { customer { id } userErrors { field message } } }', variables: { input: { email: 'faulted@example.com' } } }),
         });
-        return { status: response.status, body: (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> } };
+        return {
+          status: response.status,
+          body: (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }>; extensions?: { cost?: { requestedQueryCost?: number } } },
+        };
       }),
     );
 
@@ -214,6 +217,8 @@ describe('GraphQL Admin API', () => {
     const throttled = bodies.filter((b) => b.status === 200);
     expect(throttled.length).toBe(fake.apiFaults.counts.rateLimited);
     expect(throttled.every((b) => b.body.errors?.[0]?.extensions?.code === 'THROTTLED')).toBe(true);
+    // The query's calculated cost (a mutation field costs 10), as Shopify reports it on a throttle
+    expect(throttled.map((b) => b.body.extensions?.cost?.requestedQueryCost)).toEqual(throttled.map(() => 10));
     expect(bodies.filter((b) => b.status === 503)).toHaveLength(fake.apiFaults.counts.serverError);
     expect(fake.apiFaults.counts.rateLimited).toBeGreaterThan(0);
     expect(fake.apiFaults.counts.serverError).toBeGreaterThan(0);
