@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestLogOf } from '../../connectors/testing/fake-http';
 import { isApiWrite } from '../../connectors/hubspot/fake/server';
+import { formatReport, runChaos } from '../chaos/run-chaos';
 import { startPipeline, type Pipeline } from '../support/pipeline';
 
 describe('crash injection in the local runtime', () => {
@@ -40,3 +41,16 @@ describe('crash injection in the local runtime', () => {
   });
 });
 
+
+describe('chaos run (seeded, small; the full size is npm run chaos)', () => {
+  // 20256: a seed whose crash stream draws under 1 % among the first writes, so even this small run crashes sync invocations.
+  const seed = Number(process.env.CHAOS_SEED ?? 20_256);
+  const deliveries = Number(process.env.CHAOS_DELIVERIES ?? 500);
+
+  it(`converges with nothing lost, duplicated, wrongly merged, looping or forged (seed ${seed}, ${deliveries} deliveries)`, { timeout: 400_000 }, async () => {
+    const report = await runChaos({ seed, deliveries, people: 60, quietMs: 1_000, settleTimeoutMs: 240_000 });
+    console.log(formatReport(report));
+    expect(report.failures, `replay: ${report.replay}`).toEqual(Object.fromEntries(Object.keys(report.failures).map((name) => [name, 0])));
+    expect(report.deadLetters, `replay: ${report.replay}`).toBe(0);
+  });
+});
