@@ -173,7 +173,7 @@ export function recordWrite(
     sourceTimes: Partial<Record<FieldName, Timestamp>>;
     holds: Partial<Record<FieldName, unknown>>;
     /** The record as sync read it before this write (absent for a create): its clock and values. */
-    read?: { at: Timestamp; values: Partial<Record<FieldName, unknown>> };
+    read?: { at: Timestamp; values: Partial<Record<FieldName, unknown>>; fieldTimes?: Partial<Record<FieldName, Timestamp>> };
   },
   now: Timestamp,
 ): Customer {
@@ -188,7 +188,11 @@ export function recordWrite(
     if (value === undefined) continue;
     const held = link.held[name];
     if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
-    const read = write.read ? { raceFrom: write.read.at, readValue: write.read.values[name] ?? null } : {};
+    const readValue = write.read ? (write.read.values[name] ?? null) : undefined;
+    // The read's time for a value it shows unchanged is the time we know for it (a whole-record
+    // clock such as Shopify's dates every field by the last change of any).
+    const readAt = held && !changes(held.value, readValue) ? held.at : (write.read?.fieldTimes?.[name] ?? write.read?.at);
+    const read = write.read ? { raceFrom: write.read.at, readValue, readAt } : {};
     const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value);
     link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read, ...(knownStates.length > 0 ? { knownStates } : {}) };
   }
@@ -280,12 +284,24 @@ function retimeGolden(customer: Customer, system: string, name: FieldName, value
   if (!golden || golden.source !== system || !sameValue(golden.value, value) || !isNewer(golden.at, at)) return false;
   let winner: SourcedValue = { ...golden, at };
   for (const link of customer.links) {
-    const held = link.held[name];
-    if (!held || link.system === system || sameValue(held.value, value) || isNothing(held.value)) continue;
-    if (isNewer(held.at, winner.at)) winner = { value: held.value, source: link.system, at: held.at };
+    if (link.system === system) continue;
+    for (const candidate of candidatesOf(link.held[name])) {
+      if (sameValue(candidate.value, value) || isNothing(candidate.value)) continue;
+      if (isNewer(candidate.at, winner.at)) winner = { value: candidate.value, source: link.system, at: candidate.at };
+    }
   }
   setGolden(customer.fields, name, winner);
   return !sameValue(winner.value, golden.value);
+}
+
+/**
+ * What a linked record is known to have held, with its time: what it holds, and what the read
+ * before our last write showed (that write overwrote it, on the strength of the golden value then).
+ */
+function candidatesOf(held: HeldField | undefined): Array<{ value: unknown; at: Timestamp }> {
+  if (!held) return [];
+  const overwritten = held.readAt !== undefined && 'readValue' in held ? [{ value: held.readValue, at: held.readAt }] : [];
+  return [{ value: held.value, at: held.at }, ...overwritten];
 }
 
 function retimeGoldenParts(
@@ -304,10 +320,12 @@ function retimeGoldenParts(
     if (!time || time.source !== system || !sameValue(value[part] ?? null, partValue ?? null) || !isNewer(time.at, at)) continue;
     let winner = { value: partValue, source: system, at };
     for (const link of customer.links) {
-      const held = link.held[name];
-      const heldPart = held && isParts(held.value) ? held.value[part] : undefined;
-      if (!held || link.system === system || heldPart === undefined || isNothing(heldPart) || sameValue(heldPart, partValue)) continue;
-      if (isNewer(held.at, winner.at)) winner = { value: heldPart, source: link.system, at: held.at };
+      if (link.system === system) continue;
+      for (const candidate of candidatesOf(link.held[name])) {
+        const candidatePart = isParts(candidate.value) ? candidate.value[part] : undefined;
+        if (candidatePart === undefined || isNothing(candidatePart) || sameValue(candidatePart, partValue)) continue;
+        if (isNewer(candidate.at, winner.at)) winner = { value: candidatePart, source: link.system, at: candidate.at };
+      }
     }
     parts[part] = { source: winner.source, at: winner.at };
     if (!sameValue(winner.value ?? null, value[part] ?? null)) {

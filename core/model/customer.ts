@@ -98,6 +98,11 @@ export const HeldFieldSchema = z.object({
   /** For a value we wrote: what that read showed the record holding (an edit in the read's own second is new only if it differs). */
   readValue: z.optional(z.unknown()),
   /**
+   * The source time of `readValue` (the vendor's field time in that read). A value our write
+   * overwrote still competes when the value we copied turns out older (docs/identity.md §1).
+   */
+  readAt: z.optional(TimestampSchema),
+  /**
    * Other values the record is known to have held, at the record time given: in our write's
    * second (values earlier writes of ours left) and in our read's second (what an earlier read
    * showed). With a one-second clock their late deliveries tie our write or our read: they are

@@ -193,7 +193,7 @@ async function syncPlanned(
   const now = args.now ?? (() => new Date());
   let customer = stored;
   let plan: SyncPlan = firstPlan;
-  let readBack: { at: string; values: Observation['values'] } | undefined;
+  let readBack: { at: string; values: Observation['values']; fieldTimes?: Observation['fieldTimes'] } | undefined;
   if (plan.action === 'update') {
     const externalId = plan.externalId;
     const found = read.get(externalId);
@@ -205,7 +205,7 @@ async function syncPlanned(
     // The record's present state, not a delivery that can be late: it settles an unsure value (§2).
     const linkVersion = customer.links.find((l) => l.system === args.system && l.externalId === externalId)?.version ?? 0;
     const current: Observation = { ...found, readBack: { linkVersion } };
-    readBack = { at: current.observedAt, values: current.values };
+    readBack = { at: current.observedAt, values: current.values, ...(current.fieldTimes ? { fieldTimes: current.fieldTimes } : {}) };
     const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
     if (merged.dirty) {
       await args.observe(current);
@@ -269,7 +269,7 @@ async function record(
   written: { externalId: string; at: string; holds: Partial<Record<FieldName, unknown>> },
   fields: FieldName[],
   withheld: Partial<Record<FieldName, unknown>>,
-  read: { at: string; values: Observation['values'] } | undefined,
+  read: { at: string; values: Observation['values']; fieldTimes?: Observation['fieldTimes'] } | undefined,
   now: () => Date,
 ): Promise<SyncOutcome> {
   const sourceTimes = Object.fromEntries(fields.map((name) => [name, planned.fields[name]?.at ?? now().toISOString()]));

@@ -522,3 +522,29 @@ describe('a read-back that reaches the resolver after a later write of ours (fou
     expect(fresh.changedFields).toEqual([]);
   });
 });
+
+describe('a golden value found older than it looked, after we copied it over a newer edit (found by the reconcile chaos phase)', () => {
+  it('gives the field back to the value our write overwrote, when that was newer', () => {
+    // Prepare: Shopify held Ivo (10:00:47). A person types June in HubSpot (10:00:48.189), another Fay in
+    // Shopify (10:00:48). A read of Shopify at 10:00:49 (another field changed then) shows Fay, timed 10:00:49:
+    // it beats June, and sync copies Fay over June in HubSpot (the read before that write showed June).
+    const shopify = { system: 'shopify', externalId: '7065055069303700001' };
+    const hub = { system: 'hubspot', externalId: '55' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:47Z', values: { firstName: 'Ivo' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...hub, observedAt: '2026-01-01T10:00:48.189Z', values: { firstName: 'June' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:49Z', values: { firstName: 'Fay' } }), NOW).customer;
+    expect(customer.fields.firstName).toMatchObject({ value: 'Fay', source: 'shopify' });
+    customer = recordWrite(
+      customer,
+      { ...hub, at: '2026-01-01T10:00:50.932Z', read: { at: '2026-01-01T10:00:48.189Z', values: { firstName: 'June' }, fieldTimes: { firstName: '2026-01-01T10:00:48.189Z' } }, sourceTimes: { firstName: '2026-01-01T10:00:49Z' }, holds: { firstName: 'Fay' } },
+      NOW,
+    );
+    // Act: the webhook of Fay's own edit arrives: Fay is from 10:00:48, older than June
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:48Z', values: { firstName: 'Fay' } }), NOW);
+    // Assess: June wins again, and sync writes it to both
+    expect(result.changedFields).toEqual(['firstName']);
+    expect(result.customer.fields.firstName).toMatchObject({ value: 'June', source: 'hubspot', at: '2026-01-01T10:00:48.189Z' });
+    expect(planSync(result.customer, 'hubspot', ['firstName'])).toMatchObject({ action: 'update', values: { firstName: 'June' } });
+    expect(planSync(result.customer, 'shopify', ['firstName'])).toMatchObject({ action: 'update', values: { firstName: 'June' } });
+  });
+});
