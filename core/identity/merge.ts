@@ -74,17 +74,13 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // From our read on (inclusive: Shopify's clock is in seconds), and a value the read did not
       // show: what the read showed was merged before we wrote, and a whole-record webhook (Shopify)
       // carries unchanged fields at the record's time, which is not their time.
-      const raced =
-        systemChangedIt &&
-        !knownState &&
-        held.raceFrom !== undefined &&
-        !isOlder(recordAt, held.raceFrom) &&
-        changes(held.readValue ?? null, value);
+      const window = raceWindowOf(held, recordAt);
+      const raced = systemChangedIt && !knownState && window !== undefined && changes(window.readValue ?? null, value) && !window.echoes(value);
       // In the second of our write it may as well be an edit made after it (even one that sets a
       // part back to what our read showed): unsure, so sync's read-back settles it.
       if (systemChangedIt && sameSecond && !held.unsure) markUnsure(name);
       // A raced edit was made to what our read showed, not to what we then wrote.
-      if (raced && takeGolden(next, observation.system, name, 'readValue' in held ? held.readValue : held.value, value, at)) {
+      if (raced && takeGolden(next, observation.system, name, window.readValue, value, at)) {
         changedFields.push(name);
         dirty = true;
       }
@@ -194,9 +190,41 @@ export function recordWrite(
     const readAt = held && !changes(held.value, readValue) ? held.at : (write.read?.fieldTimes?.[name] ?? write.read?.at);
     const read = write.read ? { raceFrom: write.read.at, readValue, readAt } : {};
     const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value);
-    link.held[name] = { value, at: write.sourceTimes[name] ?? write.at, seenAt: write.at, ...read, ...(knownStates.length > 0 ? { knownStates } : {}) };
+    const earlierRaces = racesKept(held);
+    link.held[name] = {
+      value,
+      at: write.sourceTimes[name] ?? write.at,
+      seenAt: write.at,
+      ...read,
+      ...(knownStates.length > 0 ? { knownStates } : {}),
+      ...(earlierRaces.length > 0 ? { earlierRaces } : {}),
+    };
   }
   return next;
+}
+
+/** How many earlier writes' race windows a link keeps (a few: the edits they raced arrive within seconds). */
+const EARLIER_RACES_KEPT = 3;
+
+/** The windows of the writes before the one being recorded, newest first. */
+function racesKept(held: HeldField | undefined): NonNullable<HeldField['earlierRaces']> {
+  if (!held) return [];
+  const last = held.raceFrom !== undefined && held.seenAt !== undefined ? [{ from: held.raceFrom, until: held.seenAt, readValue: held.readValue ?? null, wrote: held.value }] : [];
+  return [...last, ...(held.earlierRaces ?? [])].slice(0, EARLIER_RACES_KEPT);
+}
+
+/**
+ * The write whose race window holds this record time: the last write (from its read on), or an
+ * earlier one (from its read to the write). What its read showed, and whether a value is that
+ * write's own echo (what it wrote, at the write's time).
+ */
+function raceWindowOf(held: HeldField, recordAt: Timestamp): { readValue: unknown; echoes: (value: unknown) => boolean } | undefined {
+  if (held.raceFrom !== undefined && !isOlder(recordAt, held.raceFrom)) return { readValue: held.readValue ?? null, echoes: () => false };
+  for (const race of held.earlierRaces ?? []) {
+    if (isOlder(recordAt, race.from) || isNewer(recordAt, race.until)) continue;
+    return { readValue: race.readValue, echoes: (value) => toMillis(recordAt) === toMillis(race.until) && !changes(race.wrote, value) };
+  }
+  return undefined;
 }
 
 /**

@@ -103,6 +103,14 @@ export const HeldFieldSchema = z.object({
    */
   readAt: z.optional(TimestampSchema),
   /**
+   * The race windows of earlier writes of ours, newest first (docs/identity.md §2): from their read
+   * (`from`, what it showed) to the write (`until`, what we wrote). An edit inside one, delivered
+   * after a later write, was overwritten by that write and seen by no read since.
+   */
+  earlierRaces: z.optional(
+    z.array(z.object({ from: TimestampSchema, until: TimestampSchema, readValue: z.unknown(), wrote: z.unknown() })),
+  ),
+  /**
    * Other values the record is known to have held, at the record time given: in our write's
    * second (values earlier writes of ours left) and in our read's second (what an earlier read
    * showed). With a one-second clock their late deliveries tie our write or our read: they are

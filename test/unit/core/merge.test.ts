@@ -548,3 +548,30 @@ describe('a golden value found older than it looked, after we copied it over a n
     expect(planSync(result.customer, 'shopify', ['firstName'])).toMatchObject({ action: 'update', values: { firstName: 'June' } });
   });
 });
+
+describe('an edit that raced an earlier write of ours, delivered after a later write (found by the reconcile chaos phase)', () => {
+  it('still competes: it came between that write and the read before it, and no read since has shown it', () => {
+    // Prepare: HubSpot 59 holds Lena (our create, 10:00:51.104). Sync reads it, and writes Shopify's Kai
+    // (10:00:50) at 10:00:53.556; a person had typed Ada in HubSpot at 10:00:53.530, which our write
+    // overwrote. A second sync reads Kai (10:00:53.556) and writes Shopify's Dev (10:00:52) at 10:00:54.373.
+    const hub = { system: 'hubspot', externalId: '59' };
+    const shopify = { system: 'shopify', externalId: '7065055069303700005' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:48Z', values: { firstName: 'Lena' } }), NOW).customer;
+    customer = recordWrite(customer, { ...hub, at: '2026-01-01T10:00:51.104Z', sourceTimes: { firstName: '2026-01-01T10:00:48Z' }, holds: { firstName: 'Lena' } }, NOW);
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:50Z', values: { firstName: 'Kai' } }), NOW).customer;
+    const lena = { at: '2026-01-01T10:00:51.104Z', values: { firstName: 'Lena' }, fieldTimes: { firstName: '2026-01-01T10:00:51.104Z' } };
+    customer = recordWrite(customer, { ...hub, at: '2026-01-01T10:00:53.556Z', read: lena, sourceTimes: { firstName: '2026-01-01T10:00:50Z' }, holds: { firstName: 'Kai' } }, NOW);
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:52Z', values: { firstName: 'Dev' } }), NOW).customer;
+    const kai = { at: '2026-01-01T10:00:53.556Z', values: { firstName: 'Kai' }, fieldTimes: { firstName: '2026-01-01T10:00:53.556Z' } };
+    customer = recordWrite(customer, { ...hub, at: '2026-01-01T10:00:54.373Z', read: kai, sourceTimes: { firstName: '2026-01-01T10:00:52Z' }, holds: { firstName: 'Dev' } }, NOW);
+    // Act: Ada's propertyChange event arrives now
+    const result = applyObservation(customer, anObservation({ ...hub, observedAt: '2026-01-01T10:00:53.530Z', values: { firstName: 'Ada' }, linkedOnly: true }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['firstName']);
+    expect(result.customer.fields.firstName).toMatchObject({ value: 'Ada', source: 'hubspot' });
+    // …while the late echoes of our own writes stay nothing new
+    for (const echo of [{ observedAt: '2026-01-01T10:00:51.104Z', values: { firstName: 'Lena' } }, { observedAt: '2026-01-01T10:00:53.556Z', values: { firstName: 'Kai' } }]) {
+      expect(applyObservation(result.customer, anObservation({ ...hub, ...echo, linkedOnly: true }), NOW).changedFields).toEqual([]);
+    }
+  });
+});
