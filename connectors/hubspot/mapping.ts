@@ -132,6 +132,21 @@ function fieldTimesOf(contact: HubspotContact): Observation['fieldTimes'] {
   return Object.keys(times).length > 0 ? times : undefined;
 }
 
+/** The canonical address part each HubSpot address property holds. */
+export const ADDRESS_PART_PROPERTIES: Record<string, keyof Address> = { address: 'line1', city: 'city', state: 'region', zip: 'postalCode', country: 'country' };
+
+/** Each address part's own time: the newest history entry of its property (docs/identity.md §1). */
+function partTimesOf(contact: HubspotContact): Observation['partTimes'] {
+  const history = contact.propertiesWithHistory;
+  if (!history) return undefined;
+  const times: NonNullable<Observation['partTimes']> = {};
+  for (const [property, part] of Object.entries(ADDRESS_PART_PROPERTIES)) {
+    const stamps = (history[property] ?? []).map((entry) => entry.timestamp.getTime());
+    if (stamps.length > 0) times[part] = new Date(Math.max(...stamps)).toISOString();
+  }
+  return Object.keys(times).length > 0 ? times : undefined;
+}
+
 /**
  * The contact as an observation, timed by HubSpot's own clocks: the contact's updatedAt
  * (lastmodifieddate) and, where batch read returned history, each property's own time.
@@ -143,7 +158,7 @@ export function toObservation(contact: HubspotContact, context: MappingContext):
     externalId: contact.id,
     observedAt: contact.updatedAt.toISOString(),
     values,
-    ...compact({ fieldTimes: fieldTimesOf(contact), unusable: unusable.length > 0 ? unusable : undefined }),
+    ...compact({ fieldTimes: fieldTimesOf(contact), partTimes: partTimesOf(contact), unusable: unusable.length > 0 ? unusable : undefined }),
   };
 }
 

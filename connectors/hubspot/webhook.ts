@@ -5,7 +5,7 @@ import { toCountryCode } from './country';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
-import { mapProperties } from './mapping';
+import { ADDRESS_PART_PROPERTIES, mapProperties } from './mapping';
 import { HubspotContactEventSchema, HubspotEventEnvelopeSchema, type HubspotContactEvent } from './schemas';
 
 /** HubSpot rejects nothing older than this itself; its docs tell receivers to refuse older requests. */
@@ -127,8 +127,6 @@ type EventOutcome = { kind: 'item'; items: WebhookItem[] } | { kind: 'ignored' }
  * raced our write: by the time the contact is read, it holds our value again.
  */
 const VALUE_PROPERTIES = new Set(['email', 'phone', 'firstname', 'lastname']);
-/** An address property's event states one part of the canonical address. */
-const ADDRESS_PART_PROPERTIES: Record<string, keyof Address> = { address: 'line1', city: 'city', state: 'region', zip: 'postalCode', country: 'country' };
 
 function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unusable', reason: 'the event is not an object' };

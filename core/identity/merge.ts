@@ -48,6 +48,8 @@ export function applyObservation(customer: Customer, received: Observation, now:
     const at = fieldTime(observation, name);
     /** The record's own clock for this value (before a pending write of ours dated it back). */
     const recordAt = fieldTime(received, name);
+    // An address part's own time, where the vendor keeps one (not for a copy of ours dated back).
+    const partTimes = name === 'address' && toMillis(at) === toMillis(recordAt) ? observation.partTimes : undefined;
 
     const held = link.held[name];
     const seen = held?.seenAt ?? held?.at;
@@ -80,7 +82,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // part back to what our read showed): unsure, so sync's read-back settles it.
       if (systemChangedIt && sameSecond && !held.unsure) markUnsure(name);
       // A raced edit was made to what our read showed, not to what we then wrote.
-      if (raced && takeGolden(next, observation.system, name, window.readValue, value, at)) {
+      if (raced && takeGolden(next, observation.system, name, window.readValue, value, at, partTimes)) {
         changedFields.push(name);
         dirty = true;
       }
@@ -128,7 +130,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
     if (held && sameSecond && !settles) recheck.push(name);
     dirty = true;
 
-    if (takeGolden(next, observation.system, name, held?.value, value, at)) changedFields.push(name);
+    if (takeGolden(next, observation.system, name, held?.value, value, at, partTimes)) changedFields.push(name);
   }
 
   const unusable = observation.unusable?.length ? [...observation.unusable].sort() : undefined;
@@ -289,16 +291,36 @@ function isNothing(value: unknown): boolean {
 }
 
 /** The newest assertion wins the golden field (parts by parts for an address). True when the golden value changed. */
-function takeGolden(customer: Customer, system: string, name: FieldName, held: unknown, observed: unknown, at: Timestamp): boolean {
+function takeGolden(
+  customer: Customer,
+  system: string,
+  name: FieldName,
+  held: unknown,
+  observed: unknown,
+  at: Timestamp,
+  partTimes?: Observation['partTimes'],
+): boolean {
   const golden = customer.fields[name] as SourcedValue | undefined;
   // A record that drops its address clears the parts it held, not the ones it never showed (§5).
   const value = golden && isParts(golden.value) && observed === null && isParts(held) ? clearedParts(held) : observed;
-  if (golden && isParts(golden.value) && isParts(value)) return takeGoldenParts(customer, system, name, { ...golden, value: golden.value }, held, value, at);
+  if (golden && isParts(golden.value) && isParts(value)) return takeGoldenParts(customer, system, name, { ...golden, value: golden.value }, held, value, at, partTimes);
   if (golden && !winsOver(at, system, golden)) return false;
   const merged = mergeParts(golden?.value, held, value);
   if (golden && sameValue(golden.value, merged)) return false;
-  setGolden(customer.fields, name, { value: merged, source: system, at });
+  const parts = partTimes && isParts(merged) ? partsTimedBy(merged, system, partTimes) : undefined;
+  setGolden(customer.fields, name, { value: merged, source: system, at, ...(parts ? { parts } : {}) });
   return true;
+}
+
+/** Per-part provenance for the parts that have their own time (the others take the address's). */
+function partsTimedBy(value: Record<string, unknown>, system: string, partTimes: NonNullable<Observation['partTimes']>): Record<string, { source: string; at: Timestamp }> | undefined {
+  const parts = Object.fromEntries(
+    Object.keys(value).flatMap((part) => {
+      const at = partTimes[part as keyof typeof partTimes];
+      return at ? [[part, { source: system, at }]] : [];
+    }),
+  );
+  return Object.keys(parts).length > 0 ? parts : undefined;
 }
 
 /**
@@ -377,6 +399,7 @@ function takeGoldenParts(
   held: unknown,
   observed: Record<string, unknown>,
   at: Timestamp,
+  partTimes?: Observation['partTimes'],
 ): boolean {
   const heldParts = isParts(held) ? held : {};
   const value = { ...golden.value };
@@ -386,9 +409,10 @@ function takeGoldenParts(
   for (const [part, partValue] of Object.entries(observed)) {
     if (sameValue(heldParts[part] ?? null, partValue ?? null) || (isNothing(partValue) && isNothing(heldParts[part]))) continue;
     const current = parts[part] ?? { source: golden.source, at: golden.at };
-    if (!winsOver(at, system, current) || sameValue(value[part] ?? null, partValue ?? null)) continue;
+    const partAt = partTimes?.[part as keyof typeof partTimes] ?? at;
+    if (!winsOver(partAt, system, current) || sameValue(value[part] ?? null, partValue ?? null)) continue;
     value[part] = partValue;
-    parts[part] = { source: system, at };
+    parts[part] = { source: system, at: partAt };
     changed = true;
   }
   if (!changed) return false;

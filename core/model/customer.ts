@@ -22,6 +22,7 @@ export const AddressSchema = z.object({
 });
 export type Address = z.infer<typeof AddressSchema>;
 export const ADDRESS_PARTS = Object.keys(AddressSchema.shape) as Array<keyof Address>;
+export const AddressPartSchema = z.enum(['line1', 'line2', 'city', 'region', 'postalCode', 'country']);
 
 export const ConsentStateSchema = z.enum(['subscribed', 'not_subscribed', 'unsubscribed']);
 export type ConsentState = z.infer<typeof ConsentStateSchema>;

@@ -1,5 +1,5 @@
 import * as z from '../schema';
-import { FieldNameSchema, PartialFieldValuesSchema } from './customer';
+import { AddressPartSchema, FieldNameSchema, PartialFieldValuesSchema } from './customer';
 import { ExternalIdSchema, SystemIdSchema, TimestampSchema } from './system';
 
 /**
@@ -18,6 +18,11 @@ export const ObservationSchema = z.object({
   observedAt: TimestampSchema,
   values: PartialFieldValuesSchema,
   fieldTimes: z.optional(z.partialRecord(FieldNameSchema, TimestampSchema)),
+  /**
+   * The address parts' own times, where the vendor keeps one per part (HubSpot: one property
+   * each): a part is timed by it, the others by the address's time.
+   */
+  partTimes: z.optional(z.partialRecord(AddressPartSchema, TimestampSchema)),
   unusable: z.optional(z.array(FieldNameSchema)),
   /**
    * A statement about some fields of a record we should already know (a HubSpot propertyChange

@@ -575,3 +575,28 @@ describe('an edit that raced an earlier write of ours, delivered after a later w
     }
   });
 });
+
+describe("HubSpot's address parts keep their own property times (found by the reconcile chaos phase)", () => {
+  it('a part HubSpot last changed earlier loses to a newer edit of it elsewhere, though another part changed later', () => {
+    // Prepare: HubSpot's city was set at 10:00:58.723, its street and zip at 10:00:59.176 (property history)
+    const hub = { system: 'hubspot', externalId: '57' };
+    const shopify = { system: 'shopify', externalId: '7065055069303700002' };
+    const start = { line1: '25 Cedar Ln', line2: null, city: 'Springfield', region: null, postalCode: '10925', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:56Z', values: { address: start } }), NOW).customer;
+    customer = applyObservation(
+      customer,
+      anObservation({
+        ...hub,
+        observedAt: '2026-01-01T10:00:59.176Z',
+        values: { address: { line1: '97 Cedar Ln', city: 'Georgetown', region: null, postalCode: '13589', country: 'US' } },
+        fieldTimes: { address: '2026-01-01T10:00:59.176Z' },
+        partTimes: { line1: '2026-01-01T10:00:59.176Z', city: '2026-01-01T10:00:58.723Z', postalCode: '2026-01-01T10:00:59.176Z', country: '2026-01-01T10:00:56Z' },
+      }),
+      NOW,
+    ).customer;
+    // Act: Shopify's edit of 10:00:59 (city Fairview)
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:59Z', values: { address: { ...start, line1: '94 Oak Ave', city: 'Fairview', postalCode: '13478' } } }), NOW);
+    // Assess: the city is Shopify's (10:00:59 after 10:00:58.723); street and zip stay HubSpot's (10:00:59.176)
+    expect(result.customer.fields.address?.value).toMatchObject({ line1: '97 Cedar Ln', city: 'Fairview', postalCode: '13589' });
+  });
+});

@@ -106,6 +106,13 @@ describe('toObservation: HubSpot per-property times', () => {
       address: '2024-01-31T17:45:10.500Z',
       emailConsent: '2024-01-25T12:00:00.000Z',
     });
+    // …and each address part by its own property (a part HubSpot holds no history for takes the address's time)
+    expect(observation.partTimes).toEqual({
+      line1: '2024-01-16T11:00:00.000Z',
+      city: '2024-01-31T17:45:10.500Z',
+      region: '2024-01-18T08:00:00.000Z',
+      country: '2024-01-16T11:00:00.000Z',
+    });
   });
 
   it('gives no field times and no unusable fields when HubSpot sent no history and every value reads', () => {
@@ -117,6 +124,7 @@ describe('toObservation: HubSpot per-property times', () => {
 
     // Assess
     expect(observation).not.toHaveProperty('fieldTimes');
+    expect(observation).not.toHaveProperty('partTimes');
     expect(observation).not.toHaveProperty('unusable');
   });
 });
