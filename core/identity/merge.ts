@@ -1,7 +1,7 @@
 import type { Customer, FieldName, GoldenFields, HeldField, Link, SourcedValue } from '../model/customer';
 import { FIELD_NAMES } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
-import { isParts, sameValue } from '../model/same-value';
+import { isNothing, isParts, sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
 import { datedBackToPendingWrites } from './pending-writes';
 
@@ -282,13 +282,6 @@ function withHeldParts(held: unknown, observed: unknown): unknown {
   return isParts(held) && isParts(observed) ? { ...held, ...observed } : observed;
 }
 
-/** null, an empty list or an address without any part: the record holds no value. */
-function isNothing(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (isParts(value)) return Object.values(value).every(isNothing);
-  return false;
-}
 
 /** The newest assertion wins the golden field (parts by parts for an address). True when the golden value changed. */
 function takeGolden(

@@ -28,3 +28,11 @@ function sortKeys(value: unknown): unknown {
 export function isParts(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/** null, an empty list or an address without any part: the record holds no value (docs/identity.md §5). */
+export function isNothing(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isParts(value)) return Object.values(value).every(isNothing);
+  return false;
+}

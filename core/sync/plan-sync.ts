@@ -1,5 +1,5 @@
 import { ADDRESS_PARTS, goldenValues, type Address, type Customer, type FieldName, type Link, type PartialFieldValues } from '../model/customer';
-import { sameValue } from '../model/same-value';
+import { isNothing, sameValue } from '../model/same-value';
 
 export type SyncPlan =
   | { action: 'skip'; reason: 'target already holds these values' | 'nothing to write' }
@@ -98,9 +98,4 @@ function withoutEmptyParts(value: unknown): unknown {
 /** Equal values, or nothing on both sides (no address, or an address of empty parts). */
 function sameHolding(held: unknown, golden: unknown): boolean {
   return (isNothing(held) && isNothing(golden)) || sameValue(held, golden);
-}
-
-function isNothing(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  return typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((part) => part === null || part === undefined);
 }

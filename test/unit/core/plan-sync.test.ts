@@ -62,3 +62,15 @@ describe('planSync with address parts', () => {
     expect(plan).toEqual({ action: 'skip', reason: 'target already holds these values' });
   });
 });
+
+describe('planSync: an empty list is nothing, as in the merge (docs/identity.md §5)', () => {
+  it('writes no empty tag list to a record that holds no tags', () => {
+    // Prepare: Shopify's tags were cleared (an empty list); HubSpot's record holds none (null)
+    let customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { tags: ['vip'] } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:01Z', values: { tags: null } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:02Z', values: { tags: [] } }), NOW).customer;
+    expect(customer.fields.tags?.value).toEqual([]);
+    // Assess
+    expect(planSync(customer, 'hubspot', ['tags'])).toMatchObject({ action: 'skip' });
+  });
+});
