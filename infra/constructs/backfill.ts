@@ -11,6 +11,7 @@ import type { RouteBinding } from './event-routing';
 import { connectorBundleDefine, functionEntries } from '../../functions/catalog';
 import type { EnabledConnector } from '../config';
 import { backfillTableAccess } from '../table-access';
+import { functionMemoryMb } from '../function-sizing';
 import { OmnihubFunction, type OmnihubFunctionProps } from './omnihub-function';
 
 export interface BackfillProps {
@@ -48,9 +49,9 @@ export class Backfill extends Construct {
         entry: functionEntries.backfill,
         define: connectorBundleDefine(manifest.id),
         description: `omnihub: read every ${manifest.displayName} customer into the hub (first sync, reconciliation)`,
-        // Mostly waiting for the vendor's quota: little memory. Five minutes keep a chain short
-        // (about 60 invocations an hour) and leave room for a page that waits for the quota.
-        memorySize: 256,
+        // Five minutes keep a chain short (about 60 invocations an hour) and leave room for a
+        // page that waits for the quota.
+        memorySize: functionMemoryMb.backfill,
         timeout: Duration.minutes(5),
       })
         .bindTable(props.table, backfillTableAccess(manifest.id))
