@@ -205,8 +205,10 @@ async function syncPlanned(
     // The record's present state, not a delivery that can be late: it settles an unsure value (§2).
     const linkVersion = customer.links.find((l) => l.system === args.system && l.externalId === externalId)?.version ?? 0;
     const current: Observation = { ...found, readBack: { linkVersion } };
-    readBack = { at: current.observedAt, values: current.values, ...(current.fieldTimes ? { fieldTimes: current.fieldTimes } : {}) };
-    const merged = applyObservation(customer, clampFutureTimes(current, now()).observation, now().toISOString());
+    // Its times as the resolver will take them: a vendor clock running ahead is clamped (§1).
+    const clamped = clampFutureTimes(current, now()).observation;
+    readBack = { at: clamped.observedAt, values: clamped.values, ...(clamped.fieldTimes ? { fieldTimes: clamped.fieldTimes } : {}) };
+    const merged = applyObservation(customer, clamped, now().toISOString());
     if (merged.dirty) {
       await args.observe(current);
       customer = merged.customer;
