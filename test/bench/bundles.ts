@@ -17,6 +17,7 @@ import type { Metafile } from 'esbuild';
 import { manifests } from '../../connectors/manifests';
 import { buildFunction } from '../../functions/build';
 import { bundleBudget, connectorBundleDefine, functionEntries } from '../../functions/catalog';
+import { withoutTsx } from '../../local/local-function';
 
 const SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 7);
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -57,7 +58,9 @@ export function coldImport(file: string, env: Record<string, string>): Promise<{
     );`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const worker = new Worker(source, { eval: true, env: { ...env } });
+    // Without tsx's loader (the bench runs under tsx): a deployed bundle is plain JavaScript, and
+    // the loader's hooks would add their own start-up to every cold import measured.
+    const worker = new Worker(source, { eval: true, env: { ...env }, execArgv: withoutTsx(process.execArgv) });
     worker.once('message', (answer: { importMs: number; heap: number; error?: string }) => {
       const ms = performance.now() - started;
       void worker.terminate();
