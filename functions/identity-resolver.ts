@@ -55,7 +55,15 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
   const result = await resolveObservation(store, observation);
   if (result.clamped.length > 0) log.warn('observation clamped: source time in the future', { ...ctx, fields: result.clamped });
   if (result.outcome === 'not-linked') {
-    log.info('resolve: not linked yet (the full read of the record brings it)', ctx);
+    // One property of a record we do not know yet (its creation event lost or still on its way):
+    // its connector reads the whole record, which the identity rules can place.
+    log.info('resolve: not linked yet; asking for a full read of the record', ctx);
+    await publisher.publish([
+      {
+        type: 'CustomerReferenced',
+        detail: { schemaVersion: 1, correlationId, system: observation.system, externalId: observation.externalId, occurredAt: observation.observedAt },
+      },
+    ]);
     return;
   }
   for (const hint of result.duplicates) {

@@ -92,9 +92,9 @@ function classify(type: string, objectTypeId: string | undefined): Classified {
 }
 
 /**
- * Turns a delivery into items, event by event. HubSpot events carry at most one property, so
- * the connector reads the whole contact later (read); deletions and merges are acted on as
- * they are. An event we cannot use is reported in `unusable` and the rest is accepted:
+ * Turns a delivery into items, event by event. HubSpot events carry at most one property: the
+ * value of one we map is an observation of its own; for others the connector reads the whole
+ * contact later (read). Deletions and merges are acted on as they are. An event we cannot use is reported in `unusable` and the rest is accepted:
  * HubSpot does not retry a 4xx, so refusing the batch would lose every good event in it.
  * Only a body that is not a JSON array at all is refused.
  */
@@ -159,9 +159,12 @@ function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
       return { kind: 'item', items: [{ kind: 'merged', dedupeKey, survivorId: String(survivor), mergedIds, occurredAt }] };
     }
     default: {
-      const referenced: WebhookItem = { kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt };
+      // A property we map states its own value and time: that is the whole news, and no read of
+      // the contact is needed (for a contact omnihub does not know yet, the resolver asks for one).
+      // Anything else (a creation, a restore, a property we cannot state alone) is read in full.
       const observed = classified.action === 'propertyChange' ? valueObservation(event, occurredAt, mapping) : undefined;
-      return { kind: 'item', items: observed ? [referenced, { kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed }] : [referenced] };
+      if (observed) return { kind: 'item', items: [{ kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed }] };
+      return { kind: 'item', items: [{ kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt }] };
     }
   }
 }

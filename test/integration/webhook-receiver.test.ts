@@ -73,7 +73,7 @@ describe('webhook receiver', () => {
     expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced')).toHaveLength(1);
   });
 
-  it('turns several HubSpot property changes of one contact into one read of that contact', async () => {
+  it('turns HubSpot property changes of a contact into their own values, with no read of the contact (each event states its property)', async () => {
     // Prepare
     const url = p.runtime.webhookUrl('hubspot');
     const contact = p.hubspot.admin.createContact({ email: 'hedy.lamarr@example.com', firstname: 'Hedy' });
@@ -84,13 +84,33 @@ describe('webhook receiver', () => {
     });
     const body = JSON.stringify([change(101, 'firstname', 'Hedy'), change(102, 'lastname', 'Lamarr'), change(103, 'city', 'Vienna')]);
     const referencedBefore = p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced').length;
+    const readsFrom = Date.now();
     // Act
     const response = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now()));
     await p.settle();
     // Assess
-    // Three events: one read of the contact, plus each property's own value as an observation (first name, last name, the city part)
-    expect([response.status, response.body.accepted]).toEqual([200, 6]);
-    expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced').length - referencedBefore).toBe(1);
+    // Three events, three observations (first name, last name, the city part); the contact is linked, so nothing asks for a read
+    expect([response.status, response.body.accepted]).toEqual([200, 3]);
+    expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced').length - referencedBefore).toBe(0);
+    expect(p.hubspot.requests.filter((r) => r.path.includes('/batch/read') && r.at >= readsFrom)).toEqual([]);
+  });
+
+  it('has a contact it does not know yet read in full when only a property change of it arrives (its creation event lost)', async () => {
+    // Prepare: a contact made in HubSpot whose creation webhook never came
+    const url = p.runtime.webhookUrl('hubspot');
+    const created = p.hubspot.state.create({ email: 'grace.hopper@example.com', firstname: 'Grace', lastname: 'Hopper' }, 'ui');
+    if (!created.ok) throw new Error('the fake refused the contact');
+    const contact = created.contact;
+    const body = JSON.stringify([
+      { objectId: Number(contact.id), eventId: 201, subscriptionId: 8, portalId: 62515, appId: 54321, occurredAt: Date.now(), subscriptionType: 'contact.propertyChange', propertyName: 'lastname', propertyValue: 'Hopper', attemptNumber: 0, changeSource: 'CRM_UI' },
+    ]);
+    // Act
+    const response = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now()));
+    await p.settle();
+    // Assess: the resolver asked for the whole record, so the person exists in omnihub and in Shopify
+    expect(response.status).toBe(200);
+    expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced' && (e.detail as { externalId: string }).externalId === contact.id)).toHaveLength(1);
+    expect(p.shopify.admin.listCustomers().filter((c) => c.email === 'grace.hopper@example.com')).toHaveLength(1);
   });
 
   it('answers 404 for a connector that is not enabled', async () => {

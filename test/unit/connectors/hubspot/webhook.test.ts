@@ -296,7 +296,6 @@ describe('parse', () => {
       unusable: [],
       items: [
         { kind: 'referenced', dedupeKey: 'hubspot:3001001:3999224593:1740830400000:61', externalId: '61', occurredAt: '2025-03-01T12:00:00.000Z' },
-        { kind: 'referenced', dedupeKey: 'hubspot:3001002:3999224594:1740830401000:61', externalId: '61', occurredAt: '2025-03-01T12:00:01.000Z' },
         {
           kind: 'observed',
           dedupeKey: 'hubspot:3001002:3999224594:1740830401000:61:value',
@@ -329,7 +328,6 @@ describe('parse', () => {
       ok: true,
       ignored: 0,
       items: [
-        { kind: 'referenced', externalId: '51' },
         { kind: 'observed', observation: { externalId: '51', values: { lastName: 'King' } } },
         { kind: 'referenced', externalId: '55' },
       ],
@@ -396,7 +394,8 @@ describe('parse', () => {
 
     // Assess
     expect(result.ok).toBe(true);
-    const keys = result.ok ? result.items.filter((item) => item.kind === 'referenced').map((item) => item.dedupeKey) : [];
+    const keys = result.ok ? result.items.map((item) => item.dedupeKey) : [];
+    expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(2);
   });
 
@@ -478,5 +477,23 @@ describe('parse', () => {
 
     // Assess
     expect(result).toEqual({ ok: false, reason: 'HubSpot webhook body is not JSON' });
+  });
+});
+
+describe('a propertyChange event of a property omnihub maps', () => {
+  it('is its own observation and asks for no read of the contact; one of a property it does not map asks for the read', () => {
+    // Prepare
+    const base = { changeSource: 'CRM_UI', portalId: 62515, appId: 54321, occurredAt: 1740830400000, attemptNumber: 0, subscriptionType: 'contact.propertyChange', objectId: 51 };
+    const request = delivery(
+      JSON.stringify([
+        { ...base, eventId: 1, subscriptionId: 11, propertyName: 'firstname', propertyValue: 'Ada' },
+        { ...base, eventId: 2, subscriptionId: 12, propertyName: 'hs_email_optout', propertyValue: 'true' },
+      ]),
+    );
+    // Act
+    const result = parse(request);
+    // Assess
+    expect(result).toMatchObject({ ok: true, items: [{ kind: 'observed', observation: { externalId: '51', values: { firstName: 'Ada' }, linkedOnly: true } }, { kind: 'referenced', externalId: '51' }] });
+    expect(result.ok && result.items).toHaveLength(2);
   });
 });
