@@ -66,6 +66,8 @@ export function applyObservation(customer: Customer, received: Observation, now:
     // Sync's read-back in that second shows what the record holds now: it settles the doubt (§2).
     // (Only while the link is as it was when sync read: else it is one more delivery of that second.)
     const settles = sameSecond && observation.readBack !== undefined && observation.readBack.linkVersion === link.version;
+    // A read-back too late to settle answered a stale question: a doubt it leaves asks for another read.
+    const askAgain = (unsure: boolean | undefined) => !unsure || (sameSecond && observation.readBack !== undefined && !settles);
     // A state the record is known to have held in this value's second (what a write of ours
     // replaced, what a read showed): its delivery is no edit, unless the record holds it now.
     const knownState = (held?.knownStates ?? []).some((state) => toMillis(state.at) === toMillis(recordAt) && !changes(state.value, value));
@@ -80,7 +82,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
       const raced = systemChangedIt && !knownState && window !== undefined && changes(window.readValue ?? null, value) && !window.echoes(value);
       // In the second of our write it may as well be an edit made after it (even one that sets a
       // part back to what our read showed): unsure, so sync's read-back settles it.
-      if (systemChangedIt && sameSecond && !held.unsure) markUnsure(name);
+      if (systemChangedIt && sameSecond && askAgain(held.unsure)) markUnsure(name);
       // A raced edit was made to what our read showed, not to what we then wrote.
       if (raced && takeGolden(next, observation.system, name, window.readValue, value, at, partTimes)) {
         changedFields.push(name);
@@ -109,7 +111,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
     }
     if (held && sameSecond && !settles && knownState) {
       // A state already known for this second, delivered again: which came last only a read can tell.
-      if (!held.unsure) markUnsure(name);
+      if (askAgain(held.unsure)) markUnsure(name);
       continue;
     }
     // Same time, another value: a second edit within the source's one-second resolution, taken as

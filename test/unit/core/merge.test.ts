@@ -600,3 +600,23 @@ describe("HubSpot's address parts keep their own property times (found by the re
     expect(result.customer.fields.address?.value).toMatchObject({ line1: '97 Cedar Ln', city: 'Fairview', postalCode: '13589' });
   });
 });
+
+describe('a read-back that comes too late to settle a value already unsure', () => {
+  it('asks for another read: the one it answered was planned from a link that has moved on', () => {
+    // Prepare: our write of W in 10:00:07 (the read before it showed A0); a delivery in that second left it unsure
+    const shopify = { system: 'shopify', externalId: '7065055069303700171' };
+    const A0 = { line1: '1 Elm St', line2: null, city: 'Salem', region: null, postalCode: '18991', country: 'US' };
+    const W = { ...A0, city: 'Franklin' };
+    const T = '2026-01-01T10:00:07Z';
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:00Z', values: { address: A0 } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:05.100Z', values: { address: { city: 'Franklin' } }, linkedOnly: true }), NOW).customer;
+    customer = recordWrite(customer, { ...shopify, at: T, read: { at: '2026-01-01T10:00:00Z', values: { address: A0 } }, sourceTimes: { address: '2026-01-01T10:00:05.100Z' }, holds: { address: W } }, NOW);
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 } }), NOW).customer;
+    expect(customer.links[0]!.held.address?.unsure).toBe(true);
+    customer.links[0]!.version = 7;
+    // Act: sync's read-back (planned from version 6) shows the person's edit after our write
+    const late = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { address: A0 }, readBack: { linkVersion: 6 } }), NOW);
+    // Assess
+    expect(late.recheck).toEqual(['address']);
+  });
+});
