@@ -101,6 +101,19 @@ export function check(truth: GroundTruth, snapshot: Snapshot): Verdict {
 
   // Lost updates: per person and field, the newest edit by source time must be what the golden record and every record hold.
   const unholdable = new Set(truth.unholdable.map((entry) => `${entry.person}|${entry.system}|${entry.field}`));
+  // Shopify keeps a phone to one customer: a phone another person's Shopify record holds cannot be
+  // held by this person's there, whichever family member got it first (the workload's own list
+  // knows only the order of the creates; an edit synced later can find the phone taken).
+  const shopifyPhoneOwners = new Map<string, Set<string>>();
+  for (const [owner, records] of recordsOf) {
+    for (const record of records) {
+      const phone = record.values.phone;
+      if (record.system !== 'shopify' || typeof phone !== 'string') continue;
+      shopifyPhoneOwners.set(phone, new Set([...(shopifyPhoneOwners.get(phone) ?? []), owner]));
+    }
+  }
+  const phoneTakenByAnother = (person: string, system: string, phone: unknown) =>
+    system === 'shopify' && typeof phone === 'string' && [...(shopifyPhoneOwners.get(phone) ?? [])].some((owner) => owner !== person);
   const newest = newestEdits(truth.edits);
   for (const person of truth.people) {
     const records = recordsOf.get(person.id) ?? [];
@@ -132,6 +145,7 @@ export function check(truth: GroundTruth, snapshot: Snapshot): Verdict {
       }
       for (const record of records) {
         if (unholdable.has(`${person.id}|${record.system}|${field}`)) continue;
+        if (field === 'phone' && phoneTakenByAnother(person.id, record.system, edit.value)) continue;
         if (!same(record.values[field], edit.value)) wrong.push(`${record.system} ${record.externalId}`);
       }
       if (wrong.length > 0) {

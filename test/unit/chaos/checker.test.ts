@@ -156,4 +156,17 @@ describe('chaos checker', () => {
     truth.unholdable.push({ person: 'bob', system: 'shopify', field: 'phone' });
     expect(check(truth, snapshot).counts.lostUpdates).toBe(0);
   });
+
+  it("skips a Shopify phone another person's Shopify record holds, whatever the order of the creates (found by seed 9)", () => {
+    // Prepare: Bob's phone edited in HubSpot; Ann's Shopify record got that phone first
+    const { truth, snapshot } = aWorld();
+    truth.edits.push(edit('bob', 'hubspot', 'phone', '+12125550134', 30, 8));
+    snapshot.customers[1]!.values.phone = '+12125550134';
+    snapshot.records[2]!.values.phone = '+12125550134';
+    snapshot.records[0]!.values.phone = '+12125550134';
+    // Assess: Shopify 102 cannot hold it; the golden record and HubSpot still must
+    expect(check(truth, snapshot).counts.lostUpdates).toBe(0);
+    snapshot.records[2]!.values.phone = null;
+    expect(check(truth, snapshot).counts.lostUpdates).toBe(1);
+  });
 });
