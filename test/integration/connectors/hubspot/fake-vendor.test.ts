@@ -293,7 +293,7 @@ describe('webhook deliveries', () => {
     ]);
     expect(verify(asRequest(received[0]!), { clientSecret: CLIENT_SECRET }, new Date(START))).toEqual({ ok: true });
     const parsed = parse(asRequest(received[0]!));
-    expect(parsed.ok && parsed.items.filter((item) => item.kind === 'referenced')).toMatchObject([{ kind: 'referenced', externalId: '51' }]);
+    expect(parsed.ok && parsed.items).toMatchObject([{ kind: 'observed', observation: { externalId: '51', values: { lastName: 'King' } } }]);
   });
 
   it('keeps contact.privacyDeletion in the legacy format (it has no generic form)', async () => {

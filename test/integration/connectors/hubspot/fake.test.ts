@@ -210,7 +210,12 @@ describe('HubSpot fake sandbox (the HubSpot UI)', () => {
     expect(verify(request, { clientSecret: CLIENT_SECRET }, CLOCK)).toEqual({ ok: true });
     const parsed = parse(request);
     expect(parsed).toMatchObject({ ok: true, ignored: 0 });
-    expect(parsed.ok && parsed.items.filter((item) => item.kind === 'referenced')).toMatchObject([{ externalId: '54' }, { externalId: '54' }, { externalId: '54' }]);
+    // The creation names the contact (read in full); each mapped property states its own value
+    expect(parsed.ok && parsed.items).toMatchObject([
+      { kind: 'referenced', externalId: '54' },
+      { kind: 'observed', observation: { externalId: '54', values: { email: 'dorothy.vaughan@example.com' } } },
+      { kind: 'observed', observation: { externalId: '54', values: { firstName: 'Dorothy' } } },
+    ]);
   });
 
   it('fires webhooks for the properties an edit changed, and none for an edit that changes nothing', async () => {
