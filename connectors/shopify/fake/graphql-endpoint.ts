@@ -145,30 +145,21 @@ export function createGraphqlEndpoint(options: {
         },
       };
     }
-    if (fault === 'rate_limited') {
-      // As when another app drained the shop's bucket: Shopify answers THROTTLED (HTTP 200), never 429,
-      // on GraphQL, with this query's calculated cost and an empty bucket.
+    // Shopify answers THROTTLED over HTTP 200, never 429, on GraphQL, with this query's calculated cost.
+    const throttled = (throttleStatus: ReturnType<typeof bucket.status>) => {
       record({ kind, fields, outcome: 'throttled', status: 200, requestedQueryCost: requested });
       return {
         status: 200,
         headers,
         body: {
           errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMIT_DOCS } }],
-          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: { ...bucket.status(), currentlyAvailable: 0 } } },
+          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus } },
         },
       };
-    }
-    if (!bucket.take(requested)) {
-      record({ kind, fields, outcome: 'throttled', status: 200, requestedQueryCost: requested });
-      return {
-        status: 200,
-        headers,
-        body: {
-          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMIT_DOCS } }],
-          extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: bucket.status() } },
-        },
-      };
-    }
+    };
+    // As when another app drained the shop's bucket: an empty bucket.
+    if (fault === 'rate_limited') return throttled({ ...bucket.status(), currentlyAvailable: 0 });
+    if (!bucket.take(requested)) return throttled(bucket.status());
 
     const result = await execute({ schema: shopifyAdminSchema, document, rootValue: options.rootValue, variableValues: variables, operationName: body.data.operationName ?? undefined });
     const actual = Math.min(requested, actualCost(costContext, operation, result.data));
