@@ -117,34 +117,32 @@ function normalizeAddress(address: Address): Address | undefined {
   return country ? { ...address, country } : undefined;
 }
 
+/** The canonical address part each HubSpot address property holds. */
+export const ADDRESS_PART_PROPERTIES: Record<string, keyof Address> = { address: 'line1', city: 'city', state: 'region', zip: 'postalCode', country: 'country' };
+
 /**
- * Each field's own time: the newest history entry of its property (the address: the newest of
- * its parts). Fields without history are timed by the observation's updatedAt.
+ * Each key's own time: the newest history entry among its properties. Keys whose properties
+ * have no history are left out (the observation's updatedAt times them).
  */
-function fieldTimesOf(contact: HubspotContact): Observation['fieldTimes'] {
+function newestHistoryTimes<K extends string>(contact: HubspotContact, propertiesOf: Array<[K, readonly string[]]>): Partial<Record<K, string>> | undefined {
   const history = contact.propertiesWithHistory;
   if (!history) return undefined;
-  const times: NonNullable<Observation['fieldTimes']> = {};
-  for (const [field, names] of Object.entries(FIELD_PROPERTIES)) {
+  const times: Partial<Record<K, string>> = {};
+  for (const [key, names] of propertiesOf) {
     const stamps = names.flatMap((name) => (history[name] ?? []).map((entry) => entry.timestamp.getTime()));
-    if (stamps.length > 0) Object.assign(times, { [field]: new Date(Math.max(...stamps)).toISOString() });
+    if (stamps.length > 0) times[key] = new Date(Math.max(...stamps)).toISOString();
   }
   return Object.keys(times).length > 0 ? times : undefined;
 }
 
-/** The canonical address part each HubSpot address property holds. */
-export const ADDRESS_PART_PROPERTIES: Record<string, keyof Address> = { address: 'line1', city: 'city', state: 'region', zip: 'postalCode', country: 'country' };
+/** Each field's own time; the address takes the newest of its parts. */
+function fieldTimesOf(contact: HubspotContact): Observation['fieldTimes'] {
+  return newestHistoryTimes(contact, Object.entries(FIELD_PROPERTIES) as Array<[FieldName, readonly string[]]>);
+}
 
-/** Each address part's own time: the newest history entry of its property (docs/identity.md §1). */
+/** Each address part's own time, by its own property (docs/identity.md §1). */
 function partTimesOf(contact: HubspotContact): Observation['partTimes'] {
-  const history = contact.propertiesWithHistory;
-  if (!history) return undefined;
-  const times: NonNullable<Observation['partTimes']> = {};
-  for (const [property, part] of Object.entries(ADDRESS_PART_PROPERTIES)) {
-    const stamps = (history[property] ?? []).map((entry) => entry.timestamp.getTime());
-    if (stamps.length > 0) times[part] = new Date(Math.max(...stamps)).toISOString();
-  }
-  return Object.keys(times).length > 0 ? times : undefined;
+  return newestHistoryTimes(contact, Object.entries(ADDRESS_PART_PROPERTIES).map(([property, part]): [keyof Address, readonly string[]] => [part, [property]]));
 }
 
 /**
