@@ -158,6 +158,13 @@ function withoutUnsure(held: HeldField): HeldField {
   return sure;
 }
 
+/** What sync's read of a record showed before a write: its clock, its values, their own times where the vendor has them. */
+export interface RecordRead {
+  at: Timestamp;
+  values: Partial<Record<FieldName, unknown>>;
+  fieldTimes?: Partial<Record<FieldName, Timestamp>>;
+}
+
 /**
  * Records what a write of ours left in a linked record, so its echo is recognised and the
  * next sync knows the target already holds these values. Creates the link for a new record.
@@ -173,7 +180,7 @@ export function recordWrite(
     sourceTimes: Partial<Record<FieldName, Timestamp>>;
     holds: Partial<Record<FieldName, unknown>>;
     /** The record as sync read it before this write (absent for a create): its clock and values. */
-    read?: { at: Timestamp; values: Partial<Record<FieldName, unknown>>; fieldTimes?: Partial<Record<FieldName, Timestamp>> };
+    read?: RecordRead;
   },
   now: Timestamp,
 ): Customer {

@@ -3,7 +3,7 @@ import type { Address, Customer, FieldName, PartialFieldValues, PendingWrite } f
 import type { Observation } from '../model/observation';
 import { changeSet, type IdentityStore } from '../identity/identity-store';
 import { clampFutureTimes } from '../identity/clock';
-import { applyObservation, recordWrite } from '../identity/merge';
+import { applyObservation, recordWrite, type RecordRead } from '../identity/merge';
 import type { CustomerTarget } from './customer-target';
 import { planSync, type SyncPlan } from './plan-sync';
 import { pendingWritesToKeep } from '../identity/pending-writes';
@@ -193,7 +193,7 @@ async function syncPlanned(
   const now = args.now ?? (() => new Date());
   let customer = stored;
   let plan: SyncPlan = firstPlan;
-  let readBack: { at: string; values: Observation['values']; fieldTimes?: Observation['fieldTimes'] } | undefined;
+  let readBack: RecordRead | undefined;
   if (plan.action === 'update') {
     const externalId = plan.externalId;
     const found = read.get(externalId);
@@ -271,7 +271,7 @@ async function record(
   written: { externalId: string; at: string; holds: Partial<Record<FieldName, unknown>> },
   fields: FieldName[],
   withheld: Partial<Record<FieldName, unknown>>,
-  read: { at: string; values: Observation['values']; fieldTimes?: Observation['fieldTimes'] } | undefined,
+  read: RecordRead | undefined,
   now: () => Date,
 ): Promise<SyncOutcome> {
   const sourceTimes = Object.fromEntries(fields.map((name) => [name, planned.fields[name]?.at ?? now().toISOString()]));
