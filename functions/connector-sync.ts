@@ -136,11 +136,29 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     if (result.outcome in retry) {
       for (const id of messageIds) failed.set(id, new Error(retry[result.outcome as keyof typeof retry]));
     }
+    if (result.outcome === 'target-gone') {
+      // Its webhook may never come (docs/identity.md §7): the resolver hears it from us, and the change waits for it.
+      try {
+        await publisher.publish([goneEvent(correlationId, result)]);
+        for (const id of messageIds) failed.set(id, new Error('the linked record is gone; retrying after the resolver re-points or removes the link'));
+      } catch (error) {
+        log.error('sync: reporting a gone record failed', { correlationId, customerId, error });
+        for (const id of messageIds) failed.set(id, error);
+      }
+    }
     if ('behind' in result && result.behind) {
       for (const id of messageIds) failed.set(id, new Error('the golden record changed while we wrote; syncing again'));
     }
   }
   await countBackfillWrites(backfillWrites);
+}
+
+/** What sync's read found: the record merged into another (as the vendor's merge webhook says it), or deleted. */
+function goneEvent(correlationId: string, gone: { externalId: string; survivorId?: string }) {
+  const occurredAt = new Date().toISOString();
+  return gone.survivorId
+    ? ({ type: 'CustomerRecordsMerged', detail: { schemaVersion: 1, correlationId, system: env.CONNECTOR_ID, survivorId: gone.survivorId, mergedIds: [gone.externalId], occurredAt } } as const)
+    : ({ type: 'CustomerRecordRemoved', detail: { schemaVersion: 1, correlationId, system: env.CONNECTOR_ID, externalId: gone.externalId, reason: 'deleted', occurredAt } } as const);
 }
 
 /** Writes a backfill caused, counted on its run (the CLI's progress shows them); one update per run and batch, never a failure. */

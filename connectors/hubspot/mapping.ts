@@ -26,6 +26,8 @@ export const HUBSPOT_READ_PROPERTIES = [
   'country',
   'hs_email_optout',
   'lastmodifieddate',
+  // "1;2": the contacts merged into this one (their ids now read as it).
+  'hs_merged_object_ids',
 ] as const;
 
 type PropertyName = (typeof HUBSPOT_READ_PROPERTIES)[number];
@@ -156,8 +158,18 @@ export function toObservation(contact: HubspotContact, context: MappingContext):
     externalId: contact.id,
     observedAt: contact.updatedAt.toISOString(),
     values,
-    ...compact({ fieldTimes: fieldTimesOf(contact), partTimes: partTimesOf(contact), unusable: unusable.length > 0 ? unusable : undefined }),
+    ...compact({
+      fieldTimes: fieldTimesOf(contact),
+      partTimes: partTimesOf(contact),
+      unusable: unusable.length > 0 ? unusable : undefined,
+      mergedIds: mergedIdsOf(contact),
+    }),
   };
+}
+
+function mergedIdsOf(contact: HubspotContact): string[] | undefined {
+  const ids = contact.properties.hs_merged_object_ids?.split(';').filter((id) => /^\d+$/.test(id)) ?? [];
+  return ids.length > 0 ? ids : undefined;
 }
 
 /** The canonical fields this connector writes, in the order of the manifest. */

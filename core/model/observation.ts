@@ -24,6 +24,8 @@ export const ObservationSchema = z.object({
    */
   partTimes: z.optional(z.partialRecord(AddressPartSchema, TimestampSchema)),
   unusable: z.optional(z.array(FieldNameSchema)),
+  /** Records the vendor merged into this one: their old ids now read as it (HubSpot `hs_merged_object_ids`). */
+  mergedIds: z.optional(z.array(ExternalIdSchema)),
   /**
    * A statement about some fields of a record we should already know (a HubSpot propertyChange
    * event's value): applied only to a linked record, never the basis of a new customer or link.

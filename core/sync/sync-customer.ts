@@ -18,7 +18,12 @@ export type SyncOutcome =
   | { outcome: 'created' | 'updated'; externalId: string; fields: FieldName[]; withheld?: FieldName[]; behind?: true }
   /** The system already had an unlinked record for this person: observed, to be linked by the resolver first. Retry later. */
   | { outcome: 'found-existing'; externalId: string; matchedOn: 'email' | 'phone' }
-  | { outcome: 'target-gone'; externalId: string }
+  /**
+   * The linked record is gone from the system (docs/identity.md §7, found gone by sync's read):
+   * merged into `survivorId` when another record names it as merged, else deleted. The caller
+   * reports it to the resolver and retries the change once the link is re-pointed or removed.
+   */
+  | { outcome: 'target-gone'; externalId: string; survivorId?: string }
   /** Another sync of this customer to this system is running: retried later (SQS redelivery). */
   | { outcome: 'busy' }
   /**
@@ -198,9 +203,9 @@ async function syncPlanned(
     const externalId = plan.externalId;
     const found = read.get(externalId);
     if (!found) {
-      // Deleted or merged away in the vendor (a merged id reads as its survivor, under another
-      // id): its own webhook unlinks or re-points the link.
-      return { outcome: 'target-gone', externalId };
+      // Deleted or merged away in the vendor (a merged id reads as its survivor, under another id).
+      const survivor = [...read.values()].find((o) => o.mergedIds?.includes(externalId));
+      return { outcome: 'target-gone', externalId, ...(survivor ? { survivorId: survivor.externalId } : {}) };
     }
     // The record's present state, not a delivery that can be late: it settles an unsure value (§2).
     const linkVersion = customer.links.find((l) => l.system === args.system && l.externalId === externalId)?.version ?? 0;

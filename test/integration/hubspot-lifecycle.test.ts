@@ -66,6 +66,48 @@ describe('HubSpot record lifecycle', () => {
     expect(Object.values(radia!.fields).every((field) => field?.source !== 'hubspot')).toBe(true);
   });
 
+  // docs/identity.md §7, "found gone by sync's read": the vendor's webhook may never come.
+  it('a HubSpot merge whose webhook never arrived: the next change finds it by reading, moves the link and reaches the merged contact', async () => {
+    // Prepare: Grace in Shopify and HubSpot
+    const created = p.shopify.admin.createCustomer({ email: 'grace@example.org', first_name: 'Grace', last_name: 'Hopper' });
+    await p.settle();
+    const primary = p.hubspot.admin.findContactByEmail('grace@example.org')!;
+    // Act: HubSpot's webhooks are lost while a person makes a second contact and merges the two
+    p.hubspot.webhooks.chaos = { drop: 1 };
+    const second = p.hubspot.admin.createContact({ firstname: 'Grace', lastname: 'B. Hopper' });
+    const merged = p.hubspot.admin.mergeContacts(primary.id, second.id);
+    await p.settle();
+    p.hubspot.webhooks.chaos = {};
+    p.shopify.admin.updateCustomer(String(created.id), { last_name: 'Murray Hopper' });
+    await p.settle();
+    // Assess: the customer links the merged contact only, and it holds the Shopify edit
+    const [grace] = await customersOf('grace@example.org');
+    expect(grace!.links.filter((l) => l.system === 'hubspot').map((l) => l.externalId)).toEqual([merged.id]);
+    expect((await p.table.items()).find((i) => i.pk === `LINK#hubspot#${primary.id}`)).toBeUndefined();
+    expect(p.hubspot.admin.getContact(merged.id)?.properties.lastname).toBe('Murray Hopper');
+    expect(p.hubspot.admin.listContacts().filter((c) => c.properties.email === 'grace@example.org')).toHaveLength(1);
+  });
+
+  it('a HubSpot deletion whose webhook never arrived: the next change unlinks the contact and makes a new one', async () => {
+    // Prepare
+    const created = p.shopify.admin.createCustomer({ email: 'adele@example.org', first_name: 'Adele', last_name: 'Goldberg' });
+    await p.settle();
+    const contact = p.hubspot.admin.findContactByEmail('adele@example.org')!;
+    // Act: the deletion's webhook is lost; then Adele's Shopify record changes
+    p.hubspot.webhooks.chaos = { drop: 1 };
+    p.hubspot.admin.deleteContact(contact.id);
+    await p.settle();
+    p.hubspot.webhooks.chaos = {};
+    p.shopify.admin.updateCustomer(String(created.id), { last_name: 'Goldberg-Smalltalk' });
+    await p.settle();
+    // Assess: the deleted contact is unlinked, and one new contact holds the edit
+    const [adele] = await customersOf('adele@example.org');
+    const hubspotLinks = adele!.links.filter((l) => l.system === 'hubspot').map((l) => l.externalId);
+    expect(hubspotLinks).toHaveLength(1);
+    expect(hubspotLinks[0]).not.toBe(contact.id);
+    expect(p.hubspot.admin.getContact(hubspotLinks[0]!)?.properties.lastname).toBe('Goldberg-Smalltalk');
+  });
+
   it('a batch with one unusable event: the rest is accepted, the bad one is parked with its reason', async () => {
     // Prepare: a real contact change, and an event missing its objectId, in one signed delivery
     const contact = p.hubspot.admin.createContact({ email: 'karen@example.org', firstname: 'Karen' });

@@ -31,10 +31,14 @@ class FakeTarget implements CustomerTarget {
     record.at = '2026-01-01T12:00:10Z';
     return { externalId, at: record.at, holds: values };
   }
+  /** A merged-away id → the record it was merged into (it reads as that record, HubSpot-style). */
+  mergedInto = new Map<string, string>();
   async read(ids: string[]): Promise<Observation[]> {
-    return ids.flatMap((id) => {
+    return ids.flatMap((requested) => {
+      const id = this.mergedInto.get(requested) ?? requested;
       const record = this.records.get(id);
-      return record ? [{ system: 'hubspot', externalId: id, observedAt: record.at, values: record.values }] : [];
+      const mergedIds = [...this.mergedInto].filter(([, into]) => into === id).map(([old]) => old);
+      return record ? [{ system: 'hubspot', externalId: id, observedAt: record.at, values: record.values, ...(mergedIds.length > 0 ? { mergedIds } : {}) }] : [];
     });
   }
 }
@@ -304,5 +308,37 @@ describe("an unsure value settled by sync's read-back (docs/identity.md §2)", (
     const stored = (await store.getCustomer(id))!;
     expect(stored.links[0]!.held.firstName?.unsure).toBeUndefined();
     expect(stored.fields.firstName?.value).toBe('June');
+  });
+});
+
+describe("a linked record found gone by sync's read (docs/identity.md §7)", () => {
+  async function adaLinkedTo51() {
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'Ada' }, at: '2026-01-01T09:00:00Z' });
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', firstName: 'Ada' } }), noWait);
+    const edited = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', firstName: 'Augusta' } }), noWait);
+    return { store, target, customerId: 'customer' in edited ? edited.customer.id : '' };
+  }
+
+  it('names the survivor when the old id reads as a record that merged it, and writes nothing', async () => {
+    // Prepare: HubSpot merged 51 into the new 77
+    const { store, target, customerId } = await adaLinkedTo51();
+    target.records.set('77', { values: { email: 'ada@example.com', firstName: 'Ada' }, at: '2026-01-01T11:00:00Z' });
+    target.records.delete('51');
+    target.mergedInto.set('51', '77');
+    // Act
+    const result = await syncCustomer(store, target, { customerId, system: 'hubspot', writableFields: WRITABLE, observe: async () => {} });
+    // Assess
+    expect(result).toEqual({ outcome: 'target-gone', externalId: '51', survivorId: '77' });
+    expect(target.writes).toEqual([]);
+  });
+
+  it('names no survivor when the record is simply gone (deleted), and writes nothing', async () => {
+    const { store, target, customerId } = await adaLinkedTo51();
+    target.records.delete('51');
+    const result = await syncCustomer(store, target, { customerId, system: 'hubspot', writableFields: WRITABLE, observe: async () => {} });
+    expect(result).toEqual({ outcome: 'target-gone', externalId: '51' });
+    expect(target.writes).toEqual([]);
   });
 });

@@ -41,6 +41,13 @@ describe('toObservation', () => {
       },
     });
   });
+
+  it('names the contacts merged into this one (hs_merged_object_ids), so a sync reading an old id finds its survivor', () => {
+    const contact = loadContact();
+    const merged = { ...contact, properties: { ...contact.properties, hs_merged_object_ids: '88;283' } };
+    expect(toObservation(merged, context).mergedIds).toEqual(['88', '283']);
+    expect(toObservation(contact, context)).not.toHaveProperty('mergedIds');
+  });
 });
 
 describe('toObservation: values that cannot be normalized', () => {
