@@ -47,10 +47,17 @@ export const capacityMeter = {
         this.read(input.ConsistentRead === true, ((output?.Items as Item[] | undefined) ?? []).reduce((sum, item) => sum + itemSize(item), 0));
         break;
       case 'BatchGetItemCommand': {
-        // Consistency is chosen per table entry of RequestItems; each item is rounded up on its own.
-        const requests = (input.RequestItems as Record<string, { ConsistentRead?: boolean }> | undefined) ?? {};
-        for (const [table, items] of Object.entries((output?.Responses as Record<string, Item[]> | undefined) ?? {})) {
-          for (const item of items) this.read(requests[table]?.ConsistentRead === true, itemSize(item));
+        // Consistency is chosen per table entry of RequestItems; each item is rounded up on its own,
+        // and a key with no item is billed as a GetItem of nothing (one unit, half if eventual).
+        const requests = (input.RequestItems as Record<string, { ConsistentRead?: boolean; Keys?: unknown[] }> | undefined) ?? {};
+        const responses = (output?.Responses as Record<string, Item[]> | undefined) ?? {};
+        const unprocessed = (output?.UnprocessedKeys as Record<string, { Keys?: unknown[] }> | undefined) ?? {};
+        for (const [table, request] of Object.entries(requests)) {
+          const consistent = request.ConsistentRead === true;
+          const found = responses[table] ?? [];
+          for (const item of found) this.read(consistent, itemSize(item));
+          const missing = (request.Keys?.length ?? 0) - (unprocessed[table]?.Keys?.length ?? 0) - found.length;
+          for (let i = 0; i < missing; i++) this.read(consistent, 0);
         }
         break;
       }

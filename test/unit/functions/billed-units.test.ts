@@ -47,4 +47,18 @@ describe('strongly vs eventually consistent reads', () => {
     // Assess
     expect(capacityMeter.take()).toEqual({ readUnits: 1.5, strongReadUnits: 1, writeUnits: 0 });
   });
+
+  it('bills each BatchGetItem key with no item as such a read, and no key left unprocessed', () => {
+    // Prepare: the receiver's lookup of three delivery keys, one remembered, one left unprocessed
+    capacityMeter.take();
+    const found = { pk: { S: 'DELIVERY#shopify#1' } };
+    // Act
+    capacityMeter.count(
+      'BatchGetItemCommand',
+      { RequestItems: { t: { Keys: [{}, {}, {}], ConsistentRead: true } } },
+      { Responses: { t: [found] }, UnprocessedKeys: { t: { Keys: [{}] } } },
+    );
+    // Assess: the found item 1, the missing one 1, the unprocessed one nothing
+    expect(capacityMeter.take()).toEqual({ readUnits: 2, strongReadUnits: 2, writeUnits: 0 });
+  });
 });
