@@ -96,6 +96,8 @@ export interface ChaosReport {
     table: Record<string, unknown>[];
     requests: Record<SystemName, RecordedRequest[]>;
     webhooks: Record<SystemName, WebhookDeliveryRecord[]>;
+    /** What reached the bus, in order: the observations behind each resolver log line. */
+    bus: Array<Record<string, unknown>>;
   };
   writes: Record<SystemName, number>;
   capacity: CapacityReport;
@@ -263,6 +265,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       table,
       requests: { shopify: p.shopify.requests, hubspot: p.hubspot.requests },
       webhooks: { shopify: p.shopify.webhooks.deliveries, hubspot: p.hubspot.webhooks.deliveries },
+      bus: p.runtime.bus.published.map((event) => ({ type: event['detail-type'], time: event.time, detail: event.detail })),
     },
     writes: writes(vendors),
     capacity: p.capacity(),
