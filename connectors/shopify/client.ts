@@ -2,17 +2,19 @@ import Shopify from 'shopify-api-node';
 import { compact } from '../../core/model/compact';
 import * as z from '../../core/schema';
 import { ConnectorError } from '../../core/errors';
-import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
+import { FIELD_NAMES, PartialFieldValuesSchema, type Address, type PartialFieldValues } from '../../core/model/customer';
+import { sameValue } from '../../core/model/same-value';
 import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
 import type { ShopifyConfig, ShopifySecret } from './manifest';
-import { customerGid, customerIdFromGid, fromShopifyCustomerNode, nodeToObservation, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
+import { customerGid, customerIdFromGid, fromShopifyCustomerNode, mapGraphqlAddress, nodeToObservation, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
 import {
   ShopifyAddressPayloadSchema,
   ShopifyCustomerNodeSchema,
   ShopifyCustomerPayloadSchema,
   ShopifyNumericIdSchema,
   type ShopifyCustomerNode,
+  type ShopifyMailingAddressNode,
   type ShopifyUserError,
 } from './schemas';
 
@@ -157,8 +159,9 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
   const { mapping, log } = options;
   const { graphql } = shopifyApi(options);
 
-  function outcome(node: ShopifyCustomerNode, written: PartialFieldValues): WriteOutcome {
-    const now = fromShopifyCustomerNode(node, mapping);
+  /** `wrote`: values a mutation answered it wrote, over what the customer node shows (a read made after). */
+  function outcome(node: ShopifyCustomerNode, written: PartialFieldValues, wrote: PartialFieldValues = {}): WriteOutcome {
+    const now = { ...fromShopifyCustomerNode(node, mapping), ...wrote };
     const holds = PartialFieldValuesSchema.parse(
       Object.fromEntries(FIELD_NAMES.filter((name) => written[name] !== undefined && now[name] !== undefined).map((name) => [name, now[name]])),
     );
@@ -189,8 +192,11 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
 
     const plan = planUpdate(id, write, defaultAddressId);
     let latest: ShopifyCustomerNode | null | undefined;
+    /** What the address mutation answered it wrote (null: deleted). */
+    let writtenAddress: ShopifyMailingAddressNode | null | undefined;
     if (plan) {
       const result = await graphql('customerUpdate', plan.document, plan.variables, UpdateResponseSchema);
+      if (result.address) writtenAddress = result.address.address ?? null;
       // Mutations run in document order; report the first refusal.
       for (const [operation, payload] of [
         ['customerAddress', result.address],
@@ -211,14 +217,22 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
       }
       latest = result.smsConsent?.customer ?? result.emailConsent?.customer ?? result.update?.customer;
     }
+    let wroteAddress: { address: Address | null } | undefined;
     if (!latest) {
-      // Nothing returned the customer after the last change (address only, or no change): read it.
+      // Nothing returned the customer after the last change (address only, or no change): read it
+      // for its clock. What the address mutation wrote is what our write left: a person's edit
+      // right after it may already show in this read, and is not ours (docs/identity.md §2).
       const read = await graphql('customer', READ_CUSTOMER, { id }, ReadResponseSchema);
       latest = read.customer;
+      if (writtenAddress !== undefined) {
+        wroteAddress = { address: writtenAddress ? mapGraphqlAddress(writtenAddress) : null };
+        const now = latest?.defaultAddress ? mapGraphqlAddress(latest.defaultAddress) : null;
+        if (!sameValue(now, wroteAddress.address)) log.info('Shopify customer changed right after our write', { externalId, fields: 'address' });
+      }
     }
     if (!latest) throw missingCustomer(externalId);
     log.info('Shopify customer updated', { externalId });
-    return outcome(latest, values);
+    return outcome(latest, values, wroteAddress);
   }
 
   return {
@@ -289,14 +303,16 @@ function planUpdate(id: string, write: ShopifyWrite, defaultAddressId: string | 
     variables[name] = value;
   };
   const customerPayload = 'customer { ...CustomerFields } userErrors { field message }';
+  // The address as this mutation wrote it: what our write left, whatever a later read shows (docs/identity.md §2).
+  const addressPayload = 'address { id address1 address2 city provinceCode zip countryCodeV2 } userErrors { field message }';
 
   if (write.address && defaultAddressId) {
     declare('addressId', 'ID!', defaultAddressId);
     declare('address', 'MailingAddressInput!', write.address);
-    fields.push('address: customerAddressUpdate(customerId: $id, addressId: $addressId, address: $address, setAsDefault: true) { userErrors { field message } }');
+    fields.push(`address: customerAddressUpdate(customerId: $id, addressId: $addressId, address: $address, setAsDefault: true) { ${addressPayload} }`);
   } else if (write.address) {
     declare('address', 'MailingAddressInput!', write.address);
-    fields.push('address: customerAddressCreate(customerId: $id, address: $address, setAsDefault: true) { userErrors { field message } }');
+    fields.push(`address: customerAddressCreate(customerId: $id, address: $address, setAsDefault: true) { ${addressPayload} }`);
   } else if (write.address === null && defaultAddressId) {
     declare('addressId', 'ID!', defaultAddressId);
     fields.push('address: customerAddressDelete(customerId: $id, addressId: $addressId) { userErrors { field message } }');

@@ -233,7 +233,7 @@ function mapRestAddress(address: ShopifyRestAddress): Address | null {
   });
 }
 
-function mapGraphqlAddress(address: ShopifyMailingAddressNode): Address | null {
+export function mapGraphqlAddress(address: ShopifyMailingAddressNode): Address | null {
   return toAddress({
     line1: address.address1,
     line2: address.address2,

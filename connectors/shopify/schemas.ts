@@ -154,8 +154,9 @@ export const ShopifyCustomerPayloadSchema = z.object({
   userErrors: z.array(ShopifyUserErrorSchema),
 });
 
-/** Payload of customerAddressCreate / customerAddressUpdate / customerAddressDelete. */
+/** Payload of customerAddressCreate / customerAddressUpdate (the address written) / customerAddressDelete. */
 export const ShopifyAddressPayloadSchema = z.object({
+  address: z.nullish(ShopifyMailingAddressNodeSchema),
   userErrors: z.array(ShopifyUserErrorSchema),
 });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MappingContext } from '../../../../connectors/connector';
 import { createShopifyClient } from '../../../../connectors/shopify/client';
 import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../../../connectors/shopify/fake/server';
+import { requestLogOf } from '../../../../connectors/testing/fake-http';
 import { parse, verify } from '../../../../connectors/shopify/webhook';
 import { ConnectorError } from '../../../../core/errors';
 import type { PartialFieldValues } from '../../../../core/model/customer';
@@ -228,6 +229,28 @@ describe('update', () => {
     expect(stored?.email_marketing_consent?.state).toBe('unsubscribed');
     expect(stored?.sms_marketing_consent?.state).toBe('subscribed');
     expect(fake.writes()).toHaveLength(1);
+  });
+
+  // docs/identity.md §2: what a write left is what the vendor answered to that write.
+  it("reports the address its own mutation wrote, not a person's edit made right after it", async () => {
+    // Prepare: the merchant clears Grace's address the moment our address mutation has been applied
+    await startFake({ seed: true });
+    const client = aClient();
+    const grace = fake.admin.listCustomers().find((customer) => customer.email === 'grace@example.org')!;
+    const address = { line1: '1 Navy Pentagon', line2: null, city: 'Arlington', region: 'VA', postalCode: '22202', country: 'US' };
+    const stop = requestLogOf(fake.requests)!.subscribe((request) => {
+      if (JSON.stringify(request.body ?? '').includes('customerAddress')) {
+        stop();
+        fake.admin.updateCustomer(grace.id, { default_address: null });
+      }
+    });
+
+    // Act
+    const outcome = await client.update(grace.id, { address });
+
+    // Assess: Shopify holds the merchant's clear; our write left the address we sent
+    expect(fake.admin.getCustomer(grace.id)?.default_address ?? null).toBeNull();
+    expect(outcome.holds).toEqual({ address });
   });
 
   it('removes the default address when the address is cleared', async () => {
