@@ -39,6 +39,28 @@ export function datedBackToPendingWrites(customer: Pick<Customer, 'pendingWrites
   return changed ? { ...observation, fieldTimes } : observation;
 }
 
+/**
+ * What a write of ours still pending on this record is writing to `name`, for a value the vendor
+ * times by that field's own clock (a HubSpot property change or history) at or after the write
+ * began (docs/identity.md §2): the record may hold it already, so the value is judged against it
+ * too. Undefined for a whole-record clock (Shopify's updated_at), or with no such write.
+ */
+export function pendingValueFor(customer: Pick<Customer, 'pendingWrites'>, observation: Observation, name: FieldName): unknown {
+  const fieldAt = observation.fieldTimes?.[name];
+  if (fieldAt === undefined) return undefined;
+  const at = toMillis(fieldAt);
+  const covering = (customer.pendingWrites ?? []).filter(
+    (write) =>
+      write.system === observation.system &&
+      write.externalId === observation.externalId &&
+      name in write.values &&
+      toMillis(write.startedAt) <= at &&
+      at <= toMillis(write.startedAt) + PENDING_WRITE_WINDOW_MS,
+  );
+  const latest = covering.sort((a, b) => toMillis(b.startedAt) - toMillis(a.startedAt))[0];
+  return latest?.values[name];
+}
+
 /** The pending writes of one system still worth keeping next to a new one. */
 export function pendingWritesToKeep(customer: Pick<Customer, 'pendingWrites'>, system: string, now: Date): PendingWrite[] {
   return (customer.pendingWrites ?? []).filter(
