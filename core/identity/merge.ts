@@ -124,6 +124,12 @@ export function applyObservation(customer: Customer, received: Observation, now:
     // second stays a known state: its late delivery is no edit either. After our write, a
     // read-back keeps what our read showed, against which an edit our write overwrote is judged.
     const knownStates = held && sameSecond ? statesKnownIn(held, [recordAt], value) : [];
+    // A copy of ours landing (dated back to a pending write): what it replaced was the record's
+    // state until then, in this same second; its late delivery in that second is no edit (§2).
+    const ourCopyLanded = held !== undefined && toMillis(at) !== toMillis(recordAt) && !sameSecond;
+    if (ourCopyLanded && !knownStates.some((state) => toMillis(state.at) === toMillis(recordAt) && sameValue(state.value, held.value))) {
+      knownStates.push({ at: recordAt, value: held.value });
+    }
     const readOfOurWrite = settles && held?.raceFrom !== undefined ? { raceFrom: held.raceFrom, readValue: held.readValue ?? null } : {};
     link.held[name] = {
       value: withHeldParts(held?.value, value),
