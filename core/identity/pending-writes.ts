@@ -63,7 +63,7 @@ function pendingWritesFor(customer: Pick<Customer, 'pendingWrites' | 'links'>, o
   return (customer.pendingWrites ?? []).filter((write) => {
     if (write.system !== observation.system || (write.externalId !== undefined && write.externalId !== observation.externalId)) return false;
     if (!(name in write.values) || !withinWindow(write, at)) return false;
-    const movedPast = held !== undefined && seenAt !== undefined && seenAt >= toMillis(write.startedAt) && at > seenAt && !isOurValue(write.values[name], held.value);
+    const movedPast = held !== undefined && seenAt !== undefined && seenAt >= toMillis(write.startedAt) && at >= seenAt && !isOurValue(write.values[name], held.value);
     return !movedPast;
   });
 }

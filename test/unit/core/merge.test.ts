@@ -698,3 +698,24 @@ describe('the state a copy of ours replaced, delivered late in the second it lan
     expect(read.customer.links.find((l) => l.system === 'shopify')!.held.firstName?.unsure).toBeUndefined();
   });
 });
+
+describe('one HubSpot edit of several address parts after a crashed write of ours (found by the chaos run)', () => {
+  it('times each part by the edit, even a part that equals what we wrote, once another part of it was seen', () => {
+    // Prepare: a crashed sync wrote 4506 Lake Dr, Georgetown to HubSpot 89 (10:00:32); a person cleared the address (10:00:33.389)
+    const hubspot = { system: 'hubspot', externalId: '89' };
+    const ours = { line1: '4506 Lake Dr', line2: null, city: 'Georgetown', region: null, postalCode: '86723', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'shopify', externalId: '7065055069303700049', observedAt: '2026-01-01T10:00:30Z', values: { address: ours } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: '2026-01-01T10:00:10.000Z', values: { address: { line1: '3694 Pine Rd', city: 'Riverton', region: null, postalCode: '56679', country: 'US' } } }), NOW).customer;
+    customer.pendingWrites = [{ ...hubspot, startedAt: '2026-01-01T10:00:31.900Z', values: { address: ours }, sourceTimes: { address: '2026-01-01T10:00:30Z' } }];
+    const cleared = '2026-01-01T10:00:33.389Z';
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: cleared, fieldTimes: { address: cleared }, values: { address: null } }), NOW).customer;
+    expect(customer.fields.address?.value).toMatchObject({ city: null });
+    // Act: the person types a new address at 10:01:11.170, one propertyChange per part, the street first
+    const at = '2026-01-01T10:01:11.170Z';
+    for (const part of [{ line1: '4956 Elm St' }, { city: 'Georgetown' }, { postalCode: '13374' }, { country: 'US' }]) {
+      customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: at, fieldTimes: { address: at }, values: { address: part }, linkedOnly: true }), NOW).customer;
+    }
+    // Assess
+    expect(customer.fields.address?.value).toMatchObject({ line1: '4956 Elm St', city: 'Georgetown', postalCode: '13374', country: 'US' });
+  });
+});
