@@ -201,6 +201,11 @@ export function recordWrite(
     const readAt = held && !changes(held.value, readValue) ? held.at : (write.read?.fieldTimes?.[name] ?? write.read?.at);
     const read = write.read ? { raceFrom: write.read.at, readValue, readAt } : {};
     const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value);
+    // What our read showed lasted until our write landed: in the write's second it is a known state
+    // too (another field's edit made in that second, just before our write, carries it; §2).
+    if (write.read && changes(readValue ?? null, value) && !knownStates.some((state) => toMillis(state.at) === toMillis(write.at) && sameValue(state.value, readValue ?? null))) {
+      knownStates.push({ at: write.at, value: readValue ?? null });
+    }
     const earlierRaces = racesKept(held);
     link.held[name] = {
       value,

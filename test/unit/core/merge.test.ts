@@ -620,3 +620,23 @@ describe('a read-back that comes too late to settle a value already unsure', () 
     expect(late.recheck).toEqual(['address']);
   });
 });
+
+describe('what our read showed, delivered in the second our write landed in (found by the chaos run under load)', () => {
+  it('is a state the record held until our write: no raced edit, the field is left unsure and the golden value stays', () => {
+    // Prepare: Shopify had no address (read at 10:00:53). HubSpot set one (10:01:00.013). Two syncs of ours wrote it to
+    // Shopify in the second 10:01:01, the first with part of it; a person edited the first name in that second, before them.
+    const shopify = { system: 'shopify', externalId: '7065055069303700007' };
+    const partial = { line1: '311 Lake Dr', line2: null, city: 'Franklin', region: null, postalCode: null, country: null };
+    const full = { line1: '311 Lake Dr', line2: null, city: 'Franklin', region: null, postalCode: '21507', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:53Z', values: { firstName: 'Ada', address: null } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '69', observedAt: '2026-01-01T10:01:00.013Z', values: { address: { line1: '311 Lake Dr', city: 'Franklin', region: null, postalCode: '21507', country: 'US' } } }), NOW).customer;
+    const S = '2026-01-01T10:01:01Z';
+    customer = recordWrite(customer, { ...shopify, at: S, read: { at: '2026-01-01T10:00:53Z', values: { address: null } }, sourceTimes: { address: '2026-01-01T10:01:00.013Z' }, holds: { address: partial } }, NOW);
+    customer = recordWrite(customer, { ...shopify, at: S, read: { at: S, values: { address: partial } }, sourceTimes: { address: '2026-01-01T10:01:00.013Z' }, holds: { address: full } }, NOW);
+    // Act: the webhook of the person's first-name edit, which still shows no address
+    const late = applyObservation(customer, anObservation({ ...shopify, observedAt: S, values: { firstName: 'Augusta', address: null } }), NOW);
+    // Assess
+    expect(late.customer.fields.address?.value).toMatchObject({ line1: '311 Lake Dr', city: 'Franklin', postalCode: '21507' });
+    expect(late.recheck).toEqual(['address']);
+  });
+});
