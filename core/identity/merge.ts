@@ -200,12 +200,10 @@ export function recordWrite(
     // clock such as Shopify's dates every field by the last change of any).
     const readAt = held && !changes(held.value, readValue) ? held.at : (write.read?.fieldTimes?.[name] ?? write.read?.at);
     const read = write.read ? { raceFrom: write.read.at, readValue, readAt } : {};
-    const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value);
     // What our read showed lasted until our write landed: in the write's second it is a known state
     // too (another field's edit made in that second, just before our write, carries it; §2).
-    if (write.read && changes(readValue ?? null, value) && !knownStates.some((state) => toMillis(state.at) === toMillis(write.at) && sameValue(state.value, readValue ?? null))) {
-      knownStates.push({ at: write.at, value: readValue ?? null });
-    }
+    const lastedUntilWrite = write.read && changes(readValue ?? null, value) ? [{ at: write.at, value: readValue ?? null }] : [];
+    const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value, lastedUntilWrite);
     const earlierRaces = racesKept(held);
     link.held[name] = {
       value,
@@ -246,15 +244,20 @@ function raceWindowOf(held: HeldField, recordAt: Timestamp): { readValue: unknow
 /**
  * What the record is known to have held, other than `value`, at the record times of this write
  * and of its read: the link's last value (at its `seenAt`), what the last read showed (at its
- * `raceFrom`) and the states already known. Late deliveries of those states are not edits.
+ * `raceFrom`), the states already known, and any `also` given. Late deliveries of those states are not edits.
  */
-function statesKnownIn(held: HeldField | undefined, seconds: Timestamp[], value: unknown): Array<{ at: Timestamp; value: unknown }> {
-  if (!held) return [];
+function statesKnownIn(
+  held: HeldField | undefined,
+  seconds: Timestamp[],
+  value: unknown,
+  also: Array<{ at: Timestamp; value: unknown }> = [],
+): Array<{ at: Timestamp; value: unknown }> {
   const wanted = new Set(seconds.map(toMillis));
   const candidates = [
-    ...(held.knownStates ?? []),
-    ...(held.seenAt ? [{ at: held.seenAt, value: held.value }] : []),
-    ...(held.raceFrom && 'readValue' in held ? [{ at: held.raceFrom, value: held.readValue }] : []),
+    ...(held?.knownStates ?? []),
+    ...(held?.seenAt ? [{ at: held.seenAt, value: held.value }] : []),
+    ...(held?.raceFrom && 'readValue' in held ? [{ at: held.raceFrom, value: held.readValue }] : []),
+    ...also,
   ];
   const kept: Array<{ at: Timestamp; value: unknown }> = [];
   for (const state of candidates) {
