@@ -119,7 +119,11 @@ export function applyObservation(customer: Customer, received: Observation, now:
     // a read-back is the present state, so it is newer and sure. What the record held in that
     // second stays a known state: its late delivery is no edit either. After our write, a
     // read-back keeps what our read showed, against which an edit our write overwrote is judged.
-    const knownStates = held && sameSecond ? statesKnownIn(held, [recordAt], value) : [];
+    // A copy of ours landing (dated back to a pending write): what it replaced was the record's
+    // state until then, in this same second; its late delivery in that second is no edit (§2).
+    const ourCopyLanded = held !== undefined && toMillis(at) !== toMillis(recordAt) && !sameSecond;
+    const replaced = ourCopyLanded ? [{ at: recordAt, value: held.value }] : [];
+    const knownStates = held && (sameSecond || ourCopyLanded) ? statesKnownIn(held, [recordAt], value, replaced) : [];
     const readOfOurWrite = settles && held?.raceFrom !== undefined ? { raceFrom: held.raceFrom, readValue: held.readValue ?? null } : {};
     link.held[name] = {
       value: withHeldParts(held?.value, value),

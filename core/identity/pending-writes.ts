@@ -15,20 +15,17 @@ export const PENDING_WRITE_KEEP_MS = 10 * 60_000;
  * an observation of them takes the source times we copied (docs/identity.md §2), so they never
  * win over a newer edit made elsewhere. Only ever dates values back, never forward.
  */
-export function datedBackToPendingWrites(customer: Pick<Customer, 'pendingWrites'>, observation: Observation): Observation {
-  const pending = (customer.pendingWrites ?? []).filter(
-    (write) => write.system === observation.system && (write.externalId === undefined || write.externalId === observation.externalId),
-  );
-  if (pending.length === 0) return observation;
+export function datedBackToPendingWrites(customer: Pick<Customer, 'pendingWrites' | 'links'>, observation: Observation): Observation {
+  if (!(customer.pendingWrites ?? []).some((write) => write.system === observation.system)) return observation;
   const fieldTimes: Partial<Record<FieldName, Timestamp>> = { ...observation.fieldTimes };
   let changed = false;
   for (const name of FIELD_NAMES) {
     const value = observation.values[name];
     if (value === undefined) continue;
     const at = toMillis(fieldTime(observation, name));
-    for (const write of pending) {
+    for (const write of pendingWritesFor(customer, observation, name, at)) {
       const source = write.sourceTimes[name];
-      if (source === undefined || !(name in write.values) || !withinWindow(write, at)) continue;
+      if (source === undefined) continue;
       if (!isOurValue(write.values[name], value)) continue;
       if (toMillis(source) < toMillis(fieldTimes[name] ?? fieldTime(observation, name))) {
         fieldTimes[name] = source;
@@ -37,6 +34,23 @@ export function datedBackToPendingWrites(customer: Pick<Customer, 'pendingWrites
     }
   }
   return changed ? { ...observation, fieldTimes } : observation;
+}
+
+/**
+ * The pending writes that may explain this field of this record at record time `at`: of its system
+ * and record (any record of it for a create), covering the field, within the write's window, and
+ * not left behind: once the link saw the field hold another value, timed from the write's start
+ * on, the record has moved past our write, and a value from then on is no copy of ours (docs/identity.md §2).
+ */
+function pendingWritesFor(customer: Pick<Customer, 'pendingWrites' | 'links'>, observation: Observation, name: FieldName, at: number): PendingWrite[] {
+  const held = customer.links.find((link) => link.system === observation.system && link.externalId === observation.externalId)?.held[name];
+  const seenAt = held?.seenAt === undefined ? undefined : toMillis(held.seenAt);
+  return (customer.pendingWrites ?? []).filter((write) => {
+    if (write.system !== observation.system || (write.externalId !== undefined && write.externalId !== observation.externalId)) return false;
+    if (!(name in write.values) || !withinWindow(write, at)) return false;
+    const movedPast = held !== undefined && seenAt !== undefined && seenAt >= toMillis(write.startedAt) && at >= seenAt && !isOurValue(write.values[name], held.value);
+    return !movedPast;
+  });
 }
 
 /** The pending writes of one system still worth keeping next to a new one. */

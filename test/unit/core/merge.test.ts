@@ -640,3 +640,70 @@ describe('what our read showed, delivered in the second our write landed in (fou
     expect(late.recheck).toEqual(['address']);
   });
 });
+
+describe('a pending write of ours the record has moved past (docs/identity.md §2, found by the chaos run)', () => {
+  it("does not claim a later edit that sets our value again: it keeps its own time and wins", () => {
+    // Prepare: a crashed sync wrote Franklin (copied from Shopify, 10:00:54) to HubSpot 408 at 10:00:56.5;
+    // a person then set Salem (10:01:10.293), and at 10:01:30.963 sets Franklin again.
+    const hubspot = { system: 'hubspot', externalId: '408' };
+    const franklin = { line1: '4516 Pine Rd', line2: null, city: 'Franklin', region: null, postalCode: '87093', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'shopify', externalId: '7065055069303700255', observedAt: '2026-01-01T10:00:54Z', values: { address: franklin } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: '2026-01-01T10:00:30.000Z', values: { address: { line1: '2495 Elm St', city: 'Franklin', region: null, postalCode: '12316', country: 'US' } } }), NOW).customer;
+    customer.pendingWrites = [{ ...hubspot, startedAt: '2026-01-01T10:00:56.500Z', values: { address: franklin }, sourceTimes: { address: '2026-01-01T10:00:54Z' } }];
+    const salemAt = '2026-01-01T10:01:10.293Z';
+    for (const part of [{ line1: '4637 Lake Dr' }, { city: 'Salem' }, { postalCode: '91570' }]) {
+      customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: salemAt, fieldTimes: { address: salemAt }, values: { address: part }, linkedOnly: true }), NOW).customer;
+    }
+    expect(customer.fields.address?.value).toMatchObject({ city: 'Salem' });
+    const at = '2026-01-01T10:01:30.963Z';
+    // Act: HubSpot's propertyChange of the city
+    const result = applyObservation(customer, anObservation({ ...hubspot, observedAt: at, fieldTimes: { address: at }, values: { address: { city: 'Franklin' } }, linkedOnly: true }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['address']);
+    expect(result.customer.fields.address?.value).toMatchObject({ city: 'Franklin' });
+  });
+});
+
+describe('the state a copy of ours replaced, delivered late in the second it landed in (found by the chaos run)', () => {
+  it('is no edit: the field is left unsure and the golden value stays ours until a read-back says otherwise', () => {
+    // Prepare: Shopify held June; a crashed sync wrote HubSpot's Hana (10:00:51) to it in the second 10:00:52,
+    // in which a person also edited the address just before: two webhooks of that second, ours first.
+    const shopify = { system: 'shopify', externalId: '7065055069303700262' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:05Z', values: { firstName: 'June' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '326', observedAt: '2026-01-01T10:00:51.000Z', fieldTimes: { firstName: '2026-01-01T10:00:51.000Z' }, values: { firstName: 'Hana' }, linkedOnly: true }), NOW).customer;
+    customer.pendingWrites = [{ ...shopify, startedAt: '2026-01-01T10:00:51.990Z', values: { firstName: 'Hana' }, sourceTimes: { firstName: '2026-01-01T10:00:51.000Z' } }];
+    const T = '2026-01-01T10:00:52Z';
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { firstName: 'Hana' } }), NOW).customer;
+    // Act: the webhook of the address edit, which still shows June
+    const late = applyObservation(customer, anObservation({ ...shopify, observedAt: T, values: { firstName: 'June' } }), NOW);
+    // Assess
+    expect(late.customer.fields.firstName).toMatchObject({ value: 'Hana' });
+    expect(late.recheck).toEqual(['firstName']);
+    // …and sync's read-back, showing Hana, settles it
+    const link = late.customer.links.find((l) => l.system === 'shopify')!;
+    const read = applyObservation(late.customer, anObservation({ ...shopify, observedAt: T, values: { firstName: 'Hana' }, readBack: { linkVersion: link.version } }), NOW);
+    expect(read.customer.fields.firstName).toMatchObject({ value: 'Hana' });
+    expect(read.customer.links.find((l) => l.system === 'shopify')!.held.firstName?.unsure).toBeUndefined();
+  });
+});
+
+describe('one HubSpot edit of several address parts after a crashed write of ours (found by the chaos run)', () => {
+  it('times each part by the edit, even a part that equals what we wrote, once another part of it was seen', () => {
+    // Prepare: a crashed sync wrote 4506 Lake Dr, Georgetown to HubSpot 89 (10:00:32); a person cleared the address (10:00:33.389)
+    const hubspot = { system: 'hubspot', externalId: '89' };
+    const ours = { line1: '4506 Lake Dr', line2: null, city: 'Georgetown', region: null, postalCode: '86723', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'shopify', externalId: '7065055069303700049', observedAt: '2026-01-01T10:00:30Z', values: { address: ours } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: '2026-01-01T10:00:10.000Z', values: { address: { line1: '3694 Pine Rd', city: 'Riverton', region: null, postalCode: '56679', country: 'US' } } }), NOW).customer;
+    customer.pendingWrites = [{ ...hubspot, startedAt: '2026-01-01T10:00:31.900Z', values: { address: ours }, sourceTimes: { address: '2026-01-01T10:00:30Z' } }];
+    const cleared = '2026-01-01T10:00:33.389Z';
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: cleared, fieldTimes: { address: cleared }, values: { address: null } }), NOW).customer;
+    expect(customer.fields.address?.value).toMatchObject({ city: null });
+    // Act: the person types a new address at 10:01:11.170, one propertyChange per part, the street first
+    const at = '2026-01-01T10:01:11.170Z';
+    for (const part of [{ line1: '4956 Elm St' }, { city: 'Georgetown' }, { postalCode: '13374' }, { country: 'US' }]) {
+      customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: at, fieldTimes: { address: at }, values: { address: part }, linkedOnly: true }), NOW).customer;
+    }
+    // Assess
+    expect(customer.fields.address?.value).toMatchObject({ line1: '4956 Elm St', city: 'Georgetown', postalCode: '13374', country: 'US' });
+  });
+});
