@@ -34,7 +34,8 @@ export type VerifyResult =
  *   Shopify customers/merge keeps one of them). `mergedIds` no longer exist on their own.
  */
 export type WebhookItem =
-  | { dedupeKey: string; kind: 'observed'; observation: Observation }
+  /** `echoKey`: what our own write of this very value would have left (docs/identity.md §1); the receiver drops a match. */
+  | { dedupeKey: string; kind: 'observed'; observation: Observation; echoKey?: string }
   | { dedupeKey: string; kind: 'referenced'; externalId: string; occurredAt: Timestamp }
   | { dedupeKey: string; kind: 'removed'; externalId: string; reason: 'deleted' | 'redacted'; occurredAt: Timestamp }
   | { dedupeKey: string; kind: 'merged'; survivorId: string; mergedIds: string[]; occurredAt: Timestamp };

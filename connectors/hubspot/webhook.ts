@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from '../../core/schema';
 import type { Address, FieldName, PartialFieldValues } from '../../core/model/customer';
 import { toCountryCode } from './country';
+import { echoKey, PROGRAMMATIC_CHANGE_SOURCES } from './echo';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
@@ -163,7 +164,7 @@ function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
       // the contact is needed (for a contact omnihub does not know yet, the resolver asks for one).
       // Anything else (a creation, a restore, a property we cannot state alone) is read in full.
       const observed = classified.action === 'propertyChange' ? valueObservation(event, occurredAt, mapping) : undefined;
-      if (observed) return { kind: 'item', items: [{ kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed }] };
+      if (observed) return { kind: 'item', items: [{ kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed, ...echoOf(event) }] };
       return { kind: 'item', items: [{ kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt }] };
     }
   }
@@ -198,6 +199,13 @@ function valueObservation(event: HubspotContactEvent, occurredAt: string, mappin
     ...(unusable.length > 0 ? { unusable } : {}),
     linkedOnly: true,
   };
+}
+
+/** A value a program wrote may be our own write coming back: the key sync left for it, if so. */
+function echoOf(event: HubspotContactEvent): { echoKey?: string } {
+  if (!event.changeSource || !PROGRAMMATIC_CHANGE_SOURCES.has(event.changeSource) || !event.propertyName) return {};
+  const value = event.propertyValue === null || event.propertyValue === undefined ? '' : String(event.propertyValue);
+  return { echoKey: echoKey(String(event.objectId), event.propertyName, value) };
 }
 
 /** Paths and codes only: messages and values could carry personal data. */
