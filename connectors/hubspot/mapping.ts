@@ -133,6 +133,9 @@ function newestHistoryTimes<K extends string>(contact: HubspotContact, propertie
   for (const [key, names] of propertiesOf) {
     const stamps = names.flatMap((name) => (history[name] ?? []).map((entry) => entry.timestamp.getTime()));
     if (stamps.length > 0) times[key] = new Date(Math.max(...stamps)).toISOString();
+    // No history and no value: never set, so it has held nothing since the contact was created
+    // (docs/identity.md §1). Timed by the last change of the contact, every read would look new.
+    else if (names.every((name) => !contact.properties[name]?.trim())) times[key] = contact.createdAt.toISOString();
   }
   return Object.keys(times).length > 0 ? times : undefined;
 }

@@ -113,13 +113,31 @@ describe('toObservation: HubSpot per-property times', () => {
       address: '2024-01-31T17:45:10.500Z',
       emailConsent: '2024-01-25T12:00:00.000Z',
     });
-    // …and each address part by its own property (a part HubSpot holds no history for takes the address's time)
+    // …and each address part by its own property (the zip, never set, by the contact's creation)
     expect(observation.partTimes).toEqual({
       line1: '2024-01-16T11:00:00.000Z',
       city: '2024-01-31T17:45:10.500Z',
       region: '2024-01-18T08:00:00.000Z',
+      postalCode: contact.createdAt.toISOString(),
       country: '2024-01-16T11:00:00.000Z',
     });
+  });
+
+  it('times a property that was never set (no history, no value) by the contact\'s creation, not its last change', () => {
+    // Prepare: a contact without phone or address, changed since (its firstname history moved on)
+    const entry = (value: string, timestamp: string) => ({ value, timestamp, sourceType: 'API' });
+    const base = loadJson() as { properties: Record<string, string | null> };
+    const contact = HubspotContactSchema.parse({
+      ...base,
+      createdAt: '2024-01-15T10:30:00.000Z',
+      properties: { ...base.properties, phone: null, address: '', city: null, state: null, zip: null, country: null },
+      propertiesWithHistory: { firstname: [entry('Ada', '2024-02-01T08:00:00.123Z'), entry('A.', '2024-01-15T10:30:00.000Z')] },
+    });
+    // Act
+    const observation = toObservation(contact, context);
+    // Assess
+    expect(observation.fieldTimes).toMatchObject({ firstName: '2024-02-01T08:00:00.123Z', phone: '2024-01-15T10:30:00.000Z', address: '2024-01-15T10:30:00.000Z' });
+    expect(observation.partTimes).toMatchObject({ line1: '2024-01-15T10:30:00.000Z', postalCode: '2024-01-15T10:30:00.000Z' });
   });
 
   it('gives no field times and no unusable fields when HubSpot sent no history and every value reads', () => {
