@@ -3,7 +3,7 @@ import { FIELD_NAMES } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
 import { isNothing, isParts, sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
-import { datedBackToPendingWrites } from './pending-writes';
+import { datedBackToPendingWrites, pendingValueFor } from './pending-writes';
 
 export interface MergeResult {
   customer: Customer;
@@ -53,8 +53,12 @@ export function applyObservation(customer: Customer, received: Observation, now:
 
     const held = link.held[name];
     const seen = held?.seenAt ?? held?.at;
+    // A write of ours not yet recorded may be what the record holds: a value this field's own clock
+    // sets after that write began is judged against it too (§2), and competes against it.
+    const pending = pendingValueFor(customer, received, name);
+    const heldOrPending = pending === undefined ? held?.value : withHeldParts(held?.value, pending);
     // Absence is not a clear: a record that never held a value and still holds none says nothing.
-    const systemChangedIt = held ? changes(held.value, value) : !isNothing(value);
+    const systemChangedIt = (held ? changes(held.value, value) : !isNothing(value)) || (pending !== undefined && changes(pending, value));
     // Ordering against what the record was seen holding goes by the record's own clock; `at` (its
     // value's source time, older for a copy of ours) is what competes for the golden record.
     // In the same second as our write (Shopify's resolution), an edit cannot be ordered against
@@ -136,7 +140,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
     if (held && sameSecond && !settles) recheck.push(name);
     dirty = true;
 
-    if (takeGolden(next, observation.system, name, held?.value, value, at, partTimes)) changedFields.push(name);
+    if (takeGolden(next, observation.system, name, heldOrPending, value, at, partTimes)) changedFields.push(name);
   }
 
   const unusable = observation.unusable?.length ? [...observation.unusable].sort() : undefined;

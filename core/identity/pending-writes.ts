@@ -37,6 +37,21 @@ export function datedBackToPendingWrites(customer: Pick<Customer, 'pendingWrites
 }
 
 /**
+ * What a write of ours still pending on this record is writing to `name`, for a value the vendor
+ * times by that field's own clock (a HubSpot property change or history) at or after the write
+ * began (docs/identity.md §2): the record may hold it already, so the value is judged against it
+ * too. Undefined for a whole-record clock (Shopify's updated_at), or with no such write.
+ */
+export function pendingValueFor(customer: Pick<Customer, 'pendingWrites' | 'links'>, observation: Observation, name: FieldName): unknown {
+  const fieldAt = observation.fieldTimes?.[name];
+  if (fieldAt === undefined) return undefined;
+  const at = toMillis(fieldAt);
+  const covering = pendingWritesFor(customer, observation, name, at).filter((write) => write.externalId !== undefined && toMillis(write.startedAt) <= at);
+  const latest = covering.sort((a, b) => toMillis(b.startedAt) - toMillis(a.startedAt))[0];
+  return latest?.values[name];
+}
+
+/**
  * The pending writes that may explain this field of this record at record time `at`: of its system
  * and record (any record of it for a create), covering the field, within the write's window, and
  * not left behind: once the link saw the field hold another value, timed from the write's start

@@ -705,5 +705,35 @@ describe('one HubSpot edit of several address parts after a crashed write of our
     }
     // Assess
     expect(customer.fields.address?.value).toMatchObject({ line1: '4956 Elm St', city: 'Georgetown', postalCode: '13374', country: 'US' });
+
+describe('a HubSpot property set back while our write of it is pending (docs/identity.md §2, found by the chaos run)', () => {
+  it('is an edit made after our write began: it competes for the golden record, although the link still holds that value', () => {
+    // Prepare: HubSpot 58 held Fairview; a Shopify edit to Riverton (10:00:07) is being written to 58
+    // (announced at 10:00:07.440, not yet recorded on the link); a person sets Fairview again at 10:00:07.935.
+    const hubspot = { system: 'hubspot', externalId: '58' };
+    const before = { line1: '1527 Oak Ave', city: 'Fairview', region: null, postalCode: '66499', country: 'US' };
+    const riverton = { line1: '2412 Pine Rd', line2: null, city: 'Riverton', region: null, postalCode: '99244', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...hubspot, observedAt: '2026-01-01T10:00:00.041Z', values: { address: before } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'shopify', externalId: '7065055069303700016', observedAt: '2026-01-01T10:00:07Z', values: { address: riverton } }), NOW).customer;
+    customer.pendingWrites = [{ ...hubspot, startedAt: '2026-01-01T10:00:07.440Z', values: { address: riverton }, sourceTimes: { address: '2026-01-01T10:00:07Z' } }];
+    const at = '2026-01-01T10:00:07.935Z';
+    // Act: HubSpot's propertyChange of the city
+    const result = applyObservation(customer, anObservation({ ...hubspot, observedAt: at, fieldTimes: { address: at }, values: { address: { city: 'Fairview' } }, linkedOnly: true }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['address']);
+    expect(result.customer.fields.address?.value).toMatchObject({ line1: '2412 Pine Rd', city: 'Fairview', postalCode: '99244' });
+  });
+
+  it('is not an edit in a Shopify webhook: its clock is the whole record, and the value is what the record held before our write landed', () => {
+    // Prepare: Shopify held Fairview; HubSpot's Riverton is being written to Shopify; a webhook dated after that began still shows Fairview
+    const shopify = { system: 'shopify', externalId: '7065055069303700016' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:00Z', values: { firstName: 'Ada', address: { line1: '1 A St', line2: null, city: 'Fairview', region: null, postalCode: '1', country: 'US' } } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '58', observedAt: '2026-01-01T10:00:05.000Z', fieldTimes: { address: '2026-01-01T10:00:05.000Z' }, values: { address: { city: 'Riverton' } }, linkedOnly: true }), NOW).customer;
+    customer.pendingWrites = [{ ...shopify, startedAt: '2026-01-01T10:00:06.000Z', values: { address: { line1: '1 A St', line2: null, city: 'Riverton', region: null, postalCode: '1', country: 'US' } }, sourceTimes: { address: '2026-01-01T10:00:05.000Z' } }];
+    // Act: the webhook of a name edit made before our write landed
+    const result = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:07Z', values: { firstName: 'Augusta', address: { line1: '1 A St', line2: null, city: 'Fairview', region: null, postalCode: '1', country: 'US' } } }), NOW);
+    // Assess
+    expect(result.changedFields).toEqual(['firstName']);
+    expect(result.customer.fields.address?.value).toMatchObject({ city: 'Riverton' });
   });
 });
