@@ -176,7 +176,11 @@ describe('read', () => {
         phone: '2025-03-01T12:00:00.000Z',
         firstName: '2025-03-01T12:00:00.000Z',
         lastName: '2025-03-01T12:00:00.000Z',
+        // never set (no history, no value): held nothing since the contact was created (docs/identity.md §1)
+        address: '2025-03-01T12:00:00.000Z',
+        emailConsent: '2025-03-01T12:00:00.000Z',
       },
+      partTimes: { line1: '2025-03-01T12:00:00.000Z', city: '2025-03-01T12:00:00.000Z', region: '2025-03-01T12:00:00.000Z', postalCode: '2025-03-01T12:00:00.000Z', country: '2025-03-01T12:00:00.000Z' },
     });
     expect(fake.admin.apiReads().map((request) => request.path)).toEqual(['/crm/v3/objects/contacts/batch/read']);
   });
@@ -205,6 +209,7 @@ describe('read', () => {
       firstName: '2025-03-01T12:00:00.000Z',
       lastName: '2025-03-01T12:10:00.000Z',
       address: '2025-03-01T12:05:00.000Z',
+      emailConsent: '2025-03-01T12:00:00.000Z',
     });
     const [readCall] = fake.admin.apiReads();
     expect(readCall?.body).toMatchObject({ propertiesWithHistory: ['email', 'phone', 'firstname', 'lastname', 'address', 'city', 'state', 'zip', 'country', 'hs_email_optout'] });
