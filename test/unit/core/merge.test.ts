@@ -705,6 +705,8 @@ describe('one HubSpot edit of several address parts after a crashed write of our
     }
     // Assess
     expect(customer.fields.address?.value).toMatchObject({ line1: '4956 Elm St', city: 'Georgetown', postalCode: '13374', country: 'US' });
+  });
+});
 
 describe('a HubSpot property set back while our write of it is pending (docs/identity.md §2, found by the chaos run)', () => {
   it('is an edit made after our write began: it competes for the golden record, although the link still holds that value', () => {
