@@ -175,6 +175,67 @@ function mergedIdsOf(contact: HubspotContact): string[] | undefined {
   return ids.length > 0 ? ids : undefined;
 }
 
+/**
+ * Properties whose change states the whole canonical field: a propertyChange event's (or a history
+ * entry's) own value and time are an observation of their own (docs/identity.md §1). It is what
+ * keeps an edit that raced our write: by the time the contact is read, it holds our value again.
+ */
+const VALUE_PROPERTIES: ReadonlySet<string> = new Set(['email', 'phone', 'firstname', 'lastname']);
+
+/**
+ * One property of a contact set to `raw` at `at`, as an observation of the one field it states
+ * (an address property: that part), for a record we should already know. Undefined for a
+ * property that cannot state a field alone.
+ */
+export function propertyObservation(contactId: string, property: string, raw: string | null, at: string, mapping: MappingContext): Observation | undefined {
+  const part = Object.hasOwn(ADDRESS_PART_PROPERTIES, property) ? ADDRESS_PART_PROPERTIES[property] : undefined;
+  if (!part && !VALUE_PROPERTIES.has(property)) return undefined;
+  const { values, unusable } = part ? addressPart(part, raw) : mapProperties({ [property]: raw }, mapping);
+  const fields = Object.keys(values) as FieldName[];
+  if (fields.length === 0 && unusable.length === 0) return undefined;
+  return {
+    system: hubspotManifest.id,
+    externalId: contactId,
+    observedAt: at,
+    values,
+    fieldTimes: Object.fromEntries(fields.map((field) => [field, at])),
+    ...(unusable.length > 0 ? { unusable } : {}),
+    linkedOnly: true,
+  };
+}
+
+function addressPart(part: keyof Address, raw: string | null): { values: PartialFieldValues; unusable: FieldName[] } {
+  let value = raw?.trim() || null;
+  if (part === 'country' && value) {
+    const code = toCountryCode(value);
+    if (!code) return { values: {}, unusable: ['address'] };
+    value = code;
+  }
+  return { values: { address: { [part]: value } }, unusable: [] };
+}
+
+/**
+ * The changes a contact's history shows from `since` on, each as the propertyChange observation
+ * its webhook would have been, oldest first, leaving out each property's newest entry (the
+ * contact's present state says it). Reconciliation hands them to the resolver with the contact:
+ * an edit whose webhook never came, overwritten since by a write of ours that raced it, is only
+ * in the history (docs/identity.md §2).
+ */
+export function historyObservations(contact: HubspotContact, since: string, mapping: MappingContext): Observation[] {
+  const from = Date.parse(since);
+  const replayed: Array<{ at: number; observation: Observation }> = [];
+  for (const [property, entries] of Object.entries(contact.propertiesWithHistory ?? {})) {
+    const newestFirst = [...entries].sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
+    for (const entry of newestFirst.slice(1)) {
+      const at = entry.timestamp.getTime();
+      if (!(at >= from)) continue;
+      const observation = propertyObservation(contact.id, property, entry.value, entry.timestamp.toISOString(), mapping);
+      if (observation) replayed.push({ at, observation });
+    }
+  }
+  return replayed.sort((a, b) => a.at - b.at).map(({ observation }) => observation);
+}
+
 /** The canonical fields this connector writes, in the order of the manifest. */
 export function writtenFields(values: PartialFieldValues): FieldName[] {
   return hubspotManifest.writableFields.filter((field) => values[field] !== undefined);

@@ -7,7 +7,7 @@ import type { Observation } from '../../core/model/observation';
 import type { ClientOptions } from '../connector';
 import { contactsApis, MAX_HISTORY_BATCH, readFailure, retryWait, toConnectorError, unreadable } from './client';
 import type { HubspotConfig, HubspotSecret } from './manifest';
-import { HUBSPOT_HISTORY_PROPERTIES, HUBSPOT_READ_PROPERTIES, toObservation } from './mapping';
+import { historyObservations, HUBSPOT_HISTORY_PROPERTIES, HUBSPOT_READ_PROPERTIES, toObservation } from './mapping';
 import { HubspotContactSchema } from './schemas';
 
 /**
@@ -187,7 +187,8 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
       );
       const parsed = z.safeParse(BatchReadSchema, read);
       if (!parsed.success) throw unreadable('read', parsed.error.issues);
-      observations.push(...observe(parsed.data.results));
+      // The history since the run's start replays the changes whose webhooks may never have come.
+      observations.push(...parsed.data.results.flatMap((contact) => historyObservations(contact, since, mapping)), ...observe(parsed.data.results));
     }
 
     const nextAfter = page.data.paging?.next?.after;

@@ -1,12 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from '../../core/schema';
-import type { Address, FieldName, PartialFieldValues } from '../../core/model/customer';
-import { toCountryCode } from './country';
 import { echoKey, PROGRAMMATIC_CHANGE_SOURCES } from './echo';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
-import { ADDRESS_PART_PROPERTIES, mapProperties } from './mapping';
+import { propertyObservation } from './mapping';
 import { HubspotContactEventSchema, HubspotEventEnvelopeSchema, type HubspotContactEvent } from './schemas';
 
 /** HubSpot rejects nothing older than this itself; its docs tell receivers to refuse older requests. */
@@ -122,13 +120,6 @@ export function parse(request: WebhookRequest, mapping: MappingContext = { defau
 
 type EventOutcome = { kind: 'item'; items: WebhookItem[] } | { kind: 'ignored' } | { kind: 'unusable'; reason: string };
 
-/**
- * Properties whose propertyChange event states the whole canonical field: the event's own value
- * and time are an observation of their own (docs/identity.md §1). It is what keeps an edit that
- * raced our write: by the time the contact is read, it holds our value again.
- */
-const VALUE_PROPERTIES = new Set(['email', 'phone', 'firstname', 'lastname']);
-
 function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unusable', reason: 'the event is not an object' };
   const envelope = HubspotEventEnvelopeSchema.safeParse(raw);
@@ -170,35 +161,11 @@ function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   }
 }
 
-function addressPart(part: keyof Address, raw: string | null): { values: PartialFieldValues; unusable: FieldName[] } {
-  let value = raw?.trim() || null;
-  if (part === 'country' && value) {
-    const code = toCountryCode(value);
-    if (!code) return { values: {}, unusable: ['address'] };
-    value = code;
-  }
-  return { values: { address: { [part]: value } }, unusable: [] };
-}
-
 /** The one field a propertyChange event states, timed by the event (or undefined for a property it cannot state alone). */
 function valueObservation(event: HubspotContactEvent, occurredAt: string, mapping: MappingContext): Observation | undefined {
-  const name = event.propertyName;
-  if (!name || event.propertyValue === undefined) return undefined;
+  if (!event.propertyName || event.propertyValue === undefined) return undefined;
   const raw = event.propertyValue === null ? null : String(event.propertyValue);
-  const part = Object.hasOwn(ADDRESS_PART_PROPERTIES, name) ? ADDRESS_PART_PROPERTIES[name] : undefined;
-  if (!part && !VALUE_PROPERTIES.has(name)) return undefined;
-  const { values, unusable } = part ? addressPart(part, raw) : mapProperties({ [name]: raw }, mapping);
-  const fields = Object.keys(values) as FieldName[];
-  if (fields.length === 0 && unusable.length === 0) return undefined;
-  return {
-    system: 'hubspot',
-    externalId: String(event.objectId),
-    observedAt: occurredAt,
-    values,
-    fieldTimes: Object.fromEntries(fields.map((field) => [field, occurredAt])),
-    ...(unusable.length > 0 ? { unusable } : {}),
-    linkedOnly: true,
-  };
+  return propertyObservation(String(event.objectId), event.propertyName, raw, occurredAt, mapping);
 }
 
 /** A value a program wrote may be our own write coming back: the key sync left for it, if so. */

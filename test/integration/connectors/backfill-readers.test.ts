@@ -117,6 +117,31 @@ describe('HubSpot: CRM v3 list and search, as HubSpot pages them', () => {
     expect(fake.requests.filter((r) => r.status === 429)).toEqual([]);
     expect(await reader.count?.()).toBe(160);
   });
+
+  it('replays, since the instant, each change the history shows before the present state: an edit a program overwrote is read too (docs/identity.md §2)', async () => {
+    // Prepare: Ada's first name is set by a person at the cut, then overwritten by an integration's write
+    fake = await startHubspotFake({ ...HUBSPOT, searchLagMs: 0 });
+    const ada = fake.admin.createContact({ email: 'ada@example.com', firstname: 'Ada', lastname: 'Lovelace' });
+    const reader = createHubspotReader({ config: { batchSize: 100 }, secret: { accessToken: HUBSPOT.accessToken }, mapping, baseUrl: fake.baseUrl, log });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cut = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    fake.admin.updateContact(ada.id, { firstname: 'Augusta' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    fake.admin.updateContact(ada.id, { firstname: 'Ada' }, { source: 'integration' });
+
+    // Act
+    const since = await readAll(reader, cut);
+
+    // Assess: the person's edit, as its own timed value event, then the contact as it is
+    expect(since.observations.map((o) => [o.values.firstName, o.linkedOnly ?? false])).toEqual([
+      ['Augusta', true],
+      ['Ada', false],
+    ]);
+    const [replayed, present] = since.observations;
+    expect(Date.parse(replayed!.fieldTimes!.firstName!)).toBeLessThan(Date.parse(present!.fieldTimes!.firstName!));
+    expect(replayed!.values).toEqual({ firstName: 'Augusta' });
+  });
 });
 
 describe('Shopify: customers cursor pages, updated_at search and customersCount', () => {
