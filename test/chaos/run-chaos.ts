@@ -98,6 +98,8 @@ export interface ChaosReport {
     webhooks: Record<SystemName, WebhookDeliveryRecord[]>;
     /** What reached the bus, in order: the observations behind each resolver log line. */
     bus: Array<Record<string, unknown>>;
+    /** Each message a queue gave up on: its queue, why, and the event it carried (dump only). */
+    deadLetters: Array<{ queue: string; reason: string; body: string }>;
   };
   writes: Record<SystemName, number>;
   capacity: CapacityReport;
@@ -266,6 +268,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       requests: { shopify: p.shopify.requests, hubspot: p.hubspot.requests },
       webhooks: { shopify: p.shopify.webhooks.deliveries, hubspot: p.hubspot.webhooks.deliveries },
       bus: p.runtime.bus.published.map((event) => ({ type: event['detail-type'], time: event.time, detail: event.detail })),
+      deadLetters: p.runtime.deadLetters().map(({ queue, reason, body }) => ({ queue, reason, body })),
     },
     writes: writes(vendors),
     capacity: p.capacity(),
@@ -334,6 +337,8 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
       ([name, f]) => `  ${name.padEnd(18)} ${f.invocations} invocations, ${f.errors} errors, ${f.crashes} crashes, RCU ${f.readUnits.toFixed(1)}, WCU ${f.writeUnits.toFixed(1)}`,
     ),
     `dead letters: ${report.deadLetters}`,
+    // Queue and reason only: the body (a customer's event) goes to the dump, not the terminal.
+    ...report.evidence.deadLetters.map((letter) => `  ${letter.queue}: ${letter.reason.slice(0, 160)}`),
   ];
   if (report.verdict.findings.length > 0) {
     lines.push('', `findings (${report.verdict.findings.length}, first ${Math.min(findingsShown, report.verdict.findings.length)}):`);
