@@ -1,4 +1,5 @@
 import { CHECKED_FIELDS, recordKey, type CheckedField, type FieldValue, type GroundTruth, type Snapshot, type SnapshotRecord, type TruthEdit } from './model';
+import { asObservable, type ShopifyTrail } from './sightings';
 
 /**
  * The chaos run's verdict: the ground truth (who each record belongs to, every edit with its
@@ -35,7 +36,7 @@ const EMPTY_COUNTS: Record<CheckName, number> = {
   forgedValuesKept: 0,
 };
 
-export function check(truth: GroundTruth, snapshot: Snapshot): Verdict {
+export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: ShopifyTrail): Verdict {
   const counts = { ...EMPTY_COUNTS };
   const findings: Finding[] = [];
   const found = (name: CheckName, detail: string) => {
@@ -114,7 +115,9 @@ export function check(truth: GroundTruth, snapshot: Snapshot): Verdict {
   }
   const phoneTakenByAnother = (person: string, system: string, phone: unknown) =>
     system === 'shopify' && typeof phone === 'string' && [...(shopifyPhoneOwners.get(phone) ?? [])].some((owner) => owner !== person);
-  const newest = newestEdits(truth.edits);
+  // The drop phase scores what an observer could know of Shopify edits whose webhooks never came.
+  const edits = asObservable(truth.edits, shopifyTrail);
+  const newest = newestEdits(edits);
   for (const person of truth.people) {
     const records = recordsOf.get(person.id) ?? [];
     const customers = customersOf.get(person.id) ?? [];
@@ -122,7 +125,7 @@ export function check(truth: GroundTruth, snapshot: Snapshot): Verdict {
       found('unresolvedPeople', `${person.id} has ${records.length} record(s) but no customer`);
     }
     for (const [index, part] of ADDRESS_PARTS.entries()) {
-      const edit = newestPartEdit(truth.edits, person.id, index);
+      const edit = newestPartEdit(edits, person.id, index);
       if (!edit) continue;
       const expected = partOf(edit.value, index);
       const wrong: string[] = [];

@@ -76,6 +76,11 @@ export interface TruthEdit {
   seq: number;
   /** What the record held just before the edit (absent for a create): an address edit changes only the parts that differ. */
   before?: FieldValue;
+  /** The record edited, and when (ms, the machine's clock): where the drop phase looks for the edit's first sighting. */
+  externalId?: string;
+  madeAt?: number;
+  /** Every webhook the edit caused was dropped (the drop phase): omnihub learns of it only by a later sighting, if any. */
+  unseen?: true;
 }
 
 export interface GroundTruth {

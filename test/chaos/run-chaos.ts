@@ -234,7 +234,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     records: SYSTEMS.flatMap((system) => vendors[system].list()),
     customers: goldenCustomers(table),
   };
-  const verdict = check(workload.truth, snapshot);
+  const verdict = check(workload.truth, snapshot, vendors.shopify.trail?.());
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
   // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed.
   const deliveriesAbandoned = vendors.shopify.sender.stats.failed + vendors.hubspot.sender.stats.failed;

@@ -1,5 +1,5 @@
 import { between, type Random } from '../../connectors/testing/seeded-random';
-import { addressKey, emailKey, phoneKey, textKey, recordKey, type AddressParts, type CheckedField, type FieldValue, type GroundTruth, type SystemName, type TruthRecord } from './model';
+import { addressKey, emailKey, phoneKey, textKey, recordKey, type AddressParts, type CheckedField, type FieldValue, type GroundTruth, type SystemName, type TruthEdit, type TruthRecord } from './model';
 import type { PersonFields, VendorAdapter } from './vendors/adapter';
 
 /**
@@ -162,8 +162,12 @@ export class Workload {
     const change = this.change(person, field);
     // An edit that changes nothing in the vendor fires nothing: it is no edit.
     if (!change || (current.values[field] ?? null) === change.value) return false;
+    const sender = this.vendors[system].sender.stats;
+    const [triggered, dropped] = [sender.triggered, sender.dropped];
+    const madeAt = Date.now();
     const written = this.vendors[system].update(id, change.fields);
-    this.recordEdit(person, system, field, change.value, written.at, current.values[field] ?? null);
+    const unseen = sender.triggered > triggered && sender.dropped - dropped === sender.triggered - triggered;
+    this.recordEdit(person, system, field, change.value, written.at, current.values[field] ?? null, { externalId: id, madeAt, ...(unseen ? { unseen: true as const } : {}) });
     if (field === 'phone') {
       person.phone = change.value;
       person.phoneEdited = true;
@@ -230,8 +234,16 @@ export class Workload {
 
   // --- ground truth ----------------------------------------------------------------------------
 
-  private recordEdit(person: Person, system: SystemName, field: CheckedField, value: FieldValue, at: number, before?: FieldValue): void {
-    this.truth.edits.push({ person: person.id, system, field, value, at, seq: ++this.seq, ...(before !== undefined ? { before } : {}) });
+  private recordEdit(
+    person: Person,
+    system: SystemName,
+    field: CheckedField,
+    value: FieldValue,
+    at: number,
+    before?: FieldValue,
+    where: Pick<TruthEdit, 'externalId' | 'madeAt' | 'unseen'> = {},
+  ): void {
+    this.truth.edits.push({ person: person.id, system, field, value, at, seq: ++this.seq, ...(before !== undefined ? { before } : {}), ...where });
     person.lastEditMs = Math.max(person.lastEditMs, Date.now());
   }
 

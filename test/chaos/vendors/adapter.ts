@@ -1,4 +1,5 @@
 import type { ApiFaultInjector } from '../../../connectors/testing/api-faults';
+import type { ShopifyTrail } from '../sightings';
 import type { RecordedRequest } from '../../../connectors/testing/fake-http';
 import type { WebhookSender } from '../../../connectors/testing/webhook-sender';
 import type { AddressParts, SnapshotRecord, SystemName } from '../model';
@@ -26,6 +27,8 @@ export interface Written {
 export interface VendorAdapter {
   system: SystemName;
   sender: WebhookSender;
+  /** Shopify only: its committed changes, requests and deliveries, for the drop phase's checker (test/chaos/sightings.ts). */
+  trail?: () => ShopifyTrail;
   /** Where the retry schedule comes from: the fake itself, or this adapter's fallback until the fake passes one. */
   retryScheduleSource: 'fake' | 'fallback';
   create(fields: PersonFields): Written;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { SHOPIFY_RETRY_SCHEDULE, type ShopifyFake } from '../../../connectors/shopify/fake/server';
 import { shopifyCustomerPayload, shopifyDelivery } from '../../support/deliveries';
-import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
+import { addressKey, CHECKED_FIELDS, emailKey, phoneKey, textKey, type RecordValues, type SnapshotRecord } from '../model';
+import type { ShopifyChange } from '../sightings';
+import type { FakeCustomer } from '../../../connectors/shopify/fake/state';
 import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
 
 const GraphqlBody = z.object({ query: z.string() }).loose();
@@ -44,12 +46,22 @@ export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): Vendor
   });
   const written = (customer: { id: string; updated_at: string }): Written => ({ externalId: customer.id, at: Date.parse(customer.updated_at) });
 
+  // Every committed change, ours and the workload's: the drop phase's checker looks for sightings between them.
+  const changes: ShopifyChange[] = [];
+  fake.state.onChange(({ before, after }) => {
+    if (!after) return;
+    const [was, is] = [before ? toFields(before) : {}, toFields(after)];
+    const fields = CHECKED_FIELDS.filter((field) => was[field] !== is[field]);
+    changes.push({ externalId: String(after.id), at: Date.now(), updatedAt: after.updatedAt.getTime(), fields });
+  });
+
   // Expected from the Shopify helper's branch (issue 5): the merchant deleting a customer (fires customers/delete).
   const deleteCustomer = optionalMethod<(id: string) => boolean>(fake.admin, 'deleteCustomer');
 
   return {
     system: 'shopify',
     sender: fake.webhooks,
+    trail: () => ({ changes, requests: fake.requests, deliveries: fake.webhooks.deliveries }),
     retryScheduleSource,
     create: (fields) => written(fake.admin.createCustomer(toInput(fields))),
     update: (id, fields) => written(fake.admin.updateCustomer(id, toInput(fields))),
@@ -87,3 +99,14 @@ export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): Vendor
   };
 }
 
+/** A state customer's checked fields, as the checker compares them. */
+function toFields(customer: FakeCustomer): RecordValues {
+  const address = customer.addresses.find((entry) => entry.id === customer.defaultAddressId);
+  return {
+    email: emailKey(customer.email),
+    phone: phoneKey(customer.phone),
+    firstName: textKey(customer.firstName),
+    lastName: textKey(customer.lastName),
+    address: address ? addressKey({ line1: address.address1, city: address.city, postalCode: address.zip, country: address.countryCode }) : null,
+  };
+}

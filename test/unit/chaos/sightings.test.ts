@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { asObservable, type ShopifyChange } from '../../chaos/sightings';
+import type { TruthEdit } from '../../chaos/model';
+
+const R = '7065055069303700004';
+const gid = `gid://shopify/Customer/${R}`;
+const edit: TruthEdit = { person: 'p1', system: 'shopify', field: 'lastName', value: 'Novak', at: 28_000, seq: 1, externalId: R, madeAt: 28_100, unseen: true };
+const own: ShopifyChange = { externalId: R, at: 28_101, updatedAt: 28_000, fields: ['lastName'] };
+const read = (at: number) => ({ method: 'POST', path: '/admin/api/2025-10/graphql.json', status: 200, at, body: { query: 'query OmnihubReadCustomer($id: ID!) { customer }', variables: { id: gid } } });
+
+describe('the drop phase scores what an observer of Shopify could know (test/chaos/sightings.ts)', () => {
+  it('drops an edit whose webhooks never came and that a write of ours overwrote before any read', () => {
+    const ours: ShopifyChange = { externalId: R, at: 28_600, updatedAt: 28_000, fields: ['lastName'] };
+    expect(asObservable([edit], { changes: [own, ours], requests: [read(27_988), read(40_000)], deliveries: [] })).toEqual([]);
+  });
+
+  it('keeps one a read saw first, dated by the record’s updated_at at that read (a later change of another field moved it on)', () => {
+    const other: ShopifyChange = { externalId: R, at: 31_200, updatedAt: 31_000, fields: ['phone'] };
+    const ours: ShopifyChange = { externalId: R, at: 35_000, updatedAt: 35_000, fields: ['lastName'] };
+    expect(asObservable([edit], { changes: [own, other, ours], requests: [read(32_000)], deliveries: [] })).toEqual([{ ...edit, at: 31_000 }]);
+  });
+
+  it('leaves every edit whose webhook was delivered as it was made', () => {
+    const seen = { ...edit, unseen: undefined };
+    expect(asObservable([seen], { changes: [own], requests: [], deliveries: [] })).toEqual([seen]);
+  });
+});
