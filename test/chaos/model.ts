@@ -79,6 +79,8 @@ export interface TruthEdit {
   /** The record edited, and when (ms, the machine's clock): where the drop phase looks for the edit's first sighting. */
   externalId?: string;
   madeAt?: number;
+  /** When the call that made it returned: the fake's state may commit one edit as several changes (the customer, its address). */
+  madeUntil?: number;
   /** Every webhook the edit caused was dropped (the drop phase): omnihub learns of it only by a later sighting, if any. */
   unseen?: true;
 }

@@ -1,4 +1,5 @@
 import { requestLogOf, type RecordedRequest } from '../../connectors/testing/fake-http';
+import type { ShopifyChange } from './sightings';
 import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
 import { seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
 import { HUBSPOT_SECRET, SHOPIFY_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
@@ -100,6 +101,8 @@ export interface ChaosReport {
     bus: Array<Record<string, unknown>>;
     /** Each message a queue gave up on: its queue, why, and the event it carried (dump only). */
     deadLetters: Array<{ queue: string; reason: string; body: string }>;
+    /** Every committed Shopify change (the drop phase's sightings are judged between them). */
+    shopifyChanges: readonly ShopifyChange[];
   };
   writes: Record<SystemName, number>;
   capacity: CapacityReport;
@@ -269,6 +272,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       webhooks: { shopify: p.shopify.webhooks.deliveries, hubspot: p.hubspot.webhooks.deliveries },
       bus: p.runtime.bus.published.map((event) => ({ type: event['detail-type'], time: event.time, detail: event.detail })),
       deadLetters: p.runtime.deadLetters().map(({ queue, reason, body }) => ({ queue, reason, body })),
+      shopifyChanges: vendors.shopify.trail?.().changes ?? [],
     },
     writes: writes(vendors),
     capacity: p.capacity(),

@@ -46,9 +46,12 @@ export function asObservable(edits: readonly TruthEdit[], trail: ShopifyTrail | 
 /** The record's updated_at at its first sighting after the edit, or undefined when the field was overwritten first. */
 function firstSighting(edit: TruthEdit & { externalId: string; madeAt: number }, trail: ShopifyTrail): number | undefined {
   const changes = trail.changes.filter((change) => change.externalId === edit.externalId && change.at >= edit.madeAt);
-  const own = changes[0];
+  // The changes the edit's own call committed (a customer and its address are committed apart).
+  const until = edit.madeUntil ?? edit.madeAt;
+  const made = changes.filter((change) => change.at <= until);
+  const own = made.at(-1);
   if (!own) return undefined;
-  const later = changes.slice(1);
+  const later = changes.filter((change) => change.at > until);
   const gid = `gid://shopify/Customer/${edit.externalId}`;
   const reads = trail.requests
     .filter((request) => request.at > own.at && request.status === 200 && readsCustomer(request.body, gid))

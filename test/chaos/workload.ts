@@ -166,8 +166,9 @@ export class Workload {
     const [triggered, dropped] = [sender.triggered, sender.dropped];
     const madeAt = Date.now();
     const written = this.vendors[system].update(id, change.fields);
+    const madeUntil = Date.now();
     const unseen = sender.triggered > triggered && sender.dropped - dropped === sender.triggered - triggered;
-    this.recordEdit(person, system, field, change.value, written.at, current.values[field] ?? null, { externalId: id, madeAt, ...(unseen ? { unseen: true as const } : {}) });
+    this.recordEdit(person, system, field, change.value, written.at, current.values[field] ?? null, { externalId: id, madeAt, madeUntil, ...(unseen ? { unseen: true as const } : {}) });
     if (field === 'phone') {
       person.phone = change.value;
       person.phoneEdited = true;
@@ -241,7 +242,7 @@ export class Workload {
     value: FieldValue,
     at: number,
     before?: FieldValue,
-    where: Pick<TruthEdit, 'externalId' | 'madeAt' | 'unseen'> = {},
+    where: Pick<TruthEdit, 'externalId' | 'madeAt' | 'madeUntil' | 'unseen'> = {},
   ): void {
     this.truth.edits.push({ person: person.id, system, field, value, at, seq: ++this.seq, ...(before !== undefined ? { before } : {}), ...where });
     person.lastEditMs = Math.max(person.lastEditMs, Date.now());

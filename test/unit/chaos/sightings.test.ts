@@ -4,7 +4,7 @@ import type { TruthEdit } from '../../chaos/model';
 
 const R = '7065055069303700004';
 const gid = `gid://shopify/Customer/${R}`;
-const edit: TruthEdit = { person: 'p1', system: 'shopify', field: 'lastName', value: 'Novak', at: 28_000, seq: 1, externalId: R, madeAt: 28_100, unseen: true };
+const edit: TruthEdit = { person: 'p1', system: 'shopify', field: 'lastName', value: 'Novak', at: 28_000, seq: 1, externalId: R, madeAt: 28_100, madeUntil: 28_102, unseen: true };
 const own: ShopifyChange = { externalId: R, at: 28_101, updatedAt: 28_000, fields: ['lastName'] };
 const read = (at: number) => ({ method: 'POST', path: '/admin/api/2025-10/graphql.json', status: 200, at, body: { query: 'query OmnihubReadCustomer($id: ID!) { customer }', variables: { id: gid } } });
 
@@ -18,6 +18,11 @@ describe('the drop phase scores what an observer of Shopify could know (test/cha
     const other: ShopifyChange = { externalId: R, at: 31_200, updatedAt: 31_000, fields: ['phone'] };
     const ours: ShopifyChange = { externalId: R, at: 35_000, updatedAt: 35_000, fields: ['lastName'] };
     expect(asObservable([edit], { changes: [own, other, ours], requests: [read(32_000)], deliveries: [] })).toEqual([{ ...edit, at: 31_000 }]);
+  });
+
+  it('takes the changes its own call committed as one (a customer and its address are committed apart)', () => {
+    const address: ShopifyChange = { ...own, at: 28_102, fields: ['address'] };
+    expect(asObservable([{ ...edit, field: 'address' }], { changes: [own, address], requests: [read(29_000)], deliveries: [] })).toEqual([{ ...edit, field: 'address' }]);
   });
 
   it('leaves every edit whose webhook was delivered as it was made', () => {
