@@ -190,6 +190,12 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
       defaultAddressId = current.customer.defaultAddress?.id ?? null;
     }
 
+    // Consent Shopify cannot be told: "not subscribed" (no consent input sets it) is withheld, so
+    // sync does not send it again until the golden value changes (docs/identity.md §3).
+    const withheld: PartialFieldValues = {};
+    for (const name of ['emailConsent', 'smsConsent'] as const) {
+      if (values[name] !== undefined && write[name] === undefined) Object.assign(withheld, { [name]: values[name] });
+    }
     const plan = planUpdate(id, write, defaultAddressId);
     let latest: ShopifyCustomerNode | null | undefined;
     /** What the address mutation answered it wrote (null: deleted). */
@@ -210,7 +216,13 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
           if (operation === 'customerUpdate' && takenKey(payload.userErrors) === 'phone' && values.phone) {
             const { phone, ...rest } = values;
             log.info('Shopify has this phone on another customer; updating without it', { externalId });
-            return { ...(await update(externalId, rest)), withheld: { phone } };
+            const retried = await update(externalId, rest);
+            return { ...retried, withheld: { ...retried.withheld, phone } };
+          }
+          // SMS consent lives on the phone: a customer without one cannot hold any (withheld, as above).
+          if (operation === 'customerSmsMarketingConsentUpdate' && payload.userErrors.every((error) => error.code === 'MISSING_ARGUMENT')) {
+            withheld.smsConsent = values.smsConsent;
+            continue;
           }
           throw refused(operation, payload.userErrors, externalId);
         }
@@ -232,7 +244,7 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     }
     if (!latest) throw missingCustomer(externalId);
     log.info('Shopify customer updated', { externalId });
-    return outcome(latest, values, wroteAddress);
+    return { ...outcome(latest, values, wroteAddress), ...(Object.keys(withheld).length > 0 ? { withheld } : {}) };
   }
 
   return {

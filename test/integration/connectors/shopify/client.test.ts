@@ -267,6 +267,23 @@ describe('update', () => {
     expect(fake.admin.getCustomer(alan!.id)?.default_address).toBeUndefined();
   });
 
+  it('withholds SMS consent it cannot set: on a customer without a phone, and "not subscribed", which no consent input sets (found by the chaos run: a sync loop)', async () => {
+    // Prepare: Grace has an email and no phone
+    await startFake();
+    const client = aClient();
+    const grace = fake.admin.createCustomer({ email: 'grace@example.com', first_name: 'Grace' });
+
+    // Act
+    const noPhone = await client.update(grace.id, { firstName: 'Grace B.', smsConsent: 'subscribed' });
+    const notSubscribed = await client.update(grace.id, { emailConsent: 'not_subscribed' });
+
+    // Assess: what it could not hold is reported as withheld, so sync does not send it again
+    expect(noPhone.withheld).toEqual({ smsConsent: 'subscribed' });
+    expect(noPhone.holds).toMatchObject({ firstName: 'Grace B.' });
+    expect(notSubscribed.withheld).toEqual({ emailConsent: 'not_subscribed' });
+    expect(fake.admin.getCustomer(grace.id)?.first_name).toBe('Grace B.');
+  });
+
   it('refuses an email another customer holds, naming the field but not the value', async () => {
     // Prepare
     await startFake({ seed: true });
