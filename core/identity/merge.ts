@@ -98,6 +98,16 @@ export function applyObservation(customer: Customer, received: Observation, now:
         link.held[name] = { ...link.held[name]!, at };
         dirty = true;
         if (retimeGolden(next, observation.system, name, value, at)) changedFields.push(name);
+      } else if (systemChangedIt && !raced && held.raceFrom === undefined && isParts(held.value) && isParts(value) && isOlder(at, held.at)) {
+        // Parts of an address the same as the record holds now, said earlier than we knew (a late
+        // webhook of an edit of other parts): those parts are older than their first sighting made
+        // them look, and a newer edit of them elsewhere wins (§1).
+        const heldParts = held.value;
+        const unchanged = Object.fromEntries(Object.entries(value).filter(([part, partValue]) => sameValue(heldParts[part] ?? null, partValue ?? null)));
+        if (Object.keys(unchanged).length > 0 && retimeGolden(next, observation.system, name, unchanged, at)) {
+          changedFields.push(name);
+          dirty = true;
+        }
       }
       continue;
     }

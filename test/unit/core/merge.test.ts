@@ -739,3 +739,29 @@ describe('a HubSpot property set back while our write of it is pending (docs/ide
     expect(result.customer.fields.address?.value).toMatchObject({ city: 'Riverton' });
   });
 });
+
+describe('a late Shopify webhook showing an address part unchanged since (found by the chaos run: two Shopify address edits delivered out of order)', () => {
+  it('dates that part back to the late webhook, so a HubSpot edit of it made between the two Shopify edits wins', () => {
+    // Prepare: Shopify held 52 Cedar Ln, Georgetown; a person set 85 Lake Dr, Franklin at 10:00:08, HubSpot's city
+    // became Riverton at 10:00:08.065, and Shopify's street and zip changed again at 10:00:09 (the city still Franklin).
+    const shopify = { system: 'shopify', externalId: '7065055069303700004' };
+    const hubspot = { system: 'hubspot', externalId: '55' };
+    const georgetown = { line1: '52 Cedar Ln', line2: null, city: 'Georgetown', region: null, postalCode: '11924', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:02Z', values: { address: georgetown } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: '2026-01-01T09:59:56.386Z', values: { address: { line1: '52 Cedar Ln', city: 'Georgetown', region: null, postalCode: '11924', country: 'US' } } }), NOW).customer;
+    const riverton = '2026-01-01T10:00:08.065Z';
+    for (const part of [{ line1: '103 Cedar Ln' }, { city: 'Riverton' }, { postalCode: '13811' }]) {
+      customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: riverton, fieldTimes: { address: riverton }, values: { address: part }, linkedOnly: true }), NOW).customer;
+    }
+    // The webhook of 10:00:09 comes first
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:09Z', values: { address: { ...georgetown, line1: '119 Pine Rd', city: 'Franklin', postalCode: '14403' } } }), NOW).customer;
+    expect(customer.fields.address?.value).toMatchObject({ city: 'Franklin' });
+
+    // Act: the webhook of 10:00:08, late
+    const late = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:08Z', values: { address: { ...georgetown, line1: '85 Lake Dr', city: 'Franklin', postalCode: '13145' } } }), NOW);
+
+    // Assess: the city was Franklin from 10:00:08 on, before HubSpot's Riverton; the street and zip of 10:00:09 stay
+    expect(late.changedFields).toEqual(['address']);
+    expect(late.customer.fields.address?.value).toMatchObject({ line1: '119 Pine Rd', city: 'Riverton', postalCode: '14403' });
+  });
+});
