@@ -10,6 +10,8 @@ export interface ShopifyChange {
   /** The customer's updated_at after it (ms, whole seconds). */
   updatedAt: number;
   fields: CheckedField[];
+  /** The address parts it changed, by their place in the checker's address key (line1|city|zip|country). */
+  addressParts: number[];
 }
 
 /** What the drop phase needs to know about Shopify to tell which edits anyone could have seen. */
@@ -37,14 +39,18 @@ export function asObservable(edits: readonly TruthEdit[], trail: ShopifyTrail | 
       observable.push(edit);
       continue;
     }
-    const seenAt = firstSighting(edit as TruthEdit & { externalId: string; madeAt: number }, trail);
-    if (seenAt !== undefined) observable.push({ ...edit, at: Math.max(edit.at, seenAt) });
+    const sighting = firstSighting(edit as TruthEdit & { externalId: string; madeAt: number }, trail);
+    if (sighting) observable.push(sighting);
   }
   return observable;
 }
 
-/** The record's updated_at at its first sighting after the edit, or undefined when the field was overwritten first. */
-function firstSighting(edit: TruthEdit & { externalId: string; madeAt: number }, trail: ShopifyTrail): number | undefined {
+/**
+ * The edit as its first sighting shows it: timed by the record's updated_at then, and without
+ * what was overwritten before it (for an address, part by part: an edit of the street since
+ * leaves the city it set in view). Undefined when nothing of it was left to see.
+ */
+function firstSighting(edit: TruthEdit & { externalId: string; madeAt: number }, trail: ShopifyTrail): TruthEdit | undefined {
   const changes = trail.changes.filter((change) => change.externalId === edit.externalId && change.at >= edit.madeAt);
   // The changes the edit's own call committed (a customer and its address are committed apart).
   const until = edit.madeUntil ?? edit.madeAt;
@@ -61,9 +67,20 @@ function firstSighting(edit: TruthEdit & { externalId: string; madeAt: number },
     .map((delivery) => ({ at: delivery.at, updatedAt: Date.parse(/"updated_at":"([^"]+)"/.exec(delivery.body)?.[1] ?? '') }))
     .filter((sighting) => sighting.updatedAt >= own.updatedAt);
   const sighting = [...reads, ...webhooks].sort((a, b) => a.at - b.at)[0];
-  const overwrite = later.find((change) => change.fields.includes(edit.field));
-  if (!sighting || (overwrite && overwrite.at < sighting.at)) return undefined;
-  return sighting.updatedAt;
+  if (!sighting) return undefined;
+  const before = later.filter((change) => change.at < sighting.at);
+  const at = Math.max(edit.at, sighting.updatedAt);
+  if (edit.field !== 'address') return before.some((change) => change.fields.includes(edit.field)) ? undefined : { ...edit, at };
+  // An address part overwritten before the sighting is shown as unchanged by this edit.
+  const overwritten = new Set(before.flatMap((change) => change.addressParts));
+  const value = (edit.value ?? '').split('|');
+  const was = edit.before === undefined ? undefined : (edit.before ?? '').split('|');
+  const changed = [0, 1, 2, 3].filter((index) => (was === undefined ? (value[index] ?? '') !== '' : (was[index] ?? '') !== (value[index] ?? '')));
+  const visible = changed.filter((index) => !overwritten.has(index));
+  if (visible.length === 0) return undefined;
+  if (visible.length === changed.length) return { ...edit, at };
+  const shownBefore = [0, 1, 2, 3].map((index) => (visible.includes(index) ? (was?.[index] ?? '') : (value[index] ?? '')));
+  return { ...edit, at, before: shownBefore.join('|') };
 }
 
 /** The customer's updated_at at `at`: its last change by then. */

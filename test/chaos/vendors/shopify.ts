@@ -52,7 +52,9 @@ export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): Vendor
     if (!after) return;
     const [was, is] = [before ? toFields(before) : {}, toFields(after)];
     const fields = CHECKED_FIELDS.filter((field) => was[field] !== is[field]);
-    changes.push({ externalId: String(after.id), at: Date.now(), updatedAt: after.updatedAt.getTime(), fields });
+    const [wasParts, isParts] = [(was.address ?? '').split('|'), (is.address ?? '').split('|')];
+    const addressParts = [0, 1, 2, 3].filter((index) => (wasParts[index] ?? '') !== (isParts[index] ?? ''));
+    changes.push({ externalId: String(after.id), at: Date.now(), updatedAt: after.updatedAt.getTime(), fields, addressParts });
   });
 
   // Expected from the Shopify helper's branch (issue 5): the merchant deleting a customer (fires customers/delete).
