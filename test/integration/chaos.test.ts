@@ -54,16 +54,3 @@ describe('chaos run (seeded, small; the full size is npm run chaos)', () => {
     expect(report.deadLetters, `replay: ${report.replay}`).toBe(0);
   });
 });
-
-describe('chaos run with webhooks dropped and reconciliation on (seeded, small; the full size is npm run chaos -- --drop-webhooks 0.25 --reconcile)', () => {
-  // 5: the seed that found a HubSpot edit our write raced with its webhook dropped, and two Shopify address edits delivered out of order.
-  const seed = Number(process.env.CHAOS_DROP_SEED ?? 5);
-
-  it(`catches by reconciliation what a quarter of dropped webhooks never said, and loses nothing an observer could know (seed ${seed})`, { timeout: 300_000 }, async () => {
-    const report = await runChaos({ seed, deliveries: 80, people: 10, rates: { dropWebhooks: 0.25 }, reconcile: true, quietMs: 1_000, settleTimeoutMs: 180_000 });
-    console.log(formatReport(report));
-    expect(report.reconciles, 'reconciliation ran').toBeGreaterThan(0);
-    expect(report.deliveries.shopify.dropped + report.deliveries.hubspot.dropped, 'webhooks were dropped').toBeGreaterThan(0);
-    expect(report.failures, `replay: ${report.replay}`).toEqual(Object.fromEntries(Object.keys(report.failures).map((name) => [name, 0])));
-  });
-});
