@@ -1,5 +1,5 @@
 import type { Customer, FieldName, GoldenFields, HeldField, Link, SourcedValue } from '../model/customer';
-import { FIELD_NAMES } from '../model/customer';
+import { ADDRESS_PARTS, FIELD_NAMES } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
 import { isNothing, isParts, sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
@@ -75,7 +75,10 @@ export function applyObservation(customer: Customer, received: Observation, now:
     // A state the record is known to have held in this value's second (what a write of ours
     // replaced, what a read showed): its delivery is no edit, unless the record holds it now.
     const knownState = (held?.knownStates ?? []).some((state) => toMillis(state.at) === toMillis(recordAt) && !changes(state.value, value));
-    if (held && seen && !settles && (isOlder(recordAt, seen) || tiesOurWrite)) {
+    // One property event of an address told part by part, older than the address's last sighting
+    // but newer than its own part's: the later edit came first and did not touch this part (§1).
+    const partNews = partEventNewerThanItsPart(held, observation, name, value, recordAt);
+    if (held && seen && !settles && !partNews && (isOlder(recordAt, seen) || tiesOurWrite)) {
       // Older than what the record was last seen holding: a late delivery, unless it is an edit
       // made between our read and our write (the vendors offer no version condition). The record
       // holds our value now, so the link stays as it is; the edit competes for the golden record.
@@ -117,7 +120,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // A first "holds nothing" is kept, so sync knows the record lacks the value.
       // A read-back of the same value in its second: the record holds it, the doubt is gone.
       if (!held) link.held[name] = { value, at, seenAt: recordAt };
-      else if (isNewer(recordAt, seen!)) link.held[name] = { ...held, seenAt: recordAt };
+      else if (isNewer(recordAt, seen!)) link.held[name] = observation.linkedOnly ? { ...held, seenAt: recordAt } : withoutPartsSeen({ ...held, seenAt: recordAt });
       else if (settles && held.unsure) link.held[name] = withoutUnsure(held);
       else continue;
       dirty = true;
@@ -139,10 +142,13 @@ export function applyObservation(customer: Customer, received: Observation, now:
     const replaced = ourCopyLanded ? [{ at: recordAt, value: held.value }] : [];
     const knownStates = held && (sameSecond || ourCopyLanded) ? statesKnownIn(held, [recordAt], value, replaced) : [];
     const readOfOurWrite = settles && held?.raceFrom !== undefined ? { raceFrom: held.raceFrom, readValue: held.readValue ?? null } : {};
+    const partsSeenAt = observation.linkedOnly && isParts(value) ? partsSeen(held, value, recordAt) : undefined;
     link.held[name] = {
       value: withHeldParts(held?.value, value),
-      at,
-      seenAt: recordAt,
+      // News about one part, older than the address's last sighting, moves neither clock back.
+      at: partNews && isOlder(at, held!.at) ? held!.at : at,
+      seenAt: partNews && seen !== undefined && isOlder(recordAt, seen) ? seen : recordAt,
+      ...(partsSeenAt ? { partsSeenAt } : {}),
       ...readOfOurWrite,
       ...(held && sameSecond && !settles ? { unsure: true } : {}),
       ...(knownStates.length > 0 ? { knownStates } : {}),
@@ -169,6 +175,33 @@ export function applyObservation(customer: Customer, received: Observation, now:
     recheck.push(name);
     dirty = true;
   }
+}
+
+/**
+ * A property event of one address part (linkedOnly, its own clock), with no write of ours in the
+ * picture, newer than the last time that part was said: whatever came since told other parts.
+ */
+function partEventNewerThanItsPart(held: HeldField | undefined, observation: Observation, name: FieldName, value: unknown, recordAt: Timestamp): boolean {
+  if (!observation.linkedOnly || name !== 'address' || !held?.partsSeenAt || held.raceFrom !== undefined || !isParts(value)) return false;
+  const parts = held.partsSeenAt as Record<string, Timestamp | undefined>;
+  return Object.keys(value).every((part) => parts[part] !== undefined && isNewer(recordAt, parts[part]!));
+}
+
+/** When each part was last said, after this event: the others keep theirs (at first, the address's last sighting). */
+function partsSeen(held: HeldField | undefined, value: Record<string, unknown>, recordAt: Timestamp): Record<string, Timestamp> {
+  const since = held?.seenAt ?? held?.at;
+  const base: Record<string, Timestamp> = held?.partsSeenAt
+    ? { ...(held.partsSeenAt as Record<string, Timestamp>) }
+    : since
+      ? Object.fromEntries(ADDRESS_PARTS.map((part) => [part, since]))
+      : {};
+  for (const part of Object.keys(value)) base[part] = base[part] !== undefined && isNewer(base[part]!, recordAt) ? base[part]! : recordAt;
+  return base;
+}
+
+function withoutPartsSeen(held: HeldField): HeldField {
+  const { partsSeenAt: _parts, ...whole } = held;
+  return whole;
 }
 
 function withoutUnsure(held: HeldField): HeldField {
@@ -436,9 +469,10 @@ function takeGoldenParts(
   let changed = false;
   for (const [part, partValue] of Object.entries(observed)) {
     if (sameValue(heldParts[part] ?? null, partValue ?? null) || (isNothing(partValue) && isNothing(heldParts[part]))) continue;
-    const current = parts[part] ?? { source: golden.source, at: golden.at };
+    // A part the golden address never stated (not even as nothing) has no time to defend (§5).
+    const current = parts[part] ?? (Object.hasOwn(golden.value, part) ? { source: golden.source, at: golden.at } : undefined);
     const partAt = partTimes?.[part as keyof typeof partTimes] ?? at;
-    if (!winsOver(partAt, system, current) || sameValue(value[part] ?? null, partValue ?? null)) continue;
+    if ((current && !winsOver(partAt, system, current)) || sameValue(value[part] ?? null, partValue ?? null)) continue;
     value[part] = partValue;
     parts[part] = { source: system, at: partAt };
     changed = true;

@@ -123,6 +123,12 @@ export const HeldFieldSchema = z.object({
    * record may hold either. Sync writes the golden value again (docs/identity.md §2).
    */
   unsure: z.optional(z.boolean()),
+  /**
+   * An address told part by part (HubSpot property events, each timed by its own property): the
+   * record time each part was last said. A part's event older than the address's `seenAt` (a later
+   * edit of other parts came first) but newer than that part's own is news (docs/identity.md §1).
+   */
+  partsSeenAt: z.optional(z.partialRecord(AddressPartSchema, TimestampSchema)),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 

@@ -765,3 +765,35 @@ describe('a late Shopify webhook showing an address part unchanged since (found 
     expect(late.customer.fields.address?.value).toMatchObject({ line1: '119 Pine Rd', city: 'Riverton', postalCode: '14403' });
   });
 });
+
+describe('the property events of two HubSpot address edits made 41 ms apart, delivered interleaved (found by the chaos run, seed 38)', () => {
+  it('takes a part of the first edit that the second did not touch, although it arrives after the second edit began', () => {
+    // Prepare: HubSpot 105 never held an address; a person sets 1292 Cedar Ln, Franklin, 57804, US at 10:00:44.261,
+    // then, 41 ms later, 1295 Main St, Georgetown, 57915 (the country stays US: HubSpot sends no event for it).
+    const hubspot = { system: 'hubspot', externalId: '105' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...hubspot, observedAt: '2026-01-01T10:00:00.000Z', values: { address: null } }), NOW).customer;
+    const [first, second] = ['2026-01-01T10:00:44.261Z', '2026-01-01T10:00:44.302Z'];
+    const event = (at: string, part: Record<string, string>) =>
+      anObservation({ ...hubspot, observedAt: at, fieldTimes: { address: at }, values: { address: part }, linkedOnly: true });
+    for (const [at, part] of [
+      [first, { line1: '1292 Cedar Ln' }],
+      [first, { city: 'Franklin' }],
+      [first, { postalCode: '57804' }],
+      [second, { line1: '1295 Main St' }],
+    ] as const) {
+      customer = applyObservation(customer, event(at, part), NOW).customer;
+    }
+
+    // Act: the first edit's country, then the rest of the second edit
+    const country = applyObservation(customer, event(first, { country: 'US' }), NOW);
+    customer = country.customer;
+    for (const part of [{ city: 'Georgetown' }, { postalCode: '57915' }] as Array<Record<string, string>>) customer = applyObservation(customer, event(second, part), NOW).customer;
+    // …and a late repeat of the first edit's street changes nothing
+    const late = applyObservation(customer, event(first, { line1: '1292 Cedar Ln' }), NOW);
+
+    // Assess
+    expect(country.changedFields).toEqual(['address']);
+    expect(late.changedFields).toEqual([]);
+    expect(late.customer.fields.address?.value).toMatchObject({ line1: '1295 Main St', city: 'Georgetown', postalCode: '57915', country: 'US' });
+  });
+});
