@@ -34,8 +34,7 @@ export type VerifyResult =
  *   Shopify customers/merge keeps one of them). `mergedIds` no longer exist on their own.
  */
 export type WebhookItem =
-  /** `echoKey`: what our own write of this very value would have left (docs/identity.md §1); the receiver drops a match. */
-  | { dedupeKey: string; kind: 'observed'; observation: Observation; echoKey?: string }
+  | { dedupeKey: string; kind: 'observed'; observation: Observation }
   | { dedupeKey: string; kind: 'referenced'; externalId: string; occurredAt: Timestamp }
   | { dedupeKey: string; kind: 'removed'; externalId: string; reason: 'deleted' | 'redacted'; occurredAt: Timestamp }
   | { dedupeKey: string; kind: 'merged'; survivorId: string; mergedIds: string[]; occurredAt: Timestamp };

@@ -4,7 +4,6 @@ import * as z from '../core/schema';
 import { syncCustomers } from '../core/sync/sync-customer';
 import { parseBackfillCorrelationId } from '../core/backfill/checkpoint';
 import { DynamoDbCheckpointStore } from './lib/adapters/checkpoint-store';
-import { DeliveryLedger } from './lib/adapters/delivery-ledger';
 import type { CountryCode } from '../core/model/normalize';
 import { createDocumentClient } from './lib/adapters/dynamodb';
 import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
@@ -31,9 +30,6 @@ const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const secrets = new SecretStore();
 const checkpoints = new DynamoDbCheckpointStore(db, env.TABLE_NAME);
-const ledger = new DeliveryLedger(db, env.TABLE_NAME);
-/** How long an expected echo waits for the receiver (docs/identity.md §1): the vendor's first delivery, not its day of retries. */
-const ECHO_TTL_SECONDS = 600;
 const config = z.parse(connector.manifest.configSchema, env.CONNECTOR_CONFIG);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
 let client: { target: ReturnType<typeof connector.createClient>; secretJson: string } | undefined;
@@ -107,7 +103,6 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
       addressParts: connector!.manifest.addressParts,
       leaseOwners: (customerId) => byCustomer.get(customerId)!.messageIds,
       forCustomer: (customerId, work) => withLogKeys({ correlationId: byCustomer.get(customerId)!.correlationId, customerId }, work),
-      expectEchoes: (keys) => ledger.remember(env.CONNECTOR_ID, keys, ECHO_TTL_SECONDS, new Date()),
       observe: (customerId, observation) =>
         publisher.publish([
           { type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId: byCustomer.get(customerId)!.correlationId, observation } },

@@ -37,8 +37,6 @@ export function syncTableAccess(connectorId: string): readonly TableAccess[] {
       leadingKeys: ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${connectorId}`],
     },
     { actions: ['UpdateItem'], leadingKeys: ['CHECKPOINT#*'] },
-    // The expected echoes of its writes, for the receiver (docs/identity.md §1): delivery records of its own system.
-    { actions: ['BatchWriteItem'], leadingKeys: [`DELIVERY#${connectorId}#echo:*`] },
   ];
 }
 

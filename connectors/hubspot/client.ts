@@ -18,7 +18,6 @@ import type { Observation } from '../../core/model/observation';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions, CustomerTarget, MappingContext, WriteOutcome } from '../connector';
 import type { HubspotConfig, HubspotSecret } from './manifest';
-import { echoKey } from './echo';
 import { HUBSPOT_HISTORY_PROPERTIES, HUBSPOT_READ_PROPERTIES, toCanonicalValues, toHubspotProperties, toObservation, writtenFields } from './mapping';
 import {
   HubspotApiExceptionSchema,
@@ -123,10 +122,6 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
     },
 
     update,
-
-    echoKeys(externalId, values) {
-      return Object.entries(toHubspotProperties(values)).map(([property, value]) => echoKey(externalId, property, value));
-    },
 
     async read(externalIds) {
       // HubSpot ids are numeric: anything else cannot name a contact (and would fail the whole batch).

@@ -1,6 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from '../../core/schema';
-import { echoKey, PROGRAMMATIC_CHANGE_SOURCES } from './echo';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
@@ -155,7 +154,7 @@ function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
       // the contact is needed (for a contact omnihub does not know yet, the resolver asks for one).
       // Anything else (a creation, a restore, a property we cannot state alone) is read in full.
       const observed = classified.action === 'propertyChange' ? valueObservation(event, occurredAt, mapping) : undefined;
-      if (observed) return { kind: 'item', items: [{ kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed, ...echoOf(event) }] };
+      if (observed) return { kind: 'item', items: [{ kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed }] };
       return { kind: 'item', items: [{ kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt }] };
     }
   }
@@ -166,13 +165,6 @@ function valueObservation(event: HubspotContactEvent, occurredAt: string, mappin
   if (!event.propertyName || event.propertyValue === undefined) return undefined;
   const raw = event.propertyValue === null ? null : String(event.propertyValue);
   return propertyObservation(String(event.objectId), event.propertyName, raw, occurredAt, mapping);
-}
-
-/** A value a program wrote may be our own write coming back: the key sync left for it, if so. */
-function echoOf(event: HubspotContactEvent): { echoKey?: string } {
-  if (!event.changeSource || !PROGRAMMATIC_CHANGE_SOURCES.has(event.changeSource) || !event.propertyName) return {};
-  const value = event.propertyValue === null || event.propertyValue === undefined ? '' : String(event.propertyValue);
-  return { echoKey: echoKey(String(event.objectId), event.propertyName, value) };
 }
 
 /** Paths and codes only: messages and values could carry personal data. */

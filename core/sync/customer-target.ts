@@ -42,10 +42,4 @@ export interface CustomerTarget {
    * another record (HubSpot merge) comes back under the id the vendor answers with.
    */
   read(externalIds: string[]): Promise<Observation[]>;
-  /**
-   * The keys of the webhook events an update of these values will cause, where the vendor's
-   * delivery proves its source (docs/identity.md §1, "our own echo stops at the receiver"):
-   * recorded just before the write, so the receiver drops them. Absent: no echo is recognisable.
-   */
-  echoKeys?(externalId: string, values: PartialFieldValues): string[];
 }

@@ -48,8 +48,6 @@ export interface SyncArgs {
   leaseWaitMs?: number;
   /** Hands an observation of the target to the resolver (CustomerObserved on the bus). */
   observe: (observation: Observation) => Promise<void>;
-  /** Records the echo keys of a write about to be made, for the receiver (docs/identity.md §1). */
-  expectEchoes?: (keys: string[]) => Promise<void>;
   now?: () => Date;
 }
 
@@ -259,8 +257,6 @@ async function syncPlanned(
     return record(store, args, customer, 'created', created, Object.keys(values) as FieldName[], withheld, undefined, now);
   }
   if (!(await announce({ externalId: plan.externalId, values: plan.values }))) return { outcome: 'busy' };
-  const echoes = target.echoKeys?.(plan.externalId, plan.values) ?? [];
-  if (echoes.length > 0) await args.expectEchoes?.(echoes);
   const written = await target.update(plan.externalId, plan.values);
   const withheld = written.withheld ?? {};
   const fields = (Object.keys(plan.values) as FieldName[]).filter((name) => !Object.hasOwn(withheld, name));

@@ -29,7 +29,6 @@ export interface WebhookAnswer {
 
 /**
  * One delivery: signing secret → verify → parse → look up → publish → park → remember.
- * An event that is our own write coming back (its echo key was left by sync) goes no further.
  *  - 503 while the connector's signing secret is not configured (the vendor retries later);
  *  - 401 for a bad signature, 400 for a malformed delivery: nothing stored or emitted;
  *  - 500 when the bus refuses the events: nothing remembered, so the vendor's retry is processed;
@@ -70,20 +69,16 @@ export async function receiveWebhook(
 
   const received = now();
   const unusable = parsed.unusable ?? [];
-  // Our own write coming back (docs/identity.md §1): looked up in the same read as the deliveries.
-  const echoKeys = parsed.items.flatMap((item) => (item.kind === 'observed' && item.echoKey ? [item.echoKey] : []));
   let seen: Set<string>;
   try {
-    seen = await deps.ledger.seen(system, [...parsed.items.map((i) => i.dedupeKey), ...unusable.flatMap(unusableKey), ...echoKeys], received);
+    seen = await deps.ledger.seen(system, [...parsed.items.map((i) => i.dedupeKey), ...unusable.flatMap(unusableKey)], received);
   } catch (error) {
     log.error('delivery lookup failed', { error });
     return { status: 500, body: { message: 'Could not record the webhook; please retry' } };
   }
-  const notEchoes = parsed.items.filter((item) => !(item.kind === 'observed' && item.echoKey && seen.has(item.echoKey)));
-  const echoes = parsed.items.length - notEchoes.length;
-  const fresh = firstOfEachKey(notEchoes).filter((item) => !seen.has(item.dedupeKey));
+  const fresh = firstOfEachKey(parsed.items).filter((item) => !seen.has(item.dedupeKey));
   const freshUnusable = unusable.filter((event) => !unusableKey(event).some((key) => seen.has(key)));
-  const duplicates = notEchoes.length - fresh.length + (unusable.length - freshUnusable.length);
+  const duplicates = parsed.items.length - fresh.length + (unusable.length - freshUnusable.length);
 
   try {
     await deps.publisher.publish(toEvents(system, fresh, correlationId));
@@ -110,8 +105,8 @@ export async function receiveWebhook(
     log.warn('delivery not remembered', { error });
   }
 
-  const counts = { accepted: fresh.length, duplicates, echoes, ignored: parsed.ignored, unusable: freshUnusable.length };
-  log.info('webhook accepted', { items: fresh.length, duplicates, echoes, ignored: parsed.ignored, unusable: freshUnusable.length });
+  const counts = { accepted: fresh.length, duplicates, ignored: parsed.ignored, unusable: freshUnusable.length };
+  log.info('webhook accepted', { items: fresh.length, duplicates, ignored: parsed.ignored, unusable: freshUnusable.length });
   return { status: 200, body: counts };
 }
 

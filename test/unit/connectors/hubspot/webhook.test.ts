@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { WebhookRequest } from '../../../../connectors/connector';
 import { parse, verify } from '../../../../connectors/hubspot/webhook';
-import { echoKey } from '../../../../connectors/hubspot/echo';
 
 const VectorsSchema = z.object({
   clientSecret: z.string(),
@@ -496,26 +495,5 @@ describe('a propertyChange event of a property omnihub maps', () => {
     // Assess
     expect(result).toMatchObject({ ok: true, items: [{ kind: 'observed', observation: { externalId: '51', values: { firstName: 'Ada' }, linkedOnly: true } }, { kind: 'referenced', externalId: '51' }] });
     expect(result.ok && result.items).toHaveLength(2);
-  });
-});
-
-describe("a value a program wrote (docs/identity.md §1, our own echo)", () => {
-  const base = { portalId: 62515, appId: 54321, occurredAt: 1740830400000, attemptNumber: 0, subscriptionType: 'contact.propertyChange', objectId: 51, propertyName: 'lastname', propertyValue: 'King' };
-
-  it('carries the echo key our write of that value to that contact leaves, whether API or INTEGRATION made it', () => {
-    // Act
-    const result = parse(delivery(JSON.stringify([{ ...base, eventId: 1, subscriptionId: 11, changeSource: 'API' }, { ...base, eventId: 2, subscriptionId: 11, changeSource: 'INTEGRATION' }])));
-    // Assess
-    const keys = result.ok ? result.items.map((item) => (item.kind === 'observed' ? item.echoKey : undefined)) : [];
-    expect(keys).toEqual([echoKey('51', 'lastname', 'King'), echoKey('51', 'lastname', 'King')]);
-    expect(keys[0]).not.toContain('King');
-    expect(echoKey('51', 'lastname', 'Kong')).not.toBe(keys[0]);
-    expect(echoKey('52', 'lastname', 'King')).not.toBe(keys[0]);
-  });
-
-  it("carries none for a person's edit, an import or a workflow", () => {
-    const events = ['CRM_UI', 'CRM', 'IMPORT', 'WORKFLOW'].map((changeSource, i) => ({ ...base, eventId: i, subscriptionId: 11, changeSource }));
-    const result = parse(delivery(JSON.stringify(events)));
-    expect(result.ok && result.items.map((item) => item.kind === 'observed' && item.echoKey)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
