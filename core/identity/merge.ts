@@ -146,8 +146,8 @@ export function applyObservation(customer: Customer, received: Observation, now:
     link.held[name] = {
       value: withHeldParts(held?.value, value),
       // News about one part, older than the address's last sighting, moves neither clock back.
-      at: partNews && isOlder(at, held!.at) ? held!.at : at,
-      seenAt: partNews && seen !== undefined && isOlder(recordAt, seen) ? seen : recordAt,
+      at: partNews ? later(held!.at, at) : at,
+      seenAt: partNews && seen !== undefined ? later(seen, recordAt) : recordAt,
       ...(partsSeenAt ? { partsSeenAt } : {}),
       ...readOfOurWrite,
       ...(held && sameSecond && !settles ? { unsure: true } : {}),
@@ -195,7 +195,7 @@ function partsSeen(held: HeldField | undefined, value: Record<string, unknown>, 
     : since
       ? Object.fromEntries(ADDRESS_PARTS.map((part) => [part, since]))
       : {};
-  for (const part of Object.keys(value)) base[part] = base[part] !== undefined && isNewer(base[part]!, recordAt) ? base[part]! : recordAt;
+  for (const part of Object.keys(value)) base[part] = base[part] !== undefined ? later(base[part]!, recordAt) : recordAt;
   return base;
 }
 
@@ -490,6 +490,11 @@ function clearedParts(held: Record<string, unknown>): Record<string, null> {
 
 function isNewer(candidate: Timestamp, than: Timestamp): boolean {
   return toMillis(candidate) > toMillis(than);
+}
+
+/** The later of two times (the second on a tie). */
+function later(a: Timestamp, b: Timestamp): Timestamp {
+  return isNewer(a, b) ? a : b;
 }
 
 function isOlder(candidate: Timestamp, than: Timestamp): boolean {

@@ -1,4 +1,4 @@
-import { CHECKED_FIELDS, recordKey, type CheckedField, type FieldValue, type GroundTruth, type Snapshot, type SnapshotRecord, type TruthEdit } from './model';
+import { ADDRESS_KEY_PARTS, addressKeyPart, CHECKED_FIELDS, recordKey, type CheckedField, type FieldValue, type GroundTruth, type Snapshot, type SnapshotRecord, type TruthEdit } from './model';
 import { asObservable, type ShopifyTrail } from './sightings';
 
 /**
@@ -124,15 +124,15 @@ export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: Sho
     if (customers.length === 0 && records.length > 0) {
       found('unresolvedPeople', `${person.id} has ${records.length} record(s) but no customer`);
     }
-    for (const [index, part] of ADDRESS_PARTS.entries()) {
+    for (const [index, part] of ADDRESS_KEY_PARTS.entries()) {
       const edit = newestPartEdit(edits, person.id, index);
       if (!edit) continue;
-      const expected = partOf(edit.value, index);
+      const expected = addressKeyPart(edit.value, index);
       const wrong: string[] = [];
-      for (const customer of customers) if (partOf(customer.values.address, index) !== expected) wrong.push(`golden ${customer.id}`);
+      for (const customer of customers) if (addressKeyPart(customer.values.address, index) !== expected) wrong.push(`golden ${customer.id}`);
       for (const record of records) {
         if (unholdable.has(`${person.id}|${record.system}|address`)) continue;
-        if (partOf(record.values.address, index) !== expected) wrong.push(`${record.system} ${record.externalId}`);
+        if (addressKeyPart(record.values.address, index) !== expected) wrong.push(`${record.system} ${record.externalId}`);
       }
       if (wrong.length > 0) {
         found('lostUpdates', `${person.id}.address.${part}: the newest edit (${edit.system} at ${new Date(edit.at).toISOString()}) is not held by ${wrong.join(', ')}`);
@@ -186,13 +186,6 @@ export function newestEdits(edits: readonly TruthEdit[]): Map<string, TruthEdit>
   return newest;
 }
 
-/** The parts of an address key ("line1|city|zip|country"), compared one by one as omnihub merges them. */
-const ADDRESS_PARTS = ['line1', 'city', 'postalCode', 'country'] as const;
-
-function partOf(address: FieldValue | undefined, index: number): string {
-  return address ? (address.split('|')[index] ?? '') : '';
-}
-
 /**
  * The newest edit that changed one address part: a person who rewrites the address in a form
  * changes the parts that differ from what the record showed; the others keep their older time.
@@ -202,7 +195,7 @@ export function newestPartEdit(edits: readonly TruthEdit[], person: string, inde
   let newest: TruthEdit | undefined;
   for (const edit of edits) {
     if (edit.person !== person || edit.field !== 'address') continue;
-    const changed = edit.before === undefined ? edit.value !== null : partOf(edit.before, index) !== partOf(edit.value, index);
+    const changed = edit.before === undefined ? edit.value !== null : addressKeyPart(edit.before, index) !== addressKeyPart(edit.value, index);
     if (!changed) continue;
     if (!newest || edit.at > newest.at || (edit.at === newest.at && edit.seq > newest.seq)) newest = edit;
   }

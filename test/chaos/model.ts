@@ -30,6 +30,14 @@ export function addressKey(address: Partial<AddressParts> | null | undefined): F
   return parts.join('|');
 }
 
+/** The parts of an address key, in its order: compared one by one, as omnihub merges them. */
+export const ADDRESS_KEY_PARTS = ['line1', 'city', 'postalCode', 'country'] as const;
+
+/** One part of an address key ("line1|city|zip|country"), by its place; '' when it has none. */
+export function addressKeyPart(address: FieldValue | undefined, index: number): string {
+  return address ? (address.split('|')[index] ?? '') : '';
+}
+
 /** The comparable form of a phone: digits and a leading +. */
 export function phoneKey(phone: string | null | undefined): FieldValue {
   if (!phone?.trim()) return null;

@@ -1,6 +1,6 @@
 import type { RecordedRequest } from '../../connectors/testing/fake-http';
 import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
-import type { CheckedField, TruthEdit } from './model';
+import { ADDRESS_KEY_PARTS, addressKeyPart, type CheckedField, type TruthEdit } from './model';
 
 /** One committed change of a Shopify customer, as the fake's state made it (a person's edit or an API write). */
 export interface ShopifyChange {
@@ -73,13 +73,14 @@ function firstSighting(edit: TruthEdit & { externalId: string; madeAt: number },
   if (edit.field !== 'address') return before.some((change) => change.fields.includes(edit.field)) ? undefined : { ...edit, at };
   // An address part overwritten before the sighting is shown as unchanged by this edit.
   const overwritten = new Set(before.flatMap((change) => change.addressParts));
-  const value = (edit.value ?? '').split('|');
-  const was = edit.before === undefined ? undefined : (edit.before ?? '').split('|');
-  const changed = [0, 1, 2, 3].filter((index) => (was === undefined ? (value[index] ?? '') !== '' : (was[index] ?? '') !== (value[index] ?? '')));
+  const indexes = [...ADDRESS_KEY_PARTS.keys()];
+  const valuePart = (index: number) => addressKeyPart(edit.value, index);
+  const wasPart = (index: number) => addressKeyPart(edit.before, index);
+  const changed = indexes.filter((index) => (edit.before === undefined ? valuePart(index) !== '' : wasPart(index) !== valuePart(index)));
   const visible = changed.filter((index) => !overwritten.has(index));
   if (visible.length === 0) return undefined;
   if (visible.length === changed.length) return { ...edit, at };
-  const shownBefore = [0, 1, 2, 3].map((index) => (visible.includes(index) ? (was?.[index] ?? '') : (value[index] ?? '')));
+  const shownBefore = indexes.map((index) => (visible.includes(index) ? wasPart(index) : valuePart(index)));
   return { ...edit, at, before: shownBefore.join('|') };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SHOPIFY_RETRY_SCHEDULE, type ShopifyFake } from '../../../connectors/shopify/fake/server';
 import { shopifyCustomerPayload, shopifyDelivery } from '../../support/deliveries';
-import { addressKey, CHECKED_FIELDS, emailKey, phoneKey, textKey, type RecordValues, type SnapshotRecord } from '../model';
+import { addressKey, addressKeyPart, ADDRESS_KEY_PARTS, CHECKED_FIELDS, emailKey, phoneKey, textKey, type RecordValues, type SnapshotRecord } from '../model';
 import type { ShopifyChange } from '../sightings';
 import type { FakeCustomer } from '../../../connectors/shopify/fake/state';
 import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
@@ -52,8 +52,7 @@ export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): Vendor
     if (!after) return;
     const [was, is] = [before ? toFields(before) : {}, toFields(after)];
     const fields = CHECKED_FIELDS.filter((field) => was[field] !== is[field]);
-    const [wasParts, isParts] = [(was.address ?? '').split('|'), (is.address ?? '').split('|')];
-    const addressParts = [0, 1, 2, 3].filter((index) => (wasParts[index] ?? '') !== (isParts[index] ?? ''));
+    const addressParts = [...ADDRESS_KEY_PARTS.keys()].filter((index) => addressKeyPart(was.address, index) !== addressKeyPart(is.address, index));
     changes.push({ externalId: String(after.id), at: Date.now(), updatedAt: after.updatedAt.getTime(), fields, addressParts });
   });
 
