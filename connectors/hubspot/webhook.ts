@@ -91,8 +91,9 @@ function classify(type: string, objectTypeId: string | undefined): Classified {
 
 /**
  * Turns a delivery into items, event by event. HubSpot events carry at most one property: the
- * value of one we map is an observation of its own; for others the connector reads the whole
- * contact later (read). Deletions and merges are acted on as they are. An event we cannot use is reported in `unusable` and the rest is accepted:
+ * values of the properties we map that one edit changed make one observation; for others the
+ * connector reads the whole contact later (read). Deletions and merges are acted on as they are.
+ * An event we cannot use is reported in `unusable` and the rest is accepted:
  * HubSpot does not retry a 4xx, so refusing the batch would lose every good event in it.
  * Only a body that is not a JSON array at all is refused.
  */
@@ -105,7 +106,7 @@ export function parse(request: WebhookRequest, mapping: MappingContext = { defau
   }
   if (!Array.isArray(json)) return { ok: false, reason: 'HubSpot webhook body is not a JSON array of events' };
 
-  const items: WebhookItem[] = [];
+  const items: EventItem[] = [];
   const unusable: UnusableEvent[] = [];
   let ignored = 0;
   json.forEach((raw: unknown, index) => {
@@ -114,10 +115,57 @@ export function parse(request: WebhookRequest, mapping: MappingContext = { defau
     else if (outcome.kind === 'ignored') ignored += 1;
     else unusable.push({ reason: `event ${index}: ${outcome.reason}`, ...eventRef(raw), raw });
   });
-  return { ok: true, items, ignored, unusable };
+  return { ok: true, items: oneObservationPerEdit(items), ignored, unusable };
 }
 
-type EventOutcome = { kind: 'item'; items: WebhookItem[] } | { kind: 'ignored' } | { kind: 'unusable'; reason: string };
+/** An item, and for a property's value the edit it belongs to (contact, occurredAt, change source). */
+type EventItem = { item: WebhookItem; edit?: string };
+type EventOutcome = { kind: 'item'; items: EventItem[] } | { kind: 'ignored' } | { kind: 'unusable'; reason: string };
+
+/**
+ * The property events of one edit, one observation (docs/identity.md §1): HubSpot tells an edit
+ * property by property, and one resolve (one write to each other system) per property would
+ * write an address to Shopify part by part. Keyed by all its events, so HubSpot's retry of the
+ * delivery is a duplicate of it. Two values for one property or part stay apart.
+ */
+function oneObservationPerEdit(items: EventItem[]): WebhookItem[] {
+  const out: WebhookItem[] = [];
+  const openEdits = new Map<string, number>(); // edit → its item's index in `out`
+  for (const { item, edit } of items) {
+    const index = edit === undefined ? undefined : openEdits.get(edit);
+    const earlier = index === undefined ? undefined : out[index];
+    const joined = earlier?.kind === 'observed' && item.kind === 'observed' ? joinedObservation(earlier.observation, item.observation) : undefined;
+    if (joined && earlier) {
+      out[index!] = { kind: 'observed', dedupeKey: `${earlier.dedupeKey}+${item.dedupeKey}`, observation: joined };
+      continue;
+    }
+    if (edit !== undefined && item.kind === 'observed') openEdits.set(edit, out.length);
+    out.push(item);
+  }
+  return out;
+}
+
+function joinedObservation(a: Observation, b: Observation): Observation | undefined {
+  const values: Record<string, unknown> = { ...a.values };
+  for (const [name, value] of Object.entries(b.values)) {
+    const held = values[name];
+    if (held === undefined) values[name] = value;
+    else if (name === 'address' && isPartObject(held) && isPartObject(value) && !Object.keys(value).some((part) => Object.hasOwn(held, part))) {
+      values[name] = { ...held, ...value };
+    } else return undefined;
+  }
+  const unusable = [...new Set([...(a.unusable ?? []), ...(b.unusable ?? [])])];
+  return {
+    ...a,
+    values: values as Observation['values'],
+    fieldTimes: { ...a.fieldTimes, ...b.fieldTimes },
+    ...(unusable.length > 0 ? { unusable } : {}),
+  };
+}
+
+function isPartObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unusable', reason: 'the event is not an object' };
@@ -135,10 +183,10 @@ function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   const occurredAt = new Date(event.occurredAt).toISOString();
   switch (classified.action) {
     case 'deletion':
-      return { kind: 'item', items: [{ kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'deleted', occurredAt }] };
+      return { kind: 'item', items: [{ item: { kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'deleted', occurredAt } }] };
     case 'privacyDeletion':
       // HubSpot sends the normal deletion too: both items are emitted, the redaction is the stronger.
-      return { kind: 'item', items: [{ kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'redacted', occurredAt }] };
+      return { kind: 'item', items: [{ item: { kind: 'removed', dedupeKey, externalId: String(event.objectId), reason: 'redacted', occurredAt } }] };
     case 'merge': {
       // The survivor is the record the merge created (newObjectId); before 2023 the primary kept its id.
       const survivor = event.newObjectId ?? event.primaryObjectId;
@@ -147,15 +195,18 @@ function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
         (id): id is number => id !== undefined && id !== survivor,
       );
       const mergedIds = [...new Set(merged.map(String))];
-      return { kind: 'item', items: [{ kind: 'merged', dedupeKey, survivorId: String(survivor), mergedIds, occurredAt }] };
+      return { kind: 'item', items: [{ item: { kind: 'merged', dedupeKey, survivorId: String(survivor), mergedIds, occurredAt } }] };
     }
     default: {
       // A property we map states its own value and time: that is the whole news, and no read of
       // the contact is needed (for a contact omnihub does not know yet, the resolver asks for one).
       // Anything else (a creation, a restore, a property we cannot state alone) is read in full.
       const observed = classified.action === 'propertyChange' ? valueObservation(event, occurredAt, mapping) : undefined;
-      if (observed) return { kind: 'item', items: [{ kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed }] };
-      return { kind: 'item', items: [{ kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt }] };
+      if (observed) {
+        const edit = `${event.objectId}:${event.occurredAt}:${event.changeSource ?? ''}:${event.sourceId ?? ''}`;
+        return { kind: 'item', items: [{ item: { kind: 'observed', dedupeKey: `${dedupeKey}:value`, observation: observed }, edit }] };
+      }
+      return { kind: 'item', items: [{ item: { kind: 'referenced', dedupeKey, externalId: String(event.objectId), occurredAt } }] };
     }
   }
 }

@@ -90,6 +90,27 @@ describe('convergence (docs/identity.md)', () => {
     expect(lise?.fields.address?.value).toMatchObject({ line1: 'Kaiser-Wilhelm-Institut', city: 'Berlin' });
   });
 
+  it('an address cleared in HubSpot reaches Shopify in one write, not one per property (docs/identity.md §1)', async () => {
+    // Prepare: Emmy is linked, with an address in both systems
+    const created = p.shopify.admin.createCustomer({
+      email: 'emmy@example.org',
+      first_name: 'Emmy',
+      last_name: 'Noether',
+      default_address: { address1: 'Bunsenstraße 3', city: 'Göttingen', zip: '37073', country_code: 'DE' },
+    });
+    await p.settle();
+    const contact = p.hubspot.admin.findContactByEmail('emmy@example.org')!;
+    expect(contact.properties).toMatchObject({ city: 'Göttingen' });
+    const before = p.shopify.writes().length;
+    // Act: someone clears the whole address in HubSpot (one edit: four property events)
+    p.hubspot.admin.updateContact(contact.id, { address: '', city: '', zip: '', country: '' });
+    await p.settle();
+    // Assess: Shopify holds no address, and got one address mutation for it
+    expect(p.shopify.admin.getCustomer(String(created.id))?.default_address ?? null).toBeNull();
+    const addressWrites = p.shopify.writes().slice(before).filter((call) => call.fields.some((field) => field.startsWith('customerAddress')));
+    expect(addressWrites).toHaveLength(1);
+  });
+
   it('a create that hits "already exists" for another customer’s record writes nothing to it', async () => {
     // Prepare: Ida is in both systems; then her HubSpot contact's email is changed to Otto's,
     // and that webhook is lost (omnihub never hears of it)

@@ -73,13 +73,14 @@ describe('webhook receiver', () => {
     expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced')).toHaveLength(1);
   });
 
-  it('turns HubSpot property changes of a contact into their own values, with no read of the contact (each event states its property)', async () => {
+  it('turns the HubSpot property changes of one edit into one observation of their values, with no read of the contact', async () => {
     // Prepare
     const url = p.runtime.webhookUrl('hubspot');
     const contact = p.hubspot.admin.createContact({ email: 'hedy.lamarr@example.com', firstname: 'Hedy' });
     await p.settle();
+    const editedAt = Date.now();
     const change = (eventId: number, propertyName: string, propertyValue: string) => ({
-      objectId: Number(contact.id), eventId, subscriptionId: 8, portalId: 62515, appId: 54321, occurredAt: Date.now(),
+      objectId: Number(contact.id), eventId, subscriptionId: 8, portalId: 62515, appId: 54321, occurredAt: editedAt,
       subscriptionType: 'contact.propertyChange', propertyName, propertyValue, attemptNumber: 0, changeSource: 'CRM_UI',
     });
     const body = JSON.stringify([change(101, 'firstname', 'Hedy'), change(102, 'lastname', 'Lamarr'), change(103, 'city', 'Vienna')]);
@@ -89,8 +90,14 @@ describe('webhook receiver', () => {
     const response = await post(url, hubspotDelivery(url, body, HUBSPOT_SECRET.clientSecret, Date.now()));
     await p.settle();
     // Assess
-    // Three events, three observations (first name, last name, the city part); the contact is linked, so nothing asks for a read
-    expect([response.status, response.body.accepted]).toEqual([200, 3]);
+    // Three events of one edit, one observation (first name, last name, the city part); the contact is linked, so nothing asks for a read
+    expect([response.status, response.body.accepted]).toEqual([200, 1]);
+    const observed = p.runtime.bus.published.filter(
+      (e) => e['detail-type'] === 'CustomerObserved' && (e.detail as { observation: { observedAt: string } }).observation.observedAt === new Date(editedAt).toISOString(),
+    );
+    expect(observed.map((e) => (e.detail as { observation: { values: unknown } }).observation.values)).toEqual([
+      { firstName: 'Hedy', lastName: 'Lamarr', address: { city: 'Vienna' } },
+    ]);
     expect(p.runtime.bus.published.filter((e) => e['detail-type'] === 'CustomerReferenced').length - referencedBefore).toBe(0);
     expect(p.hubspot.requests.filter((r) => r.path.includes('/batch/read') && r.at >= readsFrom)).toEqual([]);
   });

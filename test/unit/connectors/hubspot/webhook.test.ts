@@ -392,11 +392,14 @@ describe('parse', () => {
     // Act
     const result = parse(request);
 
-    // Assess
+    // Assess: one edit (one contact, one occurredAt, one source), keyed by both events
     expect(result.ok).toBe(true);
-    const keys = result.ok ? result.items.map((item) => item.dedupeKey) : [];
-    expect(keys).toHaveLength(2);
-    expect(new Set(keys).size).toBe(2);
+    const items = result.ok ? result.items : [];
+    expect(items).toHaveLength(1);
+    const [first, second] = items[0]!.dedupeKey.split('+');
+    expect(first).toBeDefined();
+    expect(second).toBeDefined();
+    expect(first).not.toBe(second);
   });
 
   it('turns a propertyChange of a whole field into an observation of that field, timed by the event', () => {
@@ -413,14 +416,54 @@ describe('parse', () => {
     // Act
     const result = parse(request);
 
-    // Assess: a first name; an unusable phone named, not its value; a city as the one address part it is
+    // Assess: one edit: a first name; an unusable phone named, not its value; a city as the one address part it is
     const observed = result.ok ? result.items.flatMap((item) => (item.kind === 'observed' ? [item.observation] : [])) : [];
     const at = '2025-03-01T12:00:00.123Z';
     expect(observed).toEqual([
-      { system: 'hubspot', externalId: '51', observedAt: at, values: { firstName: 'Augusta' }, fieldTimes: { firstName: at }, linkedOnly: true },
-      { system: 'hubspot', externalId: '51', observedAt: at, values: {}, fieldTimes: {}, unusable: ['phone'], linkedOnly: true },
-      { system: 'hubspot', externalId: '51', observedAt: at, values: { address: { city: 'London' } }, fieldTimes: { address: at }, linkedOnly: true },
+      {
+        system: 'hubspot',
+        externalId: '51',
+        observedAt: at,
+        values: { firstName: 'Augusta', address: { city: 'London' } },
+        fieldTimes: { firstName: at, address: at },
+        unusable: ['phone'],
+        linkedOnly: true,
+      },
     ]);
+  });
+
+  it('takes the property events of one edit as one observation, and keeps other edits apart (docs/identity.md §1)', () => {
+    // Prepare: an address cleared in one edit (four events, interleaved with another contact's),
+    // a street set 41 ms later, and an integration's write in the same millisecond as the clear
+    const base = { changeSource: 'CRM_UI', subscriptionId: 1, portalId: 33, appId: 1, attemptNumber: 0, subscriptionType: 'contact.propertyChange' };
+    const cleared = { ...base, objectId: 190, occurredAt: 1740830400000 };
+    const request = delivery(
+      JSON.stringify([
+        { ...cleared, eventId: 1, propertyName: 'address', propertyValue: '' },
+        { ...cleared, eventId: 2, propertyName: 'city', propertyValue: '' },
+        { ...base, objectId: 191, occurredAt: 1740830400000, eventId: 3, propertyName: 'city', propertyValue: 'Leeds' },
+        { ...cleared, eventId: 4, propertyName: 'zip', propertyValue: '' },
+        { ...cleared, eventId: 5, propertyName: 'country', propertyValue: '' },
+        { ...cleared, eventId: 6, occurredAt: 1740830400041, propertyName: 'address', propertyValue: '1 Pine Rd' },
+        { ...cleared, eventId: 7, changeSource: 'INTEGRATION', propertyName: 'lastname', propertyValue: 'Weber' },
+      ]),
+    );
+
+    // Act
+    const result = parse(request);
+
+    // Assess: one observation per edit; the clear states its four parts together
+    const observed = result.ok ? result.items.flatMap((item) => (item.kind === 'observed' ? [item.observation] : [])) : [];
+    const at = new Date(1740830400000).toISOString();
+    expect(observed).toEqual([
+      { system: 'hubspot', externalId: '190', observedAt: at, values: { address: { line1: null, city: null, postalCode: null, country: null } }, fieldTimes: { address: at }, linkedOnly: true },
+      { system: 'hubspot', externalId: '191', observedAt: at, values: { address: { city: 'Leeds' } }, fieldTimes: { address: at }, linkedOnly: true },
+      expect.objectContaining({ externalId: '190', observedAt: new Date(1740830400041).toISOString(), values: { address: { line1: '1 Pine Rd' } } }),
+      expect.objectContaining({ externalId: '190', observedAt: at, values: { lastName: 'Weber' } }),
+    ]);
+    // Each item is keyed by its events: HubSpot's retry of this delivery is a duplicate of each
+    const keys = result.ok ? result.items.map((item) => item.dedupeKey.split('+').length) : [];
+    expect(keys).toEqual([4, 1, 1, 1]);
   });
 
   it('accepts events that name their type eventType', () => {
