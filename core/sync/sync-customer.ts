@@ -35,6 +35,12 @@ export type SyncOutcome =
   | { outcome: 'link-conflict'; externalId: string; ownerId: string };
 
 const MAX_RECORD_ATTEMPTS = 8;
+/**
+ * How long one invocation waits for the resolver to merge an unseen edit it handed over (§2),
+ * in all: the sync function's timeout (60 s) must hold a batch of ten, and SQS's redelivery
+ * (after the visibility timeout, minutes in AWS) is the fallback.
+ */
+const RESOLVER_WAIT_MS = 8_000;
 /** The sync function's timeout (60 s) and a margin: a crashed holder blocks its customer no longer than that. */
 const LEASE_MS = 90_000;
 const LEASE_WAIT_MS = 10_000;
@@ -46,6 +52,8 @@ export interface SyncArgs {
   addressParts?: readonly (keyof Address)[];
   /** How long to wait for another sync of the same customer and system (default 10 s). */
   leaseWaitMs?: number;
+  /** How long, in all, to wait for the resolver to merge an unseen edit before giving the change back (default 8 s). */
+  resolverWaitMs?: number;
   /** Hands an observation of the target to the resolver (CustomerObserved on the bus). */
   observe: (observation: Observation) => Promise<void>;
   now?: () => Date;
@@ -92,6 +100,7 @@ export async function syncCustomers(
   },
 ): Promise<Map<string, SyncOutcome | { error: unknown }>> {
   const results = new Map<string, SyncOutcome | { error: unknown }>();
+  const resolverDeadline = Date.now() + (args.resolverWaitMs ?? RESOLVER_WAIT_MS);
   const planned: Array<{ customer: Customer; plan: Exclude<SyncPlan, { action: 'skip' }> }> = [];
   const invocation = randomUUID();
   const ownersOf = (customerId: string) => {
@@ -173,14 +182,45 @@ export async function syncCustomers(
     }
     for (const { customer, plan } of planned) {
       try {
-        const observe = (o: Observation) => args.observe(customer.id, o);
-        const announce = announcer(customer);
-        const work = () => syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, current, announce);
+        const work = () => syncWaitingForResolver(customer, plan, current);
         results.set(customer.id, await (args.forCustomer ? args.forCustomer(customer.id, work) : work()));
       } catch (error) {
         results.set(customer.id, { error });
       }
     }
+  }
+
+  /**
+   * An unseen edit the target holds is merged by the resolver first (§2): we wait for it, still
+   * under the lease, and plan, read and write again; SQS redelivery only once the wait is used up.
+   */
+  async function syncWaitingForResolver(planned: Customer, firstPlan: Exclude<SyncPlan, { action: 'skip' }>, firstRead: Map<string, Observation>) {
+    let customer = planned;
+    let plan = firstPlan;
+    let read = firstRead;
+    for (;;) {
+      const observe = (o: Observation) => args.observe(customer.id, o);
+      const result = await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, read, announcer(customer));
+      if (result.outcome !== 'unseen-edit') return result;
+      const merged = await resolverMerged(customer);
+      if (!merged) return result;
+      customer = merged;
+      const next = planSync(customer, args.system, args.writableFields, args.addressParts);
+      if (next.action === 'skip') return { outcome: 'skipped', reason: next.reason } as const;
+      plan = next;
+      read = next.action === 'update' ? new Map((await target.read([next.externalId])).map((o) => [o.externalId, o])) : new Map();
+    }
+  }
+
+  /** The customer once the resolver has saved it again (its version moved on), or undefined when the wait is used up. */
+  async function resolverMerged(customer: Customer): Promise<Customer | undefined> {
+    for (let round = 0; Date.now() < resolverDeadline; round++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** round, 1_000, Math.max(0, resolverDeadline - Date.now()))));
+      const now = await store.getCustomer(customer.id);
+      if (!now) return undefined;
+      if (now.version !== customer.version) return now;
+    }
+    return undefined;
   }
 }
 

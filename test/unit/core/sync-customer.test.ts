@@ -231,8 +231,8 @@ describe('a sync that dies after the vendor applied its write (docs/identity.md 
 });
 
 describe('an unseen edit of a field sync would still write (docs/identity.md §2)', () => {
-  it('waits for the resolver: a write now would make that edit look late and lose it', async () => {
-    // Prepare: HubSpot 51's address (09:00); Shopify retypes the street (10:00); a HubSpot city edit at 11:00 is unseen
+  const unseenCityEdit = async () => {
+    // HubSpot 51's address (09:00); Shopify retypes the street (10:00); a HubSpot city edit at 11:00 is unseen
     const store = new MemoryStore();
     const target = new FakeTarget();
     const address = { line1: '1 Main St', city: 'Springfield', region: null, postalCode: '62701', country: 'US' };
@@ -240,8 +240,36 @@ describe('an unseen edit of a field sync would still write (docs/identity.md §2
     const street = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', address: { ...address, line2: null, line1: '2 Oak St' } } }), noWait);
     const id = 'customer' in street ? street.customer.id : '';
     target.records.set('51', { values: { email: 'ada@example.com', address: { ...address, city: 'Chicago' } }, at: '2026-01-01T11:00:00Z' });
+    return { store, target, id };
+  };
+
+  it('waits for the resolver to merge it, then writes in the same sync: a write before would make that edit look late and lose it', async () => {
+    // Prepare
+    const { store, target, id } = await unseenCityEdit();
+    const writesBeforeMerge: number[] = [];
+    // The resolver merges what sync hands over a moment later, as the bus delivers it
+    const observe = async (o: Observation) => {
+      setTimeout(() => {
+        writesBeforeMerge.push(target.writes.length);
+        void resolveObservation(store, o, noWait);
+      }, 150);
+    };
+    // Act
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: [...WRITABLE, 'address'], observe });
+    // Assess: nothing was written before the merge; one write then, with both edits
+    expect(writesBeforeMerge).toEqual([0]);
+    expect(result).toMatchObject({ outcome: 'updated', fields: ['address'] });
+    expect(target.writes).toHaveLength(1);
+    expect(target.records.get('51')!.values.address).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
+    expect((await store.getCustomer(id))!.fields.address?.value).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
+  });
+
+  it('gives the change back (SQS redelivery) when the resolver takes longer than the wait, and the retry writes both edits', async () => {
+    // Prepare
+    const { store, target, id } = await unseenCityEdit();
     const observed: Observation[] = [];
-    const sync = () => syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: [...WRITABLE, 'address'], observe: async (o) => void observed.push(o) });
+    const sync = () =>
+      syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: [...WRITABLE, 'address'], resolverWaitMs: 300, observe: async (o) => void observed.push(o) });
     // Act
     const first = await sync();
     for (const observation of observed) await resolveObservation(store, observation, noWait);
@@ -249,8 +277,8 @@ describe('an unseen edit of a field sync would still write (docs/identity.md §2
     // Assess
     expect(first).toEqual({ outcome: 'unseen-edit', externalId: '51' });
     expect(retry).toMatchObject({ outcome: 'updated', fields: ['address'] });
+    expect(target.writes).toHaveLength(1);
     expect(target.records.get('51')!.values.address).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
-    expect((await store.getCustomer(id))!.fields.address?.value).toMatchObject({ line1: '2 Oak St', city: 'Chicago' });
   });
 });
 
