@@ -371,7 +371,7 @@ describe('rate limits and failures', () => {
 });
 
 describe('webhooks from the fake', () => {
-  it('sends a correctly signed delivery after an API update that parses to one observation per property', async () => {
+  it('sends a correctly signed delivery after an API update that parses to one observation of the edit', async () => {
     // Prepare
     const received: FakeRequest[] = [];
     const receiver = new FakeHttpServer((request) => {
@@ -406,12 +406,11 @@ describe('webhooks from the fake', () => {
       ]);
       const parsed = parse(request);
       expect(parsed).toMatchObject({ ok: true, ignored: 0 });
-      // Each mapped property states its own value: no read of the contact is asked for
+      // The mapped properties of one edit state their values together: no read of the contact is asked for
       expect(parsed.ok && parsed.items).toMatchObject([
-        { kind: 'observed', observation: { externalId: '51', values: { phone: '+12125550199' }, observedAt: '2025-03-01T12:00:00.000Z', linkedOnly: true } },
-        { kind: 'observed', observation: { externalId: '51', values: { lastName: 'King' }, observedAt: '2025-03-01T12:00:00.000Z', linkedOnly: true } },
+        { kind: 'observed', observation: { externalId: '51', values: { phone: '+12125550199', lastName: 'King' }, observedAt: '2025-03-01T12:00:00.000Z', linkedOnly: true } },
       ]);
-      const keys = parsed.ok ? parsed.items.map((item) => item.dedupeKey) : [];
+      const keys = parsed.ok ? parsed.items.flatMap((item) => item.dedupeKey.split('+')) : [];
       expect(new Set(keys).size).toBe(2);
     } finally {
       await receiver.close();

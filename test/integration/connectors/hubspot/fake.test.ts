@@ -210,11 +210,10 @@ describe('HubSpot fake sandbox (the HubSpot UI)', () => {
     expect(verify(request, { clientSecret: CLIENT_SECRET }, CLOCK)).toEqual({ ok: true });
     const parsed = parse(request);
     expect(parsed).toMatchObject({ ok: true, ignored: 0 });
-    // The creation names the contact (read in full); each mapped property states its own value
+    // The creation names the contact (read in full); the mapped properties state their values, as one edit
     expect(parsed.ok && parsed.items).toMatchObject([
       { kind: 'referenced', externalId: '54' },
-      { kind: 'observed', observation: { externalId: '54', values: { email: 'dorothy.vaughan@example.com' } } },
-      { kind: 'observed', observation: { externalId: '54', values: { firstName: 'Dorothy' } } },
+      { kind: 'observed', observation: { externalId: '54', values: { email: 'dorothy.vaughan@example.com', firstName: 'Dorothy' } } },
     ]);
   });
 
