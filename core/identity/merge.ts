@@ -97,11 +97,14 @@ export function applyObservation(customer: Customer, received: Observation, now:
       }
       // The same value, said earlier than we knew (a reordered delivery): the value is older than
       // its first sighting made it look (Shopify times every field by the record's updated_at).
-      if (!systemChangedIt && held.raceFrom === undefined && isOlder(at, held.at)) {
+      // Only a whole-record clock dates a value back: a property's own time (HubSpot's, from an
+      // event or its history) is when it was said, and it may have changed and come back since (§1).
+      const datesBack = held.raceFrom === undefined && isOlder(at, held.at) && !(received.fieldTimes?.[name] !== undefined && toMillis(at) === toMillis(recordAt));
+      if (!systemChangedIt && datesBack) {
         link.held[name] = { ...link.held[name]!, at };
         dirty = true;
         if (retimeGolden(next, observation.system, name, value, at)) changedFields.push(name);
-      } else if (systemChangedIt && !raced && held.raceFrom === undefined && isParts(held.value) && isParts(value) && isOlder(at, held.at)) {
+      } else if (systemChangedIt && !raced && datesBack && isParts(held.value) && isParts(value)) {
         // Parts of an address the same as the record holds now, said earlier than we knew (a late
         // webhook of an edit of other parts): those parts are older than their first sighting made
         // them look, and a newer edit of them elsewhere wins (§1).

@@ -797,3 +797,35 @@ describe('the property events of two HubSpot address edits made 41 ms apart, del
     expect(late.customer.fields.address?.value).toMatchObject({ line1: '1295 Main St', city: 'Georgetown', postalCode: '57915', country: 'US' });
   });
 });
+
+describe('a HubSpot property said again by its history, with its own time (found by the drop phase, seed 6)', () => {
+  it('is history, not a sign the value is older: the city keeps the time of its newest setting, and an older Shopify edit does not win', () => {
+    // Prepare: Shopify's city edit at 10:00:33 and HubSpot's read at 10:00:35.610, whose city Riverton was set at
+    // 10:00:35.597 (after Georgetown at 10:00:32.865 and Salem at 10:00:34.286; first set at 10:00:31.160)
+    const shopify = { system: 'shopify', externalId: '7065055069303700007' };
+    const hubspot = { system: 'hubspot', externalId: '54' };
+    const address = { line1: '98 Elm St', line2: null, region: null, postalCode: '13626', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:33Z', values: { address: { ...address, city: 'Springfield' } } }), NOW).customer;
+    const read = '2026-01-01T10:00:35.597Z';
+    customer = applyObservation(
+      customer,
+      anObservation({ ...hubspot, observedAt: '2026-01-01T10:00:35.610Z', fieldTimes: { address: read }, values: { address: { ...address, city: 'Riverton' } } }),
+      NOW,
+    ).customer;
+    expect(customer.fields.address?.value).toMatchObject({ city: 'Riverton' });
+    // Act: reconciliation replays the history: the city's first setting, and the edits after it
+    for (const [at, part] of [
+      ['2026-01-01T10:00:31.160Z', { city: 'Riverton' }],
+      ['2026-01-01T10:00:31.160Z', { line1: '22 Elm St' }],
+      ['2026-01-01T10:00:32.865Z', { city: 'Georgetown' }],
+      ['2026-01-01T10:00:34.286Z', { city: 'Salem' }],
+    ] as const) {
+      customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: at, fieldTimes: { address: at }, values: { address: part }, linkedOnly: true }), NOW).customer;
+    }
+    // …then Shopify's late webhook of a city edit made at 10:00:34, before HubSpot's newest
+    const late = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:34Z', values: { address: { ...address, city: 'Dayton' } } }), NOW);
+    // Assess
+    expect(customer.fields.address?.parts?.city).toEqual({ source: 'hubspot', at: read });
+    expect(late.customer.fields.address?.value).toMatchObject({ line1: '98 Elm St', city: 'Riverton' });
+  });
+});
