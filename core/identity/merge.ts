@@ -114,6 +114,12 @@ export function applyObservation(customer: Customer, received: Observation, now:
           changedFields.push(name);
           dirty = true;
         }
+        // And the parts it shows otherwise: they changed after it, to what the record holds now,
+        // in the state we first saw that in (the link's time): they compete at that time (§1).
+        if (takeGolden(next, observation.system, name, value, heldParts, held.at)) {
+          if (!changedFields.includes(name)) changedFields.push(name);
+          dirty = true;
+        }
       }
       continue;
     }

@@ -829,3 +829,26 @@ describe('a HubSpot property said again by its history, with its own time (found
     expect(late.customer.fields.address?.value).toMatchObject({ line1: '98 Elm St', city: 'Riverton' });
   });
 });
+
+describe('a Shopify city set back to what it was two edits before, while the edit between arrives late (found by the chaos run, seed 49)', () => {
+  it('takes the city at the time of the state that showed it, once the late edit shows the city changed in between', () => {
+    // Prepare: Shopify holds 917 Main St, Springfield (10:00:17); a person's edits at 10:00:21 (Lake Dr, Riverton)
+    // and 10:00:26 (Elm St, Springfield again); HubSpot's city edit (Franklin) at 10:00:23.098 comes between them
+    const shopify = { system: 'shopify', externalId: '7065055069303700121' };
+    const hubspot = { system: 'hubspot', externalId: '179' };
+    const address = (line1: string, city: string, postalCode: string) => ({ line1, line2: null, city, region: null, postalCode, country: 'US' });
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:17Z', values: { address: address('917 Main St', 'Springfield', '43929') } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: '2026-01-01T10:00:17.500Z', values: { address: address('917 Main St', 'Springfield', '43929') } }), NOW).customer;
+    const franklin = '2026-01-01T10:00:23.098Z';
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: franklin, fieldTimes: { address: franklin }, values: { address: { line1: '3636 Lake Dr', city: 'Franklin', postalCode: '54533' } }, linkedOnly: true }), NOW).customer;
+    // The 10:00:26 webhook comes first: beside 10:00:17's, its city looks untouched, and Franklin stays
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:26Z', values: { address: address('3664 Elm St', 'Springfield', '55569') } }), NOW).customer;
+    expect(customer.fields.address?.value).toMatchObject({ line1: '3664 Elm St', city: 'Franklin' });
+    // Act: the 10:00:21 webhook, late (its first delivery failed)
+    const late = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:21Z', values: { address: address('3626 Lake Dr', 'Riverton', '54163') } }), NOW);
+    // Assess: Springfield was set at 10:00:26, after Franklin
+    expect(late.changedFields).toEqual(['address']);
+    expect(late.customer.fields.address?.value).toMatchObject({ line1: '3664 Elm St', city: 'Springfield', postalCode: '55569' });
+    expect(late.customer.fields.address?.parts?.city).toEqual({ source: 'shopify', at: '2026-01-01T10:00:26Z' });
+  });
+});
