@@ -223,17 +223,51 @@ function addressPart(part: keyof Address, raw: string | null): { values: Partial
  */
 export function historyObservations(contact: HubspotContact, since: string, mapping: MappingContext): Observation[] {
   const from = Date.parse(since);
-  const replayed: Array<{ at: number; observation: Observation }> = [];
+  const replayed: Array<{ at: number; edit: string; observation: Observation }> = [];
   for (const [property, entries] of Object.entries(contact.propertiesWithHistory ?? {})) {
     const newestFirst = [...entries].sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
     for (const entry of newestFirst.slice(1)) {
       const at = entry.timestamp.getTime();
       if (!(at >= from)) continue;
       const observation = propertyObservation(contact.id, property, entry.value, entry.timestamp.toISOString(), mapping);
-      if (observation) replayed.push({ at, observation });
+      if (observation) replayed.push({ at, edit: `${at}:${entry.sourceType}:${entry.sourceId ?? ''}`, observation });
     }
   }
-  return replayed.sort((a, b) => a.at - b.at).map(({ observation }) => observation);
+  // The entries of one edit (one time, one source): one observation, as its webhook events are (docs/identity.md §1).
+  const edits: Array<{ edit: string; observation: Observation }> = [];
+  for (const { edit, observation } of replayed.sort((a, b) => a.at - b.at)) {
+    const open = edits.findLast((e) => e.edit === edit);
+    const joined = open ? joinedObservation(open.observation, observation) : undefined;
+    if (open && joined) open.observation = joined;
+    else edits.push({ edit, observation });
+  }
+  return edits.map(({ observation }) => observation);
+}
+
+/**
+ * Two statements of one edit as one observation: their values, times and unusable fields
+ * together. Undefined when they state one property or address part twice (kept apart).
+ */
+export function joinedObservation(a: Observation, b: Observation): Observation | undefined {
+  const values: Record<string, unknown> = { ...a.values };
+  for (const [name, value] of Object.entries(b.values)) {
+    const held = values[name];
+    if (held === undefined) values[name] = value;
+    else if (name === 'address' && isPartObject(held) && isPartObject(value) && !Object.keys(value).some((part) => Object.hasOwn(held, part))) {
+      values[name] = { ...held, ...value };
+    } else return undefined;
+  }
+  const unusable = [...new Set([...(a.unusable ?? []), ...(b.unusable ?? [])])];
+  return {
+    ...a,
+    values: values as Observation['values'],
+    fieldTimes: { ...a.fieldTimes, ...b.fieldTimes },
+    ...(unusable.length > 0 ? { unusable } : {}),
+  };
+}
+
+function isPartObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The canonical fields this connector writes, in the order of the manifest. */

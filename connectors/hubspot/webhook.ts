@@ -3,7 +3,7 @@ import * as z from '../../core/schema';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { HubspotWebhookSecret } from './manifest';
-import { propertyObservation } from './mapping';
+import { joinedObservation, propertyObservation } from './mapping';
 import { HubspotContactEventSchema, HubspotEventEnvelopeSchema, type HubspotContactEvent } from './schemas';
 
 /** HubSpot rejects nothing older than this itself; its docs tell receivers to refuse older requests. */
@@ -145,27 +145,6 @@ function oneObservationPerEdit(items: EventItem[]): WebhookItem[] {
   return out;
 }
 
-function joinedObservation(a: Observation, b: Observation): Observation | undefined {
-  const values: Record<string, unknown> = { ...a.values };
-  for (const [name, value] of Object.entries(b.values)) {
-    const held = values[name];
-    if (held === undefined) values[name] = value;
-    else if (name === 'address' && isPartObject(held) && isPartObject(value) && !Object.keys(value).some((part) => Object.hasOwn(held, part))) {
-      values[name] = { ...held, ...value };
-    } else return undefined;
-  }
-  const unusable = [...new Set([...(a.unusable ?? []), ...(b.unusable ?? [])])];
-  return {
-    ...a,
-    values: values as Observation['values'],
-    fieldTimes: { ...a.fieldTimes, ...b.fieldTimes },
-    ...(unusable.length > 0 ? { unusable } : {}),
-  };
-}
-
-function isPartObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseEvent(raw: unknown, mapping: MappingContext): EventOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'unusable', reason: 'the event is not an object' };

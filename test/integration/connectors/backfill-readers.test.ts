@@ -144,6 +144,33 @@ describe('HubSpot: CRM v3 list and search, as HubSpot pages them', () => {
   });
 });
 
+describe('HubSpot: replayed history, one observation per edit (docs/identity.md §1)', () => {
+  let fake: HubspotFake;
+  afterEach(async () => fake?.close());
+
+  it('replays the properties one earlier edit changed as one observation, apart from the edit after it', async () => {
+    // Prepare: after the cut, a person moves Ada (street, city, zip in one edit), then moves her again
+    fake = await startHubspotFake({ ...HUBSPOT, searchLagMs: 0 });
+    const ada = fake.admin.createContact({ email: 'ada@example.com', firstname: 'Ada', address: '1 Main St', city: 'Springfield', zip: '62701', country: 'US' });
+    const reader = createHubspotReader({ config: { batchSize: 100 }, secret: { accessToken: HUBSPOT.accessToken }, mapping, baseUrl: fake.baseUrl, log });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cut = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    fake.admin.updateContact(ada.id, { address: '2 Oak St', city: 'Riverton', zip: '61430' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    fake.admin.updateContact(ada.id, { address: '3 Elm St', city: 'Salem', zip: '61433' });
+
+    // Act
+    const since = await readAll(reader, cut);
+
+    // Assess: the first move as one value event, then the contact as it is
+    const replayed = since.observations.filter((o) => o.linkedOnly);
+    expect(replayed.map((o) => o.values)).toEqual([{ address: { line1: '2 Oak St', city: 'Riverton', postalCode: '61430' } }]);
+    const present = since.observations.filter((o) => !o.linkedOnly);
+    expect(present.map((o) => o.values.address)).toEqual([expect.objectContaining({ line1: '3 Elm St', city: 'Salem', postalCode: '61433' })]);
+  });
+});
+
 describe('Shopify: customers cursor pages, updated_at search and customersCount', () => {
   let fake: ShopifyFake;
   afterEach(async () => fake?.close());
