@@ -99,7 +99,9 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // its first sighting made it look (Shopify times every field by the record's updated_at).
       // Only a whole-record clock dates a value back: a property's own time (HubSpot's, from an
       // event or its history) is when it was said, and it may have changed and come back since (§1).
-      const datesBack = held.raceFrom === undefined && isOlder(at, held.at) && !(received.fieldTimes?.[name] !== undefined && toMillis(at) === toMillis(recordAt));
+      const ownTime = received.fieldTimes?.[name] !== undefined && toMillis(at) === toMillis(recordAt);
+      // …and no further back than a late state that showed another value (`setAfter`).
+      const datesBack = held.raceFrom === undefined && isOlder(at, held.at) && !ownTime && (held.setAfter === undefined || isNewer(at, held.setAfter));
       if (!systemChangedIt && datesBack) {
         link.held[name] = { ...link.held[name]!, at };
         dirty = true;
@@ -120,6 +122,14 @@ export function applyObservation(customer: Customer, received: Observation, now:
           if (!changedFields.includes(name)) changedFields.push(name);
           dirty = true;
         }
+      } else if (systemChangedIt && !raced && !knownState && !ownTime && held.raceFrom === undefined && isNewer(recordAt, held.at) && isNewer(seen, recordAt)) {
+        // Another value in a late state newer than the time we knew the record's value by: the
+        // record set its value again after that state, and we saw it since. It competes at that
+        // last sighting (an upper bound), and a later delivery of it dates it back, to no earlier
+        // than this state (§1).
+        link.held[name] = { ...link.held[name]!, at: seen, setAfter: recordAt };
+        dirty = true;
+        if (takeGolden(next, observation.system, name, value, held.value, seen)) changedFields.push(name);
       }
       continue;
     }
@@ -152,12 +162,14 @@ export function applyObservation(customer: Customer, received: Observation, now:
     const knownStates = held && (sameSecond || ourCopyLanded) ? statesKnownIn(held, [recordAt], value, replaced) : [];
     const readOfOurWrite = settles && held?.raceFrom !== undefined ? { raceFrom: held.raceFrom, readValue: held.readValue ?? null } : {};
     const partsSeenAt = observation.linkedOnly && isParts(value) ? partsSeen(held, value, recordAt) : undefined;
+    const ownPartTimes = heldPartTimes(held, observation, name, value, at, partTimes);
     link.held[name] = {
       value: withHeldParts(held?.value, value),
       // News about one part, older than the address's last sighting, moves neither clock back.
       at: partNews ? later(held!.at, at) : at,
       seenAt: partNews && seen !== undefined ? later(seen, recordAt) : recordAt,
       ...(partsSeenAt ? { partsSeenAt } : {}),
+      ...(ownPartTimes ? { partTimes: ownPartTimes } : {}),
       ...readOfOurWrite,
       ...(held && sameSecond && !settles ? { unsure: true } : {}),
       ...(knownStates.length > 0 ? { knownStates } : {}),
@@ -206,6 +218,26 @@ function partsSeen(held: HeldField | undefined, value: Record<string, unknown>, 
       : {};
   for (const part of Object.keys(value)) base[part] = base[part] !== undefined ? later(base[part]!, recordAt) : recordAt;
   return base;
+}
+
+/**
+ * The part times a link keeps for an address a record told with its own clocks (§1): a read's
+ * part times, or a part event's time for its parts (the others keep theirs, at first the address's).
+ * None for a whole-record clock (Shopify).
+ */
+function heldPartTimes(
+  held: HeldField | undefined,
+  observation: Observation,
+  name: FieldName,
+  value: unknown,
+  at: Timestamp,
+  partTimes: Observation['partTimes'],
+): Record<string, Timestamp> | undefined {
+  if (name !== 'address' || !isParts(value) || observation.fieldTimes?.[name] === undefined) return undefined;
+  if (partTimes) return { ...partTimes };
+  if (!observation.linkedOnly) return undefined;
+  const before = held?.partTimes ?? (held && isParts(held.value) ? Object.fromEntries(Object.keys(held.value).map((part) => [part, held.at])) : {});
+  return { ...(before as Record<string, Timestamp>), ...Object.fromEntries(Object.keys(value).map((part) => [part, at])) };
 }
 
 function withoutPartsSeen(held: HeldField): HeldField {
@@ -401,6 +433,14 @@ function partsTimedBy(value: Record<string, unknown>, system: string, partTimes:
 function retimeGolden(customer: Customer, system: string, name: FieldName, value: unknown, at: Timestamp): boolean {
   const golden = customer.fields[name] as SourcedValue | undefined;
   if (golden?.parts && isParts(golden.value) && isParts(value)) return retimeGoldenParts(customer, system, name, { ...golden, value: golden.value, parts: golden.parts }, value, at);
+  if (golden?.parts && isParts(golden.value) && value === null) {
+    // "Holds nothing", said earlier than we knew: the parts its clear left empty are older (§1).
+    const goldenParts = golden.value;
+    const cleared = Object.fromEntries(
+      Object.entries(golden.parts).flatMap(([part, time]) => (time.source === system && isNothing(goldenParts[part]) ? [[part, null]] : [])),
+    );
+    return Object.keys(cleared).length > 0 && retimeGoldenParts(customer, system, name, { ...golden, value: goldenParts, parts: golden.parts }, cleared, at);
+  }
   if (!golden || golden.source !== system || !sameValue(golden.value, value) || !isNewer(golden.at, at)) return false;
   let winner: SourcedValue = { ...golden, at };
   for (const link of customer.links) {
@@ -418,10 +458,10 @@ function retimeGolden(customer: Customer, system: string, name: FieldName, value
  * What a linked record is known to have held, with its time: what it holds, and what the read
  * before our last write showed (that write overwrote it, on the strength of the golden value then).
  */
-function candidatesOf(held: HeldField | undefined): Array<{ value: unknown; at: Timestamp }> {
+function candidatesOf(held: HeldField | undefined): Array<{ value: unknown; at: Timestamp; partTimes?: Record<string, Timestamp> }> {
   if (!held) return [];
   const overwritten = held.readAt !== undefined && 'readValue' in held ? [{ value: held.readValue, at: held.readAt }] : [];
-  return [{ value: held.value, at: held.at }, ...overwritten];
+  return [{ value: held.value, at: held.at, ...(held.partTimes ? { partTimes: held.partTimes as Record<string, Timestamp> } : {}) }, ...overwritten];
 }
 
 function retimeGoldenParts(
@@ -444,7 +484,9 @@ function retimeGoldenParts(
       for (const candidate of candidatesOf(link.held[name])) {
         const candidatePart = isParts(candidate.value) ? candidate.value[part] : undefined;
         if (candidatePart === undefined || isNothing(candidatePart) || sameValue(candidatePart, partValue)) continue;
-        if (isNewer(candidate.at, winner.at)) winner = { value: candidatePart, source: link.system, at: candidate.at };
+        // A part with its own time competes with it, not with the address's (§1).
+        const candidateAt = candidate.partTimes?.[part] ?? candidate.at;
+        if (isNewer(candidateAt, winner.at)) winner = { value: candidatePart, source: link.system, at: candidateAt };
       }
     }
     parts[part] = { source: winner.source, at: winner.at };

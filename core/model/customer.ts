@@ -129,6 +129,16 @@ export const HeldFieldSchema = z.object({
    * edit of other parts came first) but newer than that part's own is news (docs/identity.md §1).
    */
   partsSeenAt: z.optional(z.partialRecord(AddressPartSchema, TimestampSchema)),
+  /**
+   * The address parts' own times as the record told them (HubSpot: one property each); a part
+   * not listed has the address's `at`. What a part competes with when a value is dated back (§1).
+   */
+  partTimes: z.optional(z.partialRecord(AddressPartSchema, TimestampSchema)),
+  /**
+   * A late delivery showed the record holding another value at this record time, after the time we
+   * knew this value by: the value was set again after it, and dates back no further (docs/identity.md §1).
+   */
+  setAfter: z.optional(TimestampSchema),
 });
 export type HeldField = z.infer<typeof HeldFieldSchema>;
 

@@ -852,3 +852,34 @@ describe('a Shopify city set back to what it was two edits before, while the edi
     expect(late.customer.fields.address?.parts?.city).toEqual({ source: 'shopify', at: '2026-01-01T10:00:26Z' });
   });
 });
+
+describe('a Shopify address set and then cleared, both seen late (found by the drop phase, seed 12)', () => {
+  it('clears the parts HubSpot set before the clear, and keeps those it set after it', () => {
+    // Prepare: Shopify holds no address (10:00:24, seen again at 10:00:31); HubSpot's address
+    // 113 Elm St, Franklin, 14181 (10:00:30.589), its country US set at 10:00:29.209
+    const shopify = { system: 'shopify', externalId: '7065055069303700003' };
+    const hubspot = { system: 'hubspot', externalId: '55' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:24Z', values: { address: null } }), NOW).customer;
+    const edit = '2026-01-01T10:00:30.589Z';
+    customer = applyObservation(
+      customer,
+      anObservation({
+        ...hubspot,
+        observedAt: edit,
+        fieldTimes: { address: edit },
+        partTimes: { line1: edit, city: edit, postalCode: edit, country: '2026-01-01T10:00:29.209Z' },
+        values: { address: { line1: '113 Elm St', city: 'Franklin', region: null, postalCode: '14181', country: 'US' } },
+      }),
+      NOW,
+    ).customer;
+    customer = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:31Z', values: { address: null } }), NOW).customer;
+    // Act: the late webhooks of a person's Shopify address (10:00:29), then of its clear (10:00:30)
+    const set = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:29Z', values: { address: { line1: '99 Cedar Ln', line2: null, city: 'Georgetown', region: null, postalCode: '13663', country: 'US' } } }), NOW);
+    const cleared = applyObservation(set.customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:30Z', values: { address: null } }), NOW);
+    // …and a repeat of the first "holds nothing" dates the clear back no further
+    const repeat = applyObservation(cleared.customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:00:25Z', values: { address: null } }), NOW);
+    // Assess: the clear (10:00:30) is newer than HubSpot's country, older than its street edit
+    expect(cleared.customer.fields.address?.value).toMatchObject({ line1: '113 Elm St', city: 'Franklin', postalCode: '14181', country: null });
+    expect(repeat.customer.fields.address?.value).toEqual(cleared.customer.fields.address?.value);
+  });
+});
