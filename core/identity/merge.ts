@@ -130,6 +130,18 @@ export function applyObservation(customer: Customer, received: Observation, now:
         link.held[name] = { ...link.held[name]!, at: seen, setAfter: recordAt };
         dirty = true;
         if (takeGolden(next, observation.system, name, value, held.value, seen)) changedFields.push(name);
+      } else if (
+        systemChangedIt && !raced && !knownState && !ownTime && held.raceFrom !== undefined && isOlder(recordAt, held.raceFrom) &&
+        held.readAt !== undefined && isNewer(recordAt, held.readAt) && changes(held.readValue ?? null, value) &&
+        !(held.earlierRaces ?? []).some((race) => !changes(race.wrote, held.readValue ?? null))
+      ) {
+        // The same, for what our read before a write of ours showed (a value the record set, not one
+        // an earlier write of ours left there): a late state older than that read, with another
+        // value, newer than the time we knew the read's value by. The record set that value after
+        // this state: it competes at the read's time (§1), against what we wrote.
+        link.held[name] = { ...link.held[name]!, readAt: held.raceFrom };
+        dirty = true;
+        if (takeGolden(next, observation.system, name, value, held.readValue ?? null, held.raceFrom)) changedFields.push(name);
       }
       continue;
     }

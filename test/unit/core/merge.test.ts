@@ -883,3 +883,27 @@ describe('a Shopify address set and then cleared, both seen late (found by the d
     expect(repeat.customer.fields.address?.value).toEqual(cleared.customer.fields.address?.value);
   });
 });
+
+describe('a Shopify address set and cleared a second later, seen only after our write over the clear (found by the chaos run, seed 64)', () => {
+  it('takes the clear our read showed, timed by that read, once the late "set" shows it was a clear', () => {
+    // Prepare: Shopify made Kim with no address (10:00:59); HubSpot's address (10:01:01.507). Sync read
+    // Shopify at 10:01:02 (no address: it took that for "never held") and wrote HubSpot's address there
+    const shopify = { system: 'shopify', externalId: '7065055069303700000' };
+    const hubspot = { system: 'hubspot', externalId: '62' };
+    const hubspotAddress = { line1: '161 Main St', city: 'Salem', region: null, postalCode: '15957', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ ...shopify, observedAt: '2026-01-01T10:00:59Z', values: { address: null } }), NOW).customer;
+    const edit = '2026-01-01T10:01:01.507Z';
+    customer = applyObservation(customer, anObservation({ ...hubspot, observedAt: edit, fieldTimes: { address: edit }, partTimes: { line1: edit, city: edit, postalCode: edit, country: edit }, values: { address: hubspotAddress } }), NOW).customer;
+    const golden = customer.fields.address!;
+    customer = recordWrite(
+      customer,
+      { ...shopify, at: '2026-01-01T10:01:05Z', sourceTimes: { address: golden.at }, holds: { address: { ...hubspotAddress, line2: null } }, read: { at: '2026-01-01T10:01:02Z', values: { address: null } } },
+      NOW,
+    );
+    // Act: the late webhook of a person's Shopify address at 10:01:01 (cleared at 10:01:02, which our read showed)
+    const late = applyObservation(customer, anObservation({ ...shopify, observedAt: '2026-01-01T10:01:01Z', values: { address: { line1: '134 Oak Ave', line2: null, city: 'Fairview', region: null, postalCode: '14958', country: 'US' } } }), NOW);
+    // Assess: the clear (10:01:02) is newer than HubSpot's address (10:01:01.507)
+    expect(late.changedFields).toEqual(['address']);
+    expect(late.customer.fields.address?.value).toMatchObject({ line1: null, city: null, postalCode: null, country: null });
+  });
+});
