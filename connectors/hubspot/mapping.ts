@@ -3,6 +3,7 @@ import { compact } from '../../core/model/compact';
 import type { Address, FieldName, PartialFieldValues } from '../../core/model/customer';
 import { normalizeEmail, toE164 } from '../../core/model/normalize';
 import type { Observation } from '../../core/model/observation';
+import { isParts } from '../../core/model/same-value';
 import { toCountryCode } from './country';
 import { hubspotManifest } from './manifest';
 import type { HubspotContact } from './schemas';
@@ -253,7 +254,7 @@ export function joinedObservation(a: Observation, b: Observation): Observation |
   for (const [name, value] of Object.entries(b.values)) {
     const held = values[name];
     if (held === undefined) values[name] = value;
-    else if (name === 'address' && isPartObject(held) && isPartObject(value) && !Object.keys(value).some((part) => Object.hasOwn(held, part))) {
+    else if (name === 'address' && isParts(held) && isParts(value) && !Object.keys(value).some((part) => Object.hasOwn(held, part))) {
       values[name] = { ...held, ...value };
     } else return undefined;
   }
@@ -264,10 +265,6 @@ export function joinedObservation(a: Observation, b: Observation): Observation |
     fieldTimes: { ...a.fieldTimes, ...b.fieldTimes },
     ...(unusable.length > 0 ? { unusable } : {}),
   };
-}
-
-function isPartObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The canonical fields this connector writes, in the order of the manifest. */
