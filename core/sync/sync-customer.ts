@@ -35,6 +35,8 @@ export type SyncOutcome =
   | { outcome: 'link-conflict'; externalId: string; ownerId: string };
 
 const MAX_RECORD_ATTEMPTS = 8;
+/** Plans again from a customer the resolver saved meanwhile (§2), at most this often per sync. */
+const MAX_REPLANS = 3;
 /**
  * How long one invocation waits for the resolver to merge an unseen edit it handed over (§2),
  * in all: the sync function's timeout (60 s) must hold a batch of ten, and SQS's redelivery
@@ -198,30 +200,51 @@ export async function syncCustomers(
     let customer = planned;
     let plan = firstPlan;
     let read = firstRead;
-    for (;;) {
+    for (let replans = 0; ; ) {
       const observe = (o: Observation) => args.observe(customer.id, o);
       const result = await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, read, announcer(customer));
-      if (result.outcome !== 'unseen-edit') return result;
-      const merged = await resolverMerged(customer);
-      if (!merged) return result;
-      customer = merged;
+      let readAgain = true;
+      if (result.outcome === 'planned-from-stale') {
+        // Bounded: each round needs the resolver to have saved the customer again meanwhile.
+        if (++replans > MAX_REPLANS) return { outcome: 'skipped', reason: 'the target already holds newer values' } as const;
+        customer = result.saved;
+        readAgain = false; // the read is the record's present state still
+      } else {
+        if (result.outcome !== 'unseen-edit') return result;
+        const merged = await resolverMerged(customer);
+        if (!merged) return result;
+        customer = merged;
+      }
       const next = planSync(customer, args.system, args.writableFields, args.addressParts);
       if (next.action === 'skip') return { outcome: 'skipped', reason: next.reason } as const;
       plan = next;
-      read = next.action === 'update' ? new Map((await target.read([next.externalId])).map((o) => [o.externalId, o])) : new Map();
+      if (next.action !== 'update') read = new Map();
+      else if (readAgain || !read.has(next.externalId)) read = new Map((await target.read([next.externalId])).map((o) => [o.externalId, o]));
     }
   }
 
-  /** The customer once the resolver has saved it again (its version moved on), or undefined when the wait is used up. */
+  /** The customer once the resolver has saved it or a link of it again, or undefined when the wait is used up. */
   async function resolverMerged(customer: Customer): Promise<Customer | undefined> {
     for (let round = 0; Date.now() < resolverDeadline; round++) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** round, 1_000, Math.max(0, resolverDeadline - Date.now()))));
       const now = await store.getCustomer(customer.id);
       if (!now) return undefined;
-      if (now.version !== customer.version) return now;
+      if (savedSince(customer, now)) return now;
     }
     return undefined;
   }
+}
+
+/**
+ * Sync's read merged in memory left nothing to write, but the customer it was judged against is
+ * no longer the one the resolver holds (§2): plan again from `saved`, with the same read.
+ */
+type PlannedFromStale = { outcome: 'planned-from-stale'; saved: Customer };
+
+/** Whether the resolver saved the customer or any of its links after `planned` was read. */
+function savedSince(planned: Customer, saved: Customer): boolean {
+  const versions = (c: Customer) => [c.version, ...c.links.map((l) => `${l.system}#${l.externalId}@${l.version}`).sort()].join(',');
+  return versions(planned) !== versions(saved);
 }
 
 type Announce = (write: Pick<PendingWrite, 'externalId'> & { values: PartialFieldValues }) => Promise<boolean>;
@@ -234,7 +257,7 @@ async function syncPlanned(
   firstPlan: Exclude<SyncPlan, { action: 'skip' }>,
   read: Map<string, Observation>,
   announce: Announce,
-): Promise<SyncOutcome> {
+): Promise<SyncOutcome | PlannedFromStale> {
   const now = args.now ?? (() => new Date());
   let customer = stored;
   let plan: SyncPlan = firstPlan;
@@ -258,7 +281,12 @@ async function syncPlanned(
       await args.observe(current);
       customer = merged.customer;
       plan = planSync(customer, args.system, args.writableFields, args.addressParts);
-      if (plan.action !== 'update') return { outcome: 'skipped', reason: 'the target already holds newer values' };
+      if (plan.action !== 'update') {
+        // Judged against the customer we planned from; the resolver's may know better (§2).
+        const saved = await store.getCustomer(stored.id);
+        if (saved && savedSince(stored, saved)) return { outcome: 'planned-from-stale', saved };
+        return { outcome: 'skipped', reason: 'the target already holds newer values' };
+      }
       // Writing a field whose golden value that edit just changed would record our write on the
       // link before the resolver sees the edit: wait for the resolver (other fields may go now).
       const written = Object.keys(plan.values) as FieldName[];

@@ -314,6 +314,33 @@ describe('the golden record moving while our write is in flight (found by the 10
   });
 });
 
+describe('a read-back judged against a customer that moved on since the plan (drop-phase chaos run, seed 17)', () => {
+  it('plans again from the customer the resolver holds, instead of skipping on a stale judgement', async () => {
+    // Prepare: HubSpot 51 holds Ada (09:00); Shopify says Augusta (10:00), and sync plans that write.
+    // HubSpot had an older edit, "A." at 09:30: its webhook is resolved after our plan, before our read.
+    // The record's clock then moved on (a lastName edit at 10:30), so our read shows "A." at 10:30.
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' } }), noWait);
+    const augusta = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', firstName: 'Augusta', lastName: 'Lovelace' } }), noWait);
+    const id = 'customer' in augusta ? augusta.customer.id : '';
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'A.', lastName: 'King' }, at: '2026-01-01T10:30:00Z' });
+    const read = target.read.bind(target);
+    target.read = async (ids) => {
+      await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:30:00Z', values: { firstName: 'A.' }, linkedOnly: true }), noWait);
+      target.read = read;
+      return read(ids);
+    };
+    const observed: Observation[] = [];
+    // Act
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async (o) => void observed.push(o) });
+    // Assess: Augusta (10:00) is newer than "A." (09:30): it is written; King stays
+    expect((await store.getCustomer(id))!.fields.firstName?.value).toBe('Augusta');
+    expect(result).toMatchObject({ outcome: 'updated', fields: ['firstName'] });
+    expect(target.records.get('51')!.values).toMatchObject({ firstName: 'Augusta', lastName: 'King' });
+  });
+});
+
 describe("an unsure value settled by sync's read-back (docs/identity.md §2)", () => {
   it('writes nothing when the record holds the golden value, and hands the read on as a read-back', async () => {
     // Prepare: two HubSpot deliveries in one record time (Juniper, then June): unsure which it holds
