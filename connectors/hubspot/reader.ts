@@ -149,7 +149,7 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
     });
   }
 
-  async function listAll(cursor: string | undefined): Promise<{ observations: Observation[]; next?: string }> {
+  async function listAll(cursor: string | undefined, historySince: string | undefined): Promise<{ observations: Observation[]; next?: string }> {
     if (cursor !== undefined && !/^\d+$/.test(cursor)) throw badCursor();
     const data = await call('list', () =>
       apis.basicApi.getPageWithHttpInfo(LIST_PAGE_SIZE, cursor, [...HUBSPOT_READ_PROPERTIES], [...HUBSPOT_HISTORY_PROPERTIES], undefined, false),
@@ -157,7 +157,9 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
     const parsed = z.safeParse(ListResponseSchema, data);
     if (!parsed.success) throw unreadable('list', parsed.error.issues);
     const next = parsed.data.paging?.next?.after;
-    return { observations: observe(parsed.data.results), ...(next ? { next } : {}) };
+    // A first reconciliation: the day's history first, as a since read replays it (§2).
+    const replayed = historySince ? parsed.data.results.flatMap((contact) => historyObservations(contact, historySince, mapping)) : [];
+    return { observations: [...replayed, ...observe(parsed.data.results)], ...(next ? { next } : {}) };
   }
 
   function searchRequest(from: number, after: number, limit: number) {
@@ -208,7 +210,7 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
   return {
     async list(request: ListRequest): Promise<RecordPage> {
       const before = { ...usage };
-      const page = request.since ? await listSince(request.since, request.cursor) : await listAll(request.cursor);
+      const page = request.since ? await listSince(request.since, request.cursor) : await listAll(request.cursor, request.historySince);
       const requests = usage.requests - before.requests;
       return {
         ...page,

@@ -40,6 +40,11 @@ export interface RunRequest {
  * between them and us. Re-reading a record costs a call share, never a write.
  */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
+/**
+ * How much history a first reconciliation replays (no run before it gave a watermark): edits
+ * made since omnihub began writing whose webhooks never came (docs/identity.md §2).
+ */
+export const FIRST_RECONCILE_HISTORY_MS = 24 * 60 * 60_000;
 
 /** Another run of the same connector holds the checkpoint (a scheduled reconciliation, a second CLI). */
 export class BackfillBusyError extends Error {
@@ -61,11 +66,13 @@ export async function beginRun(ports: BackfillPorts, request: RunRequest): Promi
   const since = request.full ? undefined : (request.since ?? (existing?.watermark ? new Date(Date.parse(existing.watermark) - WATERMARK_OVERLAP_MS).toISOString() : undefined));
   const expected = await ports.source.count?.(since).catch(() => undefined);
   const at = now.toISOString();
+  const historySince = request.mode === 'reconcile' && !since ? new Date(now.getTime() - FIRST_RECONCILE_HISTORY_MS).toISOString() : undefined;
   const checkpoint: Checkpoint = {
     connector: request.connector,
     runId: newRunId(now),
     mode: request.mode,
     ...(since ? { since } : {}),
+    ...(historySince ? { historySince } : {}),
     startedAt: at,
     updatedAt: at,
     ...(existing?.watermark ? { watermark: existing.watermark } : {}),
@@ -95,7 +102,7 @@ export async function runPage(ports: BackfillPorts, checkpoint: Checkpoint): Pro
   if (checkpoint.completedAt) return checkpoint;
   const clock = ports.now ?? (() => new Date());
   const started = Date.now();
-  const page = await ports.source.list({ cursor: checkpoint.cursor, since: checkpoint.since });
+  const page = await ports.source.list({ cursor: checkpoint.cursor, since: checkpoint.since, ...(checkpoint.historySince ? { historySince: checkpoint.historySince } : {}) });
   const readMs = Date.now() - started;
   if (page.observations.length > 0) await ports.observe(page.observations, checkpoint);
   const at = clock().toISOString();

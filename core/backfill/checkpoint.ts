@@ -20,6 +20,8 @@ export const CheckpointSchema = z.object({
   mode: z.enum(['backfill', 'reconcile']),
   /** The run reads records updated at or after this instant; absent for a full read. */
   since: z.optional(TimestampSchema),
+  /** A full read that also replays the history from this instant (a first reconciliation). */
+  historySince: z.optional(TimestampSchema),
   /** The next page to read; absent before the first page and after the last. */
   cursor: z.optional(z.string().check(z.maxLength(2048))),
   startedAt: TimestampSchema,

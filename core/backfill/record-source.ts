@@ -42,6 +42,12 @@ export interface ListRequest {
   cursor?: string;
   /** Only records updated at or after this instant (reconciliation, `--since`). */
   since?: Timestamp;
+  /**
+   * Also replay each record's history from this instant, where the vendor keeps one (HubSpot):
+   * a first reconciliation reads every record, and replays the last day (docs/identity.md §2).
+   * A `since` read replays from `since` anyway.
+   */
+  historySince?: Timestamp;
 }
 
 export interface RecordSource {

@@ -27,13 +27,13 @@ const PageSchema = z.object({
 });
 const page = async (response: Response) => PageSchema.parse(await response.json());
 
-async function readAll(source: RecordSource, since?: string): Promise<{ observations: Observation[]; pages: number; throttled: number }> {
+async function readAll(source: RecordSource, since?: string, historySince?: string): Promise<{ observations: Observation[]; pages: number; throttled: number }> {
   const observations: Observation[] = [];
   let cursor: string | undefined;
   let pages = 0;
   let throttled = 0;
   do {
-    const page = await source.list({ cursor, since });
+    const page = await source.list({ cursor, ...(since ? { since } : {}), ...(historySince ? { historySince } : {}) });
     observations.push(...page.observations);
     throttled += page.usage.throttled;
     cursor = page.next;
@@ -141,6 +141,30 @@ describe('HubSpot: CRM v3 list and search, as HubSpot pages them', () => {
     const [replayed, present] = since.observations;
     expect(Date.parse(replayed!.fieldTimes!.firstName!)).toBeLessThan(Date.parse(present!.fieldTimes!.firstName!));
     expect(replayed!.values).toEqual({ firstName: 'Augusta' });
+  });
+
+  it('replays the history since historySince on a full read too (a first reconciliation, with no run before it to start from)', async () => {
+    // Prepare: Ada's first name set by a person, then overwritten by an integration's write
+    fake = await startHubspotFake({ ...HUBSPOT, searchLagMs: 0 });
+    const ada = fake.admin.createContact({ email: 'ada@example.com', firstname: 'Ada' });
+    const reader = createHubspotReader({ config: { batchSize: 100 }, secret: { accessToken: HUBSPOT.accessToken }, mapping, baseUrl: fake.baseUrl, log });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const cut = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    fake.admin.updateContact(ada.id, { firstname: 'Augusta' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    fake.admin.updateContact(ada.id, { firstname: 'Ada' }, { source: 'integration' });
+
+    // Act
+    const full = await readAll(reader, undefined, cut);
+    const plain = await readAll(reader);
+
+    // Assess
+    expect(full.observations.map((o) => [o.values.firstName, o.linkedOnly ?? false])).toEqual([
+      ['Augusta', true],
+      ['Ada', false],
+    ]);
+    expect(plain.observations.map((o) => o.values.firstName)).toEqual(['Ada']);
   });
 });
 

@@ -89,6 +89,31 @@ describe('backfill engine', () => {
     expect(checkpoint.watermark).toBe('2025-02-03T00:00:00.000Z');
   });
 
+  it('a first reconciliation (no run before it) reads every record and asks for the last day of history (drop-phase chaos run, seed 37)', async () => {
+    // Prepare: nothing ever ran for this connector
+    const system = new ListedSystem([1, 2, 3].map((i) => record(i)));
+    const { ports: p, observed } = ports(system);
+
+    // Act
+    const { checkpoint } = await runBackfill(p, { connector: 'shop', mode: 'reconcile' });
+
+    // Assess: a full read, each page asking for the history of the day before the run
+    expect(observed).toEqual(['1', '2', '3']);
+    expect(checkpoint.since).toBeUndefined();
+    expect(system.requests.map((r) => r.historySince)).toEqual(['2025-01-31T00:00:00.000Z', '2025-01-31T00:00:00.000Z']);
+  });
+
+  it('a first backfill asks for no history: the present state is what it links', async () => {
+    // Prepare
+    const system = new ListedSystem([1, 2, 3].map((i) => record(i)));
+
+    // Act
+    await runBackfill(ports(system).ports, { connector: 'shop', mode: 'backfill' });
+
+    // Assess
+    expect(system.requests.map((r) => r.historySince)).toEqual([undefined, undefined]);
+  });
+
   it('stops a run whose checkpoint another run of the same connector moved (after observing its page again, which is harmless)', async () => {
     // Prepare: two callers start; the first pages on
     const system = new ListedSystem([1, 2, 3].map((i) => record(i)));
