@@ -393,7 +393,8 @@ function mergeParts(golden: unknown, held: unknown, observed: unknown): unknown 
 function changes(held: unknown, observed: unknown): boolean {
   // No address and an address of empty parts are the same nothing (a HubSpot event clearing one part of none).
   if (isParts(observed) && isNothing(held)) return !isNothing(observed);
-  if (isParts(held) && isNothing(observed)) return !isNothing(held);
+  // A clear of the whole address; a part event that clears one part ({ country: null }) is judged part by part.
+  if (isParts(held) && isNothing(observed) && !isParts(observed)) return !isNothing(held);
   if (!isParts(held) || !isParts(observed)) return !sameValue(held, observed);
   return Object.entries(observed).some(([part, value]) => !sameValue(held[part] ?? null, value ?? null) && !(isNothing(value) && isNothing(held[part])));
 }

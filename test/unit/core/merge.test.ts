@@ -907,3 +907,43 @@ describe('a Shopify address set and cleared a second later, seen only after our 
     expect(late.customer.fields.address?.value).toMatchObject({ line1: null, city: null, postalCode: null, country: null });
   });
 });
+
+describe('the echo of our write that cleared one HubSpot address part (found by the drop phase, seed 31)', () => {
+  it('is nothing new: a newer Shopify country is not undone by it', () => {
+    // Prepare: HubSpot 52 holds a US address; Shopify's record has the same address
+    const address = { line1: '110 Oak Ave', city: 'Franklin', region: null, postalCode: '14070', country: 'US' };
+    const hubAt = '2026-01-01T10:00:42.356Z';
+    let customer = applyObservation(
+      aCustomer(),
+      anObservation({ system: 'hubspot', externalId: '52', observedAt: hubAt, fieldTimes: { address: hubAt }, partTimes: { line1: hubAt, city: hubAt, postalCode: hubAt, country: hubAt, region: hubAt }, values: { email: 'ada@example.com', address } }),
+      NOW,
+    ).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:42Z', values: { email: 'ada@example.com', address: { ...address, line2: null } } }), NOW).customer;
+    // Shopify's country is cleared (10:00:43), and sync writes that clear to HubSpot (10:00:44.175)
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:43Z', values: { email: 'ada@example.com', address: { ...address, line2: null, country: null } } }), NOW).customer;
+    customer = recordWrite(
+      customer,
+      {
+        system: 'hubspot',
+        externalId: '52',
+        at: '2026-01-01T10:00:44.175Z',
+        sourceTimes: { address: customer.fields.address!.at },
+        holds: { address: { ...address, country: null } },
+        read: { at: hubAt, values: { address }, fieldTimes: { address: hubAt } },
+      },
+      NOW,
+    );
+    // A person then sets the country in Shopify again, in the second of our write (10:00:44)
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:44Z', values: { email: 'ada@example.com', address: { ...address, line2: null } } }), NOW).customer;
+    // Act: HubSpot's echo of our write, told as the one property it cleared
+    const echo = applyObservation(
+      customer,
+      anObservation({ system: 'hubspot', externalId: '52', linkedOnly: true, observedAt: '2026-01-01T10:00:44.175Z', fieldTimes: { address: '2026-01-01T10:00:44.175Z' }, partTimes: { country: '2026-01-01T10:00:44.175Z' }, values: { address: { country: null } } }),
+      NOW,
+    );
+    // Assess
+    expect(echo.changedFields).toEqual([]);
+    expect(echo.customer.fields.address?.value).toMatchObject({ country: 'US' });
+    expect(echo.customer.fields.address?.parts?.country?.source).toBe('shopify');
+  });
+});
