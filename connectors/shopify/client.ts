@@ -2,7 +2,7 @@ import Shopify from 'shopify-api-node';
 import { compact } from '../../core/model/compact';
 import * as z from '../../core/schema';
 import { ConnectorError } from '../../core/errors';
-import { FIELD_NAMES, PartialFieldValuesSchema, type Address, type PartialFieldValues } from '../../core/model/customer';
+import { FIELD_NAMES, PartialFieldValuesSchema, type Address, type FieldName, type PartialFieldValues } from '../../core/model/customer';
 import { sameValue } from '../../core/model/same-value';
 import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
@@ -230,6 +230,7 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
       latest = result.smsConsent?.customer ?? result.emailConsent?.customer ?? result.update?.customer;
     }
     let wroteAddress: { address: Address | null } | undefined;
+    let changedSince: FieldName[] | undefined;
     if (!latest) {
       // Nothing returned the customer after the last change (address only, or no change): read it
       // for its clock. What the address mutation wrote is what our write left: a person's edit
@@ -239,12 +240,15 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
       if (writtenAddress !== undefined) {
         wroteAddress = { address: writtenAddress ? mapGraphqlAddress(writtenAddress) : null };
         const now = latest?.defaultAddress ? mapGraphqlAddress(latest.defaultAddress) : null;
-        if (!sameValue(now, wroteAddress.address)) log.info('Shopify customer changed right after our write', { externalId, fields: 'address' });
+        if (!sameValue(now, wroteAddress.address)) {
+          log.info('Shopify customer changed right after our write', { externalId, fields: 'address' });
+          changedSince = ['address'];
+        }
       }
     }
     if (!latest) throw missingCustomer(externalId);
     log.info('Shopify customer updated', { externalId });
-    return { ...outcome(latest, values, wroteAddress), ...(Object.keys(withheld).length > 0 ? { withheld } : {}) };
+    return { ...outcome(latest, values, wroteAddress), ...(Object.keys(withheld).length > 0 ? { withheld } : {}), ...(changedSince ? { changedSince } : {}) };
   }
 
   return {

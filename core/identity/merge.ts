@@ -285,6 +285,8 @@ export function recordWrite(
     holds: Partial<Record<FieldName, unknown>>;
     /** The record as sync read it before this write (absent for a create): its clock and values. */
     read?: RecordRead;
+    /** Fields a read after the write showed otherwise: `at` is that later edit's clock (§2). */
+    changedSince?: readonly FieldName[];
   },
   now: Timestamp,
 ): Customer {
@@ -299,6 +301,8 @@ export function recordWrite(
     if (value === undefined) continue;
     const held = link.held[name];
     if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
+    // …or the edit made right after our write, whose clock `at` is: our write came before it.
+    if (held && write.changedSince?.includes(name) && toMillis(held.seenAt ?? held.at) >= toMillis(write.at) && changes(held.value, value)) continue;
     const readValue = write.read ? (write.read.values[name] ?? null) : undefined;
     // The read's time for a value it shows unchanged is the time we know for it (a whole-record
     // clock such as Shopify's dates every field by the last change of any).

@@ -1,4 +1,4 @@
-import type { PartialFieldValues } from '../model/customer';
+import type { FieldName, PartialFieldValues } from '../model/customer';
 import type { Observation } from '../model/observation';
 import type { Timestamp } from '../model/system';
 
@@ -19,6 +19,11 @@ export interface WriteOutcome {
    * unique): the rest was written; these are left out and not sent again until they change.
    */
   withheld?: PartialFieldValues;
+  /**
+   * Fields a read after the write already showed otherwise than we wrote (a person's edit right
+   * after ours): `at` came from that read, so it is the edit's clock, and our write was before it.
+   */
+  changedSince?: FieldName[];
 }
 
 /**

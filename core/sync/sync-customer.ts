@@ -341,7 +341,7 @@ async function record(
   args: SyncArgs,
   planned: Customer,
   outcome: 'created' | 'updated',
-  written: { externalId: string; at: string; holds: Partial<Record<FieldName, unknown>> },
+  written: { externalId: string; at: string; holds: Partial<Record<FieldName, unknown>>; changedSince?: FieldName[] },
   fields: FieldName[],
   withheld: Partial<Record<FieldName, unknown>>,
   read: RecordRead | undefined,
@@ -358,7 +358,15 @@ async function record(
     }
     const next = recordWrite(
       current,
-      { system: args.system, externalId: written.externalId, at: written.at, sourceTimes, holds: written.holds, ...(read ? { read } : {}) },
+      {
+        system: args.system,
+        externalId: written.externalId,
+        at: written.at,
+        sourceTimes,
+        holds: written.holds,
+        ...(read ? { read } : {}),
+        ...(written.changedSince ? { changedSince: written.changedSince } : {}),
+      },
       now().toISOString(),
     );
     if (Object.keys(withheld).length > 0) {

@@ -947,3 +947,35 @@ describe('the echo of our write that cleared one HubSpot address part (found by 
     expect(echo.customer.fields.address?.parts?.country?.source).toBe('shopify');
   });
 });
+
+describe("a person's edit right after our address write, delivered before the write is recorded (found by the drop phase, seed 44)", () => {
+  it("keeps the edit on the link: the read after our write timed it, and our write came before it", () => {
+    // Prepare: Shopify holds 34 Pine Rd (10:00:18); HubSpot moves Ada to 73 Cedar Ln (10:00:19.038)
+    const usAddress = (line1: string, city: string, postalCode: string) => ({ line1, line2: null, city, region: null, postalCode, country: 'US' });
+    let customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:18Z', values: { email: 'ada@example.com', address: usAddress('34 Pine Rd', 'Franklin', '11258') } }), NOW).customer;
+    const cedar = { line1: '73 Cedar Ln', city: 'Georgetown', region: null, postalCode: '12701', country: 'US' };
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '57', observedAt: '2026-01-01T10:00:19.038Z', fieldTimes: { address: '2026-01-01T10:00:19.038Z' }, values: { email: 'ada@example.com', address: cedar } }), NOW).customer;
+    const sourceTime = customer.fields.address!.at;
+    // Sync writes 73 Cedar Ln to Shopify; a person clears the address right after (10:00:21), and
+    // that webhook is resolved before sync records its write (its read after the write waited out a 503)
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:21Z', values: { email: 'ada@example.com', address: null } }), NOW).customer;
+    customer = recordWrite(
+      customer,
+      {
+        system: 'shopify',
+        externalId: '7065055069303700001',
+        at: '2026-01-01T10:00:21Z', // the clock of the read after our write: the clear's
+        changedSince: ['address'],
+        sourceTimes: { address: sourceTime },
+        holds: { address: { ...cedar, line2: null } },
+        read: { at: '2026-01-01T10:00:18Z', values: { address: usAddress('34 Pine Rd', 'Franklin', '11258') } },
+      },
+      NOW,
+    );
+    // Act: the person then types a new address, country included (10:00:22)
+    const next = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:22Z', values: { email: 'ada@example.com', address: usAddress('109 Cedar Ln', 'Salem', '14033') } }), NOW);
+    // Assess
+    expect(customer.links.find((l) => l.system === 'shopify')!.held.address?.value).toBeNull();
+    expect(next.customer.fields.address?.value).toMatchObject({ line1: '109 Cedar Ln', city: 'Salem', postalCode: '14033', country: 'US' });
+  });
+});

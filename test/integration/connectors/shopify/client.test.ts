@@ -248,9 +248,11 @@ describe('update', () => {
     // Act
     const outcome = await client.update(grace.id, { address });
 
-    // Assess: Shopify holds the merchant's clear; our write left the address we sent
+    // Assess: Shopify holds the merchant's clear; our write left the address we sent, and the
+    // clock the outcome carries is the clear's (the read's), which came after our write
     expect(fake.admin.getCustomer(grace.id)?.default_address ?? null).toBeNull();
     expect(outcome.holds).toEqual({ address });
+    expect(outcome.changedSince).toEqual(['address']);
   });
 
   it('removes the default address when the address is cleared', async () => {
