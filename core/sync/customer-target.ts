@@ -37,9 +37,33 @@ export type CreateOutcome =
   | ({ kind: 'created' } & WriteOutcome)
   | { kind: 'exists'; externalId: string; matchedOn: 'email' | 'phone' };
 
+export interface UpdateOptions {
+  /**
+   * Sync's read of the record, the one its plan was checked against. A connector that reads the
+   * record again just before writing (Shopify, for the address id) compares the fields it is
+   * about to write with it, and throws RecordChangedSinceRead instead of writing over an edit.
+   */
+  read?: Observation;
+}
+
+/**
+ * The record changed since sync's read, in a field the write would overwrite (a person's edit in
+ * between: the vendors offer no version condition). Nothing was written; `observation` is the
+ * record as the connector just read it, for the resolver (docs/identity.md §2).
+ */
+export class RecordChangedSinceRead extends Error {
+  constructor(
+    readonly system: string,
+    readonly observation: Observation,
+  ) {
+    super(`The ${system} record changed since sync read it; nothing written`);
+    this.name = 'RecordChangedSinceRead';
+  }
+}
+
 export interface CustomerTarget {
   create(values: PartialFieldValues): Promise<CreateOutcome>;
-  update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome>;
+  update(externalId: string, values: PartialFieldValues, options?: UpdateOptions): Promise<WriteOutcome>;
   /**
    * Read records by id (batched), as observations with the finest clock the vendor gives.
    * Used to hydrate id-only webhooks and, before every update, to make sure the target holds

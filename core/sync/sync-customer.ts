@@ -4,7 +4,7 @@ import type { Observation } from '../model/observation';
 import { changeSet, type IdentityStore } from '../identity/identity-store';
 import { clampFutureTimes } from '../identity/clock';
 import { applyObservation, recordWrite, type RecordRead } from '../identity/merge';
-import type { CustomerTarget } from './customer-target';
+import { RecordChangedSinceRead, type CustomerTarget } from './customer-target';
 import { planSync, type SyncPlan } from './plan-sync';
 import { pendingWritesToKeep } from '../identity/pending-writes';
 
@@ -142,12 +142,18 @@ export async function syncCustomers(
   function announcer(customer: Customer): Announce {
     const now = () => (args.now ?? (() => new Date()))();
     const pending = pendingWritesToKeep(customer, args.system, now());
-    return async (write) => {
+    const announce = async (write: Parameters<Announce>[0]) => {
       const fields = Object.keys(write.values) as FieldName[];
       const sourceTimes = Object.fromEntries(fields.flatMap((name) => (customer.fields[name] ? [[name, customer.fields[name]!.at]] : [])));
       pending.push({ system: args.system, startedAt: now().toISOString(), ...write, sourceTimes });
       return store.addPendingWrite(customer.id, args.system, ownerOf(customer.id), pending);
     };
+    /** A write announced and then not made (the connector found an edit first): no longer pending. */
+    const withdraw = async () => {
+      pending.pop();
+      await store.addPendingWrite(customer.id, args.system, ownerOf(customer.id), pending);
+    };
+    return Object.assign(announce, { withdraw });
   }
 
   async function planAll() {
@@ -203,6 +209,12 @@ export async function syncCustomers(
     for (let replans = 0; ; ) {
       const observe = (o: Observation) => args.observe(customer.id, o);
       const result = await syncPlanned(store, target, { ...args, customerId: customer.id, observe }, customer, plan, read, announcer(customer));
+      if (result.outcome === 'changed-since-read') {
+        // The connector's own read just before the write: judged like sync's read, from the same plan.
+        if (++replans > MAX_REPLANS) return { outcome: 'unseen-edit', externalId: result.observation.externalId } as const;
+        read = new Map([[result.observation.externalId, result.observation]]);
+        continue;
+      }
       let readAgain = true;
       if (result.outcome === 'planned-from-stale') {
         // Bounded: each round needs the resolver to have saved the customer again meanwhile.
@@ -247,7 +259,10 @@ function savedSince(planned: Customer, saved: Customer): boolean {
   return versions(planned) !== versions(saved);
 }
 
-type Announce = (write: Pick<PendingWrite, 'externalId'> & { values: PartialFieldValues }) => Promise<boolean>;
+type Announce = ((write: Pick<PendingWrite, 'externalId'> & { values: PartialFieldValues }) => Promise<boolean>) & { withdraw(): Promise<void> };
+
+/** The connector's read just before its write showed an edit: nothing written (§2). */
+type ChangedSinceRead = { outcome: 'changed-since-read'; observation: Observation };
 
 async function syncPlanned(
   store: IdentityStore,
@@ -257,7 +272,7 @@ async function syncPlanned(
   firstPlan: Exclude<SyncPlan, { action: 'skip' }>,
   read: Map<string, Observation>,
   announce: Announce,
-): Promise<SyncOutcome | PlannedFromStale> {
+): Promise<SyncOutcome | PlannedFromStale | ChangedSinceRead> {
   const now = args.now ?? (() => new Date());
   let customer = stored;
   let plan: SyncPlan = firstPlan;
@@ -325,7 +340,15 @@ async function syncPlanned(
     return record(store, args, customer, 'created', created, Object.keys(values) as FieldName[], withheld, undefined, now);
   }
   if (!(await announce({ externalId: plan.externalId, values: plan.values }))) return { outcome: 'busy' };
-  const written = await target.update(plan.externalId, plan.values);
+  let written: Awaited<ReturnType<CustomerTarget['update']>>;
+  try {
+    const found = read.get(plan.externalId);
+    written = await target.update(plan.externalId, plan.values, found ? { read: found } : {});
+  } catch (error) {
+    if (!(error instanceof RecordChangedSinceRead)) throw error;
+    await announce.withdraw();
+    return { outcome: 'changed-since-read', observation: error.observation };
+  }
   const withheld = written.withheld ?? {};
   const fields = (Object.keys(plan.values) as FieldName[]).filter((name) => !Object.hasOwn(withheld, name));
   return record(store, args, customer, 'updated', written, fields, withheld, readBack, now);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveObservation } from '../../../core/identity/resolve';
 import type { PartialFieldValues } from '../../../core/model/customer';
 import type { Observation } from '../../../core/model/observation';
-import type { CreateOutcome, CustomerTarget, WriteOutcome } from '../../../core/sync/customer-target';
+import { RecordChangedSinceRead, type CreateOutcome, type CustomerTarget, type UpdateOptions, type WriteOutcome } from '../../../core/sync/customer-target';
 import { syncCustomer } from '../../../core/sync/sync-customer';
 import { anObservation } from '../../support/builders';
 import { MemoryStore } from '../../support/memory-store';
@@ -24,7 +24,7 @@ class FakeTarget implements CustomerTarget {
     this.records.set(externalId, { values, at: '2026-01-01T12:00:00Z' });
     return { kind: 'created', externalId, at: '2026-01-01T12:00:00Z', holds: values };
   }
-  async update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome> {
+  async update(externalId: string, values: PartialFieldValues, _options?: UpdateOptions): Promise<WriteOutcome> {
     this.writes.push({ op: 'update', externalId, values });
     const record = this.records.get(externalId)!;
     record.values = { ...record.values, ...values };
@@ -338,6 +338,41 @@ describe('a read-back judged against a customer that moved on since the plan (dr
     expect((await store.getCustomer(id))!.fields.firstName?.value).toBe('Augusta');
     expect(result).toMatchObject({ outcome: 'updated', fields: ['firstName'] });
     expect(target.records.get('51')!.values).toMatchObject({ firstName: 'Augusta', lastName: 'King' });
+  });
+});
+
+describe("an edit the connector's own read before the write shows (drop-phase chaos run, seed 54)", () => {
+  it('writes nothing over it: the read goes to the resolver, and the sync plans again from what it merged', async () => {
+    // Prepare: HubSpot 51 holds Ada (09:00); Shopify says Augusta (10:00). Between sync's read and its
+    // write, a person types "A." in HubSpot (10:00:30): the connector's read before its write sees it.
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    target.records.set('51', { values: { email: 'ada@example.com', firstName: 'Ada' }, at: '2026-01-01T09:00:00Z' });
+    await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T09:00:00Z', values: { email: 'ada@example.com', firstName: 'Ada' } }), noWait);
+    const augusta = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', firstName: 'Augusta' } }), noWait);
+    const id = 'customer' in augusta ? augusta.customer.id : '';
+    const update = target.update.bind(target);
+    target.update = async (externalId, values, options) => {
+      target.update = update;
+      target.records.set('51', { values: { email: 'ada@example.com', firstName: 'A.' }, at: '2026-01-01T10:00:30Z' });
+      const [now] = await target.read([externalId]);
+      expect(options?.read?.values.firstName).toBe('Ada');
+      throw new RecordChangedSinceRead('hubspot', now!);
+    };
+    const observed: Observation[] = [];
+    const observe = async (o: Observation) => {
+      observed.push(o);
+      await resolveObservation(store, o, noWait);
+    };
+    // Act
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe });
+    // Assess: "A." (10:00:30) is newer than Augusta: nothing written over it, and it is the golden name
+    expect(result).toMatchObject({ outcome: 'skipped' });
+    expect(target.writes).toEqual([]);
+    expect(target.records.get('51')!.values.firstName).toBe('A.');
+    expect((await store.getCustomer(id))!.fields.firstName?.value).toBe('A.');
+    expect((await store.getCustomer(id))!.pendingWrites ?? []).toEqual([]);
+    expect(observed.map((o) => o.values.firstName)).toEqual(['A.']);
   });
 });
 

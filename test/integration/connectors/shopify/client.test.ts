@@ -5,6 +5,7 @@ import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../
 import { requestLogOf } from '../../../../connectors/testing/fake-http';
 import { parse, verify } from '../../../../connectors/shopify/webhook';
 import { ConnectorError } from '../../../../core/errors';
+import { RecordChangedSinceRead } from '../../../../core/sync/customer-target';
 import type { PartialFieldValues } from '../../../../core/model/customer';
 import { capturingLog, startWebhookReceiver, type CapturedLog } from '../../../support/shopify';
 
@@ -253,6 +254,30 @@ describe('update', () => {
     expect(fake.admin.getCustomer(grace.id)?.default_address ?? null).toBeNull();
     expect(outcome.holds).toEqual({ address });
     expect(outcome.changedSince).toEqual(['address']);
+  });
+
+  // docs/identity.md §2: never write over an edit we have not seen.
+  it("writes nothing when its read before an address write shows an edit sync's read did not, and hands that read back", async () => {
+    // Prepare: sync read Grace; then the merchant types a new address
+    await startFake({ seed: true });
+    const client = aClient();
+    const grace = fake.admin.listCustomers().find((customer) => customer.email === 'grace@example.org')!;
+    const [read] = await client.read([grace.id]);
+    fake.admin.updateCustomer(grace.id, { default_address: { address1: '9 Harbor Rd', city: 'Annapolis', province_code: 'MD', zip: '21401', country_code: 'US' } });
+    const writesBefore = fake.writes().length;
+
+    // Act
+    const attempt = client.update(grace.id, { address: { line1: '1 Navy Pentagon', line2: null, city: 'Arlington', region: 'VA', postalCode: '22202', country: 'US' } }, { read: read! });
+
+    // Assess: no mutation; the record as it is now comes back for the resolver
+    const error = await attempt.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(RecordChangedSinceRead);
+    expect((error as RecordChangedSinceRead).observation.values.address).toMatchObject({ line1: '9 Harbor Rd', city: 'Annapolis' });
+    expect(fake.writes()).toHaveLength(writesBefore);
+    expect(fake.admin.getCustomer(grace.id)?.default_address).toMatchObject({ address1: '9 Harbor Rd' });
   });
 
   it('removes the default address when the address is cleared', async () => {
