@@ -57,8 +57,12 @@ export function applyObservation(customer: Customer, received: Observation, now:
     // sets after that write began is judged against it too (§2), and competes against it.
     const pending = pendingValueFor(customer, received, name);
     const heldOrPending = pending === undefined ? held?.value : withHeldParts(held?.value, pending);
-    // Absence is not a clear: a record that never held a value and still holds none says nothing.
-    const systemChangedIt = (held ? changes(held.value, value) : !isNothing(value)) || (pending !== undefined && changes(pending, value));
+    // Absence is not a clear: a record that never held a value and still holds none says nothing…
+    // …unless the field's own clock dates that "none" after all we saw of it: a clear (§5).
+    const ownClock = received.fieldTimes?.[name] !== undefined && toMillis(at) === toMillis(recordAt);
+    const clearedUnseen = ownClock && isNothing(value) && (!held || isNothing(held.value)) && isNewer(recordAt, seen ?? link.linkedAt);
+    const systemChangedIt =
+      (held ? changes(held.value, value) : !isNothing(value)) || (pending !== undefined && changes(pending, value)) || clearedUnseen;
     // Ordering against what the record was seen holding goes by the record's own clock; `at` (its
     // value's source time, older for a copy of ours) is what competes for the golden record.
     // In the same second as our write (Shopify's resolution), an edit cannot be ordered against

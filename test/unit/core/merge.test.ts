@@ -979,3 +979,48 @@ describe("a person's edit right after our address write, delivered before the wr
     expect(next.customer.fields.address?.value).toMatchObject({ line1: '109 Cedar Ln', city: 'Salem', postalCode: '14033', country: 'US' });
   });
 });
+
+describe('a HubSpot address set and cleared before we saw it, found cleared by a read (found by the drop phase, seed 68)', () => {
+  const elm = { line1: '80 Elm St', line2: null, city: 'Fairview', region: null, postalCode: '12960', country: 'US' };
+  const linkedHubspot = () => {
+    // Shopify holds 80 Elm St (10:00:19); omnihub created HubSpot 58 without an address (10:00:19.556)
+    const customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:19Z', values: { email: 'ada@example.com', address: elm } }), NOW).customer;
+    return recordWrite(customer, { system: 'hubspot', externalId: '58', at: '2026-01-01T10:00:19.556Z', sourceTimes: {}, holds: { email: 'ada@example.com' } }, '2026-01-01T10:00:19.600Z');
+  };
+
+  it('is a clear at the time its history gives, newer than the Shopify address', () => {
+    // Act: a person typed an address in HubSpot (10:00:19.876) and cleared it (10:00:19.897); both webhooks were dropped
+    const read = applyObservation(
+      linkedHubspot(),
+      anObservation({
+        system: 'hubspot',
+        externalId: '58',
+        observedAt: '2026-01-01T10:00:20.036Z',
+        fieldTimes: { email: '2026-01-01T10:00:19.556Z', address: '2026-01-01T10:00:19.897Z' },
+        values: { email: 'ada@example.com', address: null },
+      }),
+      NOW,
+    );
+    // Assess
+    expect(read.changedFields).toEqual(['address']);
+    expect(read.customer.fields.address).toMatchObject({ value: null, source: 'hubspot', at: '2026-01-01T10:00:19.897Z' });
+  });
+
+  it('is no clear when the address was never set (timed by the contact’s creation, before we linked it)', () => {
+    // Act
+    const read = applyObservation(
+      linkedHubspot(),
+      anObservation({
+        system: 'hubspot',
+        externalId: '58',
+        observedAt: '2026-01-01T10:00:20.036Z',
+        fieldTimes: { email: '2026-01-01T10:00:19.556Z', address: '2026-01-01T10:00:19.556Z' },
+        values: { email: 'ada@example.com', address: null },
+      }),
+      NOW,
+    );
+    // Assess
+    expect(read.changedFields).toEqual([]);
+    expect(read.customer.fields.address?.value).toMatchObject({ line1: '80 Elm St' });
+  });
+});
