@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Square, SquareClient, SquareEnvironment } from 'square';
 import { ConnectorError } from '../../core/errors';
-import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
+import { FIELD_NAMES, PartialFieldValuesSchema, type FieldName, type PartialFieldValues } from '../../core/model/customer';
+import { sameValue } from '../../core/model/same-value';
+import { RecordChangedSinceRead, type UpdateOptions } from '../../core/sync/customer-target';
 import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CreateOutcome, CustomerTarget, WriteOutcome } from '../connector';
 import { createIdempotencyKey } from './idempotency';
@@ -179,7 +181,7 @@ export function createSquareClient(options: ClientOptions<SquareConfig, SquareSe
       return { kind: 'created', ...outcome(customer, values) };
     },
 
-    async update(externalId, values) {
+    async update(externalId, values, options: UpdateOptions = {}) {
       if (!SquareIdSchema.safeParse(externalId).success) {
         throw new ConnectorError(SYSTEM, undefined, 'not a Square customer id', { retryable: false, metadata: { operation: 'update' } });
       }
@@ -189,6 +191,15 @@ export function createSquareClient(options: ClientOptions<SquareConfig, SquareSe
         if (version === undefined) {
           const current = await get(externalId);
           if (!current) throw missingCustomer(externalId);
+          // After a conflict: an edit of a field we would write is not ours to overwrite (§2).
+          if (attempt > 0 && options.read) {
+            const now = toObservation(current, mapping);
+            const changed = (Object.keys(values) as FieldName[]).filter((name) => !sameValue(now.values[name] ?? null, options.read!.values[name] ?? null));
+            if (changed.length > 0) {
+              log.info('Square customer changed since sync read it; not writing', { externalId, fields: changed.join(',') });
+              throw new RecordChangedSinceRead(SYSTEM, now);
+            }
+          }
           version = current.version;
         }
         try {
@@ -202,7 +213,8 @@ export function createSquareClient(options: ClientOptions<SquareConfig, SquareSe
         } catch (error) {
           if (error instanceof ConnectorError && error.status === 404) throw missingCustomer(externalId);
           if (!isVersionConflict(error) || attempt >= api.tuning.versionConflictRetries) throw error;
-          // Someone changed the customer since we read it: read the new version and write again.
+          // Someone changed the customer since we read it: read the new version; write again
+          // only if the change left the fields we write alone (checked above, against sync's read).
           log.info('Square customer changed since our read (version conflict); reading it again', { externalId, attempt: attempt + 1 });
           versions.delete(externalId);
         }

@@ -4,6 +4,7 @@ import { createSquareClient, type SquareTuning } from '../../../../connectors/sq
 import { startSquareFake, type SquareFake, type SquareFakeOptions } from '../../../../connectors/square/fake/server';
 import { requestLogOf } from '../../../../connectors/testing/fake-http';
 import { ConnectorError } from '../../../../core/errors';
+import { RecordChangedSinceRead } from '../../../../core/sync/customer-target';
 import { SIGNATURE_KEY, TOKEN, capturingLog, caught, type CapturedLog } from './support';
 
 let fake: SquareFake;
@@ -179,6 +180,25 @@ describe('update', () => {
     expect(fake.customers.get(customer.id)).toMatchObject({ given_name: 'Augusta Ada', family_name: 'Lovelace', version: 2 });
     expect(outcome.holds).toEqual({ firstName: 'Augusta Ada' });
     expect(log.lines.map((line) => line.message)).toContain('Square customer changed since our read (version conflict); reading it again');
+  });
+
+  // docs/identity.md §2: never write over an edit we have not seen.
+  it("writes nothing over a conflicting edit of a field it would write: it hands the record as read back to sync", async () => {
+    // Prepare: sync reads Ada; the seller then renames her at the counter, before our write.
+    await start();
+    const customer = fake.admin.createCustomer({ given_name: 'Ada', email_address: 'ada@example.com' });
+    const square = client();
+    const [read] = await square.read([customer.id]);
+    fake.admin.updateCustomer(customer.id, { given_name: 'A.' });
+
+    // Act
+    const error = await caught(square.update(customer.id, { firstName: 'Augusta Ada' }, { read: read! }));
+
+    // Assess: one refused write, the seller's edit kept, the record as it is now for the resolver
+    expect(error).toBeInstanceOf(RecordChangedSinceRead);
+    expect((error as RecordChangedSinceRead).observation.values.firstName).toBe('A.');
+    expect(calls()).toEqual(['POST /v2/customers/bulk-retrieve 200', 'PUT /v2/customers/:id 400', 'GET /v2/customers/:id 200']);
+    expect(fake.customers.get(customer.id)?.given_name).toBe('A.');
   });
 
   it('gives up after a bounded number of version conflicts with a retryable-looking refusal, writing nothing', async () => {
