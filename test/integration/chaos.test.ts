@@ -1,8 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestLogOf } from '../../connectors/testing/fake-http';
 import { isApiWrite } from '../../connectors/hubspot/fake/server';
-import { formatReport, runChaos } from '../chaos/run-chaos';
-import { startPipeline, type Pipeline } from '../support/pipeline';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatReport, runChaos, type ChaosReport } from '../chaos/run-chaos';
+import { root, startPipeline, type Pipeline } from '../support/pipeline';
+
+/** A failing run leaves its ground truth, snapshot and logs on disk (CI keeps .omnihub/ as an artifact), to trace it without a replay. */
+async function dumpOnFailure(report: ChaosReport, name: string): Promise<void> {
+  if (Object.values(report.failures).every((count) => count === 0) && report.deadLetters === 0) return;
+  const file = path.join(root, '.omnihub', `chaos-failure-${name}.json`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify({ findings: report.verdict.findings, ...report.evidence }));
+  console.log(`chaos run failed: ground truth, snapshot and logs in ${file}`);
+}
 
 describe('crash injection in the local runtime', () => {
   let p: Pipeline;
@@ -50,6 +61,7 @@ describe('chaos run (seeded, small; the full size is npm run chaos)', () => {
   it(`converges with nothing lost, duplicated, wrongly merged, looping or forged (seed ${seed}, ${deliveries} deliveries)`, { timeout: 400_000 }, async () => {
     const report = await runChaos({ seed, deliveries, people: 60, quietMs: 1_000, settleTimeoutMs: 240_000 });
     console.log(formatReport(report));
+    await dumpOnFailure(report, `${seed}-${deliveries}`);
     expect(report.failures, `replay: ${report.replay}`).toEqual(Object.fromEntries(Object.keys(report.failures).map((name) => [name, 0])));
     expect(report.deadLetters, `replay: ${report.replay}`).toBe(0);
   });
@@ -62,6 +74,7 @@ describe('chaos run with webhooks dropped and reconciliation on (seeded, small; 
   it(`loses nothing a reader of the vendors could know, a quarter of the webhooks never sent (seed ${seed}, 80 deliveries)`, { timeout: 300_000 }, async () => {
     const report = await runChaos({ seed, deliveries: 80, people: 10, quietMs: 1_000, reconcile: true, rates: { dropWebhooks: 0.25 }, settleTimeoutMs: 180_000 });
     console.log(formatReport(report));
+    await dumpOnFailure(report, `drop-${seed}`);
     expect(report.failures, `replay: ${report.replay}`).toEqual(Object.fromEntries(Object.keys(report.failures).map((name) => [name, 0])));
     expect(report.deadLetters, `replay: ${report.replay}`).toBe(0);
     expect(report.reconciles).toBeGreaterThan(0);
