@@ -6,7 +6,7 @@ import path from 'node:path';
 import { formatReport, runChaos, type ChaosReport } from '../chaos/run-chaos';
 import { root, startPipeline, type Pipeline } from '../support/pipeline';
 
-/** A failing run leaves its ground truth, snapshot and logs on disk (CI keeps .omnihub/ as an artifact), to trace it without a replay. */
+/** A failing run leaves its ground truth, snapshot and logs in .omnihub/: a timing-dependent failure can then be traced without a replay. */
 async function dumpOnFailure(report: ChaosReport, name: string): Promise<void> {
   if (Object.values(report.failures).every((count) => count === 0) && report.deadLetters === 0) return;
   const file = path.join(root, '.omnihub', `chaos-failure-${name}.json`);
