@@ -429,7 +429,11 @@ function takeGolden(
   if (golden && isParts(golden.value) && isParts(value)) return takeGoldenParts(customer, system, name, { ...golden, value: golden.value }, held, value, at, partTimes);
   if (golden && !winsOver(at, system, golden)) return false;
   const merged = mergeParts(golden?.value, held, value);
-  if (golden && sameValue(golden.value, merged)) return false;
+  if (golden && sameValue(golden.value, merged)) {
+    // The value the golden record holds already, said later by this record: restated (§1).
+    if (isNewer(at, golden.at)) setGolden(customer.fields, name, { ...golden, source: system, at });
+    return false;
+  }
   const parts = partTimes && isParts(merged) ? partsTimedBy(merged, system, partTimes) : undefined;
   setGolden(customer.fields, name, { value: merged, source: system, at, ...(parts ? { parts } : {}) });
   return true;
@@ -539,20 +543,25 @@ function takeGoldenParts(
   // Until a part has its own time, it has the whole address's (from before this change).
   const parts = { ...Object.fromEntries(Object.keys(golden.value).map((part) => [part, { source: golden.source, at: golden.at }])), ...golden.parts };
   let changed = false;
+  let restated = false;
   for (const [part, partValue] of Object.entries(observed)) {
     if (sameValue(heldParts[part] ?? null, partValue ?? null) || (isNothing(partValue) && isNothing(heldParts[part]))) continue;
     // A part the golden address never stated (not even as nothing) has no time to defend (§5).
     const current = parts[part] ?? (Object.hasOwn(golden.value, part) ? { source: golden.source, at: golden.at } : undefined);
     const partAt = partTimes?.[part as keyof typeof partTimes] ?? at;
-    if ((current && !winsOver(partAt, system, current)) || sameValue(value[part] ?? null, partValue ?? null)) continue;
-    value[part] = partValue;
+    if (current && !winsOver(partAt, system, current)) continue;
     parts[part] = { source: system, at: partAt };
-    changed = true;
+    // The value the golden part holds already: restated at this newer time, nothing to write (§1).
+    if (sameValue(value[part] ?? null, partValue ?? null)) restated = true;
+    else {
+      value[part] = partValue;
+      changed = true;
+    }
   }
-  if (!changed) return false;
+  if (!changed && !restated) return false;
   const newest = isNewer(at, golden.at) ? { source: system, at } : { source: golden.source, at: golden.at };
   setGolden(customer.fields, name, { value, ...newest, parts });
-  return true;
+  return changed;
 }
 
 /** Each part a value held, cleared. */

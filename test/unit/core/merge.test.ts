@@ -1024,3 +1024,33 @@ describe('a HubSpot address set and cleared before we saw it, found cleared by a
     expect(read.customer.fields.address?.value).toMatchObject({ line1: '80 Elm St' });
   });
 });
+
+describe('a record that sets a field to the value the golden record holds from another system (found by the chaos run, seed 20258)', () => {
+  it('restates it at its newer time: an older edit of that field, delivered late, does not undo it', () => {
+    // Prepare: both hold 249 Elm St, Springfield (Shopify, 10:00:22); HubSpot moves to 398 Cedar Ln, Franklin (10:00:33.122)
+    const elm = { line1: '249 Elm St', line2: null, city: 'Springfield', region: null, postalCode: '19213', country: 'US' };
+    let customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:22Z', values: { email: 'ada@example.com', address: elm } }), NOW).customer;
+    const cedarAt = '2026-01-01T10:00:33.122Z';
+    const cedar = { line1: '398 Cedar Ln', city: 'Franklin', region: null, postalCode: '24726', country: 'US' };
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '90', observedAt: cedarAt, fieldTimes: { address: cedarAt }, partTimes: { line1: cedarAt, city: cedarAt, postalCode: cedarAt }, values: { email: 'ada@example.com', address: cedar } }), NOW).customer;
+    // A person types 425 Lake Dr, Franklin in Shopify (10:00:34): the city is the one HubSpot holds
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:34Z', values: { email: 'ada@example.com', address: { ...elm, line1: '425 Lake Dr', city: 'Franklin', postalCode: '25725' } } }), NOW).customer;
+    // Act: the HubSpot clear made at 10:00:33.184 arrives late
+    const clearAt = '2026-01-01T10:00:33.184Z';
+    const cleared = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '90', observedAt: clearAt, fieldTimes: { address: clearAt }, partTimes: { line1: clearAt, city: clearAt, region: clearAt, postalCode: clearAt, country: clearAt }, values: { email: 'ada@example.com', address: null } }), NOW);
+    // Assess: Shopify's street, city and zip (10:00:34) stay; the country Shopify left alone since 10:00:22 is cleared
+    expect(cleared.customer.fields.address?.value).toMatchObject({ line1: '425 Lake Dr', city: 'Franklin', postalCode: '25725', country: null });
+    expect(cleared.customer.fields.address?.parts?.city).toEqual({ source: 'shopify', at: '2026-01-01T10:00:34Z' });
+  });
+
+  it('the same for a whole field: a first name restated later keeps its later time', () => {
+    // Prepare: HubSpot sets Kai (10:00:10); Shopify sets Kai too (10:00:20)
+    let customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:05Z', values: { email: 'ada@example.com', firstName: 'Ada' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '90', observedAt: '2026-01-01T10:00:10Z', values: { email: 'ada@example.com', firstName: 'Kai' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:20Z', values: { email: 'ada@example.com', firstName: 'Kai' } }), NOW).customer;
+    // Act: a HubSpot edit made at 10:00:15 arrives late
+    const late = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '90', observedAt: '2026-01-01T10:00:15Z', fieldTimes: { firstName: '2026-01-01T10:00:15Z' }, linkedOnly: true, values: { firstName: 'Bo' } }), NOW);
+    // Assess
+    expect(late.customer.fields.firstName).toEqual({ value: 'Kai', source: 'shopify', at: '2026-01-01T10:00:20Z' });
+  });
+});
