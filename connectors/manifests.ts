@@ -1,12 +1,11 @@
-import { hubspotManifest } from './hubspot/manifest';
-import { shopifyManifest } from './shopify/manifest';
+import { descriptors } from './registry';
 
 /**
  * The connector manifests: what each connector is (data only, no SDKs). The CDK app
- * imports this file and nothing else from connectors/, so synth never loads a vendor SDK.
+ * imports this file and nothing else from connectors/ (the registry's manifests; the SDKs load
+ * only when a descriptor's `load` is called), so synth never loads a vendor SDK.
  */
-export const manifests = [shopifyManifest, hubspotManifest] as const;
-export type ConnectorId = (typeof manifests)[number]['id'];
+export const manifests = descriptors.map((descriptor) => descriptor.manifest);
 
 /**
  * How many id-only references one hydrate invocation receives: the connector's batch-read

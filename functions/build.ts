@@ -67,7 +67,8 @@ export async function buildFunction({ entry, outfile, define = {} }: FunctionBui
     mainFields: [...bundleSettings.mainFields],
     alias: bundleAliases,
     plugins: [omitUnusedModules],
-    define,
+    // Every bundle names its connector ("" for none): connectors/descriptor.ts folds on it.
+    define: { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""', ...define },
     metafile: true,
     logLevel: 'error',
   });

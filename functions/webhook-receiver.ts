@@ -40,7 +40,7 @@ export async function handler(event: APIGatewayProxyEventV2, context?: Context):
   const route = webhookRoute(event);
   if (!route) return reply(404, { message: 'Not Found' }, correlationId);
   const { connectorId } = route;
-  const connector = getInboundConnector(connectorId);
+  const connector = await getInboundConnector(connectorId);
   const secretId = env.CONNECTOR_SECRETS[connectorId];
   if (!connector || !secretId) return reply(404, { message: `No enabled connector "${connectorId}"` }, correlationId);
   logger.appendKeys({ connector: connectorId });

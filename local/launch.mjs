@@ -75,7 +75,8 @@ await Promise.all(
 );
 await removeOldChunks(new Set(result.outputFiles.map((f) => path.basename(f.path))));
 
-const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint)?.[0];
+// With splitting, every import() target is an entry point of its own: find start.ts's.
+const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint === 'local/start.ts')?.[0];
 if (!entry) throw new Error('esbuild produced no entry point for local/start.ts');
 // Error stacks point into the TypeScript sources, as under tsx.
 process.setSourceMapsEnabled(true);

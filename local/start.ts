@@ -36,7 +36,7 @@ async function main() {
   const ddbPort = await freePort();
   const jvmStarting = startDynamoDbLocal({ dbPath, port: ddbPort, jvmOptions: SMALL_JVM_OPTIONS });
   jvmStarting.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
-  const [{ sandboxes }, { enabledConnectors, loadConfig }, { clearLocalState, writeLocalState }, { createIdentityTable }, { prettyLogLine }, { startRuntime }] =
+  const [{ loadSandbox }, { enabledConnectors, loadConfig }, { clearLocalState, writeLocalState }, { createIdentityTable }, { prettyLogLine }, { startRuntime }] =
     await Promise.all([
       import('../connectors/sandboxes'),
       import('../infra/config'),
@@ -68,7 +68,7 @@ async function main() {
           running: { id: manifest.id, name: manifest.displayName },
         };
       }
-      const start = sandboxes[manifest.id];
+      const start = await loadSandbox(manifest.id);
       if (!start) throw new Error(`No sandbox for ${manifest.id}; set ${Object.values(manifest.localEnv.secret).join(', ')} to use the real service`);
       // The port after PORT when it is free (3001, 3002...), any free port when it is taken.
       const preferred = port + 1 + index;

@@ -28,7 +28,7 @@ function repoImports(file: string): string[] {
     .map((spec) => path.relative(root, path.resolve(path.join(root, path.dirname(file)), spec)));
 }
 
-const VENDOR_SDKS: Record<string, string> = { 'shopify-api-node': 'connectors/shopify/', '@hubspot/api-client': 'connectors/hubspot/' };
+const VENDOR_SDKS: Record<string, string> = { 'shopify-api-node': 'connectors/shopify/', '@hubspot/api-client': 'connectors/hubspot/', square: 'connectors/square/' };
 
 describe('architecture', () => {
   it('keeps core free of every other layer', () => {
@@ -45,8 +45,22 @@ describe('architecture', () => {
 
   it('lets the CDK app see connectors through their manifests only', () => {
     const allowed = (t: string) =>
-      t.startsWith('infra') || t.startsWith('core') || t === 'functions/catalog' || t === 'connectors/manifests' || /^connectors\/[a-z-]+\/manifest$/.test(t);
+      t.startsWith('infra') || t.startsWith('core') || t === 'functions/catalog' || t === 'connectors/manifests' || t === 'connectors/registry' || t === 'connectors/descriptor' || t === 'connectors/connector';
     const offending = sourceFiles('infra').flatMap((f) => repoImports(f).filter((t) => !allowed(t)).map((t) => `${f} → ${t}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('names each connector folder in one place: the registry (one folder and one line per connector)', () => {
+    const intoFolder = (t: string) => /^connectors\/[a-z-]+\//.test(t) && !t.startsWith('connectors/testing/');
+    const folderOf = (t: string) => t.split('/').slice(0, 2).join('/');
+    const offending = ['core', 'connectors', 'functions', 'infra', 'local', 'bin'].flatMap((dir) =>
+      sourceFiles(dir).flatMap((f) =>
+        repoImports(f)
+          .filter((t) => intoFolder(t) && !f.startsWith(`${folderOf(t)}/`))
+          .filter((t) => !(f === 'connectors/registry.ts' && /\/descriptor$/.test(t)))
+          .map((t) => `${f} → ${t}`),
+      ),
+    );
     expect(offending).toEqual([]);
   });
 

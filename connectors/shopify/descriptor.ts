@@ -1,0 +1,12 @@
+import type { Connector } from '../connector';
+import { describeConnector } from '../descriptor';
+import { shopifyManifest } from './manifest';
+
+export const shopifyDescriptor = describeConnector({
+  manifest: shopifyManifest,
+  // The receiver's bundle ("") and this connector's own carry the webhook code; the other connectors' bundles do not.
+  webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' || process.env.OMNIHUB_CONNECTOR_BUNDLE === 'shopify' ? await import('./webhook') : undefined),
+  // Folded at bundle time (connectors/descriptor.ts): the SDK only in this connector's bundles, the fake in none.
+  load: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'shopify') === 'shopify' ? ((await import('./index')).shopify as unknown as Connector) : undefined),
+  sandbox: async () => (process.env.OMNIHUB_CONNECTOR_BUNDLE === undefined ? (await import('./sandbox')).startShopifySandbox : undefined),
+});
