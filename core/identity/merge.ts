@@ -321,6 +321,7 @@ export function recordWrite(
       value,
       at: write.sourceTimes[name] ?? write.at,
       seenAt: write.at,
+      ...(write.read ? { wroteAt: write.at } : {}),
       ...read,
       ...(knownStates.length > 0 ? { knownStates } : {}),
       ...(earlierRaces.length > 0 ? { earlierRaces } : {}),
@@ -335,7 +336,10 @@ const EARLIER_RACES_KEPT = 3;
 /** The windows of the writes before the one being recorded, newest first. */
 function racesKept(held: HeldField | undefined): NonNullable<HeldField['earlierRaces']> {
   if (!held) return [];
-  const last = held.raceFrom !== undefined && held.seenAt !== undefined ? [{ from: held.raceFrom, until: held.seenAt, readValue: held.readValue ?? null, wrote: held.value }] : [];
+  const last =
+    held.raceFrom !== undefined && held.seenAt !== undefined
+      ? [{ from: held.raceFrom, until: held.seenAt, readValue: held.readValue ?? null, wrote: held.value, ...(held.wroteAt ? { wroteAt: held.wroteAt } : {}) }]
+      : [];
   return [...last, ...(held.earlierRaces ?? [])].slice(0, EARLIER_RACES_KEPT);
 }
 
@@ -348,7 +352,9 @@ function raceWindowOf(held: HeldField, recordAt: Timestamp): { readValue: unknow
   if (held.raceFrom !== undefined && !isOlder(recordAt, held.raceFrom)) return { readValue: held.readValue ?? null, echoes: () => false };
   for (const race of held.earlierRaces ?? []) {
     if (isOlder(recordAt, race.from) || isNewer(recordAt, race.until)) continue;
-    return { readValue: race.readValue, echoes: (value) => toMillis(recordAt) === toMillis(race.until) && !changes(race.wrote, value) };
+    // Our value from the time it landed to its last sighting: that write's echo (§2).
+    const landed = race.wroteAt ?? race.until;
+    return { readValue: race.readValue, echoes: (value) => !isOlder(recordAt, landed) && !changes(race.wrote, value) };
   }
   return undefined;
 }

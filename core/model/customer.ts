@@ -96,6 +96,8 @@ export const HeldFieldSchema = z.object({
    * our write raced, not a late delivery: it still competes for the golden record.
    */
   raceFrom: z.optional(TimestampSchema),
+  /** For a value we wrote: the record's clock when our write landed (`seenAt` moves on with later sightings of it). */
+  wroteAt: z.optional(TimestampSchema),
   /** For a value we wrote: what that read showed the record holding (an edit in the read's own second is new only if it differs). */
   readValue: z.optional(z.unknown()),
   /**
@@ -109,7 +111,7 @@ export const HeldFieldSchema = z.object({
    * after a later write, was overwritten by that write and seen by no read since.
    */
   earlierRaces: z.optional(
-    z.array(z.object({ from: TimestampSchema, until: TimestampSchema, readValue: z.unknown(), wrote: z.unknown() })),
+    z.array(z.object({ from: TimestampSchema, until: TimestampSchema, readValue: z.unknown(), wrote: z.unknown(), wroteAt: z.optional(TimestampSchema) })),
   ),
   /**
    * Other values the record is known to have held, at the record time given: in our write's

@@ -1054,3 +1054,23 @@ describe('a record that sets a field to the value the golden record holds from a
     expect(late.customer.fields.firstName).toEqual({ value: 'Kai', source: 'shopify', at: '2026-01-01T10:00:20Z' });
   });
 });
+
+describe("the late echo of a write of ours that the record was seen holding after it landed (found by the chaos run, seed 67)", () => {
+  it('is that write\'s echo, not an edit our write raced: the value we wrote back after it stays', () => {
+    // Prepare: Shopify holds Moreau (10:00:07); HubSpot says Lindqvist (10:00:09.635); a person types Lind in Shopify (10:00:10)
+    const shop = { system: 'shopify', externalId: '7065055069303700001' };
+    let customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:07Z', values: { email: 'ada@example.com', lastName: 'Moreau' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'hubspot', externalId: '91', observedAt: '2026-01-01T10:00:09.635Z', values: { email: 'ada@example.com', lastName: 'Lindqvist' } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:10Z', values: { email: 'ada@example.com', lastName: 'Lind' } }), NOW).customer;
+    // A sync planned before that edit writes Lindqvist over it (landing at 10:00:12)
+    customer = recordWrite(customer, { ...shop, at: '2026-01-01T10:00:12Z', sourceTimes: { lastName: '2026-01-01T10:00:09.635Z' }, holds: { lastName: 'Lindqvist' }, read: { at: '2026-01-01T10:00:07Z', values: { lastName: 'Moreau' } } }, NOW);
+    // The record is seen at 10:00:13 still holding our Lindqvist (another field's edit), and sync writes Lind back (10:00:13)
+    customer = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:13Z', values: { email: 'ada@example.com', firstName: 'Lena', lastName: 'Lindqvist' } }), NOW).customer;
+    customer = recordWrite(customer, { ...shop, at: '2026-01-01T10:00:13Z', sourceTimes: { lastName: '2026-01-01T10:00:10Z' }, holds: { lastName: 'Lind' }, read: { at: '2026-01-01T10:00:13Z', values: { lastName: 'Lindqvist' } } }, NOW);
+    // Act: the webhook of our first write (10:00:12) arrives late
+    const echo = applyObservation(customer, anObservation({ observedAt: '2026-01-01T10:00:12Z', values: { email: 'ada@example.com', firstName: 'Ada', lastName: 'Lindqvist' } }), NOW);
+    // Assess
+    expect(echo.changedFields).not.toContain('lastName');
+    expect(echo.customer.fields.lastName).toMatchObject({ value: 'Lind', source: 'shopify', at: '2026-01-01T10:00:10Z' });
+  });
+});
