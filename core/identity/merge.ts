@@ -155,7 +155,11 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // A first "holds nothing" is kept, so sync knows the record lacks the value.
       // A read-back of the same value in its second: the record holds it, the doubt is gone.
       if (!held) link.held[name] = { value, at, seenAt: recordAt };
-      else if (isNewer(recordAt, seen!)) link.held[name] = observation.linkedOnly ? { ...held, seenAt: recordAt } : withoutPartsSeen({ ...held, seenAt: recordAt });
+      else if (isNewer(recordAt, seen!)) {
+        // A value we wrote, seen again later: its `seenAt` moves on, and the link keeps when our write landed (§2).
+        const moved = { ...held, seenAt: recordAt, ...(held.raceFrom !== undefined && held.wroteAt === undefined && held.seenAt ? { wroteAt: held.seenAt } : {}) };
+        link.held[name] = observation.linkedOnly ? moved : withoutPartsSeen(moved);
+      }
       else if (settles && held.unsure) link.held[name] = withoutUnsure(held);
       else continue;
       dirty = true;
@@ -321,7 +325,6 @@ export function recordWrite(
       value,
       at: write.sourceTimes[name] ?? write.at,
       seenAt: write.at,
-      ...(write.read ? { wroteAt: write.at } : {}),
       ...read,
       ...(knownStates.length > 0 ? { knownStates } : {}),
       ...(earlierRaces.length > 0 ? { earlierRaces } : {}),

@@ -96,7 +96,7 @@ export const HeldFieldSchema = z.object({
    * our write raced, not a late delivery: it still competes for the golden record.
    */
   raceFrom: z.optional(TimestampSchema),
-  /** For a value we wrote: the record's clock when our write landed (`seenAt` moves on with later sightings of it). */
+  /** For a value we wrote and saw again later: the record's clock when our write landed (`seenAt` moved on; absent, it is `seenAt`). */
   wroteAt: z.optional(TimestampSchema),
   /** For a value we wrote: what that read showed the record holding (an edit in the read's own second is new only if it differs). */
   readValue: z.optional(z.unknown()),
