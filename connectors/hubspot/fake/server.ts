@@ -18,6 +18,7 @@ import {
   type WriteSource,
 } from './state';
 import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare, WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
+import { RollingWindow } from '../../testing/rolling-window';
 
 /**
  * A local HubSpot portal serving the CRM v3 contacts endpoints @hubspot/api-client calls, with
@@ -722,37 +723,6 @@ function describe(failure: WriteFailure): string {
       return `Cannot merge object ${failure.id} with itself`;
     case 'invalid':
       return `invalid properties ${failure.problems.map((problem) => `${problem.name} (${problem.error})`).join(', ')}`;
-  }
-}
-
-/** HubSpot's burst limit: at most `max` requests in any `intervalMs`. */
-class RollingWindow {
-  private stamps: number[] = [];
-
-  constructor(
-    private readonly max: number,
-    private readonly intervalMs: number,
-  ) {}
-
-  /** Counts the request and returns undefined, or returns how long until a slot frees. */
-  take(at: number): number | undefined {
-    this.prune(at);
-    if (this.stamps.length >= this.max) return (this.stamps[0] ?? at) + this.intervalMs - at;
-    this.stamps.push(at);
-    return undefined;
-  }
-
-  used(at: number): number {
-    this.prune(at);
-    return this.stamps.length;
-  }
-
-  usedWithin(at: number, ms: number): number {
-    return this.stamps.filter((stamp) => stamp > at - ms).length;
-  }
-
-  private prune(at: number): void {
-    while (this.stamps.length > 0 && (this.stamps[0] ?? at) <= at - this.intervalMs) this.stamps.shift();
   }
 }
 

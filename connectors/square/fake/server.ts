@@ -10,6 +10,7 @@ import { OrdersState, FULFILLMENT_STATES, type FakeOrder, type FakePayment, type
 import { LaggingIndex } from './search-index';
 import { SQUARE_SANDBOX_LOCATION, seedSquareSandbox } from './seed';
 import { SQUARE_RETRY_SCHEDULE, SquareWebhooks } from './webhooks';
+import { RollingWindow } from '../../testing/rolling-window';
 
 /**
  * A local Square seller at Square-Version 2026-09-16 (what square@46.0.0 sends), never kinder
@@ -294,22 +295,4 @@ function serveSandbox(
 function toInput(fields: z.infer<typeof SandboxCustomerSchema>): CustomerInput {
   const { address, ...text } = fields;
   return { ...text, ...(address === undefined ? {} : { address }) };
-}
-
-/** At most `max` requests in any `intervalMs`. */
-class RollingWindow {
-  private stamps: number[] = [];
-
-  constructor(
-    private readonly max: number,
-    private readonly intervalMs: number,
-  ) {}
-
-  /** Counts the request and returns undefined, or returns how long until a slot frees. */
-  take(at: number): number | undefined {
-    while (this.stamps.length > 0 && (this.stamps[0] ?? at) <= at - this.intervalMs) this.stamps.shift();
-    if (this.stamps.length >= this.max) return (this.stamps[0] ?? at) + this.intervalMs - at;
-    this.stamps.push(at);
-    return undefined;
-  }
 }
