@@ -6,7 +6,7 @@ import { FIELD_NAMES, PartialFieldValuesSchema, type Address, type FieldName, ty
 import { sameValue } from '../../core/model/same-value';
 import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
-import { RecordChangedSinceRead, type UpdateOptions } from '../../core/sync/customer-target';
+import { fieldsChangedSince, RecordChangedSinceRead, type UpdateOptions } from '../../core/sync/customer-target';
 import type { ShopifyConfig, ShopifySecret } from './manifest';
 import { customerGid, customerIdFromGid, fromShopifyCustomerNode, mapGraphqlAddress, nodeToObservation, toShopifyCustomerInput, type ShopifyWrite } from './mapping';
 import {
@@ -191,7 +191,7 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
       // This read is newer than sync's: an edit it shows in a field we would write is not ours to overwrite (§2).
       if (options.read) {
         const now = nodeToObservation(current.customer, mapping);
-        const changed = (Object.keys(values) as FieldName[]).filter((name) => !sameValue(now.values[name] ?? null, options.read!.values[name] ?? null));
+        const changed = fieldsChangedSince(options.read, now, values);
         if (changed.length > 0) {
           log.info('Shopify customer changed since sync read it; not writing', { externalId, fields: changed.join(',') });
           throw new RecordChangedSinceRead('shopify', now);

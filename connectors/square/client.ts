@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Square, SquareClient, SquareEnvironment } from 'square';
 import { ConnectorError } from '../../core/errors';
-import { FIELD_NAMES, PartialFieldValuesSchema, type FieldName, type PartialFieldValues } from '../../core/model/customer';
-import { sameValue } from '../../core/model/same-value';
-import { RecordChangedSinceRead, type UpdateOptions } from '../../core/sync/customer-target';
+import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
+import { fieldsChangedSince, RecordChangedSinceRead, type UpdateOptions } from '../../core/sync/customer-target';
 import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CreateOutcome, CustomerTarget, WriteOutcome } from '../connector';
 import { createIdempotencyKey } from './idempotency';
@@ -194,7 +193,7 @@ export function createSquareClient(options: ClientOptions<SquareConfig, SquareSe
           // After a conflict: an edit of a field we would write is not ours to overwrite (§2).
           if (attempt > 0 && options.read) {
             const now = toObservation(current, mapping);
-            const changed = (Object.keys(values) as FieldName[]).filter((name) => !sameValue(now.values[name] ?? null, options.read!.values[name] ?? null));
+            const changed = fieldsChangedSince(options.read, now, values);
             if (changed.length > 0) {
               log.info('Square customer changed since sync read it; not writing', { externalId, fields: changed.join(',') });
               throw new RecordChangedSinceRead(SYSTEM, now);

@@ -1,5 +1,6 @@
 import type { FieldName, PartialFieldValues } from '../model/customer';
 import type { Observation } from '../model/observation';
+import { sameValue } from '../model/same-value';
 import type { Timestamp } from '../model/system';
 
 /**
@@ -59,6 +60,14 @@ export class RecordChangedSinceRead extends Error {
     super(`The ${system} record changed since sync read it; nothing written`);
     this.name = 'RecordChangedSinceRead';
   }
+}
+
+/**
+ * The fields a write of `values` would overwrite that `now` (the connector's own read just
+ * before the write) shows otherwise than sync's `read` did: an edit made in between (§2).
+ */
+export function fieldsChangedSince(read: Observation, now: Observation, values: PartialFieldValues): FieldName[] {
+  return (Object.keys(values) as FieldName[]).filter((name) => !sameValue(now.values[name] ?? null, read.values[name] ?? null));
 }
 
 export interface CustomerTarget {
