@@ -59,8 +59,9 @@ export function applyObservation(customer: Customer, received: Observation, now:
     const heldOrPending = pending === undefined ? held?.value : withHeldParts(held?.value, pending);
     // Absence is not a clear: a record that never held a value and still holds none says nothing…
     // …unless the field's own clock dates that "none" after all we saw of it: a clear (§5).
-    const ownClock = received.fieldTimes?.[name] !== undefined && toMillis(at) === toMillis(recordAt);
-    const clearedUnseen = ownClock && isNothing(value) && (!held || isNothing(held.value)) && isNewer(recordAt, seen ?? link.linkedAt);
+    // (`ownTime`: timed by the vendor's clock for this very field, not dated back to a copy of ours.)
+    const ownTime = received.fieldTimes?.[name] !== undefined && toMillis(at) === toMillis(recordAt);
+    const clearedUnseen = ownTime && isNothing(value) && (!held || isNothing(held.value)) && isNewer(recordAt, seen ?? link.linkedAt);
     const systemChangedIt =
       (held ? changes(held.value, value) : !isNothing(value)) || (pending !== undefined && changes(pending, value)) || clearedUnseen;
     // Ordering against what the record was seen holding goes by the record's own clock; `at` (its
@@ -102,8 +103,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
       // The same value, said earlier than we knew (a reordered delivery): the value is older than
       // its first sighting made it look (Shopify times every field by the record's updated_at).
       // Only a whole-record clock dates a value back: a property's own time (HubSpot's, from an
-      // event or its history) is when it was said, and it may have changed and come back since (§1).
-      const ownTime = received.fieldTimes?.[name] !== undefined && toMillis(at) === toMillis(recordAt);
+      // event or its history: `ownTime`) is when it was said, and it may have changed and come back since (§1).
       // …and no further back than a late state that showed another value (`setAfter`).
       const datesBack = held.raceFrom === undefined && isOlder(at, held.at) && !ownTime && (held.setAfter === undefined || isNewer(at, held.setAfter));
       if (!systemChangedIt && datesBack) {
