@@ -1,3 +1,4 @@
+import { LaggingIndex } from '../../testing/lagging-index';
 import type { FakeContact, HubspotFakeState } from './state';
 
 /**
@@ -7,45 +8,33 @@ import type { FakeContact, HubspotFakeState } from './state';
  * `lagMs` of wall-clock time; `flush()` makes everything visible now (tests, chaos run).
  */
 export class SearchIndex {
-  private readonly visible = new Map<string, FakeContact>();
-  private pending: Array<{ dueAt: number; id: string; contact: FakeContact | undefined }> = [];
+  private readonly index: LaggingIndex<FakeContact>;
 
   constructor(
     private readonly state: HubspotFakeState,
-    public lagMs: number,
-  ) {}
+    lagMs: number,
+  ) {
+    this.index = new LaggingIndex<FakeContact>(lagMs, (contact) => ({ ...contact, properties: new Map(contact.properties) }));
+  }
 
   /** Queues the record's current state (a copy), or its absence, for the index. */
   record(id: string): void {
     const contact = this.state.contacts.get(id);
-    const copy = contact && !contact.archived ? { ...contact, properties: new Map(contact.properties) } : undefined;
-    this.pending.push({ dueAt: Date.now() + this.lagMs, id, contact: copy });
-    if (this.lagMs <= 0) this.flush();
+    this.index.record(id, contact && !contact.archived ? contact : undefined);
   }
 
   /** Indexes everything the portal holds now (seed, restart from disk). */
   rebuild(): void {
-    this.pending = [];
-    this.visible.clear();
-    for (const contact of this.state.list()) this.visible.set(contact.id, { ...contact, properties: new Map(contact.properties) });
+    this.index.clear();
+    for (const contact of this.state.list()) this.index.seed(contact.id, contact);
   }
 
   flush(): void {
-    this.apply(Number.POSITIVE_INFINITY);
+    this.index.flush();
   }
 
   /** The records search can find now. */
   list(): FakeContact[] {
-    this.apply(Date.now());
-    return [...this.visible.values()];
-  }
-
-  private apply(until: number): void {
-    const due = this.pending.filter((entry) => entry.dueAt <= until);
-    this.pending = this.pending.filter((entry) => entry.dueAt > until);
-    for (const entry of due) {
-      if (entry.contact) this.visible.set(entry.id, entry.contact);
-      else this.visible.delete(entry.id);
-    }
+    return this.index.list();
   }
 }

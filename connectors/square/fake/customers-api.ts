@@ -3,7 +3,7 @@ import type { FakeRequest, FakeResponse } from '../../testing/fake-http';
 import { isPublic, notFound, type CustomerInput, type CustomersState, type FakeCustomer } from './customers-state';
 import { respond, squareErrors, type SquareFailure } from './errors';
 import { checkLimit, pageOf } from './paging';
-import type { LaggingIndex } from './search-index';
+import type { LaggingIndex } from '../../testing/lagging-index';
 
 /**
  * The Customers API endpoints the square SDK calls (api/resources/customers/client/Client.js), on

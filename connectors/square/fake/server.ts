@@ -7,7 +7,7 @@ import { CustomersState, type CustomerInput, type FakeCustomer } from './custome
 import { respond, squareErrors, type SquareFailure } from './errors';
 import { serveOrders } from './orders-api';
 import { OrdersState, FULFILLMENT_STATES, type FakeOrder, type FakePayment, type FulfillmentState, type OrderInput } from './orders-state';
-import { LaggingIndex } from './search-index';
+import { LaggingIndex } from '../../testing/lagging-index';
 import { SQUARE_SANDBOX_LOCATION, seedSquareSandbox } from './seed';
 import { SQUARE_RETRY_SCHEDULE, SquareWebhooks } from './webhooks';
 import { RollingWindow } from '../../testing/rolling-window';
@@ -115,6 +115,9 @@ export async function startSquareFake(options: SquareFakeOptions): Promise<Squar
   const ids = new IdSource(options.idSeed ?? 7);
   const customers = new CustomersState(now, ids);
   const orders = new OrdersState(now, ids, options.locations ?? [SQUARE_SANDBOX_LOCATION]);
+  // ListCustomers and SearchCustomers lag writes: "newly created or updated customer profiles become
+  // available for the listing operation in well under 30 seconds. Occasionally ... closer to one
+  // minute or longer" (square SDK docs of list and search). Reads by id do not go through it.
   const index = new LaggingIndex<FakeCustomer>(options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
   if (options.seed) {
     seedSquareSandbox(customers, orders);

@@ -1,25 +1,33 @@
 /**
- * What ListCustomers and SearchCustomers see: Square serves both from an index that lags writes
- * ("newly created or updated customer profiles become available for the listing operation in well
- * under 30 seconds. Occasionally ... closer to one minute or longer", square SDK docs of list and
- * search). Each change becomes visible after `lagMs` of wall-clock time; `flush()` shows all now.
- * Reads by id (RetrieveCustomer, BulkRetrieveCustomers) do not go through it.
+ * A vendor's search (or list) index that lags writes, as the fakes serve it (HubSpot's search,
+ * Square's ListCustomers and SearchCustomers): each change becomes visible after `lagMs` of
+ * wall-clock time; `flush()` shows all now. Reads by id do not go through it.
  */
 export class LaggingIndex<T> {
   private readonly visible = new Map<string, T>();
   private pending: Array<{ dueAt: number; id: string; record: T | undefined }> = [];
 
-  constructor(public lagMs: number) {}
+  /** `copy`: how a record's state is kept apart from the live record (default: a deep copy). */
+  constructor(
+    public lagMs: number,
+    private readonly copy: (record: T) => T = structuredClone,
+  ) {}
 
   /** Queues the record's state (a copy), or its absence, for the index. */
   record(id: string, record: T | undefined): void {
-    this.pending.push({ dueAt: Date.now() + this.lagMs, id, record: record === undefined ? undefined : structuredClone(record) });
+    this.pending.push({ dueAt: Date.now() + this.lagMs, id, record: record === undefined ? undefined : this.copy(record) });
     if (this.lagMs <= 0) this.flush();
   }
 
   /** Indexes a record at once (seed: it was there before the hub). */
   seed(id: string, record: T): void {
-    this.visible.set(id, structuredClone(record));
+    this.visible.set(id, this.copy(record));
+  }
+
+  /** Forgets everything, shown and queued (before seeding it again). */
+  clear(): void {
+    this.pending = [];
+    this.visible.clear();
   }
 
   flush(): void {
