@@ -1,5 +1,6 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundleAliases, bundleSettings, type FunctionBuild } from './catalog';
+import { pruneSquareSdk } from './prune-square-sdk';
 
 /**
  * Builds one Lambda bundle: the only bundler of the project, used by the CDK stack
@@ -66,7 +67,7 @@ export async function buildFunction({ entry, outfile, define = {} }: FunctionBui
     banner: { js: bundleSettings.banner },
     mainFields: [...bundleSettings.mainFields],
     alias: bundleAliases,
-    plugins: [omitUnusedModules],
+    plugins: [omitUnusedModules, pruneSquareSdk],
     // Every bundle names its connector ("" for none): connectors/descriptor.ts folds on it.
     define: { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""', ...define },
     metafile: true,

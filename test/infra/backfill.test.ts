@@ -25,7 +25,7 @@ function schedules(synth: Synthesized) {
   return Object.values(synth.template.findResources('AWS::Scheduler::Schedule')).map((raw) => ScheduleSchema.parse(raw).Properties);
 }
 
-describe('Backfill construct with the cdk.json context (shopify and hubspot enabled, reconcileMinutes 15)', () => {
+describe('Backfill construct with the cdk.json context (shopify, hubspot and square enabled, reconcileMinutes 15)', () => {
   let synth: Synthesized;
   beforeAll(() => {
     synth = synthOmnihub(cdkJson.context.omnihub);

@@ -18,7 +18,7 @@ function configErrorOf(raw: unknown): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('accepts the cdk.json context and enables both connectors with their settings', () => {
+  it('accepts the cdk.json context and enables its three connectors with their settings', () => {
     // Act
     const config = loadConfig(cdkJson.context.omnihub);
 
@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     expect(enabledConnectors(config).map((c) => [c.manifest.id, c.settings])).toEqual([
       ['shopify', { shop: 'my-shop', apiVersion: '2025-10' }],
       ['hubspot', { batchSize: 100 }],
+      ['square', { environment: 'sandbox', locationIds: 'all' }],
     ]);
   });
 
@@ -55,7 +56,7 @@ describe('loadConfig', () => {
     const config = loadConfig(JSON.stringify(contextWith('hubspot', { enabled: false })));
 
     // Assess
-    expect(enabledConnectors(config).map((c) => c.manifest.id)).toEqual(['shopify']);
+    expect(enabledConnectors(config).map((c) => c.manifest.id)).toEqual(['shopify', 'square']);
   });
 
   it('lets a disabled connector omit the keys it would need when enabled', () => {

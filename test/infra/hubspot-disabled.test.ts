@@ -4,9 +4,9 @@ import { shopifyManifest } from '../../connectors/shopify/manifest';
 import { routeBindings } from '../../core/routing';
 import { contextWith, logicalIds, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
 
-/** A non-default context: hubspot switched off (settings kept), and every top-level knob changed. */
+/** A non-default context: hubspot and square switched off (settings kept), and every top-level knob changed. */
 const context = {
-  ...contextWith('hubspot', { enabled: false }),
+  ...contextWith('square', { enabled: false }, contextWith('hubspot', { enabled: false })),
   defaultCountry: 'DE',
   logLevel: 'DEBUG',
   ingress: 'httpApi',
@@ -20,7 +20,7 @@ const context = {
 };
 const shopifyOnly = [{ id: 'shopify', hydrates: shopifyManifest.hydrates }];
 
-describe('OmnihubStack with hubspot disabled and non-default settings', () => {
+describe('OmnihubStack with hubspot and square disabled and non-default settings', () => {
   let synth: Synthesized;
   let template: Template;
 
@@ -30,9 +30,10 @@ describe('OmnihubStack with hubspot disabled and non-default settings', () => {
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth?.cleanup());
 
-  it('has no hubspot route, secret, function or rule', () => {
+  it('has no hubspot or square route, secret, function or rule', () => {
     const rendered = JSON.stringify(template.toJSON()).toLowerCase();
     expect(rendered).not.toContain('hubspot');
+    expect(rendered).not.toContain('square');
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /webhooks/shopify' });
     template.resourceCountIs('AWS::SecretsManager::Secret', 2);

@@ -99,10 +99,10 @@ function tableGrantsOf(template: Template, prefix: string, tableId: string): Rec
   return grants;
 }
 
-describe('OmnihubStack with the cdk.json context (shopify and hubspot enabled)', () => {
+describe('OmnihubStack with the cdk.json context (shopify, hubspot and square enabled)', () => {
   let synth: Synthesized;
   let template: Template;
-  const enabled = manifests.filter((m) => m.id === 'shopify' || m.id === 'hubspot');
+  const enabled = manifests.filter((m) => m.id === 'shopify' || m.id === 'hubspot' || m.id === 'square');
 
   beforeAll(() => {
     synth = synthOmnihub(cdkJson.context.omnihub);

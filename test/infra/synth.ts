@@ -63,8 +63,8 @@ export function synthOmnihub(omnihub: unknown, options: { bundle?: boolean } = {
 }
 
 /** A copy of cdk.json's omnihub context with `patch` applied to one connector. */
-export function contextWith(connectorId: string, patch: Record<string, unknown>): Record<string, unknown> {
-  const context = structuredClone(cdkJson.context.omnihub);
+export function contextWith(connectorId: string, patch: Record<string, unknown>, base: Record<string, unknown> = cdkJson.context.omnihub): Record<string, unknown> {
+  const context = structuredClone(base);
   const connectors = z.record(z.string(), z.record(z.string(), z.unknown())).parse(context.connectors);
   connectors[connectorId] = { ...connectors[connectorId], ...patch };
   return { ...context, connectors };

@@ -30,6 +30,19 @@ export interface CustomerInput extends Partial<Record<TextField, string | null>>
   address?: Partial<Record<AddressPart, string | null>> | null;
 }
 
+/** CreateCustomer's replay table, one entry per idempotency key. */
+export interface CustomerReplay {
+  key: string;
+  fingerprint: string;
+  customer: FakeCustomer;
+}
+
+/** The directory as persistPath keeps it (deleted customers are gone, not kept). */
+export interface CustomersSnapshot {
+  customers: FakeCustomer[];
+  replays: CustomerReplay[];
+}
+
 export type CustomerResult = { ok: true; customer: FakeCustomer; changed: boolean } | { ok: false; failure: SquareFailure };
 
 export type CustomerChange =
@@ -181,6 +194,22 @@ export class CustomersState {
   /** Sandbox/seed: a profile as it was before the hub (no webhook). */
   restore(customer: FakeCustomer): void {
     this.customers.set(customer.id, structuredClone(customer));
+  }
+
+  /** A copy of the directory and the replay table, for persistPath. */
+  snapshot(): CustomersSnapshot {
+    return {
+      customers: structuredClone(this.list()),
+      replays: [...this.idempotency].map(([key, entry]) => ({ key, fingerprint: entry.fingerprint, customer: structuredClone(entry.customer) })),
+    };
+  }
+
+  /** Replaces everything with a saved directory (no webhook). */
+  load(snapshot: CustomersSnapshot): void {
+    this.customers.clear();
+    this.idempotency.clear();
+    for (const customer of snapshot.customers) this.customers.set(customer.id, structuredClone(customer));
+    for (const { key, fingerprint, customer } of snapshot.replays) this.idempotency.set(key, { fingerprint, customer: structuredClone(customer) });
   }
 
   private emit(change: CustomerChange): void {

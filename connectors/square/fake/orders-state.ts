@@ -94,6 +94,14 @@ export type OrderChange =
   | { kind: 'order_created' | 'order_updated'; order: FakeOrder; fulfillmentUpdate?: Array<{ fulfillment_uid: string; old_state?: FulfillmentState; new_state: FulfillmentState }> }
   | { kind: 'payment_created' | 'payment_updated'; payment: FakePayment };
 
+/** Orders, payments, CreateOrder's replay table and the receipt counter, as persistPath keeps them. */
+export interface OrdersSnapshot {
+  orders: FakeOrder[];
+  payments: FakePayment[];
+  replays: Array<{ key: string; fingerprint: string; order: FakeOrder }>;
+  receipts: number;
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; failure: SquareFailure };
 
 /** Where each fulfillment step stamps its time (inferred from the pickup_details field docs). */
@@ -243,6 +251,27 @@ export class OrdersState {
     this.emit({ kind: 'payment_created', payment });
     this.emit({ kind: 'order_updated', order });
     return { ok: true, value: structuredClone(payment) };
+  }
+
+  /** A copy of everything, for persistPath. */
+  snapshot(): OrdersSnapshot {
+    return {
+      orders: structuredClone([...this.orders.values()]),
+      payments: structuredClone([...this.payments.values()]),
+      replays: [...this.idempotency].map(([key, entry]) => ({ key, fingerprint: entry.fingerprint, order: structuredClone(entry.order) })),
+      receipts: this.receipts,
+    };
+  }
+
+  /** Replaces everything with saved orders and payments (no webhook). */
+  load(snapshot: OrdersSnapshot): void {
+    this.orders.clear();
+    this.payments.clear();
+    this.idempotency.clear();
+    for (const order of snapshot.orders) this.orders.set(order.id, structuredClone(order));
+    for (const payment of snapshot.payments) this.payments.set(payment.id, structuredClone(payment));
+    for (const { key, fingerprint, order } of snapshot.replays) this.idempotency.set(key, { fingerprint, order: structuredClone(order) });
+    this.receipts = snapshot.receipts;
   }
 
   private touch(order: FakeOrder, at: string): void {

@@ -8,6 +8,7 @@ import { respond, squareErrors, type SquareFailure } from './errors';
 import { serveOrders } from './orders-api';
 import { OrdersState, FULFILLMENT_STATES, type FakeOrder, type FakePayment, type FulfillmentState, type OrderInput } from './orders-state';
 import { LaggingIndex } from '../../testing/lagging-index';
+import { loadSeller, persistSeller } from './persist';
 import { SQUARE_SANDBOX_LOCATION, seedSquareSandbox } from './seed';
 import { SQUARE_RETRY_SCHEDULE, SquareWebhooks } from './webhooks';
 import { RollingWindow } from '../../testing/rolling-window';
@@ -47,11 +48,16 @@ export interface SquareFakeOptions {
   searchLagMs?: number;
   /** Clock for created_at / updated_at and event created_at. */
   now?: () => Date;
-  /** Start with the sandbox seller of seed.ts (no webhooks are sent for it). */
+  /** Start with the sandbox seller of seed.ts (no webhooks are sent for it). Ignored when persistPath holds a saved seller. */
   seed?: boolean;
   merchantId?: string;
-  /** Seeds the ids (same seed, same ids). */
+  /** Seeds the ids (same seed, same ids). Ignored when persistPath holds a saved seller: its id stream continues. */
   idSeed?: number;
+  /**
+   * Keep the seller in this JSON file (`npm start`: `.omnihub/sandboxes/square.json`): loaded at
+   * start when it exists, saved shortly after each change and on close. See persist.ts.
+   */
+  persistPath?: string;
 }
 
 /** A failure forced on the next API calls (after the token check). */
@@ -112,17 +118,20 @@ export function isApiWrite(request: RecordedRequest): boolean {
 export async function startSquareFake(options: SquareFakeOptions): Promise<SquareFake> {
   const now = options.now ?? (() => new Date());
   const merchantId = options.merchantId ?? 'MLEFBHHSJGVHD';
-  const ids = new IdSource(options.idSeed ?? 7);
+  const saved = options.persistPath ? loadSeller(options.persistPath) : undefined;
+  const ids = saved ? new IdSource(saved.ids.seed, saved.ids.draws) : new IdSource(options.idSeed ?? 7);
   const customers = new CustomersState(now, ids);
   const orders = new OrdersState(now, ids, options.locations ?? [SQUARE_SANDBOX_LOCATION]);
   // ListCustomers and SearchCustomers lag writes: "newly created or updated customer profiles become
   // available for the listing operation in well under 30 seconds. Occasionally ... closer to one
   // minute or longer" (square SDK docs of list and search). Reads by id do not go through it.
   const index = new LaggingIndex<FakeCustomer>(options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
-  if (options.seed) {
-    seedSquareSandbox(customers, orders);
-    for (const customer of customers.list()) index.seed(customer.id, customer);
-  }
+  if (saved) {
+    customers.load(saved.customers);
+    orders.load(saved.orders);
+  } else if (options.seed) seedSquareSandbox(customers, orders);
+  for (const customer of customers.list()) index.seed(customer.id, customer);
+  const persistence = options.persistPath ? persistSeller({ customers, orders, ids: () => ids.state() }, options.persistPath) : undefined;
 
   const sender = new WebhookSender(options.webhookUrl, { retrySchedule: SQUARE_RETRY_SCHEDULE });
   const webhooks = new SquareWebhooks({
@@ -208,6 +217,7 @@ export async function startSquareFake(options: SquareFakeOptions): Promise<Squar
       sender.targetUrl = url;
     },
     async close() {
+      persistence?.flush();
       sender.cancel();
       await server.close();
     },

@@ -1,0 +1,12 @@
+import type { Connector } from '../connector';
+import { describeConnector } from '../descriptor';
+import { squareManifest } from './manifest';
+
+export const squareDescriptor = describeConnector({
+  manifest: squareManifest,
+  // The receiver's bundle ("") and this connector's own carry the webhook code; the other connectors' bundles do not.
+  webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' || process.env.OMNIHUB_CONNECTOR_BUNDLE === 'square' ? await import('./webhook') : undefined),
+  // Folded at bundle time (connectors/descriptor.ts): the SDK only in this connector's bundles, the fake in none.
+  load: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'square') === 'square' ? ((await import('./index')).square as unknown as Connector) : undefined),
+  sandbox: async () => (process.env.OMNIHUB_CONNECTOR_BUNDLE === undefined ? (await import('./sandbox')).startSquareSandbox : undefined),
+});

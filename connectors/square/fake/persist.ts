@@ -1,0 +1,173 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { IdSourceState } from './clock';
+import { ADDRESS_PARTS, TEXT_FIELDS, type CustomersSnapshot, type CustomersState, type TextField } from './customers-state';
+import { FULFILLMENT_STATES, type OrdersSnapshot, type OrdersState } from './orders-state';
+
+/**
+ * Keeps the sandbox seller on disk for `npm start` (option `persistPath`): loaded once at start
+ * when the file exists, saved after changes (debounced, written to a temporary file then renamed)
+ * and on close. Customers (deleted ones are gone), CreateCustomer's and CreateOrder's replay
+ * tables, orders, payments, the receipt counter and where the id stream stands, so ids made after
+ * a restart are new ones. Webhooks in flight are not kept. Read back through zod, never trusted.
+ */
+
+const SAVE_DEBOUNCE_MS = 250;
+
+export interface SellerSnapshot {
+  ids: IdSourceState;
+  customers: CustomersSnapshot;
+  orders: OrdersSnapshot;
+}
+
+const count = z.number().int().nonnegative();
+const MoneySchema = z.object({ amount: z.number().int(), currency: z.string() });
+const textFields = Object.fromEntries(TEXT_FIELDS.map((field) => [field, z.string().optional()])) as Record<TextField, z.ZodOptional<z.ZodString>>;
+
+const CustomerSchema = z.object({
+  id: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  ...textFields,
+  address: z.partialRecord(z.enum(ADDRESS_PARTS), z.string()).optional(),
+  preferences: z.object({ email_unsubscribed: z.boolean() }),
+  creation_source: z.string(),
+  group_ids: z.array(z.string()).optional(),
+  segment_ids: z.array(z.string()).optional(),
+  version: count,
+});
+
+const OrderSchema = z.object({
+  id: z.string(),
+  location_id: z.string(),
+  reference_id: z.string().optional(),
+  customer_id: z.string().optional(),
+  source: z.object({ name: z.string() }),
+  line_items: z.array(
+    z.object({ uid: z.string(), name: z.string().optional(), quantity: z.string(), base_price_money: MoneySchema, gross_sales_money: MoneySchema, total_money: MoneySchema }),
+  ),
+  fulfillments: z
+    .array(
+      z.object({
+        uid: z.string(),
+        type: z.literal('PICKUP'),
+        state: z.enum(FULFILLMENT_STATES),
+        pickup_details: z.object({
+          recipient: z.object({ display_name: z.string(), phone_number: z.string().optional(), email_address: z.string().optional(), customer_id: z.string().optional() }),
+          schedule_type: z.enum(['SCHEDULED', 'ASAP']),
+          pickup_at: z.string().optional(),
+          placed_at: z.string().optional(),
+          accepted_at: z.string().optional(),
+          ready_at: z.string().optional(),
+          picked_up_at: z.string().optional(),
+          canceled_at: z.string().optional(),
+        }),
+      }),
+    )
+    .optional(),
+  tenders: z.array(z.object({ id: z.string(), type: z.string(), amount_money: MoneySchema, payment_id: z.string() })).optional(),
+  total_money: MoneySchema,
+  net_amount_due_money: MoneySchema,
+  state: z.enum(['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT']),
+  version: count,
+  created_at: z.string(),
+  updated_at: z.string(),
+  closed_at: z.string().optional(),
+});
+
+const PaymentSchema = z.object({
+  id: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  amount_money: MoneySchema,
+  total_money: MoneySchema,
+  status: z.enum(['APPROVED', 'PENDING', 'COMPLETED', 'CANCELED', 'FAILED']),
+  source_type: z.enum(['CARD', 'CASH', 'EXTERNAL']),
+  location_id: z.string(),
+  order_id: z.string(),
+  customer_id: z.string().optional(),
+  receipt_number: z.string(),
+  version_token: z.string(),
+});
+
+const PersistedSellerSchema = z.object({
+  version: z.literal(1),
+  ids: z.object({ seed: z.number().int(), draws: count }),
+  customers: z.array(CustomerSchema),
+  customerReplays: z.array(z.object({ key: z.string(), fingerprint: z.string(), customer: CustomerSchema })),
+  orders: z.array(OrderSchema),
+  payments: z.array(PaymentSchema),
+  orderReplays: z.array(z.object({ key: z.string(), fingerprint: z.string(), order: OrderSchema })),
+  receipts: count,
+});
+
+function unreadable(path: string, why: string): Error {
+  return new Error(`The Square fake's saved state at ${path} is not readable (${why}); delete it to start fresh`);
+}
+
+/** The saved seller at `path`, or undefined when there is none yet. A corrupt or unreadable file is an error naming it. */
+export function loadSeller(path: string): SellerSnapshot | undefined {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
+    throw unreadable(path, error instanceof Error && 'code' in error ? String(error.code) : String(error));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw unreadable(path, 'not JSON');
+  }
+  const parsed = PersistedSellerSchema.safeParse(json);
+  if (!parsed.success) throw unreadable(path, parsed.error.issues.map((issue) => issue.path.join('.') || '(file)').join(', '));
+  const saved = parsed.data;
+  return {
+    ids: saved.ids,
+    customers: { customers: saved.customers, replays: saved.customerReplays },
+    orders: { orders: saved.orders, payments: saved.payments, replays: saved.orderReplays, receipts: saved.receipts },
+  };
+}
+
+export function saveSeller(path: string, snapshot: SellerSnapshot): void {
+  const body = JSON.stringify({
+    version: 1,
+    ids: snapshot.ids,
+    customers: snapshot.customers.customers,
+    customerReplays: snapshot.customers.replays,
+    orders: snapshot.orders.orders,
+    payments: snapshot.orders.payments,
+    orderReplays: snapshot.orders.replays,
+    receipts: snapshot.orders.receipts,
+  });
+  mkdirSync(dirname(path), { recursive: true });
+  // Write then rename: a crash mid-write never leaves half a file.
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, body);
+  renameSync(temporary, path);
+}
+
+/** Saves the seller to `path` shortly after each change; `flush()` saves now if anything is pending. */
+export function persistSeller(state: { customers: CustomersState; orders: OrdersState; ids: () => IdSourceState }, path: string): { flush(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const save = () => {
+    timer = undefined;
+    saveSeller(path, { ids: state.ids(), customers: state.customers.snapshot(), orders: state.orders.snapshot() });
+  };
+  const schedule = () => {
+    if (timer) return;
+    timer = setTimeout(save, SAVE_DEBOUNCE_MS);
+    timer.unref();
+  };
+  state.customers.onChange(schedule);
+  state.orders.onChange(schedule);
+  return {
+    flush() {
+      if (!timer) return;
+      clearTimeout(timer);
+      save();
+    },
+  };
+}
