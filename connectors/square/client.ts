@@ -10,6 +10,7 @@ import { squareManifest, type SquareConfig, type SquareSecret } from './manifest
 import { fromSquareCustomer, toObservation, toSquareCreate, toSquareUpdate, type SquareAddressInput } from './mapping';
 import {
   SquareBulkRetrieveResponseSchema,
+  SquareCustomerPageSchema,
   SquareCustomerResponseSchema,
   SquareIdSchema,
   SquareSdkErrorSchema,
@@ -160,6 +161,24 @@ export function createSquareClient(options: ClientOptions<SquareConfig, SquareSe
     return remember(parseCustomer(answer, 'create'));
   }
 
+  /**
+   * Square keeps no unique emails, so it never answers "already exists": look first
+   * (docs/identity.md §4). The email exactly, or with no email the phone among records with no
+   * email (§3); the oldest match. Search lags writes: a record made a second ago can be missed.
+   */
+  async function existing(fields: ReturnType<typeof toSquareCreate>): Promise<{ externalId: string; matchedOn: 'email' | 'phone' } | undefined> {
+    const filter = fields.emailAddress ? { emailAddress: { exact: fields.emailAddress } } : fields.phoneNumber ? { phoneNumber: { exact: fields.phoneNumber } } : undefined;
+    if (!filter) return undefined;
+    const answer = await api.call('search', (sdk) => sdk.customers.search({ limit: 10n, query: { filter, sort: { field: 'CREATED_AT', order: 'ASC' } } }));
+    const parsed = SquareCustomerPageSchema.safeParse(answer);
+    if (!parsed.success) throw new ConnectorError(SYSTEM, undefined, 'Square answered a customer search with an unexpected shape', { retryable: true, metadata: { operation: 'search' } });
+    const matches = (parsed.data.customers ?? []).filter((customer) => fields.emailAddress || !customer.emailAddress);
+    const [oldest] = matches;
+    if (!oldest) return undefined;
+    if (matches.length > 1) log.info('Square holds several customers with this email or phone; linking the oldest', { externalId: oldest.id, matches: matches.length });
+    return { externalId: oldest.id, matchedOn: fields.emailAddress ? 'email' : 'phone' };
+  }
+
   return {
     async create(values, scope = {}) {
       const fields = toSquareCreate(values);
@@ -168,6 +187,11 @@ export function createSquareClient(options: ClientOptions<SquareConfig, SquareSe
           retryable: false,
           metadata: { operation: 'create' },
         });
+      }
+      const found = await existing(fields);
+      if (found) {
+        log.info('Square already has this customer', { externalId: found.externalId, matchedOn: found.matchedOn });
+        return { kind: 'exists', ...found };
       }
       let customer = await createOnce(values, createIdempotencyKey(values, scope));
       // An old created_at is Square replaying an earlier create with the same key: if that record

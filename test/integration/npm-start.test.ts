@@ -36,7 +36,7 @@ describe('npm start', () => {
     }
   }
 
-  const sandboxUrl = (name: 'Shopify' | 'HubSpot') => new RegExp(`${name}\\s+sandbox at (http:\\/\\/[\\d.:]+)`).exec(output)![1];
+  const sandboxUrl = (name: 'Shopify' | 'HubSpot' | 'Square') => new RegExp(`${name}\\s+sandbox at (http:\\/\\/[\\d.:]+)`).exec(output)![1];
   const lookUp = (query: string) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/omnihub.ts', 'customer', query, '--json'], { cwd: root, env });
 
@@ -52,9 +52,10 @@ describe('npm start', () => {
   });
 
   it('prints where everything is', () => {
-    expect(output).toContain(`POST http://127.0.0.1:${port}/webhooks/{shopify|hubspot}`);
+    expect(output).toContain(`POST http://127.0.0.1:${port}/webhooks/{shopify|hubspot|square}`);
     expect(output).toMatch(/Shopify\s+sandbox at http:\/\/127\.0\.0\.1:\d+/);
     expect(output).toMatch(/HubSpot\s+sandbox at http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toMatch(/Square\s+sandbox at http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('carries an edit in the Shopify sandbox to the same person in the HubSpot sandbox', async () => {
@@ -86,8 +87,12 @@ describe('npm start', () => {
   it('shows the unified customer with npx omnihub customer', async () => {
     const { stdout } = await lookUp('ADA.LOVELACE@example.com');
     const customer = JSON.parse(stdout) as { links: Array<{ system: string; externalId: string }>; fields: { firstName: { value: string; source: string } } };
-    expect(customer.links.map((l) => l.system).sort()).toEqual(['hubspot', 'shopify']);
+    expect(customer.links.map((l) => l.system).sort()).toEqual(['hubspot', 'shopify', 'square']);
     expect(customer.fields.firstName).toMatchObject({ value: 'Augusta', source: 'shopify' });
+    // The store's Ada (seeded in the Square sandbox, written ADA.LOVELACE@example.com) is the same person: one record there, following the edit.
+    const square = (await (await fetch(`${sandboxUrl('Square')}/_sandbox/customers`)).json()) as { customers: Array<{ email_address?: string; given_name?: string }> };
+    const adas = square.customers.filter((c) => c.email_address?.toLowerCase() === 'ada.lovelace@example.com');
+    expect(adas.map((c) => c.given_name)).toEqual(['Augusta']);
   });
 
   it('keeps the identity map on disk: after a restart the customer is still there', async () => {
@@ -109,7 +114,7 @@ describe('npm start', () => {
     // Assess
     const { stdout } = await lookUp('ada.lovelace@example.com');
     const customer = JSON.parse(stdout) as { links: Array<{ system: string }>; fields: { firstName: { value: string } } };
-    expect(customer.links.map((l) => l.system).sort()).toEqual(['hubspot', 'shopify']);
+    expect(customer.links.map((l) => l.system).sort()).toEqual(['hubspot', 'shopify', 'square']);
     expect(customer.fields.firstName.value).toBe('Augusta');
     expect(output).toContain(`kept in ${path.join(String(env.OMNIHUB_DATA_DIR), 'dynamodb')}`);
   }, 120_000);

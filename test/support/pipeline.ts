@@ -6,6 +6,8 @@ import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../
 import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../connectors/shopify/fake/server';
 import { hubspotManifest } from '../../connectors/hubspot/manifest';
 import { shopifyManifest } from '../../connectors/shopify/manifest';
+import { startSquareFake, type SquareFake, type SquareFakeOptions } from '../../connectors/square/fake/server';
+import { squareManifest } from '../../connectors/square/manifest';
 import { INVOCATION_HEADER } from '../../connectors/testing/fake-http';
 import { startRuntime, type Runtime } from '../../local/runtime';
 import { aFreshTable } from './identity-table';
@@ -14,6 +16,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export const SHOPIFY_SECRET = { accessToken: 'shpat_test', webhookSecret: 'shopify-test-webhook-secret' };
 export const HUBSPOT_SECRET = { accessToken: 'pat-test', clientSecret: 'hubspot-test-client-secret' };
+export const SQUARE_SECRET = { accessToken: 'EAAAl-test-square-token', signatureKey: 'square-test-signature-key', notificationUrl: 'https://hub.example.com/webhooks/square' };
 
 /**
  * A clock for the fakes that never repeats a second: Shopify timestamps have one-second
@@ -38,6 +41,8 @@ export interface Pipeline {
   runtime: Runtime;
   shopify: ShopifyFake;
   hubspot: HubspotFake;
+  /** Present when the pipeline was started with `square`. */
+  square?: SquareFake;
   table: Awaited<ReturnType<typeof aFreshTable>>;
   /** Every JSON log line the functions wrote. */
   logs: string[];
@@ -50,12 +55,15 @@ export interface Pipeline {
 
 /**
  * The whole pipeline on this machine: DynamoDB Local (a fresh table), the Shopify and HubSpot
- * fakes driven through their real SDKs, and the local runtime running the bundled handlers.
+ * fakes (and Square's, when asked for) driven through their real SDKs, and the local runtime
+ * running the bundled handlers.
  */
 export async function startPipeline(
   options: {
     shopify?: Partial<ShopifyFakeOptions>;
     hubspot?: Partial<HubspotFakeOptions>;
+    /** Connect Square too (its fake signs the fixed notification URL of SQUARE_SECRET). */
+    square?: Partial<SquareFakeOptions>;
     queue?: Parameters<typeof startRuntime>[0]['queue'];
     /** Outside vitest (the benchmark): a DynamoDB Local to use. */
     dynamodbEndpoint?: string;
@@ -74,6 +82,7 @@ export async function startPipeline(
   const clock = options.clock ?? steppingClock();
   const shopify = await startShopifyFake({ ...SHOPIFY_SECRET, now: clock, ...options.shopify });
   const hubspot = await startHubspotFake({ ...HUBSPOT_SECRET, now: clock, ...options.hubspot });
+  const square = options.square ? await startSquareFake({ ...SQUARE_SECRET, searchLagMs: 0, now: clock, ...options.square }) : undefined;
   const logs: string[] = [];
   const runtime = await startRuntime({
     root,
@@ -98,6 +107,18 @@ export async function startPipeline(
         webhookSecret: options.webhookSecrets?.hubspot ?? { clientSecret: HUBSPOT_SECRET.clientSecret },
         baseUrl: hubspot.baseUrl,
       },
+      ...(square
+        ? [
+            {
+              id: 'square',
+              hydrates: squareManifest.hydrates,
+              config: { environment: 'sandbox', locationIds: 'all' },
+              secret: { accessToken: SQUARE_SECRET.accessToken },
+              webhookSecret: { signatureKey: SQUARE_SECRET.signatureKey, notificationUrl: SQUARE_SECRET.notificationUrl },
+              baseUrl: square.baseUrl,
+            },
+          ]
+        : []),
     ],
     onLog: (line) => logs.push(line),
     queue: { visibilityDelayMs: 100, ...options.queue },
@@ -107,14 +128,16 @@ export async function startPipeline(
   });
   shopify.setWebhookUrl(runtime.webhookUrl('shopify'));
   hubspot.webhooks.targetUrl = runtime.webhookUrl('hubspot');
+  square?.setWebhookUrl(runtime.webhookUrl('square'));
+  const requestCount = () => shopify.requests.length + hubspot.requests.length + (square?.requests.length ?? 0) + runtime.bus.published.length;
 
   const settle = async () => {
     for (let round = 0; round < 50; round++) {
-      const before = shopify.requests.length + hubspot.requests.length + runtime.bus.published.length;
-      await Promise.all([shopify.webhooks.idle(), hubspot.webhooks.idle()]);
+      const before = requestCount();
+      await Promise.all([shopify.webhooks.idle(), hubspot.webhooks.idle(), square?.webhooks.idle()]);
       await runtime.idle();
       await new Promise((r) => setTimeout(r, 20));
-      const after = shopify.requests.length + hubspot.requests.length + runtime.bus.published.length;
+      const after = requestCount();
       if (before === after && runtime.queues.every((q) => q.depth === 0)) return;
     }
     throw new Error('The pipeline did not settle: a sync loop?');
@@ -124,6 +147,7 @@ export async function startPipeline(
     runtime,
     shopify,
     hubspot,
+    ...(square ? { square } : {}),
     table,
     logs,
     capacity() {
@@ -141,7 +165,7 @@ export async function startPipeline(
     settle,
     async stop() {
       await runtime.stop();
-      await Promise.all([shopify.close(), hubspot.close()]);
+      await Promise.all([shopify.close(), hubspot.close(), square?.close()]);
     },
   };
 }

@@ -168,12 +168,19 @@ function search(request: FakeRequest, { index }: CustomersApiContext): FakeRespo
   const within = (stamp: string, range: { start_at?: string; end_at?: string } | undefined) =>
     !range || ((range.start_at === undefined || Date.parse(stamp) >= Date.parse(range.start_at)) && (range.end_at === undefined || Date.parse(stamp) < Date.parse(range.end_at)));
   const digits = (phone: string | undefined) => phone?.replace(/[^\d+]/g, '');
+  // Square: the query is E.164, and "+14155551234 would match profiles whose phone_number is
+  // 4155551234 or +14155551234" (CustomerFilter.phone_number): a number kept in national form
+  // matches its E.164 form. https://developer.squareup.com/reference/square/objects/CustomerFilter
+  const samePhone = (held: string | undefined, query: string) => {
+    const [h, q] = [digits(held)?.replace(/^\+/, ''), digits(query)?.replace(/^\+/, '')];
+    return !!h && !!q && (h === q || (held?.trim().startsWith('+') !== true && h.length >= 7 && q.endsWith(h) && q.length - h.length <= 3));
+  };
   const found = index
     .list()
     .filter(isPublic)
     .filter((customer) => within(customer.created_at, filter.created_at) && within(customer.updated_at, filter.updated_at))
     .filter((customer) => filter.email_address?.exact === undefined || customer.email_address?.toLowerCase() === filter.email_address.exact.toLowerCase())
-    .filter((customer) => filter.phone_number?.exact === undefined || digits(customer.phone_number) === digits(filter.phone_number.exact))
+    .filter((customer) => filter.phone_number?.exact === undefined || samePhone(customer.phone_number, filter.phone_number.exact))
     .filter((customer) => filter.reference_id?.exact === undefined || customer.reference_id?.toLowerCase() === filter.reference_id.exact.toLowerCase());
   const sort = input.data.query?.sort;
   const { cursor: _cursor, limit: _limit, count: _count, ...query } = input.data;

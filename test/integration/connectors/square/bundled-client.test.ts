@@ -106,15 +106,16 @@ describe('the bundled Square client', () => {
   });
 
   it('lets the SDK wait out a 429 and replays the create under its idempotency key: one customer', async () => {
-    // Prepare
+    // Prepare: the search before the create (Square keeps no unique emails) answers; then a 429.
+    const client = bundle.createSquareClient(options(), { now: () => CLOCK });
     fake.admin.failNext(1, { status: 429, retryAfterSeconds: 1 });
 
     // Act
-    const outcome = await bundle.createSquareClient(options(), { now: () => CLOCK }).create({ firstName: 'Ada', email: 'ada@example.com' });
+    const outcome = await client.create({ firstName: 'Ada', email: 'ada@example.com' });
 
     // Assess
     expect(outcome.kind).toBe('created');
-    expect(fake.requests.map((request) => request.status)).toEqual([429, 200]);
+    expect(fake.requests.map((request) => `${request.path} ${request.status}`)).toEqual(['/v2/customers/search 429', '/v2/customers/search 200', '/v2/customers 200']);
     expect(fake.customers.list()).toHaveLength(1);
   });
 

@@ -69,8 +69,8 @@ describe('create', () => {
   });
 
   it('sends the same idempotency key when a crashed sync creates the same customer again, so Square replays instead of duplicating', async () => {
-    // Prepare
-    await start();
+    // Prepare: the retry comes before Square's search shows the first create (search lags writes).
+    await start({ searchLagMs: 60_000 });
     const values = { email: 'grace@example.org', firstName: 'Grace', lastName: 'Hopper' };
     const first = await client().create(values);
 
@@ -80,7 +80,7 @@ describe('create', () => {
     // Assess
     expect(again).toEqual(first);
     expect(fake.customers.list()).toHaveLength(1);
-    const keys = fake.requests.filter((request) => request.method === 'POST').map((request) => CreateBodySchema.parse(request.body).idempotency_key);
+    const keys = fake.requests.filter((request) => request.method === 'POST' && request.path === '/v2/customers').map((request) => CreateBodySchema.parse(request.body).idempotency_key);
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe(keys[1]);
     expect(keys[0]).toMatch(/^oh[A-Za-z0-9_-]{40}$/);
@@ -100,16 +100,36 @@ describe('create', () => {
     expect(fake.customers.list()).toHaveLength(2);
   });
 
-  it('creates even when another customer holds the email: Square keeps no unique emails, so there is no "exists"', async () => {
-    // Prepare
+  it('links the customer the store already has with that email (the oldest of several) instead of making another: Square keeps no unique emails', async () => {
+    // Prepare: the seller's directory holds Grace twice already.
     await start({ seed: true });
+    const first = fake.customers.list().find((customer) => customer.email_address === 'grace@example.org')!;
+    fake.admin.createCustomer({ given_name: 'Grace', email_address: 'Grace@Example.org' });
 
     // Act
     const outcome = await client().create({ email: 'grace@example.org', firstName: 'Amazing Grace' });
 
     // Assess
-    expect(outcome.kind).toBe('created');
-    expect(fake.customers.list().filter((customer) => customer.email_address === 'grace@example.org')).toHaveLength(2);
+    expect(outcome).toEqual({ kind: 'exists', externalId: first.id, matchedOn: 'email' });
+    expect(fake.customers.list().filter((customer) => customer.email_address?.toLowerCase() === 'grace@example.org')).toHaveLength(2);
+    expect(calls()).toEqual(['POST /v2/customers/search 200']);
+    expect(log.lines.map((line) => line.message)).toContain('Square holds several customers with this email or phone; linking the oldest');
+  });
+
+  it('links a phone-only store customer by phone, but never a record with an email by phone alone', async () => {
+    // Prepare: a walk-in known by phone, and someone else who shares a family phone but has an email.
+    await start();
+    const walkIn = fake.admin.createCustomer({ phone_number: '212.555.0123' });
+    fake.admin.createCustomer({ given_name: 'Kin', email_address: 'kin@example.com', phone_number: '+12125550188' });
+
+    // Act
+    const byPhone = await client().create({ phone: '+12125550123', firstName: 'Mary' });
+    const sharedPhone = await client().create({ phone: '+12125550188', firstName: 'Dorothy' });
+
+    // Assess
+    expect(byPhone).toEqual({ kind: 'exists', externalId: walkIn.id, matchedOn: 'phone' });
+    expect(sharedPhone.kind).toBe('created');
+    expect(fake.customers.list().filter((customer) => customer.phone_number === '+12125550188')).toHaveLength(2);
   });
 
   it('creates again under a new key when Square replays a create whose customer was deleted since', async () => {
@@ -266,12 +286,12 @@ describe('read', () => {
 
 describe('rate limits and errors', () => {
   it('lets the SDK wait out a 429 (Retry-After) and replays the create under its idempotency key: one customer', async () => {
-    // Prepare
+    // Prepare: no email or phone, so nothing is looked up first and the create meets the 429.
     await start();
     fake.admin.failNext(1, { status: 429, retryAfterSeconds: 1 });
 
     // Act
-    const outcome = await client().create({ firstName: 'Ada', email: 'ada@example.com' });
+    const outcome = await client().create({ firstName: 'Ada', lastName: 'Lovelace' });
 
     // Assess
     expect(outcome.kind).toBe('created');
