@@ -115,15 +115,10 @@ export function squareApi(options: ClientOptions<SquareConfig, SquareSecret>, tu
   return { sdk, call, usage, tuning };
 }
 
-/**
- * The CustomerTarget, with an optional scope on create: when sync names the omnihub customer, the
- * idempotency key is that customer's (README "Needs from core").
- */
-export type SquareCustomerTarget = Omit<CustomerTarget, 'create'> & {
-  create(values: PartialFieldValues, scope?: { customerId?: string }): Promise<CreateOutcome>;
-};
+/** The CustomerTarget; sync names the omnihub customer on create, and the idempotency key is derived from it. */
+export type SquareCustomerTarget = CustomerTarget;
 
-/** The CustomerTarget over the Customers API. Square keeps no unique email or phone: a create always creates. */
+/** The CustomerTarget over the Customers API. Square keeps no unique email or phone: a create looks for the person first. */
 export function createSquareClient(options: ClientOptions<SquareConfig, SquareSecret>, tuning: SquareTuning = {}): SquareCustomerTarget {
   const { mapping, log } = options;
   const api = squareApi(options, tuning);

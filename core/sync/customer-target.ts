@@ -71,7 +71,12 @@ export function fieldsChangedSince(read: Observation, now: Observation, values: 
 }
 
 export interface CustomerTarget {
-  create(values: PartialFieldValues): Promise<CreateOutcome>;
+  /**
+   * `scope.customerId` names the omnihub customer the record is made for: a connector whose
+   * create takes an idempotency key (Square) derives it from that, so two people with the same
+   * values never share a key, and a retried create of one of them replays.
+   */
+  create(values: PartialFieldValues, scope?: { customerId?: string }): Promise<CreateOutcome>;
   update(externalId: string, values: PartialFieldValues, options?: UpdateOptions): Promise<WriteOutcome>;
   /**
    * Read records by id (batched), as observations with the finest clock the vendor gives.

@@ -312,7 +312,7 @@ async function syncPlanned(
   if (plan.action === 'create') {
     let values = plan.values;
     if (!(await announce({ values }))) return { outcome: 'busy' };
-    let created = await target.create(values);
+    let created = await target.create(values, { customerId: customer.id });
     const withheld: Partial<Record<FieldName, unknown>> = {};
     if (created.kind === 'exists') {
       const owner = await store.findOwner({ kind: 'link', system: args.system, externalId: created.externalId });
@@ -332,7 +332,7 @@ async function syncPlanned(
       withheld.phone = values.phone;
       values = Object.fromEntries(Object.entries(values).filter(([name]) => name !== 'phone'));
       if (!(await announce({ values }))) return { outcome: 'busy' };
-      created = await target.create(values);
+      created = await target.create(values, { customerId: customer.id });
       if (created.kind === 'exists') {
         return { outcome: 'link-conflict', externalId: created.externalId, ownerId: (await store.findOwner({ kind: 'link', system: args.system, externalId: created.externalId })) ?? 'unknown' };
       }

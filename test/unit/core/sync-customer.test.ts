@@ -13,13 +13,13 @@ const WRITABLE = ['email', 'phone', 'firstName', 'lastName'] as const;
 /** A target system in memory: what it holds, and every write it received. */
 class FakeTarget implements CustomerTarget {
   records = new Map<string, { values: PartialFieldValues; at: string }>();
-  writes: Array<{ op: 'create' | 'update'; externalId?: string; values: PartialFieldValues }> = [];
+  writes: Array<{ op: 'create' | 'update'; externalId?: string; values: PartialFieldValues; customerId?: string }> = [];
   existing: { externalId: string; matchedOn: 'email' | 'phone' } | undefined;
   private next = 100;
 
-  async create(values: PartialFieldValues): Promise<CreateOutcome> {
+  async create(values: PartialFieldValues, scope: { customerId?: string } = {}): Promise<CreateOutcome> {
     if (this.existing) return { kind: 'exists', ...this.existing };
-    this.writes.push({ op: 'create', values });
+    this.writes.push({ op: 'create', values, ...(scope.customerId ? { customerId: scope.customerId } : {}) });
     const externalId = String(this.next++);
     this.records.set(externalId, { values, at: '2026-01-01T12:00:00Z' });
     return { kind: 'created', externalId, at: '2026-01-01T12:00:00Z', holds: values };
@@ -107,6 +107,20 @@ describe('syncCustomer (docs/identity.md §2, §4)', () => {
     const link = customer.links.find((l) => l.system === 'hubspot')!;
     expect(link.held.firstName).toEqual({ value: 'Ada', at: '2026-01-01T10:00:00Z', seenAt: '2026-01-01T12:00:00Z' });
     expect(store.customers.get(id)!.version).toBe(versionBefore);
+  });
+
+  it('names the omnihub customer on a create, so a keyed create (Square) never shares a key between two people', async () => {
+    // Prepare
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    const created = await resolveObservation(store, anObservation({ observedAt: '2026-01-01T10:00:00Z' }), noWait);
+    const id = created.outcome === 'created' ? created.customer.id : '';
+
+    // Act
+    await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: WRITABLE, observe: async () => {} });
+
+    // Assess
+    expect(target.writes.map((write) => [write.op, write.customerId])).toEqual([['create', id]]);
   });
 
   it('writes nothing to an "already exists" record linked to another customer', async () => {
