@@ -118,13 +118,21 @@ const SdkErrorSchema = z.object({
  * The SDK set up for one shop (retries, timeout, redirect to a fake), and a GraphQL call that
  * validates the answer's shape. Shared by the client (sync) and the reader (backfill).
  */
-export function shopifyApi(options: ClientOptions<ShopifyConfig, ShopifySecret>, hooks: { onRetry?: () => void } = {}) {
+export function shopifyApi(
+  options: ClientOptions<ShopifyConfig, ShopifySecret>,
+  hooks: {
+    onRetry?: () => void;
+    /** Runs after the wait, just before a request is sent again; a rejection stops the retry (the request fails). */
+    beforeRetry?: () => Promise<void>;
+  } = {},
+) {
   const { config, secret, baseUrl, log } = options;
-  const logRetry: BeforeRetryHook = (_options, error, retryCount) => {
+  const logRetry: BeforeRetryHook = async (_options, error, retryCount) => {
     const failure = SdkErrorSchema.safeParse(error);
     const status = failure.success ? (failure.data.response?.statusCode ?? failure.data.code ?? 'unknown') : 'unknown';
     hooks.onRetry?.();
     log.warn('Shopify asked us to wait; retrying', { status, retryCount });
+    await hooks.beforeRetry?.();
   };
   const sdk = new Shopify({
     shopName: config.shop,
@@ -176,6 +184,35 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     return found.customers.nodes[0];
   }
 
+  /**
+   * Sends an update's mutation. A write the SDK sends again after a refusal (a 5xx, a 429, THROTTLED)
+   * waited for that long, so just before each retry the record is read again, as before an address
+   * write: an edit made meanwhile is not written over (docs/identity.md §2). A field that holds what
+   * we are writing was written by the refused attempt itself.
+   */
+  async function mutate(externalId: string, plan: { document: string; variables: Record<string, unknown> }, values: PartialFieldValues, read: Observation | undefined) {
+    if (!read) return graphql('customerUpdate', plan.document, plan.variables, UpdateResponseSchema);
+    let edited: Observation | undefined;
+    const guarded = shopifyApi(options, {
+      beforeRetry: async () => {
+        const current = await graphql('customer', READ_CUSTOMER, { id: customerGid(externalId) }, ReadResponseSchema);
+        if (!current.customer) return; // deleted meanwhile: the retry says so
+        const now = nodeToObservation(current.customer, mapping);
+        const changed = fieldsChangedSince(read, now, values).filter((name) => !sameValue(now.values[name] ?? null, values[name] ?? null));
+        if (changed.length === 0) return;
+        log.info('Shopify customer changed while our write waited to be sent again; not writing', { externalId, fields: changed.join(',') });
+        edited = now;
+        throw new Error('the Shopify customer changed while our write waited to be sent again');
+      },
+    });
+    try {
+      return await guarded.graphql('customerUpdate', plan.document, plan.variables, UpdateResponseSchema);
+    } catch (error) {
+      if (edited) throw new RecordChangedSinceRead('shopify', edited);
+      throw error;
+    }
+  }
+
   async function update(externalId: string, values: PartialFieldValues, options: UpdateOptions = {}): Promise<WriteOutcome> {
     if (!ShopifyNumericIdSchema.safeParse(externalId).success) {
       throw new ConnectorError('shopify', undefined, 'not a Shopify customer id (expected its numeric id)', { retryable: false });
@@ -211,7 +248,7 @@ export function createShopifyClient(options: ClientOptions<ShopifyConfig, Shopif
     /** What the address mutation answered it wrote (null: deleted). */
     let writtenAddress: ShopifyMailingAddressNode | null | undefined;
     if (plan) {
-      const result = await graphql('customerUpdate', plan.document, plan.variables, UpdateResponseSchema);
+      const result = await mutate(externalId, plan, values, options.read);
       if (result.address) writtenAddress = result.address.address ?? null;
       // Mutations run in document order; report the first refusal.
       for (const [operation, payload] of [

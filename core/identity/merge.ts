@@ -275,6 +275,8 @@ export interface RecordRead {
   at: Timestamp;
   values: Partial<Record<FieldName, unknown>>;
   fieldTimes?: Partial<Record<FieldName, Timestamp>>;
+  /** The address parts' own times, where the vendor keeps one per part (HubSpot). */
+  partTimes?: Observation['partTimes'];
 }
 
 /**
@@ -315,7 +317,9 @@ export function recordWrite(
     // The read's time for a value it shows unchanged is the time we know for it (a whole-record
     // clock such as Shopify's dates every field by the last change of any).
     const readAt = held && !changes(held.value, readValue) ? held.at : (write.read?.fieldTimes?.[name] ?? write.read?.at);
-    const read = write.read ? { raceFrom: write.read.at, readValue, readAt } : {};
+    // Each part of an address the read timed part by part keeps its own time, no later than readAt (§1).
+    const readPartTimes = name === 'address' && readAt !== undefined && isParts(readValue) ? partTimesUpTo(write.read?.partTimes, readValue, readAt) : undefined;
+    const read = write.read ? { raceFrom: write.read.at, readValue, readAt, ...(readPartTimes ? { readPartTimes } : {}) } : {};
     // What our read showed lasted until our write landed: in the write's second it is a known state
     // too (another field's edit made in that second, just before our write, carries it; §2).
     const lastedUntilWrite = write.read && changes(readValue ?? null, value) ? [{ at: write.at, value: readValue ?? null }] : [];
@@ -331,6 +335,18 @@ export function recordWrite(
     };
   }
   return next;
+}
+
+/** The part times a read told for the parts of `value` it shows, each no later than `upTo` (the time we know that value by). */
+function partTimesUpTo(partTimes: Observation['partTimes'], value: Record<string, unknown>, upTo: Timestamp): Record<string, Timestamp> | undefined {
+  if (!partTimes) return undefined;
+  const times = Object.fromEntries(
+    Object.keys(value).flatMap((part) => {
+      const at = partTimes[part as keyof typeof partTimes];
+      return at === undefined ? [] : [[part, isOlder(at, upTo) ? at : upTo]];
+    }),
+  );
+  return Object.keys(times).length > 0 ? times : undefined;
 }
 
 /** How many earlier writes' race windows a link keeps (a few: the edits they raced arrive within seconds). */
@@ -491,10 +507,14 @@ function retimeGolden(customer: Customer, system: string, name: FieldName, value
 /**
  * What a linked record is known to have held, with its time: what it holds, and what the read
  * before our last write showed (that write overwrote it, on the strength of the golden value then).
+ * Each with its parts' own times where the record told them (§1).
  */
 function candidatesOf(held: HeldField | undefined): Array<{ value: unknown; at: Timestamp; partTimes?: Record<string, Timestamp> }> {
   if (!held) return [];
-  const overwritten = held.readAt !== undefined && 'readValue' in held ? [{ value: held.readValue, at: held.readAt }] : [];
+  const overwritten =
+    held.readAt !== undefined && 'readValue' in held
+      ? [{ value: held.readValue, at: held.readAt, ...(held.readPartTimes ? { partTimes: held.readPartTimes as Record<string, Timestamp> } : {}) }]
+      : [];
   return [{ value: held.value, at: held.at, ...(held.partTimes ? { partTimes: held.partTimes as Record<string, Timestamp> } : {}) }, ...overwritten];
 }
 

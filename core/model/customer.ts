@@ -106,6 +106,12 @@ export const HeldFieldSchema = z.object({
    */
   readAt: z.optional(TimestampSchema),
   /**
+   * For an address that read showed with a time per part (HubSpot: one property each): each part's
+   * time, never later than `readAt`. A part of the value our write overwrote competes with its own
+   * time, not with the newest part's (docs/identity.md §1).
+   */
+  readPartTimes: z.optional(z.partialRecord(AddressPartSchema, TimestampSchema)),
+  /**
    * The race windows of earlier writes of ours, newest first (docs/identity.md §2): from their read
    * (`from`, what it showed) to the write (`until`, what we wrote). An edit inside one, delivered
    * after a later write, was overwritten by that write and seen by no read since.

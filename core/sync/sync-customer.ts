@@ -290,7 +290,12 @@ async function syncPlanned(
     const current: Observation = { ...found, readBack: { linkVersion } };
     // Its times as the resolver will take them: a vendor clock running ahead is clamped (§1).
     const clamped = clampFutureTimes(current, now()).observation;
-    readBack = { at: clamped.observedAt, values: clamped.values, ...(clamped.fieldTimes ? { fieldTimes: clamped.fieldTimes } : {}) };
+    readBack = {
+      at: clamped.observedAt,
+      values: clamped.values,
+      ...(clamped.fieldTimes ? { fieldTimes: clamped.fieldTimes } : {}),
+      ...(clamped.partTimes ? { partTimes: clamped.partTimes } : {}),
+    };
     const merged = applyObservation(customer, clamped, now().toISOString());
     if (merged.dirty) {
       await args.observe(current);

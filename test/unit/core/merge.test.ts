@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyObservation, recordWrite } from '../../../core/identity/merge';
 import { mayLackGolden, planSync } from '../../../core/sync/plan-sync';
 import { aCustomer, anObservation } from '../../support/builders';
+import type { Customer } from '../../../core/model/customer';
 
 const NOW = '2026-01-02T00:00:00.000Z';
 
@@ -1072,5 +1073,57 @@ describe("the late echo of a write of ours that the record was seen holding afte
     // Assess
     expect(echo.changedFields).not.toContain('lastName');
     expect(echo.customer.fields.lastName).toMatchObject({ value: 'Lind', source: 'shopify', at: '2026-01-01T10:00:10Z' });
+  });
+});
+
+describe("what sync's read of HubSpot showed, part by part, when a Shopify address is dated back (found by the chaos run, seed 71)", () => {
+  it('each part of that read competes with its own property time: the city it showed unchanged is not as new as the street changed beside it', () => {
+    // The observation sequence of p1310 (times in the second 14:49): Shopify's Cedar|Salem (:33) went to
+    // HubSpot; HubSpot's Elm|Franklin (35.200) went to Shopify, written at :41; a person's Lake|Salem was
+    // stamped :41 too (after our write, but nothing orders the two), so it was taken as an edit our write raced.
+    const shop = { system: 'shopify', externalId: '7065055069303700171' };
+    const hub = { system: 'hubspot', externalId: '233' };
+    const at = (second: string) => `2026-12-02T14:49:${second}`;
+    const inShopify = (line1: string, city: string, postalCode: string) => ({ line1, line2: null, city, region: null, postalCode, country: 'US' });
+    const inHubspot = (line1: string, city: string, postalCode: string) => ({ line1, city, region: null, postalCode, country: 'US' });
+    const parts = (line1: string, city: string, postalCode: string) => ({ line1: at(line1), city: at(city), postalCode: at(postalCode), country: at('10.166Z') });
+    const hubEvent = (second: string, address: Record<string, string>) => anObservation({ ...hub, observedAt: at(second), fieldTimes: { address: at(second) }, values: { address }, linkedOnly: true });
+    const shopLink = (customer: Customer) => customer.links.find((link) => link.system === 'shopify')!;
+    const start = inHubspot('4722 Oak Ave', 'Springfield', '94715');
+    let customer = applyObservation(aCustomer(), anObservation({ ...hub, observedAt: at('10.166Z'), fieldTimes: { address: at('10.166Z') }, partTimes: parts('10.166Z', '10.166Z', '10.166Z'), values: { address: start } }), NOW).customer;
+    customer = recordWrite(customer, { ...shop, at: at('12Z'), sourceTimes: { address: at('10.166Z') }, holds: { address: inShopify('4722 Oak Ave', 'Springfield', '94715') } }, NOW);
+    customer = applyObservation(customer, anObservation({ ...shop, observedAt: at('33Z'), values: { address: inShopify('5041 Cedar Ln', 'Salem', '16519') } }), NOW).customer;
+    customer = recordWrite(customer, { ...hub, at: at('34.151Z'), read: { at: at('10.166Z'), values: { address: start }, fieldTimes: { address: at('10.166Z') } }, sourceTimes: { address: at('33Z') }, holds: { address: inHubspot('5041 Cedar Ln', 'Salem', '16519') } }, NOW);
+    customer = applyObservation(customer, hubEvent('35.200Z', { line1: '5078 Elm St', city: 'Franklin', postalCode: '17888' }), NOW).customer;
+    customer = recordWrite(customer, { ...shop, at: at('41Z'), read: { at: at('33Z'), values: { address: inShopify('5041 Cedar Ln', 'Salem', '16519') } }, sourceTimes: { address: at('35.200Z') }, holds: { address: inShopify('5078 Elm St', 'Franklin', '17888') } }, NOW);
+    customer = applyObservation(customer, anObservation({ ...shop, observedAt: at('41Z'), values: { address: inShopify('5078 Elm St', 'Franklin', '17888') } }), NOW).customer;
+    shopLink(customer).version = 5;
+    const person = applyObservation(customer, anObservation({ ...shop, observedAt: at('41Z'), values: { address: inShopify('5146 Lake Dr', 'Salem', '20404') } }), NOW);
+    expect(person.recheck).toEqual(['address']);
+    customer = person.customer;
+    // Sync wrote what that judgement left to HubSpot (street and zip; HubSpot's Franklin stayed, its property untouched)
+    customer = recordWrite(
+      customer,
+      { ...hub, at: at('41.789Z'), read: { at: at('35.200Z'), values: { address: inHubspot('5078 Elm St', 'Franklin', '17888') }, fieldTimes: { address: at('35.200Z') }, partTimes: parts('35.200Z', '35.200Z', '35.200Z') }, sourceTimes: { address: customer.fields.address!.at }, holds: { address: inHubspot('5146 Lake Dr', 'Franklin', '20404') } },
+      NOW,
+    );
+    customer = applyObservation(customer, hubEvent('41.789Z', { line1: '5146 Lake Dr', postalCode: '20404' }), NOW).customer;
+    // A HubSpot user changes the street and the zip (43.392); a Shopify phone edit (:45) shows Lake|Salem, at :45
+    customer = applyObservation(customer, hubEvent('43.392Z', { line1: '5183 Oak Ave', postalCode: '21773' }), NOW).customer;
+    shopLink(customer).version = 6;
+    customer = applyObservation(customer, anObservation({ ...shop, observedAt: at('45Z'), values: { phone: '+12123432279', address: inShopify('5146 Lake Dr', 'Salem', '20404') } }), NOW).customer;
+    // …and sync copies it over HubSpot's edit: its read showed Oak Ave|Franklin|21773, the city set at 35.200
+    customer = recordWrite(
+      customer,
+      { ...hub, at: at('45.601Z'), read: { at: at('43.392Z'), values: { address: inHubspot('5183 Oak Ave', 'Franklin', '21773') }, fieldTimes: { address: at('43.392Z') }, partTimes: parts('43.392Z', '35.200Z', '43.392Z') }, sourceTimes: { address: customer.fields.address!.at }, holds: { address: inHubspot('5146 Lake Dr', 'Salem', '20404') } },
+      NOW,
+    );
+    customer = applyObservation(customer, hubEvent('45.601Z', { line1: '5146 Lake Dr', city: 'Salem', postalCode: '20404' }), NOW).customer;
+    // Act: sync-shopify's read of :41, planned before the :45 webhook moved the link on, reaches the resolver
+    const late = applyObservation(customer, anObservation({ ...shop, observedAt: at('41Z'), values: { address: inShopify('5146 Lake Dr', 'Salem', '20404') }, readBack: { linkVersion: 5 } }), NOW);
+    // Assess: Lake|Salem is from :41; HubSpot's street and zip (43.392) win, its city (35.200) does not
+    expect(late.customer.fields.address?.value).toMatchObject({ line1: '5183 Oak Ave', city: 'Salem', postalCode: '21773' });
+    expect(late.customer.fields.address?.parts?.city).toMatchObject({ source: 'shopify', at: at('41Z') });
+    expect(planSync(late.customer, 'hubspot', ['address'])).toMatchObject({ action: 'update', values: { address: { line1: '5183 Oak Ave', city: 'Salem', postalCode: '21773' } } });
   });
 });

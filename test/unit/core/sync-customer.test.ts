@@ -12,7 +12,7 @@ const WRITABLE = ['email', 'phone', 'firstName', 'lastName'] as const;
 
 /** A target system in memory: what it holds, and every write it received. */
 class FakeTarget implements CustomerTarget {
-  records = new Map<string, { values: PartialFieldValues; at: string }>();
+  records = new Map<string, { values: PartialFieldValues; at: string; partTimes?: Observation['partTimes'] }>();
   writes: Array<{ op: 'create' | 'update'; externalId?: string; values: PartialFieldValues; customerId?: string }> = [];
   existing: { externalId: string; matchedOn: 'email' | 'phone' } | undefined;
   private next = 100;
@@ -38,7 +38,9 @@ class FakeTarget implements CustomerTarget {
       const id = this.mergedInto.get(requested) ?? requested;
       const record = this.records.get(id);
       const mergedIds = [...this.mergedInto].filter(([, into]) => into === id).map(([old]) => old);
-      return record ? [{ system: 'hubspot', externalId: id, observedAt: record.at, values: record.values, ...(mergedIds.length > 0 ? { mergedIds } : {}) }] : [];
+      return record
+        ? [{ system: 'hubspot', externalId: id, observedAt: record.at, values: record.values, ...(record.partTimes ? { partTimes: record.partTimes } : {}), ...(mergedIds.length > 0 ? { mergedIds } : {}) }]
+        : [];
     });
   }
 }
@@ -412,6 +414,34 @@ describe("an unsure value settled by sync's read-back (docs/identity.md §2)", (
     const stored = (await store.getCustomer(id))!;
     expect(stored.links[0]!.held.firstName?.unsure).toBeUndefined();
     expect(stored.fields.firstName?.value).toBe('June');
+  });
+});
+
+describe("the parts of an address sync's read showed, each with its own time (docs/identity.md §1, found by the chaos run, seed 71)", () => {
+  it('are kept on the link with the value our write overwrote, so each part competes with its own time later', async () => {
+    // Prepare: HubSpot 51's street and zip were set at 10:00:43.392, its city at 10:00:35.200; Shopify's address (10:00:45) is newer
+    const store = new MemoryStore();
+    const target = new FakeTarget();
+    const hubspotAddress = { line1: '5183 Oak Ave', city: 'Franklin', region: null, postalCode: '21773', country: 'US' };
+    const partTimes = { line1: '2026-01-01T10:00:43.392Z', city: '2026-01-01T10:00:35.200Z', postalCode: '2026-01-01T10:00:43.392Z', country: '2026-01-01T10:00:10.166Z' };
+    await resolveObservation(
+      store,
+      anObservation({ system: 'hubspot', externalId: '51', observedAt: '2026-01-01T10:00:43.392Z', fieldTimes: { address: '2026-01-01T10:00:43.392Z' }, partTimes, values: { email: 'ada@example.com', address: hubspotAddress } }),
+      noWait,
+    );
+    const shopify = await resolveObservation(
+      store,
+      anObservation({ observedAt: '2026-01-01T10:00:45Z', values: { email: 'ada@example.com', address: { line1: '5146 Lake Dr', line2: null, city: 'Salem', region: null, postalCode: '20404', country: 'US' } } }),
+      noWait,
+    );
+    const id = 'customer' in shopify ? shopify.customer.id : '';
+    target.records.set('51', { values: { email: 'ada@example.com', address: hubspotAddress }, at: '2026-01-01T10:00:43.392Z', partTimes });
+    // Act
+    const result = await syncCustomer(store, target, { customerId: id, system: 'hubspot', writableFields: ['address'], addressParts: ['line1', 'city', 'region', 'postalCode', 'country'], observe: async () => {} });
+    // Assess
+    expect(result).toMatchObject({ outcome: 'updated', fields: ['address'] });
+    const held = (await store.getCustomer(id))!.links.find((link) => link.system === 'hubspot')!.held.address;
+    expect(held).toMatchObject({ value: { city: 'Salem' }, readValue: hubspotAddress, readAt: '2026-01-01T10:00:43.392Z', readPartTimes: partTimes });
   });
 });
 

@@ -280,6 +280,63 @@ describe('update', () => {
     expect(fake.admin.getCustomer(grace.id)?.default_address).toMatchObject({ address1: '9 Harbor Rd' });
   });
 
+  // docs/identity.md §2, found by the chaos run (seed 74): the SDK sent our address write again two seconds after a 503, over a person's edit.
+  it('writes nothing when an edit lands while it waits to send a refused write again, and hands the read it made then back', async () => {
+    // Prepare: sync read Grace; our address mutation is answered 503, and the merchant types a new address during the wait
+    await startFake({ seed: true });
+    const client = aClient();
+    const grace = fake.admin.listCustomers().find((customer) => customer.email === 'grace@example.org')!;
+    const [read] = await client.read([grace.id]);
+    const requests = requestLogOf(fake.requests)!;
+    const stopReads = requests.subscribe((request) => {
+      if (!JSON.stringify(request.body ?? '').includes('OmnihubReadCustomer(')) return;
+      stopReads();
+      fake.failNext(1, { status: 503, retryAfter: '0.05' }); // the mutation after this read
+    });
+    const stopWrites = requests.subscribe((request) => {
+      if (request.status !== 503) return;
+      stopWrites();
+      fake.admin.updateCustomer(grace.id, { default_address: { address1: '9 Harbor Rd', city: 'Annapolis', province_code: 'MD', zip: '21401', country_code: 'US' } });
+    });
+
+    // Act
+    const error = await client
+      .update(grace.id, { address: { line1: '1 Navy Pentagon', line2: null, city: 'Arlington', region: 'VA', postalCode: '22202', country: 'US' } }, { read: read! })
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+
+    // Assess: the refused write was not sent again; the record as it is now comes back for the resolver
+    expect(error).toBeInstanceOf(RecordChangedSinceRead);
+    expect((error as RecordChangedSinceRead).observation.values.address).toMatchObject({ line1: '9 Harbor Rd', city: 'Annapolis' });
+    expect(fake.calls.filter((call) => call.kind === 'mutation').map((call) => call.outcome)).toEqual(['forced_failure']);
+    expect(fake.admin.getCustomer(grace.id)?.default_address).toMatchObject({ address1: '9 Harbor Rd' });
+  });
+
+  it('sends a refused write again when the record shows no edit of what it writes, or shows what it is writing', async () => {
+    // Prepare: sync read Grace; her first name write is answered 503, and during the wait the record
+    // takes that very name (the refused attempt was applied after all) and another last name
+    await startFake({ seed: true });
+    const client = aClient();
+    const grace = fake.admin.listCustomers().find((customer) => customer.email === 'grace@example.org')!;
+    const [read] = await client.read([grace.id]);
+    fake.failNext(1, { status: 503, retryAfter: '0.05' });
+    const stop = requestLogOf(fake.requests)!.subscribe((request) => {
+      if (request.status !== 503) return;
+      stop();
+      fake.admin.updateCustomer(grace.id, { first_name: 'Amazing Grace', last_name: 'Murray Hopper' });
+    });
+
+    // Act
+    const outcome = await client.update(grace.id, { firstName: 'Amazing Grace' }, { read: read! });
+
+    // Assess
+    expect(outcome.holds).toEqual({ firstName: 'Amazing Grace' });
+    expect(fake.calls.filter((call) => call.kind === 'mutation').map((call) => call.outcome)).toEqual(['forced_failure', 'executed']);
+    expect(fake.admin.getCustomer(grace.id)).toMatchObject({ first_name: 'Amazing Grace', last_name: 'Murray Hopper' });
+  });
+
   it('removes the default address when the address is cleared', async () => {
     // Prepare
     await startFake({ seed: true });
