@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addressKey, emailKey, phoneKey, textKey, type RecordValues, type SnapshotCustomer, type SystemName } from './model';
+import { addressKey, emailKey, phoneKey, textKey, SYSTEMS, type RecordValues, type SnapshotCustomer, type SystemName } from './model';
 
 /**
  * The golden records as the identity table holds them, read from a Scan. Two layouts are
@@ -25,7 +25,7 @@ const CustomerItem = z
   .loose();
 const LinkItem = z.object({ pk: z.string().startsWith('CUST#'), sk: z.string().regex(/^LINK#[^#]+#.+$/) }).loose();
 
-const SYSTEM = z.enum(['shopify', 'hubspot']);
+const SYSTEM = z.enum(SYSTEMS as [SystemName, ...SystemName[]]);
 
 export function goldenCustomers(items: ReadonlyArray<Record<string, unknown>>): SnapshotCustomer[] {
   const customers = new Map<string, SnapshotCustomer>();

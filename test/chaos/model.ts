@@ -4,8 +4,8 @@
  * the identity table once everything is quiet. The checker compares the two.
  */
 
-export type SystemName = 'shopify' | 'hubspot';
-export const SYSTEMS: readonly SystemName[] = ['shopify', 'hubspot'];
+export type SystemName = 'shopify' | 'hubspot' | 'square';
+export const SYSTEMS: readonly SystemName[] = ['shopify', 'hubspot', 'square'];
 
 /** The fields the workload edits and the checker compares. Address is compared part by part as "line1|city|zip|country". */
 export type CheckedField = 'email' | 'phone' | 'firstName' | 'lastName' | 'address';
@@ -78,7 +78,7 @@ export interface TruthEdit {
   system: SystemName;
   field: CheckedField;
   value: FieldValue;
-  /** The source time in ms as the vendor reports it (Shopify: updated_at, whole seconds; HubSpot: ms). */
+  /** The source time in ms as the vendor reports it (Shopify and Square: updated_at, whole seconds; HubSpot: ms). */
   at: number;
   /** Order of the edits as made: breaks a tie of two edits in one system in one second (the later one is what the record holds). */
   seq: number;
@@ -97,7 +97,7 @@ export interface GroundTruth {
   people: TruthPerson[];
   records: TruthRecord[];
   edits: TruthEdit[];
-  /** Fields a system cannot hold for a person by the vendor's own rules (Shopify: a phone another customer has). */
+  /** Fields a system cannot hold for a person by the vendor's own rules (Shopify: a phone another customer has; Square keeps none unique). */
   unholdable: Array<{ person: string; system: SystemName; field: CheckedField }>;
   /** Values only forged deliveries carried: none may appear anywhere. */
   forgedValues: string[];

@@ -2,17 +2,18 @@ import { requestLogOf, type RecordedRequest } from '../../connectors/testing/fak
 import type { ShopifyChange } from './sightings';
 import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
 import { seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
-import { HUBSPOT_SECRET, SHOPIFY_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
+import { HUBSPOT_SECRET, SHOPIFY_SECRET, SQUARE_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
 import { check, type Verdict } from './checker';
 import { goldenCustomers } from './golden';
 import { SYSTEMS, type GroundTruth, type Snapshot, type SystemName } from './model';
 import type { VendorAdapter } from './vendors/adapter';
 import { hubspotAdapter } from './vendors/hubspot';
 import { shopifyAdapter } from './vendors/shopify';
+import { squareAdapter } from './vendors/square';
 import { Workload, type WorkloadCounts } from './workload';
 
 /**
- * One chaos run: the local pipeline (DynamoDB Local, both fakes over their real SDKs, the
+ * One chaos run: the local pipeline (DynamoDB Local, the three fakes over their real SDKs, the
  * bundled handlers) under a seeded workload and seeded vendor chaos, then, once quiet, the
  * checker's verdict, writes after quiescence and forged deliveries accepted.
  */
@@ -126,6 +127,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Lift the fakes' own rate limits so the 429s are the seeded share, not an accident of this machine's speed.
     hubspot: { rateLimit: { max: 1_000_000, intervalMs: 10_000, daily: 100_000_000 } },
     shopify: { throttle: { maximumAvailable: 1_000_000, restoreRate: 100_000 } },
+    square: { rateLimit: { max: 1_000_000, intervalMs: 1000 } },
   });
   try {
     return await drive(pipeline, options, rates, progress, started);
@@ -139,6 +141,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   const vendors: Record<SystemName, VendorAdapter> = {
     shopify: shopifyAdapter(p.shopify, SHOPIFY_SECRET.webhookSecret),
     hubspot: hubspotAdapter(p.hubspot, HUBSPOT_SECRET.clientSecret),
+    square: squareAdapter(p.square!, SQUARE_SECRET),
   };
   const faults = Object.fromEntries(
     SYSTEMS.map((system) => [system, vendors[system].injectApiFaults({ seed: streamSeed(options.seed, `${system}-api`), rateLimited: rates.rateLimited, serverError: rates.serverError })]),
@@ -149,11 +152,12 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       seed: streamSeed(options.seed, `${system}-webhooks`),
       duplicate: rates.duplicate,
       reorder: rates.reorder,
-      drop: rates.dropWebhooks,
+      // Square's webhooks are never dropped: the drop phase's checker (sightings.ts) knows only Shopify's trail for whole-second records.
+      drop: system === 'square' ? 0 : rates.dropWebhooks,
       delayMs: [0, 30],
       holdMs: [200, 1500],
     };
-    // The vendor's whole retry window (Shopify 4 h, HubSpot 24 h) in REAL_RETRY_WINDOW_MS: compressed
+    // The vendor's whole retry window (Shopify 4 h, HubSpot 24 h, Square 72 h) in REAL_RETRY_WINDOW_MS: compressed
     // further, a busy machine's few slow seconds would outlast it and the vendor would give up on
     // deliveries that in production it retries for hours.
     const schedule = sender.retrySchedule;
@@ -182,7 +186,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     maxPeople: options.people,
     webhookUrl: (system) => p.runtime.webhookUrl(system),
   });
-  const genuine = () => vendors.shopify.sender.stats.sent + vendors.hubspot.sender.stats.sent;
+  const genuine = () => SYSTEMS.reduce((sent, system) => sent + vendors[system].sender.stats.sent, 0);
   const delivered = () => genuine() + workload.forgedStatuses.length;
 
   const receiverRandom = seededRandom(streamSeed(options.seed, 'receiver'));
@@ -226,7 +230,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   progress(`  quiet after ${(settleMs / 1000).toFixed(1)} s more (settled: ${settled})`);
 
   // Loops: nothing may be written, sent or published once everything is quiet.
-  const activity = () => writes(vendors).shopify + writes(vendors).hubspot + genuine() + p.runtime.bus.published.length;
+  const activity = () => SYSTEMS.reduce((total, system) => total + vendors[system].writes(), 0) + genuine() + p.runtime.bus.published.length;
   const before = activity();
   await sleep(options.quietMs);
   await quiesce(p, options.quietMs);
@@ -240,7 +244,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   const verdict = check(workload.truth, snapshot, vendors.shopify.trail?.());
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
   // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed.
-  const deliveriesAbandoned = vendors.shopify.sender.stats.failed + vendors.hubspot.sender.stats.failed;
+  const deliveriesAbandoned = SYSTEMS.reduce((failed, system) => failed + vendors[system].sender.stats.failed, 0);
   const failures = { ...verdict.counts, writesAfterQuiescence, forgedAccepted, deliveriesAbandoned, ...(settled ? {} : { didNotSettle: 1 }) };
   const stats = (system: SystemName) => ({ ...vendors[system].sender.stats });
   return {
@@ -254,7 +258,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     writesAfterQuiescence,
     settled,
     workload: workload.counts,
-    deliveries: { shopify: stats('shopify'), hubspot: stats('hubspot') },
+    deliveries: Object.fromEntries(SYSTEMS.map((system) => [system, stats(system)])) as ChaosReport['deliveries'],
     apiFaults: Object.fromEntries(
       SYSTEMS.map((system) => [system, { source: vendors[system].apiFaultSource(), rateLimited: faults[system].counts.rateLimited, serverError: faults[system].counts.serverError }]),
     ) as ChaosReport['apiFaults'],
@@ -268,8 +272,8 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       snapshot,
       logs: p.logs,
       table,
-      requests: { shopify: p.shopify.requests, hubspot: p.hubspot.requests },
-      webhooks: { shopify: p.shopify.webhooks.deliveries, hubspot: p.hubspot.webhooks.deliveries },
+      requests: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].requests])) as Record<SystemName, RecordedRequest[]>,
+      webhooks: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].sender.deliveries])) as Record<SystemName, WebhookDeliveryRecord[]>,
       bus: p.runtime.bus.published.map((event) => ({ type: event['detail-type'], time: event.time, detail: event.detail })),
       deadLetters: p.runtime.deadLetters().map(({ queue, reason, body }) => ({ queue, reason, body })),
       shopifyChanges: vendors.shopify.trail?.().changes ?? [],
@@ -285,20 +289,21 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
 }
 
 function writes(vendors: Record<SystemName, VendorAdapter>): Record<SystemName, number> {
-  return { shopify: vendors.shopify.writes(), hubspot: vendors.hubspot.writes() };
+  return Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].writes()])) as Record<SystemName, number>;
 }
 
 /** Waits until no webhook is pending, no queue holds a message and nothing moved for a while. */
 async function quiesce(p: Pipeline, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const moved = () => p.shopify.requests.length + p.hubspot.requests.length + p.runtime.bus.published.length + p.shopify.webhooks.deliveries.length + p.hubspot.webhooks.deliveries.length;
+  const fakes = [p.shopify, p.hubspot, ...(p.square ? [p.square] : [])];
+  const moved = () => fakes.reduce((total, fake) => total + fake.requests.length + fake.webhooks.deliveries.length, 0) + p.runtime.bus.published.length;
   let stableRounds = 0;
   while (Date.now() < deadline) {
     const before = moved();
     // The deadline's timer is cleared once idle: a pending one would keep the process alive for minutes.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-    await Promise.race([Promise.all([p.shopify.webhooks.idle(), p.hubspot.webhooks.idle(), p.runtime.idle()]), timeout]);
+    await Promise.race([Promise.all([...fakes.map((fake) => fake.webhooks.idle()), p.runtime.idle()]), timeout]);
     clearTimeout(timer);
     await sleep(250);
     stableRounds = before === moved() && p.runtime.queues.every((queue) => queue.depth === 0) ? stableRounds + 1 : 0;
@@ -335,7 +340,7 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     'API faults injected (429 / 5xx):',
     ...SYSTEMS.map((system) => `  ${system.padEnd(8)} ${report.apiFaults[system].rateLimited} / ${report.apiFaults[system].serverError}   via ${report.apiFaults[system].source}`),
     `sync invocations crashed after their SaaS write: ${report.crashes} of ${report.crashCandidates} writes; receiver PutEvents failures: ${report.receiverFaults}`,
-    `SaaS writes: shopify ${report.writes.shopify}, hubspot ${report.writes.hubspot}`,
+    `SaaS writes: ${SYSTEMS.map((system) => `${system} ${report.writes[system]}`).join(', ')}`,
     `DynamoDB units: read ${report.capacity.readUnits.toFixed(1)}, write ${report.capacity.writeUnits.toFixed(1)}`,
     ...Object.entries(report.capacity.byFunction).map(
       ([name, f]) => `  ${name.padEnd(18)} ${f.invocations} invocations, ${f.errors} errors, ${f.crashes} crashes, RCU ${f.readUnits.toFixed(1)}, WCU ${f.writeUnits.toFixed(1)}`,

@@ -1,5 +1,5 @@
 import { between, type Random } from '../../connectors/testing/seeded-random';
-import { addressKey, emailKey, phoneKey, textKey, recordKey, type AddressParts, type CheckedField, type FieldValue, type GroundTruth, type SystemName, type TruthEdit, type TruthRecord } from './model';
+import { addressKey, emailKey, phoneKey, textKey, recordKey, SYSTEMS, type AddressParts, type CheckedField, type FieldValue, type GroundTruth, type SystemName, type TruthEdit, type TruthRecord } from './model';
 import type { PersonFields, VendorAdapter } from './vendors/adapter';
 
 /**
@@ -19,7 +19,7 @@ interface Person {
   origin: SystemName;
   /** The phone changed since creation: a phone-only twin could then match an older number in flight. */
   phoneEdited: boolean;
-  /** Real time of this person's last edit in any system: the next Shopify edit waits for a later second. */
+  /** Real time of this person's last edit in any system: the next edit in a whole-second system (Shopify, Square) waits for a later second. */
   lastEditMs: number;
   busy: boolean;
   records: Partial<Record<SystemName, string>>;
@@ -58,13 +58,16 @@ export class Workload {
   private seq = 0;
   private counter = 0;
   private background = new Set<Promise<void>>();
+  /** The systems driven, in SYSTEMS order: those the run has a vendor for. */
+  private readonly systems: SystemName[];
 
   constructor(
     private readonly random: Random,
     private readonly vendors: Record<SystemName, VendorAdapter>,
     private readonly options: { seed: number; maxPeople: number; webhookUrl(system: SystemName): string },
   ) {
-    const deleteMissing = (Object.keys(vendors) as SystemName[]).filter((system) => !vendors[system].remove);
+    this.systems = SYSTEMS.filter((system) => vendors[system] !== undefined);
+    const deleteMissing = this.systems.filter((system) => !vendors[system].remove);
     this.counts = {
       people: 0,
       creates: 0,
@@ -86,7 +89,7 @@ export class Workload {
     if (this.people.length < this.options.maxPeople && (this.people.length < 10 || r < 0.22)) {
       const relative = this.pick(free.filter((person) => person.phone !== null && !person.sharedPhone));
       if (relative && this.random() < 0.12) await this.guard(() => this.createPerson('hubspot', relative));
-      else await this.guard(() => this.createPerson(this.random() < 0.5 ? 'shopify' : 'hubspot'));
+      else await this.guard(() => this.createPerson(this.system()));
       return;
     }
     const person = this.pick(free);
@@ -186,7 +189,7 @@ export class Workload {
       const made = await this.guard(() => this.edit(person, first, field));
       if (!made) return;
       await sleep(between(this.random, [150, 2500]));
-      if (await this.guard(() => this.edit(person, first === 'shopify' ? 'hubspot' : 'shopify', field))) this.counts.sameFieldPairs += 1;
+      if (await this.guard(() => this.edit(person, this.otherSystem(first), field))) this.counts.sameFieldPairs += 1;
     } finally {
       person.busy = false;
     }
@@ -273,12 +276,14 @@ export class Workload {
   }
 
   /**
-   * Shopify times a record by the second: a Shopify edit waits for a second later than the
-   * person's last edit anywhere, so no two edits of one field ever tie by source time.
+   * Shopify and Square time a record by the second (updated_at): an edit there waits for a second
+   * later than the person's last edit anywhere, so no two edits of one field ever tie by source
+   * time. HubSpot's clock has milliseconds: a later millisecond is enough.
    */
   private async respectClock(person: Person, system: SystemName): Promise<void> {
-    if (system === 'shopify') {
-      const next = (Math.floor(person.lastEditMs / 1000) + 1) * 1000;
+    const tick = this.vendors[system].clockResolutionMs;
+    if (tick > 1) {
+      const next = (Math.floor(person.lastEditMs / tick) + 1) * tick;
       if (Date.now() < next) await sleep(next - Date.now() + 5);
     } else if (Date.now() <= person.lastEditMs) {
       await sleep(2);
@@ -333,7 +338,13 @@ export class Workload {
   }
 
   private system(): SystemName {
-    return this.random() < 0.5 ? 'shopify' : 'hubspot';
+    return this.systems[Math.min(this.systems.length - 1, Math.floor(this.random() * this.systems.length))]!;
+  }
+
+  /** Another system than `system`: the second edit of a same-field pair. */
+  private otherSystem(system: SystemName): SystemName {
+    const others = this.systems.filter((candidate) => candidate !== system);
+    return others.length === 1 ? others[0]! : others[Math.floor(this.random() * others.length)]!;
   }
 
   private field(): CheckedField {

@@ -31,6 +31,12 @@ export interface VendorAdapter {
   trail?: () => ShopifyTrail;
   /** Where the retry schedule comes from: the fake itself, or this adapter's fallback until the fake passes one. */
   retryScheduleSource: 'fake' | 'fallback';
+  /**
+   * The resolution of the vendor's source time for a record, in ms: 1000 when it times a change by
+   * a whole-second updated_at (Shopify, Square), 1 for a millisecond property clock (HubSpot). An
+   * edit there waits for a later tick than the person's last edit anywhere.
+   */
+  clockResolutionMs: number;
   create(fields: PersonFields): Written;
   update(externalId: string, fields: PersonFields): Written;
   /** The live record with this email, if the vendor holds one. */

@@ -50,6 +50,7 @@ export function hubspotAdapter(fake: HubspotFake, clientSecret: string): VendorA
     system: 'hubspot',
     sender: fake.webhooks,
     retryScheduleSource,
+    clockResolutionMs: 1,
     create: (fields) => written(fake.admin.createContact(toProperties(fields))),
     update: (id, fields) => written(fake.admin.updateContact(id, toProperties(fields))),
     findByEmail: (email) => fake.admin.findContactByEmail(email)?.id,

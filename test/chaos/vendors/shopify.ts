@@ -64,6 +64,7 @@ export function shopifyAdapter(fake: ShopifyFake, webhookSecret: string): Vendor
     sender: fake.webhooks,
     trail: () => ({ changes, requests: fake.requests, deliveries: fake.webhooks.deliveries }),
     retryScheduleSource,
+    clockResolutionMs: 1000,
     create: (fields) => written(fake.admin.createCustomer(toInput(fields))),
     update: (id, fields) => written(fake.admin.updateCustomer(id, toInput(fields))),
     findByEmail: (email) => fake.admin.listCustomers().find((customer) => emailKey(customer.email) === emailKey(email))?.id,
