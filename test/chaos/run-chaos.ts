@@ -127,7 +127,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // Lift the fakes' own rate limits so the 429s are the seeded share, not an accident of this machine's speed.
     hubspot: { rateLimit: { max: 1_000_000, intervalMs: 10_000, daily: 100_000_000 } },
     shopify: { throttle: { maximumAvailable: 1_000_000, restoreRate: 100_000 } },
-    square: { rateLimit: { max: 1_000_000, intervalMs: 1000 } },
+    // Square's search lags its writes by about a second (the fake's default); the create-time lookup must live with it.
+    square: { rateLimit: { max: 1_000_000, intervalMs: 1000 }, searchLagMs: 1000 },
   });
   try {
     return await drive(pipeline, options, rates, progress, started);
