@@ -61,6 +61,27 @@ export interface VendorAdapter {
   apiFaultSource(): 'fake' | 'off';
 }
 
+/**
+ * The write counting and fault injection of a fake whose admin records its API writes and
+ * holds its own fault injector (HubSpot's and Square's): what each adapter says alike.
+ */
+export function adminApiControls(
+  fake: { requests: RecordedRequest[]; admin: { apiWrites(): RecordedRequest[]; apiFaults: ApiFaultInjector } },
+  isApiWrite: (request: RecordedRequest) => boolean,
+): Pick<VendorAdapter, 'isSuccessfulWrite' | 'writes' | 'requests' | 'injectApiFaults' | 'apiFaultSource'> {
+  const succeeded = (request: RecordedRequest) => request.status >= 200 && request.status < 300;
+  return {
+    isSuccessfulWrite: (request) => isApiWrite(request) && succeeded(request),
+    writes: () => fake.admin.apiWrites().filter(succeeded).length,
+    requests: fake.requests,
+    injectApiFaults({ seed, rateLimited, serverError }) {
+      fake.admin.apiFaults.configure({ seed, rateLimited, serverError });
+      return fake.admin.apiFaults;
+    },
+    apiFaultSource: () => (fake.admin.apiFaults.current.rateLimited + fake.admin.apiFaults.current.serverError > 0 ? 'fake' : 'off'),
+  };
+}
+
 /** A method the fake may not have yet (the vendor helpers are adding it): present, or undefined. */
 export function optionalMethod<F extends (...args: never[]) => unknown>(target: object, name: string): F | undefined {
   const candidate: unknown = Reflect.get(target, name);

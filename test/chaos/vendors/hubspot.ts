@@ -2,7 +2,7 @@ import { isApiWrite, type HubspotFake } from '../../../connectors/hubspot/fake/s
 import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare } from '../../../connectors/hubspot/fake/webhooks';
 import { hubspotDelivery } from '../../support/deliveries';
 import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
-import { optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
+import { adminApiControls, optionalMethod, type PersonFields, type VendorAdapter, type Written } from './adapter';
 
 export function hubspotAdapter(fake: HubspotFake, clientSecret: string): VendorAdapter {
   const retryScheduleSource = fake.webhooks.retrySchedule ? 'fake' : 'fallback';
@@ -82,13 +82,6 @@ export function hubspotAdapter(fake: HubspotFake, clientSecret: string): VendorA
       await response.arrayBuffer();
       return response.status;
     },
-    isSuccessfulWrite: (request) => isApiWrite(request) && request.status >= 200 && request.status < 300,
-    writes: () => fake.admin.apiWrites().filter((request) => request.status >= 200 && request.status < 300).length,
-    requests: fake.requests,
-    injectApiFaults({ seed, rateLimited, serverError }) {
-      fake.admin.apiFaults.configure({ seed, rateLimited, serverError });
-      return fake.admin.apiFaults;
-    },
-    apiFaultSource: () => (fake.admin.apiFaults.current.rateLimited + fake.admin.apiFaults.current.serverError > 0 ? 'fake' : 'off'),
+    ...adminApiControls(fake, isApiWrite),
   };
 }

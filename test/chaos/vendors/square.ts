@@ -4,7 +4,7 @@ import type { CustomerInput, FakeCustomer } from '../../../connectors/square/fak
 import { SQUARE_RETRY_SCHEDULE, SquareWebhooks } from '../../../connectors/square/fake/webhooks';
 import { secondsStamp } from '../../../connectors/square/fake/clock';
 import { addressKey, emailKey, phoneKey, textKey, type SnapshotRecord } from '../model';
-import type { PersonFields, VendorAdapter, Written } from './adapter';
+import { adminApiControls, type PersonFields, type VendorAdapter, type Written } from './adapter';
 
 /**
  * Square through its fake: the seller in the Square Dashboard adding, editing and deleting
@@ -105,13 +105,6 @@ export function squareAdapter(fake: SquareFake, secret: { signatureKey: string; 
       await response.arrayBuffer();
       return response.status;
     },
-    isSuccessfulWrite: (request) => isApiWrite(request) && request.status >= 200 && request.status < 300,
-    writes: () => fake.admin.apiWrites().filter((request) => request.status >= 200 && request.status < 300).length,
-    requests: fake.requests,
-    injectApiFaults({ seed, rateLimited, serverError }) {
-      fake.admin.apiFaults.configure({ seed, rateLimited, serverError });
-      return fake.admin.apiFaults;
-    },
-    apiFaultSource: () => (fake.admin.apiFaults.current.rateLimited + fake.admin.apiFaults.current.serverError > 0 ? 'fake' : 'off'),
+    ...adminApiControls(fake, isApiWrite),
   };
 }
