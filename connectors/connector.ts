@@ -37,7 +37,9 @@ export type WebhookItem =
   | { dedupeKey: string; kind: 'observed'; observation: Observation }
   | { dedupeKey: string; kind: 'referenced'; externalId: string; occurredAt: Timestamp }
   | { dedupeKey: string; kind: 'removed'; externalId: string; reason: 'deleted' | 'redacted'; occurredAt: Timestamp }
-  | { dedupeKey: string; kind: 'merged'; survivorId: string; mergedIds: string[]; occurredAt: Timestamp };
+  | { dedupeKey: string; kind: 'merged'; survivorId: string; mergedIds: string[]; occurredAt: Timestamp }
+  /** An order changed (docs/identity.md §9): the origin's order function reads it (OrderReferenced). */
+  | { dedupeKey: string; kind: 'order-referenced'; externalId: string; occurredAt: Timestamp };
 
 /**
  * An event inside an otherwise good delivery that we cannot use (HubSpot batches up to 100
@@ -71,6 +73,7 @@ export interface MappingContext {
 export type { CreateOutcome, CustomerTarget, WriteOutcome } from '../core/sync/customer-target';
 import type { CustomerTarget } from '../core/sync/customer-target';
 import type { RecordSource } from '../core/backfill/record-source';
+import type { OrderProjectionTarget, OrderSource, StatsTarget } from '../core/orders/ports';
 
 export interface ClientOptions<Config, Secret> {
   config: Config;
@@ -104,6 +107,14 @@ export interface ConnectorManifest<
   addressParts?: readonly (keyof Address)[];
   /** True when webhooks carry ids only and the connector must read the records (CustomerReferenced). */
   hydrates: boolean;
+  /**
+   * Orders (docs/identity.md §9): `observe` when orders are placed in this system (its webhooks
+   * name them, its API reads them: OrderSource); `project` when it holds copies of orders placed
+   * elsewhere (OrderProjectionTarget). Absent: the connector has nothing to do with orders.
+   */
+  orders?: { observe: boolean; project: boolean };
+  /** True when the system holds each customer's cross-channel stats on its record (StatsTarget). */
+  stats?: boolean;
   /** How long a delivery id is remembered, ≥ the vendor's retry window. */
   dedupeTtlSeconds: number;
   /**
@@ -129,6 +140,23 @@ export interface Connector<
   createClient(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): CustomerTarget;
   /** Every record of the system, page by page (first sync and reconciliation: core/backfill). */
   createReader(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): RecordSource;
+  /** With `manifest.stats`: writes the cross-channel stats onto a customer record (in the customer sync bundle). */
+  createStatsTarget?(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): StatsTarget;
+}
+
+/**
+ * A connector's order side, loaded apart from its customer side (ConnectorDescriptor.loadOrders)
+ * so each function's bundle carries only the vendor code its entity calls.
+ */
+export interface OrdersConnector<Config = unknown, Secret = unknown> {
+  /** With `manifest.orders.observe`. */
+  createSource?(options: ClientOptions<Config, Secret>): OrderSource;
+  /** With `manifest.orders.project`. */
+  createTarget?(options: ClientOptions<Config, Secret>): OrderProjectionTarget;
+}
+
+export function defineOrdersConnector<Config, Secret>(connector: OrdersConnector<Config, Secret>): OrdersConnector<Config, Secret> {
+  return connector;
 }
 
 export function defineConnector<Config extends z.AnySchema, Secret extends z.AnySchema, WebhookSecret extends z.AnySchema>(

@@ -1,5 +1,5 @@
 import type * as z from '../core/schema';
-import type { Connector, ConnectorManifest } from './connector';
+import type { Connector, ConnectorManifest, OrdersConnector } from './connector';
 
 /** A manifest as the registry lists it: every schema an object schema (the CDK app reads their shapes). */
 export type RegisteredManifest = ConnectorManifest<z.ZodMiniObject, z.ZodMiniObject, z.ZodMiniObject>;
@@ -11,7 +11,8 @@ export type RegisteredManifest = ConnectorManifest<z.ZodMiniObject, z.ZodMiniObj
  *  - `webhook` is pure code (verification and parsing), in the receiver's bundle and the connector's own;
  *  - `load` brings the vendor SDK, and only in that connector's own sync and backfill bundles;
  *  - `sandbox` brings the vendor's fake, and never into a bundle (npm start, the tests).
- * Bundles define OMNIHUB_CONNECTOR_BUNDLE (functions/build.ts: "" unless a connector's own), so
+ * Bundles define OMNIHUB_CONNECTOR_BUNDLE (functions/build.ts: "" unless a connector's own) and
+ * OMNIHUB_ENTITY_BUNDLE ("customers" or "orders" in a connector's own, else ""), so
  * esbuild folds every other branch away; unbundled (tests, CLI, npm start) all are available.
  * The comparisons are written inline in each descriptor, not through a helper, for esbuild to fold them.
  */
@@ -19,8 +20,14 @@ export interface ConnectorDescriptor {
   manifest: RegisteredManifest;
   /** Webhook verification and parsing; undefined in another connector's bundle. */
   webhook(): Promise<Connector['webhook'] | undefined>;
-  /** The whole connector; undefined in a bundle built for another connector (or none). */
+  /** The customer side (and stats); undefined in a bundle built for another connector (or none), or for its orders. */
   load(): Promise<Connector | undefined>;
+  /**
+   * The order side; undefined in a bundle built for another connector or for its customers, and
+   * for a connector without orders. Order bundles define OMNIHUB_ENTITY_BUNDLE "orders", customer
+   * bundles "customers": each carries only its entity's vendor calls.
+   */
+  loadOrders(): Promise<OrdersConnector | undefined>;
   /** How `npm start` runs the vendor's fake; undefined inside a bundle, or for a connector without one. */
   sandbox(): Promise<StartSandbox | undefined>;
 }

@@ -68,8 +68,8 @@ export async function buildFunction({ entry, outfile, define = {} }: FunctionBui
     mainFields: [...bundleSettings.mainFields],
     alias: bundleAliases,
     plugins: [omitUnusedModules, pruneSquareSdk],
-    // Every bundle names its connector ("" for none): connectors/descriptor.ts folds on it.
-    define: { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""', ...define },
+    // Every bundle names its connector and entity ("" for none): connectors/descriptor.ts folds on them.
+    define: { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""', 'process.env.OMNIHUB_ENTITY_BUNDLE': '""', ...define },
     metafile: true,
     logLevel: 'error',
   });

@@ -82,7 +82,7 @@ export interface FunctionBuild {
   define?: Record<string, string>;
 }
 
-/** Per-connector bundles of connector-sync carry only that connector (see connectors/index.ts). */
-export function connectorBundleDefine(connectorId: string): Record<string, string> {
-  return { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId) };
+/** Per-connector bundles carry only that connector, and of it only one entity's side (connectors/descriptor.ts). */
+export function connectorBundleDefine(connectorId: string, entity: 'customers' | 'orders' = 'customers'): Record<string, string> {
+  return { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId), 'process.env.OMNIHUB_ENTITY_BUNDLE': JSON.stringify(entity) };
 }

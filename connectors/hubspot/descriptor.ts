@@ -7,6 +7,8 @@ export const hubspotDescriptor = describeConnector({
   // The receiver's bundle ("") and this connector's own carry the webhook code; the other connectors' bundles do not.
   webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' || process.env.OMNIHUB_CONNECTOR_BUNDLE === 'hubspot' ? await import('./webhook') : undefined),
   // Folded at bundle time (connectors/descriptor.ts): the SDK only in this connector's bundles, the fake in none.
-  load: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'hubspot') === 'hubspot' ? ((await import('./index')).hubspot as unknown as Connector) : undefined),
+  load: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'hubspot') === 'hubspot' && (process.env.OMNIHUB_ENTITY_BUNDLE ?? 'customers') === 'customers' ? ((await import('./index')).hubspot as unknown as Connector) : undefined),
+  // No order side yet.
+  loadOrders: async () => undefined,
   sandbox: async () => (process.env.OMNIHUB_CONNECTOR_BUNDLE === undefined ? (await import('./sandbox')).startHubspotSandbox : undefined),
 });

@@ -1,6 +1,7 @@
 import * as z from '../schema';
 import { FieldNameSchema, OmnihubIdSchema } from '../model/customer';
 import { ObservationSchema } from '../model/observation';
+import { OrderSchema, PickupStateSchema } from '../model/order';
 import { ExternalIdSchema, SystemIdSchema, TimestampSchema } from '../model/system';
 import { BusEnvelopeSchema, DetailBaseSchema, EVENT_SOURCE } from './envelope';
 
@@ -80,6 +81,58 @@ export const BackfillRequestedSchema = z.extend(DetailBaseSchema, {
 });
 export type BackfillRequested = z.infer<typeof BackfillRequestedSchema>;
 
+/**
+ * A system told us an order changed, by id (Square's order webhooks are summaries; Shopify's
+ * pickup states live on fulfillment orders the orders/* bodies do not carry): the origin's own
+ * order function reads it and emits OrderObserved.
+ */
+export const OrderReferencedSchema = z.extend(DetailBaseSchema, {
+  system: SystemIdSchema,
+  externalId: ExternalIdSchema,
+  occurredAt: TimestampSchema,
+});
+export type OrderReferenced = z.infer<typeof OrderReferencedSchema>;
+
+/** The origin's present state of one order, read from its API. The order resolver applies it (docs/identity.md §9). */
+export const OrderObservedSchema = z.extend(DetailBaseSchema, {
+  order: OrderSchema,
+});
+export type OrderObserved = z.infer<typeof OrderObservedSchema>;
+
+/** An order's new revision was recorded: the systems that hold copies re-read it and project it. */
+export const OrderChangedSchema = z.extend(DetailBaseSchema, {
+  /** `orderKey(origin)`: `shopify:450789469` */
+  orderKey: z.string().check(z.minLength(3), z.maxLength(240)),
+  revision: z.number(),
+  /** The buyer, when the order has one. */
+  customerId: z.nullable(OmnihubIdSchema),
+  systems: z.array(SystemIdSchema).check(z.minLength(1)),
+});
+export type OrderChanged = z.infer<typeof OrderChangedSchema>;
+
+/**
+ * A click & collect order moved (placed → ready_for_pickup → picked_up, or cancelled). Emitted
+ * exactly once per move: by the conditional write that made it (docs/identity.md §9). Nothing
+ * inside omnihub needs it yet; it is the hook for pickup notices.
+ */
+export const OrderStatusChangedSchema = z.extend(DetailBaseSchema, {
+  orderKey: z.string().check(z.minLength(3), z.maxLength(240)),
+  customerId: z.nullable(OmnihubIdSchema),
+  from: PickupStateSchema,
+  to: PickupStateSchema,
+  /** The origin's time of the state it moved to. */
+  at: TimestampSchema,
+  location: z.nullable(z.object({ id: z.string(), name: z.nullable(z.string()) })),
+});
+export type OrderStatusChanged = z.infer<typeof OrderStatusChangedSchema>;
+
+/** A customer's cross-channel stats changed: the systems that hold them re-read them and write them. */
+export const CustomerStatsChangedSchema = z.extend(DetailBaseSchema, {
+  customerId: OmnihubIdSchema,
+  systems: z.array(SystemIdSchema).check(z.minLength(1)),
+});
+export type CustomerStatsChanged = z.infer<typeof CustomerStatsChangedSchema>;
+
 /** detail-type → detail schema. The one list of events; versioned by schemaVersion inside the detail. */
 export const EventSchemas = {
   CustomerObserved: CustomerObservedSchema,
@@ -88,6 +141,11 @@ export const EventSchemas = {
   CustomerRecordRemoved: CustomerRecordRemovedSchema,
   CustomerRecordsMerged: CustomerRecordsMergedSchema,
   BackfillRequested: BackfillRequestedSchema,
+  OrderReferenced: OrderReferencedSchema,
+  OrderObserved: OrderObservedSchema,
+  OrderChanged: OrderChangedSchema,
+  OrderStatusChanged: OrderStatusChangedSchema,
+  CustomerStatsChanged: CustomerStatsChangedSchema,
 } as const;
 export type EventType = keyof typeof EventSchemas;
 export type EventDetail<T extends EventType> = z.infer<(typeof EventSchemas)[T]>;
@@ -98,7 +156,12 @@ export type BusEvent =
   | { type: 'CustomerChanged'; detail: CustomerChanged }
   | { type: 'CustomerRecordRemoved'; detail: CustomerRecordRemoved }
   | { type: 'CustomerRecordsMerged'; detail: CustomerRecordsMerged }
-  | { type: 'BackfillRequested'; detail: BackfillRequested };
+  | { type: 'BackfillRequested'; detail: BackfillRequested }
+  | { type: 'OrderReferenced'; detail: OrderReferenced }
+  | { type: 'OrderObserved'; detail: OrderObserved }
+  | { type: 'OrderChanged'; detail: OrderChanged }
+  | { type: 'OrderStatusChanged'; detail: OrderStatusChanged }
+  | { type: 'CustomerStatsChanged'; detail: CustomerStatsChanged };
 
 /** Parse an EventBridge envelope (as delivered to a target, or inside an SQS body) into a typed event. */
 export function parseBusEvent(raw: unknown): BusEvent {
