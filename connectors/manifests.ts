@@ -1,3 +1,5 @@
+import type { RoutedConnector } from '../core/routing';
+import type { RegisteredManifest } from './descriptor';
 import { descriptors } from './registry';
 
 /**
@@ -14,4 +16,9 @@ export const manifests = descriptors.map((descriptor) => descriptor.manifest);
  */
 export function hydrateBatchSize(settings: Record<string, unknown>): number | undefined {
   return typeof settings.batchSize === 'number' ? settings.batchSize : undefined;
+}
+
+/** What routing needs of a manifest (core/routing.ts RoutedConnector): its capabilities. */
+export function routedConnector(manifest: Pick<RegisteredManifest, 'id' | 'hydrates' | 'orders' | 'stats'>): RoutedConnector {
+  return { id: manifest.id, hydrates: manifest.hydrates, orders: manifest.orders, stats: manifest.stats };
 }

@@ -7,7 +7,39 @@ import { EVENT_SOURCE, type EventType } from './events';
  */
 
 /** The Lambda functions events can be routed to. */
-export type RouteTarget = 'identity-resolver' | 'connector-sync' | 'backfill';
+export type RouteTarget = 'identity-resolver' | 'connector-sync' | 'order-sync' | 'backfill';
+
+/** What routing needs to know of an enabled connector: what it can do (its manifest says). */
+export interface RoutedConnector {
+  id: string;
+  /** Its webhooks name customer records it must read (CustomerReferenced). */
+  hydrates: boolean;
+  /** Orders are placed in it (observe) and/or it holds copies of them (project). */
+  orders?: { observe: boolean; project: boolean };
+  /** It holds each customer's cross-channel stats. */
+  stats?: boolean;
+}
+
+/** The capability a per-connector route needs. */
+export type Capability = 'hydrate' | 'read-customers' | 'observe-orders' | 'project-orders' | 'stats';
+
+export function hasCapability(connector: RoutedConnector, capability: Capability | undefined): boolean {
+  switch (capability) {
+    case undefined:
+      return true;
+    case 'hydrate':
+      return connector.hydrates;
+    // An order names its buyer's record in its origin: that connector must be able to read it.
+    case 'read-customers':
+      return connector.hydrates || connector.orders?.observe === true;
+    case 'observe-orders':
+      return connector.orders?.observe === true;
+    case 'project-orders':
+      return connector.orders?.project === true;
+    case 'stats':
+      return connector.stats === true;
+  }
+}
 
 /** An EventBridge event pattern (the subset omnihub uses: exact values and nested detail fields). */
 export type EventPattern = { [key: string]: string[] | EventPattern };
@@ -25,7 +57,9 @@ export interface Route {
   /** Extra detail filter for per-connector routes; receives the connector id. */
   detailFilter?: (connectorId: string) => EventPattern;
   /** For per-connector routes: only connectors with this capability get the rule. */
-  requires?: 'hydrate';
+  requires?: Capability;
+  /** Batched reads of records by id: the queue's batch size is the connector's hydrate batch size (connectors/manifests.ts). */
+  batching?: 'hydrate';
 }
 
 export const routes: readonly Route[] = [
@@ -54,7 +88,8 @@ export const routes: readonly Route[] = [
     target: 'connector-sync',
     fanOut: 'per-connector',
     detailFilter: (connectorId) => ({ system: [connectorId] }),
-    requires: 'hydrate',
+    requires: 'read-customers',
+    batching: 'hydrate',
   },
   {
     // Each connector hears the changes its record must follow (`systems`, set by the resolver):
@@ -64,6 +99,40 @@ export const routes: readonly Route[] = [
     target: 'connector-sync',
     fanOut: 'per-connector',
     detailFilter: (connectorId) => ({ systems: [connectorId] }),
+  },
+  {
+    // Customer stats live on the customer's record: its connector's customer function writes them.
+    name: 'write-stats',
+    eventType: 'CustomerStatsChanged',
+    target: 'connector-sync',
+    fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ systems: [connectorId] }),
+    requires: 'stats',
+  },
+  {
+    // Orders (docs/identity.md §9): the origin's order function reads what its webhooks named...
+    name: 'read-orders',
+    eventType: 'OrderReferenced',
+    target: 'order-sync',
+    fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ system: [connectorId] }),
+    requires: 'observe-orders',
+  },
+  {
+    // ...the resolver records the revision, its buyer, pickup moves and stats...
+    name: 'resolve-orders',
+    eventType: 'OrderObserved',
+    target: 'identity-resolver',
+    fanOut: 'once',
+  },
+  {
+    // ...and each system that holds copies projects it.
+    name: 'project-orders',
+    eventType: 'OrderChanged',
+    target: 'order-sync',
+    fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ systems: [connectorId] }),
+    requires: 'project-orders',
   },
   {
     // The first sync and reconciliation: one run at a time per connector, its pages chained
@@ -99,13 +168,11 @@ export function matchesPattern(pattern: EventPattern, event: Record<string, unkn
 }
 
 /** The functions a route resolves to, given the enabled connectors and what each can do. */
-export function routeBindings(
-  enabled: ReadonlyArray<{ id: string; hydrates: boolean }>,
-): Array<{ route: Route; connectorId?: string; pattern: EventPattern }> {
+export function routeBindings(enabled: ReadonlyArray<RoutedConnector>): Array<{ route: Route; connectorId?: string; pattern: EventPattern }> {
   return routes.flatMap((route) => {
     if (route.fanOut === 'once') return [{ route, pattern: eventPattern(route) }];
     return enabled
-      .filter((c) => route.requires !== 'hydrate' || c.hydrates)
+      .filter((c) => hasCapability(c, route.requires))
       .map((c) => ({ route, connectorId: c.id, pattern: eventPattern(route, c.id) }));
   });
 }

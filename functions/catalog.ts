@@ -12,6 +12,7 @@ export const functionEntries: Record<FunctionName, string> = {
   'webhook-receiver': 'functions/webhook-receiver.ts',
   'identity-resolver': 'functions/identity-resolver.ts',
   'connector-sync': 'functions/connector-sync.ts',
+  'order-sync': 'functions/order-sync.ts',
   backfill: 'functions/backfill.ts',
 };
 
@@ -60,6 +61,8 @@ export const bundleBudgets = {
   'identity-resolver': 300 * KB,
   /** Each connector's own connector-sync bundle (sync-shopify, sync-hubspot, ...). */
   'sync-<connector>': 300 * KB,
+  /** Each connector's own order bundle (orders-shopify, ...). */
+  'orders-<connector>': 300 * KB,
   /** Each connector's own backfill bundle (backfill-shopify, ...). */
   'backfill-<connector>': 300 * KB,
 } as const;
@@ -69,6 +72,7 @@ export function bundleBudget(name: string): number {
   if (name === 'webhook-receiver' || name === 'identity-resolver') return bundleBudgets[name];
   if (name.startsWith('sync-')) return bundleBudgets['sync-<connector>'];
   if (name.startsWith('backfill-')) return bundleBudgets['backfill-<connector>'];
+  if (name.startsWith('orders-')) return bundleBudgets['orders-<connector>'];
   throw new Error(`No bundle budget for function "${name}" (functions/catalog.ts bundleBudgets)`);
 }
 

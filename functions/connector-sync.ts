@@ -7,6 +7,8 @@ import { DynamoDbCheckpointStore } from './lib/adapters/checkpoint-store';
 import type { CountryCode } from '../core/model/normalize';
 import { createDocumentClient } from './lib/adapters/dynamodb';
 import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
+import { DynamoDbOrderStore } from './lib/adapters/dynamodb-order-store';
+import { primaryLink } from '../core/sync/plan-sync';
 import { EventPublisher } from './lib/adapters/event-publisher';
 import { ParkingLot } from './lib/adapters/parking-lot';
 import { SecretStore } from './lib/adapters/secrets';
@@ -26,22 +28,29 @@ if (!connector) throw new Error(`CONNECTOR_ID "${env.CONNECTOR_ID}" is not a kno
 const logger = createLogger(`sync-${env.CONNECTOR_ID}`);
 const db = createDocumentClient();
 const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
+const orderStore = new DynamoDbOrderStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const secrets = new SecretStore();
 const checkpoints = new DynamoDbCheckpointStore(db, env.TABLE_NAME);
 const config = z.parse(connector.manifest.configSchema, env.CONNECTOR_CONFIG);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
-let client: { target: ReturnType<typeof connector.createClient>; secretJson: string } | undefined;
+let client:
+  | { target: ReturnType<typeof connector.createClient>; stats: ReturnType<NonNullable<typeof connector.createStatsTarget>> | undefined; secretJson: string }
+  | undefined;
 
 /** One client per secret value: a token the admin replaced is picked up within the secret cache's five minutes. */
-async function getClient() {
+async function getClients() {
   const secret = await secrets.get(env.CONNECTOR_SECRET, connector!.manifest.secretSchema, `omnihub/${env.CONNECTOR_ID}`);
   const secretJson = JSON.stringify(secret);
   if (client?.secretJson !== secretJson) {
-    client = { target: connector!.createClient({ config, secret, mapping, baseUrl: env.CONNECTOR_BASE_URL, log: asLogSink(logger) }), secretJson };
+    const options = { config, secret, mapping, baseUrl: env.CONNECTOR_BASE_URL, log: asLogSink(logger) };
+    client = { target: connector!.createClient(options), stats: connector!.createStatsTarget?.(options), secretJson };
   }
-  return client.target;
+  return client;
+}
+async function getClient() {
+  return (await getClients()).target;
 }
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
@@ -53,6 +62,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     const failed = new Map<string, unknown>();
     await hydrateReferences(events, failed);
     await syncChanges(events, failed);
+    await writeStats(events, failed);
     return failed;
   });
 }
@@ -151,6 +161,45 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     }
   }
   await countBackfillWrites(backfillWrites);
+}
+
+/**
+ * CustomerStatsChanged → write the customer's current stats onto its record here (they are read
+ * afresh, so several changes collapse into one write and a late event writes nothing stale).
+ * A customer without a record here yet waits for its customer sync to make one.
+ */
+async function writeStats(events: QueuedEvent[], failed: Map<string, unknown>) {
+  const byCustomer = new Map<string, { correlationId: string; messageIds: string[] }>();
+  for (const { record, event } of events) {
+    if (event.type !== 'CustomerStatsChanged') continue;
+    const entry = byCustomer.get(event.detail.customerId) ?? { correlationId: event.detail.correlationId, messageIds: [] };
+    entry.messageIds.push(record.messageId);
+    byCustomer.set(event.detail.customerId, entry);
+  }
+  if (byCustomer.size === 0) return;
+  const log = asLogSink(logger);
+  for (const [customerId, { correlationId, messageIds }] of byCustomer) {
+    const ctx = { correlationId, customerId };
+    try {
+      const { stats: target } = await getClients();
+      if (!target) throw new Error(`${env.CONNECTOR_ID} holds no stats`);
+      const [held, customer] = await Promise.all([orderStore.getStats(customerId), store.getCustomer(customerId)]);
+      const link = customer ? primaryLink(customer, env.CONNECTOR_ID) : undefined;
+      if (!held || !customer) {
+        log.warn('stats: nothing to write (customer or stats gone)', ctx);
+        continue;
+      }
+      if (!link) {
+        for (const id of messageIds) failed.set(id, new Error(`the customer has no ${env.CONNECTOR_ID} record yet; retrying after its sync makes one`));
+        continue;
+      }
+      const outcome = await target.writeStats(link.externalId, held.stats);
+      log[outcome === 'gone' ? 'warn' : 'info'](`stats: ${outcome}`, { ...ctx, externalId: link.externalId, statsVersion: held.version });
+    } catch (error) {
+      log.error('stats: write failed', { ...ctx, error });
+      for (const id of messageIds) failed.set(id, error);
+    }
+  }
 }
 
 /** What sync's read found: the record merged into another (as the vendor's merge webhook says it), or deleted. */

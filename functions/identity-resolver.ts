@@ -1,5 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { CustomerObserved, CustomerRecordRemoved, CustomerRecordsMerged } from '../core/events';
+import type { CustomerObserved, CustomerRecordRemoved, CustomerRecordsMerged, OrderObserved } from '../core/events';
+import { orderKey } from '../core/model/order';
+import { resolveOrder } from '../core/orders/resolve-order';
+import type { HeldOrder } from '../core/orders/order-store';
+import { DynamoDbOrderStore } from './lib/adapters/dynamodb-order-store';
 import { mergeRecords, removeRecord } from '../core/identity/record-lifecycle';
 import { resolveObservation } from '../core/identity/resolve';
 import { FIELD_NAMES, type FieldName } from '../core/model/customer';
@@ -21,6 +25,7 @@ const env = parseEnv(IdentityResolverEnvSchema);
 const logger = createLogger('identity-resolver');
 const db = createDocumentClient();
 const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
+const orders = new DynamoDbOrderStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const log = asLogSink(logger);
@@ -37,6 +42,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
         if (busEvent.type === 'CustomerObserved') await resolve(busEvent.detail, redelivered);
         else if (busEvent.type === 'CustomerRecordRemoved') await remove(busEvent.detail);
         else if (busEvent.type === 'CustomerRecordsMerged') await merge(busEvent.detail);
+        else if (busEvent.type === 'OrderObserved') await resolveOrderObserved(busEvent.detail, redelivered);
       } catch (error) {
         log.error('resolve failed', { correlationId: busEvent.detail.correlationId, error });
         failed.set(record.messageId, error);
@@ -113,6 +119,76 @@ async function merge(detail: CustomerRecordsMerged) {
       detail: { schemaVersion: 1, correlationId: detail.correlationId, system: detail.system, externalId: detail.survivorId, occurredAt: detail.occurredAt },
     },
   ]);
+}
+
+/**
+ * OrderObserved → record the origin's newer revision with its buyer, pickup moves and stats in
+ * one transaction (core/orders/resolve-order.ts), then announce: the copies to project, the
+ * stats to write back, and each pickup move from the order's outbox.
+ */
+async function resolveOrderObserved({ order, correlationId }: OrderObserved, redelivered: boolean) {
+  const key = orderKey(order.origin);
+  const ctx = { correlationId, orderKey: key, revision: order.revision };
+  const result = await resolveOrder(orders, store, order);
+  if (result.outcome === 'buyer-unknown') {
+    // Its customer record's own webhook may be late or lost: its connector reads it, and the order waits for the link.
+    log.info('order: buyer record not linked yet; asking for a read of it', ctx);
+    await publisher.publish([
+      { type: 'CustomerReferenced', detail: { schemaVersion: 1, correlationId, system: result.system, externalId: result.externalId, occurredAt: order.updatedAt } },
+    ]);
+    throw new Error('the order names a customer record omnihub has not linked yet; retrying after it is read');
+  }
+  if (result.outcome !== 'recorded') {
+    log.info(`order: ${result.outcome}`, { ...ctx, held: result.held.order.revision });
+    // A crash after the write may have kept what follows from being published.
+    await publishMoves(key, result.held, correlationId);
+    if (redelivered && result.outcome === 'repeat') await announceOrder(key, result.held, correlationId, result.held.customerId ? [result.held.customerId] : []);
+    return;
+  }
+  log.info(`order: ${result.created ? 'created' : 'updated'}`, {
+    ...ctx,
+    customerId: result.held.customerId,
+    pickup: result.held.order.pickup.state,
+    moves: result.moves.length,
+    attempts: result.attempts,
+  });
+  await announceOrder(key, result.held, correlationId, result.statsChanged);
+  await publishMoves(key, result.held, correlationId);
+}
+
+async function announceOrder(key: string, held: HeldOrder, correlationId: string, statsChanged: string[]) {
+  const events = [
+    ...(env.ORDER_COPY_IDS.length > 0
+      ? [{ type: 'OrderChanged' as const, detail: { schemaVersion: 1 as const, correlationId, orderKey: key, revision: held.order.revision, customerId: held.customerId, systems: env.ORDER_COPY_IDS } }]
+      : []),
+    ...(env.STATS_IDS.length > 0
+      ? statsChanged.map((customerId) => ({ type: 'CustomerStatsChanged' as const, detail: { schemaVersion: 1 as const, correlationId, customerId, systems: env.STATS_IDS } }))
+      : []),
+  ];
+  if (events.length > 0) await publisher.publish(events);
+}
+
+/** The outbox of pickup moves: published, then cleared (a crash in between publishes them again; `eventId` lets a consumer tell). */
+async function publishMoves(key: string, held: HeldOrder, correlationId: string) {
+  if (held.unpublishedMoves.length === 0) return;
+  await publisher.publish(
+    held.unpublishedMoves.map((move) => ({
+      type: 'OrderStatusChanged' as const,
+      detail: {
+        schemaVersion: 1 as const,
+        correlationId,
+        eventId: `${key}#${move.to}`,
+        orderKey: key,
+        customerId: held.customerId,
+        from: move.from,
+        to: move.to,
+        at: move.at,
+        location: held.order.pickup.location,
+      },
+    })),
+  );
+  await orders.markMovesPublished(held.order.origin, held.version);
+  log.info('order: pickup moves published', { correlationId, orderKey: key, moves: held.unpublishedMoves.map((m) => `${m.from}>${m.to}`) });
 }
 
 async function announce(change: { customerId: string; correlationId: string; origin: string; fields: FieldName[]; version?: number; originToo?: boolean }) {

@@ -19,6 +19,8 @@ export const functionMemoryMb = {
   'webhook-receiver': 512,
   'identity-resolver': 256,
   'connector-sync': 384,
+  // Reads and writes a few orders at a time, waiting on vendor APIs.
+  'order-sync': 256,
   // Mostly waiting for the vendor's quota: little memory.
   backfill: 256,
 } as const;

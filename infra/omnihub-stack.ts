@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { hydrateBatchSize } from '../connectors/manifests';
+import { hydrateBatchSize, routedConnector } from '../connectors/manifests';
 import { connectorBundleDefine, functionEntries } from '../functions/catalog';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
@@ -21,7 +21,7 @@ import { OperationsAlarms } from './constructs/operations-alarms';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunctionUrl } from './constructs/webhook-function-url';
 import { functionMemoryMb } from './function-sizing';
-import { receiverTableAccess, resolverTableAccess, syncTableAccess } from './table-access';
+import { orderSyncTableAccess, receiverTableAccess, resolverTableAccess, syncTableAccess } from './table-access';
 
 export interface OmnihubStackProps extends StackProps {
   config: OmnihubConfig;
@@ -82,6 +82,9 @@ export class OmnihubStack extends Stack {
       .bindBus(bus);
     // Who a change must reach (functions/identity-resolver.ts): the enabled connectors.
     resolver.addEnvironment('CONNECTOR_IDS', connectors.map(({ manifest }) => manifest.id).join(','));
+    // Who an order's new revision and a customer's new stats must reach.
+    resolver.addEnvironment('ORDER_COPY_IDS', connectors.filter(({ manifest }) => manifest.orders?.project).map(({ manifest }) => manifest.id).join(','));
+    resolver.addEnvironment('STATS_IDS', connectors.filter(({ manifest }) => manifest.stats).map(({ manifest }) => manifest.id).join(','));
 
     const syncFunctions = new Map<string, OmnihubFunction>();
     for (const { manifest, settings } of connectors) {
@@ -105,21 +108,45 @@ export class OmnihubStack extends Stack {
       syncFunctions.set(manifest.id, fn);
     }
 
+    // The order side of each connector with orders, bundled apart from its customer side (functions/order-sync.ts).
+    const orderFunctions = new Map<string, OmnihubFunction>();
+    for (const { manifest, settings } of connectors) {
+      if (!manifest.orders?.observe && !manifest.orders?.project) continue;
+      const fn = new OmnihubFunction(this, `OrderSync-${manifest.id}`, {
+        ...common,
+        entry: functionEntries['order-sync'],
+        define: connectorBundleDefine(manifest.id, 'orders'),
+        description: `omnihub: read and project orders in ${manifest.displayName}`,
+        memorySize: functionMemoryMb['order-sync'],
+        timeout: Duration.seconds(60),
+        tracing: downstreamTracing,
+      })
+        .bindTable(table, orderSyncTableAccess(manifest.id))
+        .bindBus(bus)
+        .bindSecret('CONNECTOR_SECRET', secrets.api.get(manifest.id)!);
+      fn.addEnvironment('CONNECTOR_ID', manifest.id);
+      fn.addEnvironment('CONNECTOR_CONFIG', JSON.stringify(settings));
+      orderFunctions.set(manifest.id, fn);
+    }
+
     const backfill = new Backfill(this, 'Backfill', { connectors, table, bus, apiSecrets: secrets.api, functionDefaults: { ...common, tracing: downstreamTracing }, reconcileMinutes: config.reconcileMinutes });
 
     const routing = new EventRouting(this, 'EventRouting', {
       bus,
-      bindings: routeBindings(connectors.map(({ manifest }) => ({ id: manifest.id, hydrates: manifest.hydrates }))),
+      bindings: routeBindings(connectors.map(({ manifest }) => routedConnector(manifest))),
       targetOf: (binding) => {
         if (binding.route.target === 'identity-resolver') return resolver;
         if (binding.route.target === 'backfill') return backfill.targetOf(binding) ?? fail(`Route ${binding.route.name} has no backfill function for "${binding.connectorId}"`);
+        if (binding.route.target === 'order-sync') {
+          return (binding.connectorId && orderFunctions.get(binding.connectorId)) || fail(`Route ${binding.route.name} has no order-sync function for "${binding.connectorId}"`);
+        }
         const fn = binding.connectorId ? syncFunctions.get(binding.connectorId) : undefined;
         if (!fn) throw new Error(`Route ${binding.route.name} has no connector-sync function for "${binding.connectorId}"`);
         return fn;
       },
       batchSizeOf: (binding) => {
         if (binding.route.target === 'backfill') return 1;
-        if (binding.route.requires !== 'hydrate') return undefined;
+        if (binding.route.batching !== 'hydrate') return undefined;
         const settings = connectors.find(({ manifest }) => manifest.id === binding.connectorId)?.settings;
         return settings ? hydrateBatchSize(settings) : undefined;
       },
@@ -130,6 +157,7 @@ export class OmnihubStack extends Stack {
       ['webhook-receiver', receiver.logGroup],
       ['identity-resolver', resolver.logGroup],
       ...[...syncFunctions].map(([connectorId, fn]) => [`sync-${connectorId}`, fn.logGroup] as const),
+      ...[...orderFunctions].map(([connectorId, fn]) => [`orders-${connectorId}`, fn.logGroup] as const),
       ...backfill.parkingLogGroups(),
     ]);
     const alarms = new OperationsAlarms(this, 'OperationsAlarms', {

@@ -27,7 +27,18 @@ export const resolverTableAccess: readonly TableAccess[] = [
     actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     leadingKeys: ['CUST#*', 'LINK#*', 'EMAIL#*', 'PHONE#*', 'DUPLICATES', 'PARKED#identity-resolver'],
   },
+  // The order resolver's order items (docs/identity.md §9; its STATS items are under CUST#*): never deleted.
+  { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['ORDER#*'] },
 ];
+
+/** A connector's order function: reads orders, buyers and their links; writes its copies' ids (ORDER#… / COPY#<id>) and its parked events. */
+export function orderSyncTableAccess(connectorId: string): readonly TableAccess[] {
+  return [
+    { actions: ['GetItem', 'Query'], leadingKeys: ['CUST#*', 'LINK#*'] },
+    { actions: ['GetItem', 'PutItem'], leadingKeys: ['ORDER#*'] },
+    { actions: ['PutItem'], leadingKeys: [`PARKED#orders-${connectorId}`] },
+  ];
+}
 
 /** A connector's sync function: its own parking target `sync-<id>`, and the write counters of backfill runs (UpdateItem only). */
 export function syncTableAccess(connectorId: string): readonly TableAccess[] {

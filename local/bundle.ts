@@ -6,7 +6,7 @@ import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries }
 import { buildCached, fileHasher, type FileHasher } from './bundle-cache';
 
 export interface BuiltFunction {
-  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>, backfill-<connector>. */
+  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>, orders-<connector>, backfill-<connector>. */
   name: string;
   file: string;
   bytes: number;
@@ -30,13 +30,21 @@ const keyFiles = (root: string) =>
  * `outDir`: one connector-sync and one backfill bundle per connector, each carrying only its
  * own connector. A bundle whose inputs did not change since the last build into `outDir` is reused.
  */
-export async function bundleFunctions(root: string, outDir: string, connectorIds: string[], hash: FileHasher = fileHasher()): Promise<Record<string, BuiltFunction>> {
+export async function bundleFunctions(
+  root: string,
+  outDir: string,
+  connectorIds: string[],
+  hash: FileHasher = fileHasher(),
+  /** The connectors with an order side: one order-sync bundle each (orders-<id>). */
+  orderConnectorIds: string[] = [],
+): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
   const jobs: Array<{ name: string; entry: string; define: Record<string, string> }> = [
     { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], define: {} },
     { name: 'identity-resolver', entry: functionEntries['identity-resolver'], define: {} },
     ...connectorIds.map((id) => ({ name: `sync-${id}`, entry: functionEntries['connector-sync'], define: connectorBundleDefine(id) })),
     ...connectorIds.map((id) => ({ name: `backfill-${id}`, entry: functionEntries.backfill, define: connectorBundleDefine(id) })),
+    ...orderConnectorIds.map((id) => ({ name: `orders-${id}`, entry: functionEntries['order-sync'], define: connectorBundleDefine(id, 'orders') })),
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {

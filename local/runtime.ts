@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EVENT_SOURCE } from '../core/events';
 import { hydrateBatchSize } from '../connectors/manifests';
-import { routeBindings } from '../core/routing';
+import { routeBindings, type RoutedConnector } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { bundleFunctionHost, bundleFunctions, stopBundler, type BuiltFunction } from './bundle';
 import { startDynamoDbFaults } from './dynamodb-faults';
@@ -19,9 +19,7 @@ import { startWebhookServer, type Ingress } from './webhook-server';
  * protocol by aws-endpoints.ts, which serves each connector's two secrets as the stack names
  * them: `omnihub/<id>` (API credentials) and `omnihub/<id>/webhook` (signing secret).
  */
-export interface RuntimeConnector {
-  id: string;
-  hydrates: boolean;
+export interface RuntimeConnector extends RoutedConnector {
   config: Record<string, unknown>;
   /** The API credentials (`omnihub/<id>`, the manifest's secretSchema): read by the sync function only. */
   secret: Record<string, string>;
@@ -101,7 +99,11 @@ export interface RuntimeMetering {
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
-  const [bundles, hostFile] = await Promise.all([bundleFunctions(options.root, buildDir, options.connectors.map((c) => c.id)), bundleFunctionHost(options.root, buildDir)]);
+  const withOrders = options.connectors.filter(hasOrders);
+  const [bundles, hostFile] = await Promise.all([
+    bundleFunctions(options.root, buildDir, options.connectors.map((c) => c.id), undefined, withOrders.map((c) => c.id)),
+    bundleFunctionHost(options.root, buildDir),
+  ]);
   if (options.stopBundlerWhenBuilt) await stopBundler();
 
   const bus = new LocalBus();
@@ -142,7 +144,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       CONNECTOR_SECRETS: JSON.stringify(webhookSecretIds),
       AWS_ENDPOINT_URL_DYNAMODB: receiverDynamoDb.url,
     }));
-  functions.set('identity-resolver', makeFunction('identity-resolver', bundles['identity-resolver']!, { CONNECTOR_IDS: options.connectors.map((c) => c.id).join(',') }));
+  functions.set(
+    'identity-resolver',
+    makeFunction('identity-resolver', bundles['identity-resolver']!, {
+      CONNECTOR_IDS: options.connectors.map((c) => c.id).join(','),
+      ORDER_COPY_IDS: options.connectors.filter((c) => c.orders?.project).map((c) => c.id).join(','),
+      STATS_IDS: options.connectors.filter((c) => c.stats).map((c) => c.id).join(','),
+    }),
+  );
   for (const c of options.connectors) {
     const connectorEnv = {
       CONNECTOR_ID: c.id,
@@ -151,6 +160,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(c.baseUrl ? { CONNECTOR_BASE_URL: c.baseUrl } : {}),
     };
     functions.set(`sync-${c.id}`, makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, connectorEnv));
+    if (hasOrders(c)) functions.set(`orders-${c.id}`, makeFunction(`orders-${c.id}`, bundles[`orders-${c.id}`]!, connectorEnv));
     // A run is one chain of pages: one worker is enough.
     functions.set(`backfill-${c.id}`, makeFunction(`backfill-${c.id}`, bundles[`backfill-${c.id}`]!, connectorEnv, 1));
   }
@@ -168,12 +178,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const queues: LocalQueue[] = [];
   for (const binding of routeBindings(options.connectors)) {
-    const fnName =
-      binding.route.target === 'identity-resolver' ? 'identity-resolver' : binding.route.target === 'backfill' ? `backfill-${binding.connectorId}` : `sync-${binding.connectorId}`;
+    const fnName = {
+      'identity-resolver': 'identity-resolver',
+      backfill: `backfill-${binding.connectorId}`,
+      'order-sync': `orders-${binding.connectorId}`,
+      'connector-sync': `sync-${binding.connectorId}`,
+    }[binding.route.target];
     const settings = options.connectors.find((c) => c.id === binding.connectorId)?.config;
     // A backfill request runs pages for most of an invocation: one at a time.
     const batchSize =
-      binding.route.target === 'backfill' ? 1 : ((binding.route.requires === 'hydrate' && settings ? hydrateBatchSize(settings) : undefined) ?? queueOptions.batchSize);
+      binding.route.target === 'backfill' ? 1 : ((binding.route.batching === 'hydrate' && settings ? hydrateBatchSize(settings) : undefined) ?? queueOptions.batchSize);
     const queue = new LocalQueue(`${binding.route.name}${binding.connectorId ? `-${binding.connectorId}` : ''}`, functions.get(fnName)!, {
       ...queueOptions,
       batchSize,
@@ -239,6 +253,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       await Promise.all([aws.close(), receiverDynamoDb.close()]);
     },
   };
+}
+
+function hasOrders(c: RoutedConnector): boolean {
+  return c.orders?.observe === true || c.orders?.project === true;
 }
 
 /** The envelope the reconciliation schedule puts on the bus (the same detail the stack's schedule sends). */

@@ -36,7 +36,7 @@ async function main() {
   const ddbPort = await freePort();
   const jvmStarting = startDynamoDbLocal({ dbPath, port: ddbPort, jvmOptions: SMALL_JVM_OPTIONS });
   jvmStarting.catch(() => undefined); // its failure is reported where it is awaited, not as an unhandled rejection
-  const [{ loadSandbox }, { enabledConnectors, loadConfig }, { clearLocalState, writeLocalState }, { createIdentityTable }, { prettyLogLine }, { startRuntime }] =
+  const [{ loadSandbox }, { enabledConnectors, loadConfig }, { clearLocalState, writeLocalState }, { createIdentityTable }, { prettyLogLine }, { startRuntime }, { routedConnector }] =
     await Promise.all([
       import('../connectors/sandboxes'),
       import('../infra/config'),
@@ -44,6 +44,7 @@ async function main() {
       import('./dynamodb-local'),
       import('./pretty-log'),
       import('./runtime'),
+      import('../connectors/manifests'),
     ]);
   const ddbStarting = jvmStarting.then(async (ddb) => {
     await createIdentityTable(ddb.endpoint, tableName);
@@ -64,7 +65,7 @@ async function main() {
           warnings.push(`${manifest.displayName} webhooks get 503 until ${real.missingWebhookVars.join(', ')} ${real.missingWebhookVars.length === 1 ? 'is' : 'are'} set`);
         }
         return {
-          connector: { id: manifest.id, hydrates: manifest.hydrates, config: { ...settings, ...real.config }, secret: real.secret, webhookSecret: real.webhookSecret },
+          connector: { ...routedConnector(manifest), config: { ...settings, ...real.config }, secret: real.secret, webhookSecret: real.webhookSecret },
           running: { id: manifest.id, name: manifest.displayName },
         };
       }
@@ -76,8 +77,7 @@ async function main() {
       const sandbox = await start({ ...options, port: preferred }).catch(() => start({ ...options, port: 0 }));
       return {
         connector: {
-          id: manifest.id,
-          hydrates: manifest.hydrates,
+          ...routedConnector(manifest),
           config: { ...settings, ...sandbox.config },
           secret: sandbox.secret,
           webhookSecret: sandbox.webhookSecret,

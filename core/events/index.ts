@@ -116,6 +116,8 @@ export type OrderChanged = z.infer<typeof OrderChangedSchema>;
  * inside omnihub needs it yet; it is the hook for pickup notices.
  */
 export const OrderStatusChangedSchema = z.extend(DetailBaseSchema, {
+  /** `<orderKey>#<to>`: the same for a move published twice (a crash between publish and outbox clear), so a consumer can tell. */
+  eventId: z.string().check(z.minLength(1), z.maxLength(260)),
   orderKey: z.string().check(z.minLength(3), z.maxLength(240)),
   customerId: z.nullable(OmnihubIdSchema),
   from: PickupStateSchema,

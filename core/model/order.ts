@@ -69,6 +69,13 @@ export function orderKey(origin: Order['origin']): string {
   return `${origin.system}:${origin.externalId}`;
 }
 
+/** The origin of an order from its key (ids may hold colons: only the first separates). */
+export function parseOrderKey(key: string): Order['origin'] {
+  const at = key.indexOf(':');
+  if (at <= 0 || at === key.length - 1) throw new RangeError(`not an order key: ${key.slice(0, 60)}`);
+  return { system: key.slice(0, at), externalId: key.slice(at + 1) };
+}
+
 const PICKUP_NEXT: Record<PickupState, readonly PickupState[]> = {
   none: ['placed', 'ready_for_pickup', 'picked_up', 'cancelled'],
   placed: ['ready_for_pickup', 'picked_up', 'cancelled'],

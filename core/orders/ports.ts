@@ -1,3 +1,4 @@
+import { OmnihubError } from '../errors';
 import type { Order } from '../model/order';
 import type { CustomerStats } from '../model/stats';
 
@@ -46,13 +47,14 @@ export interface StatsTarget {
 }
 
 /** An order the origin holds that we cannot map: parked with this reason (field names and codes only). */
-export class UnusableOrder extends Error {
+export class UnusableOrder extends OmnihubError {
   constructor(
     readonly system: string,
     readonly externalId: string,
     readonly reason: string,
   ) {
-    super(`${system} order ${externalId} cannot be used: ${reason}`);
+    // Not retryable: the same order reads the same way until the origin changes it (a new webhook).
+    super('ORDER.UNUSABLE', `${system} order ${externalId} cannot be used: ${reason}`, { retryable: false, metadata: { system } });
     this.name = 'UnusableOrder';
   }
 }

@@ -41,15 +41,18 @@ export const WebhookReceiverEnvSchema = z.extend(CommonEnvSchema, {
   CONNECTOR_SECRETS: JsonMapSchema,
 });
 
+const IdListSchema = z.pipe(
+  z.string(),
+  z.transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
+);
+
 export const IdentityResolverEnvSchema = z.extend(CommonEnvSchema, {
   /** The enabled connectors, comma-separated ("shopify,hubspot"): who a change must reach. */
-  CONNECTOR_IDS: z.pipe(
-    z.pipe(
-      z.string(),
-      z.transform((text) => text.split(',').map((id) => id.trim()).filter((id) => id.length > 0)),
-    ),
-    z.array(z.string()).check(z.minLength(1, 'name at least one enabled connector')),
-  ),
+  CONNECTOR_IDS: z.pipe(IdListSchema, z.array(z.string()).check(z.minLength(1, 'name at least one enabled connector'))),
+  /** The enabled connectors that hold copies of orders (OrderChanged reaches them); may be empty. */
+  ORDER_COPY_IDS: z._default(IdListSchema, []),
+  /** The enabled connectors that hold customers' stats (CustomerStatsChanged reaches them); may be empty. */
+  STATS_IDS: z._default(IdListSchema, []),
 });
 
 export const ConnectorSyncEnvSchema = z.extend(CommonEnvSchema, {

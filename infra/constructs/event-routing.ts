@@ -83,7 +83,7 @@ export class EventRouting extends Construct {
           maxBatchingWindow: BATCHING_WINDOW,
           // One bad message is retried alone instead of re-driving its whole batch.
           reportBatchItemFailures: true,
-          ...(binding.route.target === 'connector-sync' ? { maxConcurrency: CONNECTOR_MAX_CONCURRENCY } : {}),
+          ...(binding.route.target === 'connector-sync' || binding.route.target === 'order-sync' ? { maxConcurrency: CONNECTOR_MAX_CONCURRENCY } : {}),
         }),
       );
       Validations.of(fn).acknowledge({

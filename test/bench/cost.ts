@@ -83,6 +83,7 @@ const LEVEL_RANK: Record<string, number> = { TRACE: 0, DEBUG: 1, INFO: 2, TEXT: 
 export function roleOf(functionName: string): FunctionRole {
   if (functionName === 'webhook-receiver' || functionName === 'identity-resolver') return functionName;
   if (functionName.startsWith('sync-')) return 'connector-sync';
+  if (functionName.startsWith('orders-')) return 'order-sync';
   if (functionName.startsWith('backfill-')) return 'backfill';
   throw new Error(`No memory size for function "${functionName}" in infra/function-sizing.ts`);
 }
@@ -106,7 +107,7 @@ export const shapeBeforeIssue6: CostShape = {
   tracing: 'active',
   logLevel: 'INFO',
   systemLogLevel: 'INFO',
-  memoryMb: { 'webhook-receiver': 512, 'identity-resolver': 256, 'connector-sync': 512, backfill: 256 },
+  memoryMb: { 'webhook-receiver': 512, 'identity-resolver': 256, 'connector-sync': 512, 'order-sync': 256, backfill: 256 },
 };
 
 /** Bytes of application log lines Lambda keeps at `logLevel` (lines below it are dropped before ingestion). */

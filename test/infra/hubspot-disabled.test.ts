@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shopifyManifest } from '../../connectors/shopify/manifest';
+import { routedConnector } from '../../connectors/manifests';
 import { routeBindings } from '../../core/routing';
 import { contextWith, logicalIds, synthOmnihub, type Synthesized, SYNTH_TIMEOUT_MS } from './synth';
 
@@ -18,7 +19,7 @@ const context = {
   alarmEmail: 'ops@example.com',
   parkedRetentionDays: 30,
 };
-const shopifyOnly = [{ id: 'shopify', hydrates: shopifyManifest.hydrates }];
+const shopifyOnly = [routedConnector(shopifyManifest)];
 
 describe('OmnihubStack with hubspot and square disabled and non-default settings', () => {
   let synth: Synthesized;

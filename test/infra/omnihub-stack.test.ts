@@ -4,7 +4,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { safeParse, type ZodMiniObject } from 'zod/mini';
-import { manifests } from '../../connectors/manifests';
+import { manifests, routedConnector } from '../../connectors/manifests';
 import { routeBindings } from '../../core/routing';
 import { ConnectorSyncEnvSchema, IdentityResolverEnvSchema, WebhookReceiverEnvSchema } from '../../functions/lib/env';
 import { defineOmnihubApp } from '../../infra/omnihub-app';
@@ -219,7 +219,11 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
         BatchWriteItem: ['DELIVERY#*'],
       },
       IdentityResolver: Object.fromEntries(
-        ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'].map((action) => [action, identity]),
+        ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'].map((action) => [
+          action,
+          // and the order resolver's ORDER items (docs/identity.md §9), never deleted
+          [...identity, ...(['GetItem', 'PutItem', 'UpdateItem'].includes(action) ? ['ORDER#*'] : [])],
+        ]),
       ),
       ...Object.fromEntries(
         enabled.map((m) => [
@@ -232,6 +236,11 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
             ]),
           ),
         ]),
+      ),
+      ...Object.fromEntries(
+        enabled
+          .filter((m) => m.orders)
+          .map((m) => [`OrderSync${m.id}`, { GetItem: ['CUST#*', 'LINK#*', 'ORDER#*'], Query: ['CUST#*', 'LINK#*'], PutItem: ['ORDER#*', `PARKED#orders-${m.id}`] }]),
       ),
       ...Object.fromEntries(
         enabled.map((m) => [`BackfillBackfill${m.id}`, { Query: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`], PutItem: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`] }]),
@@ -261,7 +270,7 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
 
   it('generates one rule per routeBindings() entry, with its pattern, feeding the bound function', () => {
     // Prepare
-    const bindings = routeBindings(enabled.map((m) => ({ id: m.id, hydrates: m.hydrates })));
+    const bindings = routeBindings(enabled.map(routedConnector));
     const prefixOf = (b: (typeof bindings)[number]) =>
       b.route.target === 'identity-resolver' ? 'IdentityResolver' : b.route.target === 'backfill' ? `BackfillBackfill${b.connectorId}` : `ConnectorSync${b.connectorId}`;
     const expected = bindings.map((b) => ({ pattern: b.pattern, functionId: logicalIds(template, 'AWS::Lambda::Function', prefixOf(b))[0] }));
@@ -330,10 +339,10 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     const sizes = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))
       .map((raw) => z.object({ Properties: z.object({ BatchSize: z.number() }) }).parse(raw).Properties.BatchSize)
       .sort((a, b) => a - b);
-    const bindings = routeBindings(enabled.map((m) => ({ id: m.id, hydrates: m.hydrates })));
+    const bindings = routeBindings(enabled.map(routedConnector));
     // A backfill request pages for most of an invocation: one at a time.
     const expected = bindings
-      .map((b) => (b.route.target === 'backfill' ? 1 : b.route.requires === 'hydrate' && b.connectorId === 'hubspot' ? 100 : 10))
+      .map((b) => (b.route.target === 'backfill' ? 1 : b.route.batching === 'hydrate' && b.connectorId === 'hubspot' ? 100 : 10))
       .sort((a, b) => a - b);
     expect(sizes).toEqual(expected);
     expect(sizes.filter((size) => size === 100)).toHaveLength(1);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../../connectors/hubspot/fake/server';
 import { startShopifyFake, type ShopifyFake, type ShopifyFakeOptions } from '../../connectors/shopify/fake/server';
+import { routedConnector } from '../../connectors/manifests';
 import { hubspotManifest } from '../../connectors/hubspot/manifest';
 import { shopifyManifest } from '../../connectors/shopify/manifest';
 import { startSquareFake, type SquareFake, type SquareFakeOptions } from '../../connectors/square/fake/server';
@@ -92,16 +93,14 @@ export async function startPipeline(
     tableName: table.tableName,
     connectors: [
       {
-        id: 'shopify',
-        hydrates: shopifyManifest.hydrates,
+        ...routedConnector(shopifyManifest),
         config: { shop: shopify.shop, apiVersion: shopify.apiVersion },
         secret: { accessToken: SHOPIFY_SECRET.accessToken },
         webhookSecret: options.webhookSecrets?.shopify ?? { webhookSecret: SHOPIFY_SECRET.webhookSecret },
         baseUrl: shopify.baseUrl,
       },
       {
-        id: 'hubspot',
-        hydrates: hubspotManifest.hydrates,
+        ...routedConnector(hubspotManifest),
         config: { batchSize: 100 },
         secret: { accessToken: HUBSPOT_SECRET.accessToken },
         webhookSecret: options.webhookSecrets?.hubspot ?? { clientSecret: HUBSPOT_SECRET.clientSecret },
@@ -110,8 +109,7 @@ export async function startPipeline(
       ...(square
         ? [
             {
-              id: 'square',
-              hydrates: squareManifest.hydrates,
+              ...routedConnector(squareManifest),
               config: { environment: 'sandbox', locationIds: 'all' },
               secret: { accessToken: SQUARE_SECRET.accessToken },
               webhookSecret: { signatureKey: SQUARE_SECRET.signatureKey, notificationUrl: SQUARE_SECRET.notificationUrl },

@@ -33,6 +33,32 @@ describe('routing', () => {
     expect(forObservation).toEqual(['identity-resolver']);
   });
 
+  describe('orders (docs/identity.md §9)', () => {
+    const bindings = routeBindings([
+      { id: 'shopify', hydrates: true, orders: { observe: true, project: false }, stats: true },
+      { id: 'hubspot', hydrates: true, orders: { observe: false, project: true }, stats: true },
+      { id: 'square', hydrates: false, orders: { observe: true, project: false } },
+      { id: 'klaviyo', hydrates: false },
+    ]);
+    const reaching = (type: string, detail: Record<string, unknown>) =>
+      bindings.filter((b) => matchesPattern(b.pattern, envelope(type, detail))).map((b) => `${b.route.target}:${b.connectorId ?? ''}`);
+
+    it('sends an order reference to its origin\'s order function only, and an observed order to the resolver', () => {
+      expect(reaching('OrderReferenced', { system: 'square', externalId: 'CAIS' })).toEqual(['order-sync:square']);
+      expect(reaching('OrderObserved', {})).toEqual(['identity-resolver:']);
+    });
+
+    it('sends a new revision to the systems that hold copies, and stats to those that hold stats, by the systems the event names', () => {
+      expect(reaching('OrderChanged', { systems: ['hubspot'] })).toEqual(['order-sync:hubspot']);
+      expect(reaching('CustomerStatsChanged', { systems: ['shopify', 'hubspot'] })).toEqual(['connector-sync:shopify', 'connector-sync:hubspot']);
+    });
+
+    it('lets an order origin read its buyer\'s customer record, even when its customer webhooks carry the whole record', () => {
+      expect(reaching('CustomerReferenced', { system: 'square', externalId: 'C1' })).toEqual(['connector-sync:square']);
+      expect(reaching('CustomerReferenced', { system: 'klaviyo', externalId: 'P1' })).toEqual([]);
+    });
+  });
+
   it('does not match an event from another source', () => {
     const [resolver] = routeBindings([]);
     expect(matchesPattern(resolver!.pattern, { source: 'other', 'detail-type': 'CustomerObserved', detail: {} })).toBe(false);

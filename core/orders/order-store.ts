@@ -1,0 +1,50 @@
+import type { Order, PickupState } from '../model/order';
+import type { CustomerStats } from '../model/stats';
+
+/**
+ * Where omnihub keeps orders and stats (docs/identity.md §9, table items in §8), as core needs
+ * it; the DynamoDB adapter is functions/lib/adapters/dynamodb-order-store.ts. The order item and
+ * the stats items its revision changes are written in one transaction, each guarded by the
+ * version read, so a repeat adds nothing and two revisions racing cannot both count.
+ */
+
+/** One move of a click & collect order, recorded with the write that made it and published from there. */
+export interface PickupMove {
+  from: PickupState;
+  to: PickupState;
+  at: string;
+}
+
+export interface HeldOrder {
+  /** The origin's latest state as recorded; `order.pickup.state` is the forward-only state. */
+  order: Order;
+  /** The buyer's omnihub customer, or null for a sale without a known buyer. */
+  customerId: string | null;
+  version: number;
+  /** Moves recorded but not yet published (an outbox: a crash before the publish publishes them next time). */
+  unpublishedMoves: PickupMove[];
+}
+
+export interface HeldStats {
+  stats: CustomerStats;
+  version: number;
+}
+
+export interface OrderSave {
+  order: HeldOrder;
+  /** undefined: the order is new. */
+  expectedVersion: number | undefined;
+  stats: Array<{ customerId: string; stats: CustomerStats; expectedVersion: number | undefined }>;
+}
+
+export interface OrderStore {
+  getOrder(origin: Order['origin']): Promise<HeldOrder | undefined>;
+  getStats(customerId: string): Promise<HeldStats | undefined>;
+  /** All or nothing; 'conflict' when any item changed since it was read. */
+  saveOrder(save: OrderSave): Promise<{ ok: true } | { ok: false; reason: 'conflict' }>;
+  /** The moves were published: drop them from the outbox, unless the order changed meanwhile (its writer publishes them). */
+  markMovesPublished(origin: Order['origin'], version: number): Promise<void>;
+  /** The id of this order's copy in `system`, recorded by that system's projection. */
+  getCopy(origin: Order['origin'], system: string): Promise<{ copyId: string; revision: number } | undefined>;
+  putCopy(origin: Order['origin'], system: string, copy: { copyId: string; revision: number }): Promise<void>;
+}

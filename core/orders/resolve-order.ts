@@ -1,0 +1,115 @@
+import type { IdentityStore } from '../identity/identity-store';
+import { jitteredBackoff } from '../identity/resolve';
+import { normalizeEmail } from '../model/normalize';
+import { pickupMoves, supersedes, type Order, type PickupState } from '../model/order';
+import { canonicalJson } from '../model/same-value';
+import { applyContribution, contributionOf, EMPTY_STATS, type CustomerStats } from '../model/stats';
+import type { HeldOrder, OrderSave, OrderStore, PickupMove } from './order-store';
+
+/**
+ * Applies one observation of an order (docs/identity.md §9): only a newer revision of the
+ * origin replaces what is held; the buyer is resolved by the identity rules (§3); the pickup
+ * state only moves forward; the buyer's stats change by the difference of the order's old and
+ * new contribution, in the same transaction as the order.
+ */
+export type OrderResolution =
+  /** The same revision again, or an older one: no effect. */
+  | { outcome: 'repeat' | 'late'; held: HeldOrder }
+  /** The order names a customer record of its origin we have not linked yet: read it first, then retry. */
+  | { outcome: 'buyer-unknown'; system: string; externalId: string }
+  | {
+      outcome: 'recorded';
+      held: HeldOrder;
+      /** True when the order is new to omnihub. */
+      created: boolean;
+      /** Pickup moves this revision made (published from the order's outbox). */
+      moves: PickupMove[];
+      /** Customers whose stats changed. */
+      statsChanged: string[];
+      attempts: number;
+    };
+
+const MAX_ATTEMPTS = 8;
+
+export async function resolveOrder(
+  orders: OrderStore,
+  identity: Pick<IdentityStore, 'findOwner'>,
+  order: Order,
+  options: { backoff?: (attempt: number) => Promise<void> } = {},
+): Promise<OrderResolution> {
+  const backoff = options.backoff ?? jitteredBackoff;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const held = await orders.getOrder(order.origin);
+    if (held && !supersedes(held.order, order)) return { outcome: order.revision === held.order.revision ? 'repeat' : 'late', held };
+
+    const buyer = await resolveBuyer(identity, order);
+    if (buyer.kind === 'unknown-record') {
+      // A buyer we knew stays the buyer when its record can no longer be read (deleted since).
+      if (!held?.customerId) return { outcome: 'buyer-unknown', system: order.origin.system, externalId: buyer.externalId };
+    }
+    const customerId = buyer.kind === 'customer' ? buyer.customerId : buyer.kind === 'unknown-record' ? held!.customerId : null;
+
+    const { state, moves } = movePickup(held?.order.pickup.state ?? 'none', order);
+    const recorded: Order = { ...order, pickup: { ...order.pickup, state } };
+    const next: HeldOrder = {
+      order: recorded,
+      customerId,
+      version: (held?.version ?? 0) + 1,
+      unpublishedMoves: [...(held?.unpublishedMoves ?? []), ...moves],
+    };
+
+    const before = held ? contributionOf(held.order) : undefined;
+    const after = contributionOf(recorded);
+    const deltas = new Map<string, { before?: typeof before; after?: typeof after }>();
+    if (held?.customerId) deltas.set(held.customerId, { before });
+    if (customerId) deltas.set(customerId, { ...deltas.get(customerId), after });
+    const stats: OrderSave['stats'] = [];
+    for (const [id, delta] of deltas) {
+      const current = await orders.getStats(id);
+      const updated = applyContribution(current?.stats ?? EMPTY_STATS, delta.before, delta.after);
+      if (!sameStats(updated, current?.stats ?? EMPTY_STATS)) stats.push({ customerId: id, stats: updated, expectedVersion: current?.version });
+    }
+
+    const saved = await orders.saveOrder({ order: next, expectedVersion: held?.version, stats });
+    if (saved.ok) return { outcome: 'recorded', held: next, created: !held, moves, statsChanged: stats.map((s) => s.customerId), attempts: attempt };
+    await backoff(attempt);
+  }
+  throw new Error(`order ${order.origin.system}:${order.origin.externalId}: still conflicting after ${MAX_ATTEMPTS} attempts`);
+}
+
+type Buyer = { kind: 'customer'; customerId: string } | { kind: 'unknown-record'; externalId: string } | { kind: 'anonymous' };
+
+/**
+ * §3 for a buyer: the origin's customer record by its link; without one (a guest checkout, a
+ * till sale), the order's email, else its phone when it has no email. An order alone never
+ * makes a customer: a guest no system knows stays an anonymous sale (counted, not associated).
+ */
+async function resolveBuyer(identity: Pick<IdentityStore, 'findOwner'>, order: Order): Promise<Buyer> {
+  const { externalId, email, phone } = order.buyer;
+  if (externalId) {
+    const owner = await identity.findOwner({ kind: 'link', system: order.origin.system, externalId });
+    return owner ? { kind: 'customer', customerId: owner } : { kind: 'unknown-record', externalId };
+  }
+  const normalized = normalizeEmail(email);
+  if (normalized) {
+    const owner = await identity.findOwner({ kind: 'email', value: normalized });
+    return owner ? { kind: 'customer', customerId: owner } : { kind: 'anonymous' };
+  }
+  if (phone) {
+    const owner = await identity.findOwner({ kind: 'phone', value: phone });
+    if (owner) return { kind: 'customer', customerId: owner };
+  }
+  return { kind: 'anonymous' };
+}
+
+/** Forward only (`pickupMoves`): a late or replayed earlier state keeps the state held. */
+function movePickup(current: PickupState, order: Order): { state: PickupState; moves: PickupMove[] } {
+  const next = order.pickup.state;
+  if (next === current || !pickupMoves(current, next)) return { state: current, moves: [] };
+  const at = next === 'ready_for_pickup' ? order.pickup.readyAt : next === 'picked_up' ? order.pickup.pickedUpAt : null;
+  return { state: next, moves: [{ from: current, to: next, at: at ?? order.updatedAt }] };
+}
+
+function sameStats(a: CustomerStats, b: CustomerStats): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}

@@ -1,0 +1,130 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { loadOrdersConnector } from '../connectors/orders';
+import * as z from '../core/schema';
+import type { OrderChanged, OrderReferenced } from '../core/events';
+import { parseOrderKey } from '../core/model/order';
+import type { CountryCode } from '../core/model/normalize';
+import { primaryLink } from '../core/sync/plan-sync';
+import { descriptorOf } from '../connectors/registry';
+import { createDocumentClient } from './lib/adapters/dynamodb';
+import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
+import { DynamoDbOrderStore } from './lib/adapters/dynamodb-order-store';
+import { EventPublisher } from './lib/adapters/event-publisher';
+import { ParkingLot } from './lib/adapters/parking-lot';
+import { SecretStore } from './lib/adapters/secrets';
+import { ConnectorSyncEnvSchema, parseEnv } from './lib/env';
+import { asLogSink, createLogger } from './lib/logger';
+import { processQueueBatch, type QueuedEvent } from './lib/sqs-batch';
+
+/**
+ * The order side of one connector (CONNECTOR_ID), bundled apart from its customer side so each
+ * carries only the vendor code it calls (docs/identity.md §9):
+ *  - OrderReferenced → read the orders its webhooks named, emit OrderObserved (origin systems);
+ *  - OrderChanged → make or update this system's copy, associated with the buyer's record there
+ *    (systems that hold copies: the CRM).
+ */
+const env = parseEnv(ConnectorSyncEnvSchema);
+const connector = await loadOrdersConnector(env.CONNECTOR_ID);
+const manifest = descriptorOf(env.CONNECTOR_ID)?.manifest;
+if (!connector || !manifest) throw new Error(`CONNECTOR_ID "${env.CONNECTOR_ID}" is not a connector with orders`);
+const logger = createLogger(`orders-${env.CONNECTOR_ID}`);
+const db = createDocumentClient();
+const identity = new DynamoDbIdentityStore(db, env.TABLE_NAME);
+const orders = new DynamoDbOrderStore(db, env.TABLE_NAME);
+const publisher = new EventPublisher(env.EVENT_BUS_NAME);
+const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
+const secrets = new SecretStore();
+const config = z.parse(manifest.configSchema, env.CONNECTOR_CONFIG);
+const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
+let clients: { source?: ReturnType<NonNullable<typeof connector.createSource>>; target?: ReturnType<NonNullable<typeof connector.createTarget>>; secretJson: string } | undefined;
+
+/** One client per secret value, as in connector-sync.ts: a replaced token is picked up within the secret cache's minutes. */
+async function getClients() {
+  const secret = await secrets.get(env.CONNECTOR_SECRET, manifest!.secretSchema, `omnihub/${env.CONNECTOR_ID}`);
+  const secretJson = JSON.stringify(secret);
+  if (clients?.secretJson !== secretJson) {
+    const options = { config, secret, mapping, baseUrl: env.CONNECTOR_BASE_URL, log: asLogSink(logger) };
+    clients = { source: connector!.createSource?.(options), target: connector!.createTarget?.(options), secretJson };
+  }
+  return clients;
+}
+
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  logger.resetKeys();
+  logger.appendKeys({ awsRequestId: context?.awsRequestId, connector: env.CONNECTOR_ID });
+  return processQueueBatch(event.Records, { target: `orders-${env.CONNECTOR_ID}`, parking, log: asLogSink(logger) }, async (events) => {
+    const failed = new Map<string, unknown>();
+    await readOrders(events.flatMap((e) => (e.event.type === 'OrderReferenced' ? [{ record: e.record, detail: e.event.detail }] : [])), failed);
+    await projectOrders(events, failed);
+    return failed;
+  });
+}
+
+/** One batch read for every order this SQS batch names; an order we cannot map is parked with its reason. */
+async function readOrders(refs: Array<{ record: QueuedEvent['record']; detail: OrderReferenced }>, failed: Map<string, unknown>) {
+  if (refs.length === 0) return;
+  const log = asLogSink(logger);
+  const { source } = await getClients();
+  if (!source) throw new Error(`${env.CONNECTOR_ID} has no order source`);
+  const ids = [...new Set(refs.map((r) => r.detail.externalId))];
+  try {
+    const read = await source.readOrders(ids);
+    await publisher.publish(
+      read.map((order) => ({
+        type: 'OrderObserved' as const,
+        detail: { schemaVersion: 1, correlationId: refs.find((r) => r.detail.externalId === order.origin.externalId)?.detail.correlationId ?? refs[0]!.detail.correlationId, order },
+      })),
+    );
+    log.info('orders: read', { requested: ids.length, read: read.length });
+    if (read.length < ids.length) log.warn('orders: some orders not found (deleted, or named by another id)', { requested: ids.length, read: read.length });
+  } catch (error) {
+    log.error('orders: read failed', { error });
+    for (const r of refs) failed.set(r.record.messageId, error);
+  }
+}
+
+/** Several changes of one order in a batch collapse into one projection of its latest revision. */
+async function projectOrders(events: QueuedEvent[], failed: Map<string, unknown>) {
+  const byOrder = new Map<string, { detail: OrderChanged; messageIds: string[] }>();
+  for (const { record, event } of events) {
+    if (event.type !== 'OrderChanged') continue;
+    const entry = byOrder.get(event.detail.orderKey) ?? { detail: event.detail, messageIds: [] };
+    entry.messageIds.push(record.messageId);
+    byOrder.set(event.detail.orderKey, entry);
+  }
+  if (byOrder.size === 0) return;
+  const log = asLogSink(logger);
+  for (const [orderKey, { detail, messageIds }] of byOrder) {
+    const ctx = { correlationId: detail.correlationId, orderKey, customerId: detail.customerId };
+    try {
+      const outcome = await projectOne(orderKey);
+      log.info(`orders: ${outcome.outcome}`, { ...ctx, ...outcome });
+      if (outcome.outcome === 'buyer-not-there-yet') {
+        for (const id of messageIds) failed.set(id, new Error(`the buyer has no ${env.CONNECTOR_ID} record yet; retrying after its customer sync makes one`));
+      }
+    } catch (error) {
+      log.error('orders: projection failed', { ...ctx, error });
+      for (const id of messageIds) failed.set(id, error);
+    }
+  }
+}
+
+async function projectOne(orderKey: string) {
+  const origin = parseOrderKey(orderKey);
+  const held = await orders.getOrder(origin);
+  if (!held) throw new Error('the order is not recorded (yet)');
+  const copy = await orders.getCopy(origin, env.CONNECTOR_ID);
+  if (copy && copy.revision >= held.order.revision) return { outcome: 'up-to-date' as const, copyId: copy.copyId };
+  let buyerRecordId: string | null = null;
+  if (held.customerId) {
+    const customer = await identity.getCustomer(held.customerId);
+    buyerRecordId = customer ? (primaryLink(customer, env.CONNECTOR_ID)?.externalId ?? null) : null;
+    // The customer's own sync makes the record (CustomerChanged reaches every system): associate after it.
+    if (customer && !buyerRecordId) return { outcome: 'buyer-not-there-yet' as const };
+  }
+  const { target } = await getClients();
+  if (!target) throw new Error(`${env.CONNECTOR_ID} holds no copies of orders`);
+  const projected = await target.projectOrder(held.order, { copyId: copy?.copyId ?? null, buyerRecordId });
+  await orders.putCopy(origin, env.CONNECTOR_ID, { copyId: projected.copyId, revision: held.order.revision });
+  return { ...projected, revision: held.order.revision, associated: buyerRecordId !== null };
+}

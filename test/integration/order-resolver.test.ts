@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { resolveObservation } from '../../core/identity/resolve';
+import { resolveOrder } from '../../core/orders/resolve-order';
+import { DynamoDbIdentityStore } from '../../functions/lib/adapters/dynamodb-identity-store';
+import { DynamoDbOrderStore, statsItemKey } from '../../functions/lib/adapters/dynamodb-order-store';
+import { anObservation, anOrder, laterRevision } from '../support/builders';
+import { aFreshTable } from '../support/identity-table';
+
+const noWait = async () => undefined;
+
+/** A table where Ada's Shopify record is linked (anObservation), and the stores on it. */
+async function withAda() {
+  const table = await aFreshTable();
+  const identity = new DynamoDbIdentityStore(table.doc, table.tableName);
+  const orders = new DynamoDbOrderStore(table.doc, table.tableName);
+  const ada = await resolveObservation(identity, anObservation());
+  if (ada.outcome !== 'created') throw new Error('expected Ada to be created');
+  const item = async (pk: string, sk: string) => (await table.items()).find((i) => i.pk === pk && i.sk === sk);
+  return { table, identity, orders, adaId: ada.customer.id, item };
+}
+
+describe('the order resolver on DynamoDB Local (docs/identity.md §9)', () => {
+  it('records an order of a linked buyer with its stats, in one write', async () => {
+    // Prepare
+    const { identity, orders, adaId, item } = await withAda();
+    // Act
+    const result = await resolveOrder(orders, identity, anOrder(), { backoff: noWait });
+    // Assess
+    expect(result).toMatchObject({ outcome: 'recorded', created: true, statsChanged: [adaId] });
+    const order = await item('ORDER#shopify#450789469', 'ORDER');
+    expect(order).toMatchObject({ version: 1, customerId: adaId, order: { name: '#1001', total: { amount: '20.00', currency: 'USD' } } });
+    const stats = await item(statsItemKey(adaId).pk, 'STATS');
+    expect(stats).toMatchObject({ version: 1, stats: { orders: 1, spent: { USD: '20.00' }, channels: ['web'] } });
+  });
+
+  it('changes nothing for a repeat or a late delivery', async () => {
+    // Prepare
+    const { table, identity, orders } = await withAda();
+    const first = anOrder();
+    const newer = laterRevision(first, 60, { status: 'fulfilled' });
+    await resolveOrder(orders, identity, newer, { backoff: noWait });
+    const before = await table.items();
+    // Act
+    const repeat = await resolveOrder(orders, identity, newer, { backoff: noWait });
+    const late = await resolveOrder(orders, identity, first, { backoff: noWait });
+    // Assess
+    expect([repeat.outcome, late.outcome]).toEqual(['repeat', 'late']);
+    expect(await table.items()).toEqual(before);
+  });
+
+  it('replaces the order\'s contribution when a newer revision changes it: a refund lowers the spend, the count stays one', async () => {
+    // Prepare
+    const { identity, orders, adaId, item } = await withAda();
+    const first = anOrder();
+    await resolveOrder(orders, identity, first, { backoff: noWait });
+    // Act
+    await resolveOrder(orders, identity, laterRevision(first, 60, { status: 'refunded', total: { amount: '5.00', currency: 'USD' } }), { backoff: noWait });
+    // Assess
+    expect(await item(statsItemKey(adaId).pk, 'STATS')).toMatchObject({ version: 2, stats: { orders: 1, spent: { USD: '5.00' } } });
+  });
+
+  it('counts an order once when two revisions of it race', async () => {
+    // Prepare
+    const { identity, orders, adaId, item } = await withAda();
+    const first = anOrder();
+    // Act
+    await Promise.all([
+      resolveOrder(orders, identity, first, { backoff: noWait }),
+      resolveOrder(orders, identity, laterRevision(first, 1, { status: 'fulfilled' }), { backoff: noWait }),
+      resolveOrder(orders, identity, first, { backoff: noWait }),
+    ]);
+    // Assess
+    expect(await item(statsItemKey(adaId).pk, 'STATS')).toMatchObject({ stats: { orders: 1, spent: { USD: '20.00' } } });
+    expect(await item('ORDER#shopify#450789469', 'ORDER')).toMatchObject({ order: { status: 'fulfilled' } });
+  });
+
+  it('moves a pickup forward only, recording each move once in the order\'s outbox', async () => {
+    // Prepare
+    const { identity, orders, item } = await withAda();
+    const location = { id: 'L1', name: 'Main St' };
+    const placed = anOrder({ pickup: { state: 'placed', location, readyAt: null, pickedUpAt: null } });
+    const ready = laterRevision(placed, 60, { pickup: { state: 'ready_for_pickup', location, readyAt: '2026-01-02T10:01:00Z', pickedUpAt: null } });
+    // Act
+    const r1 = await resolveOrder(orders, identity, placed, { backoff: noWait });
+    const r2 = await resolveOrder(orders, identity, ready, { backoff: noWait });
+    // The origin's next revision still says "placed" (an edit read from a lagging replica): the state stays.
+    const r3 = await resolveOrder(orders, identity, laterRevision(ready, 60, { pickup: placed.pickup, name: '#1001 (edited)' }), { backoff: noWait });
+    // Assess
+    const moves = [r1, r2, r3].map((r) => (r.outcome === 'recorded' ? r.moves.map((m) => `${m.from}>${m.to}`) : r.outcome));
+    expect(moves).toEqual([['none>placed'], ['placed>ready_for_pickup'], []]);
+    const held = await item('ORDER#shopify#450789469', 'ORDER');
+    expect(held).toMatchObject({ order: { name: '#1001 (edited)', pickup: { state: 'ready_for_pickup' } } });
+    expect((held!.unpublishedMoves as unknown[]).length).toBe(2);
+    // Act: publishing clears the outbox, unless a newer revision was written meanwhile.
+    await orders.markMovesPublished(placed.origin, (held!.version as number) - 1);
+    expect(((await item('ORDER#shopify#450789469', 'ORDER'))!.unpublishedMoves as unknown[]).length).toBe(2);
+    await orders.markMovesPublished(placed.origin, held!.version as number);
+    expect((await item('ORDER#shopify#450789469', 'ORDER'))!.unpublishedMoves).toEqual([]);
+  });
+
+  it('waits for a buyer record it has not linked yet, and writes nothing', async () => {
+    // Prepare
+    const { table, identity, orders } = await withAda();
+    const before = await table.items();
+    // Act
+    const result = await resolveOrder(orders, identity, anOrder({ buyer: { externalId: '999', email: 'new@example.com', phone: null } }), { backoff: noWait });
+    // Assess
+    expect(result).toEqual({ outcome: 'buyer-unknown', system: 'shopify', externalId: '999' });
+    expect(await table.items()).toEqual(before);
+  });
+
+  it('places a guest order by its email, else its phone; an unknown guest is an anonymous sale with no stats', async () => {
+    // Prepare
+    const { table, identity, orders, adaId } = await withAda();
+    // Act
+    const byEmail = await resolveOrder(orders, identity, anOrder({ origin: { system: 'square', externalId: 'A' }, buyer: { externalId: null, email: ' Ada@Example.com', phone: null } }), { backoff: noWait });
+    const byPhone = await resolveOrder(orders, identity, anOrder({ origin: { system: 'square', externalId: 'B' }, buyer: { externalId: null, email: null, phone: '+12125550101' } }), { backoff: noWait });
+    const stranger = await resolveOrder(orders, identity, anOrder({ origin: { system: 'square', externalId: 'C' }, buyer: { externalId: null, email: 'who@example.com', phone: null } }), { backoff: noWait });
+    // Assess
+    expect([byEmail, byPhone, stranger].map((r) => (r.outcome === 'recorded' ? r.held.customerId : r.outcome))).toEqual([adaId, adaId, null]);
+    expect((await table.items()).filter((i) => i.sk === 'STATS').map((i) => (i.stats as { orders: number }).orders)).toEqual([2]);
+  });
+});
