@@ -8,6 +8,10 @@ import type { MatchKey } from '../core/identity/identity-store';
 import { FIELD_NAMES, OmnihubIdSchema, type Customer } from '../core/model/customer';
 import { normalizeEmail, toE164, type CountryCode } from '../core/model/normalize';
 import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
+import { DynamoDbOrderStore } from '../functions/lib/adapters/dynamodb-order-store';
+import { parseOrderKey } from '../core/model/order';
+import type { CustomerOrderEntry } from '../core/orders/order-store';
+import { formatKpiReport, kpiReport } from '../core/orders/kpi-report';
 import { ParkingLot, type ParkedEvent } from '../functions/lib/adapters/parking-lot';
 import { redact, redactText } from '../functions/lib/redact';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +20,9 @@ import { backfillCommand, cliTarget } from './backfill';
 import { readLocalState } from './local-state';
 
 /**
- * npx omnihub customer <email | phone | system:ID | omnihub id> [--json]
+ * npx omnihub customer <email | phone | system:ID | omnihub id> [--json]   the golden record, its links and its orders
+ * npx omnihub order <system:ID> [--json]          one order, its buyer and every system's id for it
+ * npx omnihub kpis [--from DAY] [--to DAY] [--json]  the shop's cross-channel KPIs
  * npx omnihub duplicates [--json]                 customers that may be one person, for a person to decide
  * npx omnihub parked <target> [--json]            events that could not be applied, with reasons (emails and phones masked)
  * npx omnihub replay <target> <parked id>          put a parked event back on the bus
@@ -28,6 +34,11 @@ import { readLocalState } from './local-state';
  */
 const USAGE = `Usage:
   npx omnihub customer <email | phone | shopify:ID | hubspot:ID | oh_...> [--json]
+                                                the golden record, its linked records and its orders across channels
+  npx omnihub order <shopify:ID | square:ID> [--json]
+                                                one order with its state and every system's id for it
+  npx omnihub kpis [--from DAY] [--to DAY] [--json]
+                                                revenue and orders by channel, click & collect, repeat and two-channel buyers
   npx omnihub duplicates [--json]               possible duplicate customers (a shared phone, a taken email)
   npx omnihub parked <target> [--json]          target: webhook-receiver, identity-resolver or sync-<connector>
   npx omnihub replay <target> <parked id>
@@ -40,6 +51,7 @@ Options:
   --region <region>  AWS region (default: AWS_REGION)
   --country <CC>     country for phone numbers without a country code (default: US)
   --json             print JSON
+  --from, --to       kpis: first and last UTC day of orders placed (YYYY-MM-DD; default: the last 30 days)
   --since <time>     backfill: only records updated from then on (ISO 8601, e.g. 2025-01-31T00:00:00Z)
   --full             backfill: read every record again (default: from the last run's end on)
   --dry-run          backfill: print what would be linked, created and updated; write nothing
@@ -58,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
       country: { type: 'string', default: 'US' },
       json: { type: 'boolean', default: false },
       since: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       full: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       remote: { type: 'boolean', default: false },
@@ -103,7 +117,28 @@ async function main(argv: string[]): Promise<number> {
     if (!args[0]) return fail('customer needs an email, phone, system:ID or omnihub id');
     const customer = await findCustomer(target.store, args[0], values.country as CountryCode);
     if (!customer) return fail(`No customer matches "${args[0]}"`, 1);
-    console.log(values.json ? JSON.stringify(customer, null, 2) : formatCustomer(customer));
+    const orders = await target.orders.listCustomerOrders(customer.id);
+    console.log(values.json ? JSON.stringify({ ...customer, orders }, null, 2) : `${formatCustomer(customer)}\n\n${formatOrders(orders)}`);
+    return 0;
+  }
+  if (command === 'order') {
+    if (!args[0] || !args[0].includes(':')) return fail('order needs system:ID, e.g. shopify:450789469');
+    const origin = parseOrderKey(args[0]);
+    const held = await target.orders.getOrder(origin);
+    if (!held) return fail(`No order ${args[0]}`, 1);
+    const copies = await target.orders.listCopies(origin);
+    const { unpublishedMoves: _outbox, ...shown } = held;
+    console.log(values.json ? JSON.stringify({ ...shown, copies }, null, 2) : formatOrder(held, copies));
+    return 0;
+  }
+  if (command === 'kpis') {
+    const day = /^\d{4}-\d{2}-\d{2}$/;
+    const to = values.to ?? new Date().toISOString().slice(0, 10);
+    const from = values.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
+    if (!day.test(from) || !day.test(to)) return fail('--from and --to take a UTC day: YYYY-MM-DD');
+    const { days, customers } = await target.orders.readKpis(from, to);
+    const report = kpiReport({ from, to }, days.map((d) => d.kpis), customers);
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatKpiReport(report));
     return 0;
   }
   if (command === 'duplicates') {
@@ -154,6 +189,7 @@ async function connect(values: { table?: string; bus?: string; region?: string }
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: values.region }));
     return {
       store: new DynamoDbIdentityStore(db, values.table),
+      orders: new DynamoDbOrderStore(db, values.table),
       parking: new ParkingLot(db, values.table),
       events: new EventBridgeClient({ region: values.region }),
       busName: values.bus ?? 'omnihub',
@@ -167,6 +203,7 @@ async function connect(values: { table?: string; bus?: string; region?: string }
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: local.dynamodbEndpoint, region: 'us-east-1', credentials }));
   return {
     store: new DynamoDbIdentityStore(db, local.tableName),
+    orders: new DynamoDbOrderStore(db, local.tableName),
     parking: new ParkingLot(db, local.tableName),
     events: new EventBridgeClient({ endpoint: local.eventsEndpoint, region: 'us-east-1', credentials }),
     busName: 'omnihub',
@@ -210,6 +247,33 @@ export function formatCustomer(customer: Customer): string {
   const unreadable = customer.links.reduce((n, link) => n + (link.unusable?.length ?? 0), 0);
   if (unreadable > 0) lines.push('', `  Unreadable values: ${unreadable} (a value a system holds that omnihub could not normalize; fix it there)`);
   lines.push('', `  Match keys: ${[...customer.emails, ...customer.phones].join(', ') || '(none)'}`);
+  return lines.join('\n');
+}
+
+export function formatOrders(orders: CustomerOrderEntry[]): string {
+  if (orders.length === 0) return '  Orders: none';
+  const lines = ['  Orders', '  Placed                 Order            Channel  Status     Pickup            Total'];
+  for (const o of orders) {
+    lines.push(`  ${o.placedAt.padEnd(22)} ${`${o.name} (${o.orderKey})`.slice(0, 40).padEnd(16)} ${o.channel.padEnd(8)} ${o.status.padEnd(10)} ${o.pickup.padEnd(17)} ${o.total.amount} ${o.total.currency}`);
+  }
+  return lines.join('\n');
+}
+
+function formatOrder(held: Awaited<ReturnType<DynamoDbOrderStore['getOrder']>> & object, copies: Array<{ system: string; copyId: string; revision: number }>): string {
+  const { order } = held;
+  const lines = [
+    `Order ${order.name}  ${order.origin.system}:${order.origin.externalId}  (revision ${order.revision}, updated ${order.updatedAt})`,
+    '',
+    `  Placed     ${order.placedAt} (${order.channel})`,
+    `  Status     ${order.status}`,
+    `  Pickup     ${order.pickup.state}${order.pickup.location ? ` at ${order.pickup.location.name ?? order.pickup.location.id}` : ''}`,
+    `  Total      ${order.total.amount} ${order.total.currency} (${order.lines.length} line${order.lines.length === 1 ? '' : 's'})`,
+    `  Buyer      ${held.customerId ?? '(anonymous sale)'}`,
+    '',
+    '  Ids',
+    `  ${order.origin.system.padEnd(10)} ${order.origin.externalId}  (origin)`,
+    ...copies.map((c) => `  ${c.system.padEnd(10)} ${c.copyId}  (copy of revision ${c.revision})`),
+  ];
   return lines.join('\n');
 }
 

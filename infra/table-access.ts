@@ -27,8 +27,10 @@ export const resolverTableAccess: readonly TableAccess[] = [
     actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     leadingKeys: ['CUST#*', 'LINK#*', 'EMAIL#*', 'PHONE#*', 'DUPLICATES', 'PARKED#identity-resolver'],
   },
-  // The order resolver's order items (docs/identity.md §9; its STATS items are under CUST#*): never deleted.
-  { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['ORDER#*'] },
+  // The order resolver's order and KPI items (docs/identity.md §9; its STATS items are under CUST#*): never deleted.
+  { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['ORDER#*', 'KPI'] },
+  // A customer's order list: an entry moves when an order's buyer changes.
+  { actions: ['PutItem', 'DeleteItem'], leadingKeys: ['ORDERS#*'] },
 ];
 
 /** A connector's order function: reads orders, buyers and their links; writes its copies' ids (ORDER#… / COPY#<id>) and its parked events. */

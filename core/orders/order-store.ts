@@ -1,4 +1,5 @@
 import type { Order, PickupState } from '../model/order';
+import type { CustomerKpis, DayKpis } from '../model/kpis';
 import type { CustomerStats } from '../model/stats';
 
 /**
@@ -30,21 +31,46 @@ export interface HeldStats {
   version: number;
 }
 
+/** The shop's KPI aggregates (core/model/kpis.ts): one per day orders were placed, and one over all customers. */
+export type AggregateKey = `DAY#${string}` | 'CUSTOMERS';
+export type Aggregate = { key: `DAY#${string}`; value: DayKpis } | { key: 'CUSTOMERS'; value: CustomerKpis };
+
+/** One line of a customer's order list (`npx omnihub customer`), kept beside the customer: never found by a scan. */
+export interface CustomerOrderEntry {
+  orderKey: string;
+  name: string;
+  placedAt: string;
+  channel: Order['channel'];
+  status: Order['status'];
+  pickup: PickupState;
+  total: Order['total'];
+}
+
 export interface OrderSave {
   order: HeldOrder;
   /** undefined: the order is new. */
   expectedVersion: number | undefined;
   stats: Array<{ customerId: string; stats: CustomerStats; expectedVersion: number | undefined }>;
+  aggregates: Array<Aggregate & { expectedVersion: number | undefined }>;
+  /** The buyer's order list entry (absent for an anonymous sale), and the entry to drop when the buyer changed. */
+  index: { put?: { customerId: string; entry: CustomerOrderEntry }; drop?: { customerId: string } };
 }
 
 export interface OrderStore {
   getOrder(origin: Order['origin']): Promise<HeldOrder | undefined>;
   getStats(customerId: string): Promise<HeldStats | undefined>;
+  getDayKpis(day: string): Promise<{ value: DayKpis | undefined; version: number | undefined }>;
+  getCustomerKpis(): Promise<{ value: CustomerKpis | undefined; version: number | undefined }>;
+  /** The day aggregates from `fromDay` to `toDay` (YYYY-MM-DD, both included), and the customer one: for `npx omnihub kpis`. */
+  readKpis(fromDay: string, toDay: string): Promise<{ days: Array<{ day: string; kpis: DayKpis }>; customers: CustomerKpis | undefined }>;
   /** All or nothing; 'conflict' when any item changed since it was read. */
   saveOrder(save: OrderSave): Promise<{ ok: true } | { ok: false; reason: 'conflict' }>;
   /** The moves were published: drop them from the outbox, unless the order changed meanwhile (its writer publishes them). */
   markMovesPublished(origin: Order['origin'], version: number): Promise<void>;
+  listCustomerOrders(customerId: string): Promise<CustomerOrderEntry[]>;
   /** The id of this order's copy in `system`, recorded by that system's projection. */
   getCopy(origin: Order['origin'], system: string): Promise<{ copyId: string; revision: number } | undefined>;
   putCopy(origin: Order['origin'], system: string, copy: { copyId: string; revision: number }): Promise<void>;
+  /** Every system's copy of the order. */
+  listCopies(origin: Order['origin']): Promise<Array<{ system: string; copyId: string; revision: number }>>;
 }

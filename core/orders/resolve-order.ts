@@ -4,6 +4,7 @@ import { normalizeEmail } from '../model/normalize';
 import { pickupMoves, supersedes, type Order, type PickupState } from '../model/order';
 import { canonicalJson } from '../model/same-value';
 import { applyContribution, contributionOf, EMPTY_STATS, type CustomerStats } from '../model/stats';
+import { applyToCustomers, applyToDay, collectionMinutes, EMPTY_CUSTOMER_KPIS, EMPTY_DAY, orderDay } from '../model/kpis';
 import type { HeldOrder, OrderSave, OrderStore, PickupMove } from './order-store';
 
 /**
@@ -64,13 +65,38 @@ export async function resolveOrder(
     if (held?.customerId) deltas.set(held.customerId, { before });
     if (customerId) deltas.set(customerId, { ...deltas.get(customerId), after });
     const stats: OrderSave['stats'] = [];
+    const statsBefore = new Map<string, CustomerStats | undefined>();
     for (const [id, delta] of deltas) {
       const current = await orders.getStats(id);
       const updated = applyContribution(current?.stats ?? EMPTY_STATS, delta.before, delta.after);
-      if (!sameStats(updated, current?.stats ?? EMPTY_STATS)) stats.push({ customerId: id, stats: updated, expectedVersion: current?.version });
+      if (!same(updated, current?.stats ?? EMPTY_STATS)) {
+        stats.push({ customerId: id, stats: updated, expectedVersion: current?.version });
+        statsBefore.set(id, current?.stats);
+      }
     }
 
-    const saved = await orders.saveOrder({ order: next, expectedVersion: held?.version, stats });
+    // The shop's KPIs move in the same write: the order's day, and the customers' totals.
+    const aggregates: OrderSave['aggregates'] = [];
+    const collected = moves.some((m) => m.to === 'picked_up') ? collectionMinutes(recorded) : undefined;
+    const dayKey = `DAY#${orderDay(recorded.placedAt)}` as const;
+    const day = await orders.getDayKpis(orderDay(recorded.placedAt));
+    const dayAfter = applyToDay(day.value ?? EMPTY_DAY, before, after, collected === undefined ? undefined : { minutes: collected });
+    if (!same(dayAfter, day.value ?? EMPTY_DAY)) aggregates.push({ key: dayKey, value: dayAfter, expectedVersion: day.version });
+    if (stats.length > 0) {
+      const customers = await orders.getCustomerKpis();
+      const customersAfter = stats.reduce((kpis, s) => applyToCustomers(kpis, statsBefore.get(s.customerId), s.stats), customers.value ?? EMPTY_CUSTOMER_KPIS);
+      aggregates.push({ key: 'CUSTOMERS', value: customersAfter, expectedVersion: customers.version });
+    }
+
+    const key = `${recorded.origin.system}:${recorded.origin.externalId}`;
+    const index: OrderSave['index'] = {
+      ...(customerId
+        ? { put: { customerId, entry: { orderKey: key, name: recorded.name, placedAt: recorded.placedAt, channel: recorded.channel, status: recorded.status, pickup: state, total: recorded.total } } }
+        : {}),
+      ...(held?.customerId && held.customerId !== customerId ? { drop: { customerId: held.customerId } } : {}),
+    };
+
+    const saved = await orders.saveOrder({ order: next, expectedVersion: held?.version, stats, aggregates, index });
     if (saved.ok) return { outcome: 'recorded', held: next, created: !held, moves, statsChanged: stats.map((s) => s.customerId), attempts: attempt };
     await backoff(attempt);
   }
@@ -110,6 +136,6 @@ function movePickup(current: PickupState, order: Order): { state: PickupState; m
   return { state: next, moves: [{ from: current, to: next, at: at ?? order.updatedAt }] };
 }
 
-function sameStats(a: CustomerStats, b: CustomerStats): boolean {
+function same(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }

@@ -136,12 +136,13 @@ async function park(system: string, event: UnusableEvent, correlationId: string,
 }
 
 /**
- * One event per observation, removal and merge, and one per referenced record: HubSpot sends
- * one event per changed property, and the connector reads the whole record anyway.
+ * One event per observation, removal and merge, and one per referenced record or order: HubSpot
+ * sends one event per changed property, and the connector reads the whole record anyway.
  */
 function toEvents(system: string, items: WebhookItem[], correlationId: string): OutgoingEvent[] {
   const events: OutgoingEvent[] = [];
   const referenced = new Map<string, string>(); // external id → latest occurredAt
+  const ordersReferenced = new Map<string, string>(); // order id → latest occurredAt
   for (const item of items) {
     const base = { schemaVersion: 1, correlationId };
     switch (item.kind) {
@@ -165,7 +166,16 @@ function toEvents(system: string, items: WebhookItem[], correlationId: string): 
         if (!seen || Date.parse(item.occurredAt) > Date.parse(seen)) referenced.set(item.externalId, item.occurredAt);
         break;
       }
+      case 'order-referenced': {
+        // Several topics for one order in a delivery are one read of it.
+        const seen = ordersReferenced.get(item.externalId);
+        if (!seen || Date.parse(item.occurredAt) > Date.parse(seen)) ordersReferenced.set(item.externalId, item.occurredAt);
+        break;
+      }
     }
+  }
+  for (const [externalId, occurredAt] of ordersReferenced) {
+    events.push({ type: 'OrderReferenced', detail: { schemaVersion: 1, correlationId, system, externalId, occurredAt } });
   }
   for (const [externalId, occurredAt] of referenced) {
     events.push({ type: 'CustomerReferenced', detail: { schemaVersion: 1, correlationId, system, externalId, occurredAt } });

@@ -221,8 +221,12 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
       IdentityResolver: Object.fromEntries(
         ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'].map((action) => [
           action,
-          // and the order resolver's ORDER items (docs/identity.md §9), never deleted
-          [...identity, ...(['GetItem', 'PutItem', 'UpdateItem'].includes(action) ? ['ORDER#*'] : [])],
+          // and the order resolver's ORDER and KPI items (docs/identity.md §9), never deleted
+          [
+            ...identity,
+            ...(['GetItem', 'PutItem', 'UpdateItem'].includes(action) ? ['ORDER#*', 'KPI'] : []),
+            ...(['PutItem', 'DeleteItem'].includes(action) ? ['ORDERS#*'] : []),
+          ],
         ]),
       ),
       ...Object.fromEntries(

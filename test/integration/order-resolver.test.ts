@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveObservation } from '../../core/identity/resolve';
 import { resolveOrder } from '../../core/orders/resolve-order';
+import { kpiReport } from '../../core/orders/kpi-report';
 import { DynamoDbIdentityStore } from '../../functions/lib/adapters/dynamodb-identity-store';
 import { DynamoDbOrderStore, statsItemKey } from '../../functions/lib/adapters/dynamodb-order-store';
 import { anObservation, anOrder, laterRevision } from '../support/builders';
@@ -119,5 +120,34 @@ describe('the order resolver on DynamoDB Local (docs/identity.md §9)', () => {
     // Assess
     expect([byEmail, byPhone, stranger].map((r) => (r.outcome === 'recorded' ? r.held.customerId : r.outcome))).toEqual([adaId, adaId, null]);
     expect((await table.items()).filter((i) => i.sk === 'STATS').map((i) => (i.stats as { orders: number }).orders)).toEqual([2]);
+  });
+
+  it('keeps the shop\'s KPIs in the same writes: revenue by channel, click & collect, ready-to-collected minutes, two-channel buyers', async () => {
+    // Prepare: Ada buys online (a pickup, collected 25 minutes after it was ready) and in the store (25.50 of the 27.50
+    // customers spent: 92.72%, truncated to four digits); Bob only online, twice.
+    const { identity, orders } = await withAda();
+    const bob = await resolveObservation(identity, anObservation({ externalId: '2', values: { email: 'bob@example.com', firstName: 'Bob' } }));
+    if (bob.outcome !== 'created') throw new Error('expected Bob');
+    const location = { id: 'L1', name: 'Main St' };
+    const pickup = anOrder({ pickup: { state: 'placed', location, readyAt: null, pickedUpAt: null } });
+    const ready = laterRevision(pickup, 60, { pickup: { state: 'ready_for_pickup', location, readyAt: '2026-01-02T10:01:00Z', pickedUpAt: null } });
+    const collected = laterRevision(ready, 1500, { status: 'fulfilled', pickup: { state: 'picked_up', location, readyAt: '2026-01-02T10:01:00Z', pickedUpAt: '2026-01-02T10:26:00Z' } });
+    const store = anOrder({ origin: { system: 'square', externalId: 'S1' }, channel: 'store', buyer: { externalId: null, email: 'ada@example.com', phone: null }, total: { amount: '5.50', currency: 'USD' } });
+    const bobs = [1, 2].map((n) => anOrder({ origin: { system: 'shopify', externalId: `B${n}` }, buyer: { externalId: '2', email: null, phone: null }, total: { amount: '1.00', currency: 'USD' } }));
+    // Act
+    for (const order of [pickup, ready, collected, collected, store, ...bobs]) await resolveOrder(orders, identity, order, { backoff: noWait });
+    // Assess
+    const { days, customers } = await orders.readKpis('2026-01-01', '2026-01-31');
+    const report = kpiReport({ from: '2026-01-01', to: '2026-01-31' }, days.map((d) => d.kpis), customers);
+    expect(report).toMatchObject({
+      byChannel: { web: { orders: 3, revenue: { USD: '22.00' } }, store: { orders: 1, revenue: { USD: '5.50' } } },
+      clickAndCollectShare: 0.25,
+      medianReadyToPickedUpMinutes: 25,
+      pickupsCollected: 1,
+      customers: { byChannelsUsed: { one: 1, twoOrMore: 1 }, multiChannelRevenueShare: { USD: 0.9272 }, repeatPurchaseRate: { web: 0.5, store: 0 } },
+    });
+    expect((await orders.readKpis('2026-01-03', '2026-01-31')).days).toEqual([]);
+    const adaOrders = await orders.listCustomerOrders((await identity.findOwner({ kind: 'email', value: 'ada@example.com' }))!);
+    expect(adaOrders.map((o) => `${o.orderKey} ${o.channel} ${o.pickup}`)).toEqual(['shopify:450789469 web picked_up', 'square:S1 store none']);
   });
 });

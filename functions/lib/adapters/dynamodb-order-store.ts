@@ -1,15 +1,18 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from '../../../core/schema';
 import { OrderSchema, PickupStateSchema, type Order } from '../../../core/model/order';
 import { CustomerStatsSchema } from '../../../core/model/stats';
-import type { HeldOrder, HeldStats, OrderSave, OrderStore } from '../../../core/orders/order-store';
+import { CustomerKpisSchema, DayKpisSchema, type CustomerKpis, type DayKpis } from '../../../core/model/kpis';
+import type { AggregateKey, CustomerOrderEntry, HeldOrder, HeldStats, OrderSave, OrderStore } from '../../../core/orders/order-store';
 
 /**
  * Orders and stats on the identity table (docs/identity.md §8, §9):
  *   ORDER#<origin>#<id> / ORDER            the origin's latest revision, its buyer, pickup outbox (order resolver)
  *   ORDER#<origin>#<id> / COPY#<system>    the id of its copy in that system (that system's order sync)
  *   CUST#<id> / STATS                      the customer's aggregates (order resolver)
+ *   ORDERS#<id> / ORDER#<origin>#<id>      one line of customer <id>'s order list (order resolver)
+ *   KPI / DAY#<yyyy-mm-dd>, KPI / CUSTOMERS the shop's KPIs (order resolver)
  */
 const orderItemKey = (origin: Order['origin']) => ({ pk: `ORDER#${origin.system}#${origin.externalId}`, sk: 'ORDER' });
 const copyItemKey = (origin: Order['origin'], system: string) => ({ pk: `ORDER#${origin.system}#${origin.externalId}`, sk: `COPY#${system}` });
@@ -23,6 +26,19 @@ const OrderItemSchema = z.object({
   unpublishedMoves: z.optional(z.array(MoveSchema)),
 });
 const StatsItemSchema = z.object({ version: z.int(), stats: CustomerStatsSchema });
+// Its own partition, not the customer's: reading a customer (every sync does) does not read its orders.
+const customerOrderKey = (customerId: string, origin: Order['origin']) => ({ pk: `ORDERS#${customerId}`, sk: `ORDER#${origin.system}#${origin.externalId}` });
+const EntrySchema = z.object({
+  orderKey: z.string(),
+  name: z.string(),
+  placedAt: z.string(),
+  channel: z.enum(['web', 'store']),
+  status: OrderSchema.shape.status,
+  pickup: PickupStateSchema,
+  total: OrderSchema.shape.total,
+});
+const aggregateItemKey = (key: AggregateKey) => ({ pk: 'KPI', sk: key });
+const AggregateItemSchema = z.object({ version: z.int(), value: z.unknown() });
 const CopyItemSchema = z.object({ copyId: z.string(), revision: z.number() });
 
 export class DynamoDbOrderStore implements OrderStore {
@@ -43,7 +59,69 @@ export class DynamoDbOrderStore implements OrderStore {
     return Item ? StatsItemSchema.parse(Item) : undefined;
   }
 
-  async saveOrder({ order, expectedVersion, stats }: OrderSave): Promise<{ ok: true } | { ok: false; reason: 'conflict' }> {
+  getDayKpis(day: string): Promise<{ value: DayKpis | undefined; version: number | undefined }> {
+    return this.getAggregate(`DAY#${day}`, DayKpisSchema);
+  }
+
+  getCustomerKpis(): Promise<{ value: CustomerKpis | undefined; version: number | undefined }> {
+    return this.getAggregate('CUSTOMERS', CustomerKpisSchema);
+  }
+
+  private async getAggregate<T extends z.AnySchema>(key: AggregateKey, schema: T): Promise<{ value: z.infer<T> | undefined; version: number | undefined }> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: aggregateItemKey(key), ConsistentRead: true }));
+    if (!Item) return { value: undefined, version: undefined };
+    const item = AggregateItemSchema.parse(Item);
+    return { value: z.parse(schema, item.value), version: item.version };
+  }
+
+  async readKpis(fromDay: string, toDay: string): Promise<{ days: Array<{ day: string; kpis: DayKpis }>; customers: CustomerKpis | undefined }> {
+    const days: Array<{ day: string; kpis: DayKpis }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': 'KPI', ':from': `DAY#${fromDay}`, ':to': `DAY#${toDay}` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) days.push({ day: String(item.sk).slice(4), kpis: z.parse(DayKpisSchema, AggregateItemSchema.parse(item).value) });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { days, customers: (await this.getCustomerKpis()).value };
+  }
+
+  async listCustomerOrders(customerId: string): Promise<CustomerOrderEntry[]> {
+    const entries: CustomerOrderEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :order)',
+          ExpressionAttributeValues: { ':pk': `ORDERS#${customerId}`, ':order': 'ORDER#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) entries.push(z.parse(EntrySchema, item.entry));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return entries.sort((a, b) => Date.parse(a.placedAt) - Date.parse(b.placedAt));
+  }
+
+  async listCopies(origin: Order['origin']): Promise<Array<{ system: string; copyId: string; revision: number }>> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :copy)',
+        ExpressionAttributeValues: { ':pk': orderItemKey(origin).pk, ':copy': 'COPY#' },
+      }),
+    );
+    return (Items ?? []).map((item) => ({ system: String(item.sk).slice(5), ...CopyItemSchema.parse(item) }));
+  }
+
+  async saveOrder({ order, expectedVersion, stats, aggregates, index }: OrderSave): Promise<{ ok: true } | { ok: false; reason: 'conflict' }> {
     const guarded = (expected: number | undefined) =>
       expected === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
@@ -54,7 +132,12 @@ export class DynamoDbOrderStore implements OrderStore {
       ...guarded(expectedVersion),
     };
     try {
-      if (stats.length === 0) {
+      const origin = order.order.origin;
+      const indexItems = [
+        ...(index.put ? [{ Put: { TableName: this.tableName, Item: { ...customerOrderKey(index.put.customerId, origin), entry: index.put.entry } } }] : []),
+        ...(index.drop ? [{ Delete: { TableName: this.tableName, Key: customerOrderKey(index.drop.customerId, origin) } }] : []),
+      ];
+      if (stats.length === 0 && aggregates.length === 0 && indexItems.length === 0) {
         // One item: a conditional put at half a transaction's price.
         await this.db.send(new PutCommand(orderPut));
       } else {
@@ -65,6 +148,11 @@ export class DynamoDbOrderStore implements OrderStore {
               ...stats.map(({ customerId, stats: value, expectedVersion: expected }) => ({
                 Put: { TableName: this.tableName, Item: { ...statsItemKey(customerId), version: (expected ?? 0) + 1, stats: value }, ...guarded(expected) },
               })),
+              ...aggregates.map(({ key, value, expectedVersion: expected }) => ({
+                Put: { TableName: this.tableName, Item: { ...aggregateItemKey(key), version: (expected ?? 0) + 1, value }, ...guarded(expected) },
+              })),
+              // Unguarded: written only with the order's item, whose guard orders them.
+              ...indexItems,
             ],
           }),
         );
