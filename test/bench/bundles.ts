@@ -87,6 +87,14 @@ export async function printBundles(root: string): Promise<void> {
       define: connectorBundleDefine(id),
       env: { ...COMMON_ENV, CONNECTOR_ID: id, CONNECTOR_CONFIG: JSON.stringify(EXAMPLE_CONFIG[id] ?? {}), CONNECTOR_SECRET: `omnihub/${id}` },
     })),
+    ...manifests
+      .filter((m) => m.orders)
+      .map(({ id }) => ({
+        name: `orders-${id}`,
+        entry: functionEntries['order-sync'],
+        define: connectorBundleDefine(id, 'orders'),
+        env: { ...COMMON_ENV, CONNECTOR_ID: id, CONNECTOR_CONFIG: JSON.stringify(EXAMPLE_CONFIG[id] ?? {}), CONNECTOR_SECRET: `omnihub/${id}` },
+      })),
   ];
   const built = await Promise.all(
     [{ name: 'empty handler', entry: emptyEntry, env: {} } as Job, ...jobs].map(async (job) => {

@@ -15,7 +15,10 @@ const FunctionCodeSchema = z.object({
 /** The deployed function's name (functions/catalog.ts bundleBudgets), from the variables the stack sets on it. */
 function functionName(logicalId: string, variables: Record<string, unknown>): string {
   // infra/constructs/backfill.ts: the backfill function of a connector sets the same variables as its sync.
-  if (typeof variables.CONNECTOR_ID === 'string') return `${logicalId.startsWith('BackfillBackfill') ? 'backfill' : 'sync'}-${variables.CONNECTOR_ID}`;
+  if (typeof variables.CONNECTOR_ID === 'string') {
+    const role = logicalId.startsWith('BackfillBackfill') ? 'backfill' : logicalId.startsWith('OrderSync') ? 'orders' : 'sync';
+    return `${role}-${variables.CONNECTOR_ID}`;
+  }
   if ('CONNECTOR_SECRETS' in variables) return 'webhook-receiver';
   return 'identity-resolver';
 }
@@ -67,6 +70,9 @@ describe('Lambda bundles', () => {
       'backfill-shopify',
       'backfill-square',
       'identity-resolver',
+      'orders-hubspot',
+      'orders-shopify',
+      'orders-square',
       'sync-hubspot',
       'sync-shopify',
       'sync-square',
