@@ -295,6 +295,21 @@ describe('readOrders', () => {
     for (const call of reads) expect(call.actualQueryCost).toBeLessThan(call.requestedQueryCost!);
   });
 
+  it('reads the line items beyond the first page of a large order', async () => {
+    // Prepare
+    const lines = Array.from({ length: 30 }, (_, i) => ({ title: `Item ${i}`, sku: `SKU-${i}`, quantity: 1, price: '1.00' }));
+    const placed = fake.orderAdmin.placeOrder({ email: 'guest@example.com', lines });
+    const readsBefore = fake.reads().length;
+
+    // Act
+    const order = await readOne(placed.id);
+
+    // Assess
+    expect(order.lines.map((line) => line.lineId)).toEqual(placed.lineItemIds);
+    expect(order.total.amount).toBe('30.00');
+    expect(fake.reads().slice(readsBefore).map((call) => call.fields)).toEqual([['nodes'], ['order']]);
+  });
+
   it('is exported as the Shopify orders connector', () => {
     expect(shopifyOrders.createSource).toBe(createShopifyOrderSource);
   });
