@@ -179,6 +179,8 @@ describe('order reads', () => {
       },
       null,
     ]);
+    // Per id 1 + the dearer of the two fragments (FulfillmentOrder: 4, Order: 2); the unknown id returned nothing.
+    expect(fake.reads().at(-1)).toMatchObject({ requestedQueryCost: 3 * (1 + 4), actualQueryCost: 1 + 2 + (1 + 4) });
   });
 
   it('pages orders(query: "updated_at:>=…", sortKey: UPDATED_AT) by keyset cursors', async () => {
