@@ -318,6 +318,16 @@ export class ShopifyOrdersState {
     return { order: structuredClone(order), refund: structuredClone(refund) };
   }
 
+  /** Whether a customer has placed orders (Shopify then refuses to delete the customer). */
+  hasOrdersOf(customerId: bigint): boolean {
+    return [...this.orders.values()].some((order) => order.customerId === customerId);
+  }
+
+  /** customerMerge moves the absorbed customer's orders to the kept one. */
+  reassignCustomer(from: bigint, to: bigint): void {
+    for (const order of this.orders.values()) if (order.customerId === from) order.customerId = to;
+  }
+
   /** An edit that changes nothing visible but still saves the order (a note saved unchanged, an app touching it). */
   touch(id: bigint): OrderChange {
     const order = this.require(id);

@@ -320,17 +320,24 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     },
     listCustomers: () => state.list().map(asSandboxCustomer),
     deleteCustomer(id) {
+      // "You can't delete a customer who has placed an order": Shopify keeps their order history.
+      if (orders.hasOrdersOf(parseId(id))) throw new Error('Shopify fake refused the change: Customer can’t be deleted because they have placed orders');
       unwrap(state.deleteCustomer(parseId(id)));
+      metafields.forget(parseId(id));
       flush();
     },
     redactCustomer(id) {
       const customer = unwrap(state.deleteCustomer(parseId(id)));
+      metafields.forget(customer.id);
       // The erasure is told by customers/redact alone.
       pending.delete(customer.id);
       flush([{ topic: 'customers/redact', body: redactBody(customer, shopId, shopDomain) }]);
     },
     mergeCustomers(oneId, twoId, mergeOptions) {
       const merged = unwrap(state.mergeCustomers(parseId(oneId), parseId(twoId), mergeOptions?.keep ? parseId(mergeOptions.keep) : undefined));
+      // The absorbed customer's orders now belong to the kept one.
+      orders.reassignCustomer(merged.deletedId, merged.kept.id);
+      metafields.forget(merged.deletedId);
       // The absorbed customer is told by customers/merge, not customers/delete.
       pending.delete(merged.deletedId);
       flush([{ topic: 'customers/merge', body: mergeBody(merged.kept.id, merged.deletedId) }]);
@@ -385,6 +392,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     }
     if (request.method === 'DELETE' && id !== undefined) {
       if (!customer) return { status: 404, body: { errors: 'Not Found' } };
+      if (orders.hasOrdersOf(customer.id)) return { status: 422, body: { errors: { base: ['Customer can’t be deleted because they have placed orders'] } } };
       admin.deleteCustomer(customer.id.toString());
       return { status: 200, body: {} };
     }

@@ -153,6 +153,34 @@ describe('order webhooks', () => {
   });
 });
 
+describe('orders and their customers', () => {
+  it('refuses to delete a customer who has placed orders', () => {
+    // Prepare
+    const customerId = fake.admin.createCustomer({ email: 'ada@example.com' }).id;
+    fake.orderAdmin.placeOrder({ customerId, lines: [beans] });
+
+    // Act + Assess
+    expect(() => fake.admin.deleteCustomer(customerId)).toThrow(/placed orders/);
+    expect(fake.admin.getCustomer(customerId)).toBeDefined();
+  });
+
+  it('moves the absorbed customer’s orders to the kept one on a merge', async () => {
+    // Prepare
+    const one = fake.admin.createCustomer({ email: 'ada@example.com', first_name: 'Ada' }).id;
+    const two = fake.admin.createCustomer({ email: 'ada.l@example.com', first_name: 'Ada' }).id;
+    const placed = fake.orderAdmin.placeOrder({ customerId: two, lines: [beans] });
+
+    // Act
+    const { keptId, deletedId } = fake.admin.mergeCustomers(one, two, { keep: one });
+
+    // Assess
+    expect(deletedId).toBe(two);
+    expect(fake.orders.get(BigInt(placed.id))?.customerId).toBe(BigInt(keptId));
+    const data = await graphql(`query ($id: ID!) { order(id: $id) { customer { id } } }`, { id: `gid://shopify/Order/${placed.id}` });
+    expect(data.order.customer).toEqual({ id: `gid://shopify/Customer/${keptId}` });
+  });
+});
+
 describe('order reads', () => {
   it('answers an Order and a FulfillmentOrder in nodes(ids:), money as Shopify Decimals', async () => {
     // Prepare
