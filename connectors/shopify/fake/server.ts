@@ -15,6 +15,7 @@ import { mergeBody, messagesFor, redactBody, type ShopifyWebhookTopic } from './
 import { MetafieldsState } from './metafields-state';
 import { createOrdersExtensions } from './orders-graphql';
 import { orderMessages, type OrderAction, type OrderWebhookTopic } from './order-webhooks';
+import { handleOrdersSandbox } from './orders-sandbox';
 import { FAKE_LOCATIONS, ShopifyOrdersState, type CancelReason, type FakeLocation, type OrderChange } from './orders-state';
 
 export type { ForcedFailure, ShopifyApiCall } from './graphql-endpoint';
@@ -355,6 +356,8 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   };
 
   function handleSandbox(request: FakeRequest): FakeResponse {
+    const ordersRoute = handleOrdersSandbox(request, { orderAdmin, orders, customers: state });
+    if (ordersRoute) return ordersRoute;
     if (request.path === '/_sandbox/requests' && request.method === 'GET') {
       // Methods, paths, statuses and GraphQL classifications only: no bodies (they hold personal data).
       return {

@@ -153,6 +153,28 @@ describe('order webhooks', () => {
   });
 });
 
+describe('sandbox order routes', () => {
+  it('places an order and marks it ready over HTTP, firing the same webhooks', async () => {
+    // Act
+    const placed = await fetch(`${fake.baseUrl}/_sandbox/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'guest@example.com', lines: [beans], pickupAt: fake.locations[1]!.id.toString() }),
+    });
+    const { order } = (await placed.json()) as { order: { id: string } };
+    const ready = await fetch(`${fake.baseUrl}/_sandbox/orders/${order.id}/ready`, { method: 'POST' });
+    const again = await fetch(`${fake.baseUrl}/_sandbox/orders/${order.id}/ready`, { method: 'POST' });
+    const read = await fetch(`${fake.baseUrl}/_sandbox/orders/${order.id}`);
+    await fake.webhooks.idle();
+
+    // Assess
+    expect([placed.status, ready.status, again.status, read.status]).toEqual([201, 200, 422, 200]);
+    expect(fake.orders.get(BigInt(order.id))?.fulfillmentOrders[0]?.status).toBe('IN_PROGRESS');
+    expect(await read.text()).toContain(`"id":${order.id},`);
+    expect(receiver.deliveries.map((delivery) => delivery.headers['x-shopify-topic'])).toContain('fulfillment_orders/line_items_prepared_for_pickup');
+  });
+});
+
 describe('orders and their customers', () => {
   it('refuses to delete a customer who has placed orders', () => {
     // Prepare
