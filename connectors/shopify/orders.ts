@@ -1,10 +1,10 @@
 import * as z from '../../core/schema';
-import type { Order } from '../../core/model/order';
-import type { OrderSource } from '../../core/orders/ports';
+import { OrderSchema, type Order } from '../../core/model/order';
+import { UnusableOrder, type OrderSource } from '../../core/orders/ports';
 import type { ClientOptions } from '../connector';
 import { MAX_QUERY_COST, shopifyApi } from './client';
 import type { ShopifyConfig, ShopifySecret } from './manifest';
-import { toCanonicalOrder } from './order-mapping';
+import { idFromGid, toCanonicalOrder } from './order-mapping';
 import {
   ShopifyFulfillmentOrderGidSchema,
   ShopifyFulfillmentOrderOwnerSchema,
@@ -91,11 +91,28 @@ const READ_MORE_FULFILLMENT_ORDERS = /* GraphQL */ `
   }
 `;
 
-// Unknown (deleted) ids answer null: left out.
-const ReadOrdersResponseSchema = z.object({ nodes: z.array(z.nullable(ShopifyOrderNodeSchema)) });
+// Unknown (deleted) ids answer null: left out. Each order is checked on its own (orderNode), so
+// one order of a shape we do not know is unusable alone, named by its id.
+const ReadOrdersResponseSchema = z.object({ nodes: z.array(z.nullable(z.looseObject({ id: z.string() }))) });
 const OwnersResponseSchema = z.object({ nodes: z.array(z.nullable(ShopifyFulfillmentOrderOwnerSchema)) });
 const MoreLineItemsResponseSchema = z.object({ order: z.nullable(z.object({ lineItems: ShopifyLineItemPageSchema })) });
 const MoreFulfillmentOrdersResponseSchema = z.object({ order: z.nullable(z.object({ fulfillmentOrders: ShopifyFulfillmentOrderPageSchema })) });
+
+/** A node as Shopify answered it → the order, or UnusableOrder naming the paths that are not what we read. */
+function orderNode(raw: { id: string }): ShopifyOrderNode {
+  const parsed = z.safeParse(ShopifyOrderNodeSchema, raw);
+  if (parsed.success) return parsed.data;
+  const paths = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(order)'))].join(', ');
+  throw new UnusableOrder('shopify', idFromGid(raw.id), `the order is not what OrderFields reads (${paths})`);
+}
+
+/** The mapped order against the canonical schema: a value out of range is unusable, not stored. */
+function checked(order: Order): Order {
+  const parsed = z.safeParse(OrderSchema, order);
+  if (parsed.success) return parsed.data;
+  const paths = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))].join(', ');
+  throw new UnusableOrder('shopify', order.origin.externalId, `the order does not map to the canonical order (${paths})`);
+}
 
 export function createShopifyOrderSource(options: ClientOptions<ShopifyConfig, ShopifySecret>): OrderSource {
   const { mapping, log } = options;
@@ -144,10 +161,11 @@ export function createShopifyOrderSource(options: ClientOptions<ShopifyConfig, S
       const orders: Order[] = [];
       for (let start = 0; start < ids.length; start += ORDER_BATCH) {
         const read = await graphql('nodes', READ_ORDERS, { ids: ids.slice(start, start + ORDER_BATCH) }, ReadOrdersResponseSchema);
-        for (const node of read.nodes) {
-          if (!node) continue;
+        for (const raw of read.nodes) {
+          if (!raw) continue;
+          const node = orderNode(raw);
           const { lines, fulfillmentOrders } = await restOf(node);
-          orders.push(toCanonicalOrder(node, lines, fulfillmentOrders, mapping));
+          orders.push(checked(toCanonicalOrder(node, lines, fulfillmentOrders, mapping)));
         }
       }
       return orders;
