@@ -50,9 +50,10 @@ export function statsMetafields(stats: CustomerStats): MetafieldWrite[] {
     integer('pickups', stats.pickups),
     integer('picked_up', stats.pickedUp),
   ];
-  // date_time: "YYYY-MM-DDTHH:MM:SS" with an offset; whole seconds, UTC.
-  if (stats.firstOrderAt) writes.push({ key: 'first_order_at', type: 'date_time', value: `${new Date(stats.firstOrderAt).toISOString().slice(0, 19)}Z` });
-  if (stats.lastOrderAt) writes.push({ key: 'last_order_at', type: 'date_time', value: `${new Date(stats.lastOrderAt).toISOString().slice(0, 19)}Z` });
+  // date_time: "YYYY-MM-DDTHH:MM:SS", ISO 8601 without a time zone, read as GMT: the documented form.
+  const dateTime = (at: string) => new Date(at).toISOString().slice(0, 19);
+  if (stats.firstOrderAt) writes.push({ key: 'first_order_at', type: 'date_time', value: dateTime(stats.firstOrderAt) });
+  if (stats.lastOrderAt) writes.push({ key: 'last_order_at', type: 'date_time', value: dateTime(stats.lastOrderAt) });
   return writes;
 }
 

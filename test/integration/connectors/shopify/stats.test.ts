@@ -80,8 +80,8 @@ describe('writeStats', () => {
       channels: { type: 'list.single_line_text_field', value: '["web","store"]' },
       pickups: { type: 'number_integer', value: '2' },
       picked_up: { type: 'number_integer', value: '1' },
-      first_order_at: { type: 'date_time', value: '2025-01-05T10:00:00Z' },
-      last_order_at: { type: 'date_time', value: '2025-06-01T21:30:00Z' },
+      first_order_at: { type: 'date_time', value: '2025-01-05T10:00:00' },
+      last_order_at: { type: 'date_time', value: '2025-06-01T21:30:00' },
     });
   });
 
