@@ -70,6 +70,20 @@ export class MetafieldsState {
 
   constructor(private readonly clock: () => Date) {}
 
+  snapshot(): { metafields: FakeMetafield[]; nextId: bigint } {
+    return { metafields: [...this.byOwner.values()].flatMap((owned) => [...owned.values()].map((metafield) => ({ ...metafield }))), nextId: this.nextId };
+  }
+
+  restore(snapshot: { metafields: FakeMetafield[]; nextId: bigint }): void {
+    this.byOwner.clear();
+    for (const metafield of snapshot.metafields) {
+      const owned = this.byOwner.get(metafield.ownerId) ?? new Map<string, FakeMetafield>();
+      owned.set(`${metafield.namespace}.${metafield.key}`, { ...metafield });
+      this.byOwner.set(metafield.ownerId, owned);
+    }
+    this.nextId = snapshot.nextId;
+  }
+
   list(ownerId: bigint, namespace?: string | null): FakeMetafield[] {
     return [...(this.byOwner.get(ownerId)?.values() ?? [])].filter((metafield) => namespace == null || metafield.namespace === namespace).map((metafield) => ({ ...metafield }));
   }

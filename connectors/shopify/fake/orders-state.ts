@@ -139,6 +139,12 @@ export const FAKE_LOCATIONS: readonly FakeLocation[] = [
   { id: 68_000_000_003n, name: 'Harbour Store' },
 ];
 
+/** Everything the orders state holds, for persistence (orders-persist.ts). */
+export interface OrdersSnapshot {
+  orders: FakeOrder[];
+  counters: { order: bigint; lineItem: bigint; fulfillmentOrder: bigint; other: bigint; number: number };
+}
+
 export class ShopifyOrdersState {
   private readonly orders = new Map<bigint, FakeOrder>();
   private nextOrderId = FIRST_ORDER_ID;
@@ -151,6 +157,23 @@ export class ShopifyOrdersState {
 
   now(): Date {
     return new Date(Math.floor(this.clock().getTime() / 1000) * 1000);
+  }
+
+  snapshot(): OrdersSnapshot {
+    return {
+      orders: [...this.orders.values()].map((order) => structuredClone(order)),
+      counters: { order: this.nextOrderId, lineItem: this.nextLineItemId, fulfillmentOrder: this.nextFulfillmentOrderId, other: this.nextOtherId, number: this.nextNumber },
+    };
+  }
+
+  restore(snapshot: OrdersSnapshot): void {
+    this.orders.clear();
+    for (const order of snapshot.orders) this.orders.set(order.id, structuredClone(order));
+    this.nextOrderId = snapshot.counters.order;
+    this.nextLineItemId = snapshot.counters.lineItem;
+    this.nextFulfillmentOrderId = snapshot.counters.fulfillmentOrder;
+    this.nextOtherId = snapshot.counters.other;
+    this.nextNumber = snapshot.counters.number;
   }
 
   get(id: bigint): FakeOrder | undefined {

@@ -16,6 +16,7 @@ import { MetafieldsState } from './metafields-state';
 import { createOrdersExtensions } from './orders-graphql';
 import { orderMessages, type OrderAction, type OrderWebhookTopic } from './order-webhooks';
 import { handleOrdersSandbox } from './orders-sandbox';
+import { loadOrders, ordersPath, persistOrders } from './orders-persist';
 import { FAKE_LOCATIONS, ShopifyOrdersState, type CancelReason, type FakeLocation, type OrderChange } from './orders-state';
 
 export type { ForcedFailure, ShopifyApiCall } from './graphql-endpoint';
@@ -57,7 +58,7 @@ export interface ShopifyFakeOptions {
    * (read-your-writes, for tests); the local sandbox uses SANDBOX_SEARCH_LAG_MS.
    */
   searchLagMs?: number;
-  /** Keep the shop in this JSON file: loaded at start if present, saved after changes and on close. */
+  /** Keep the shop in this JSON file: loaded at start if present, saved after changes and on close. Orders and metafields go to `<name>.orders.json` beside it. */
   persistPath?: string;
   /** The shop's numeric id (customers/redact carries it). Default 548380009, Shopify's sample shop. */
   shopId?: bigint;
@@ -200,6 +201,9 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   }
   const persistence = options.persistPath ? persistState(state, options.persistPath) : undefined;
   persistence?.flush();
+  // Orders and metafields in their own file beside the customers (orders-persist.ts).
+  if (options.persistPath) loadOrders(ordersPath(options.persistPath), orders, metafields);
+  const ordersPersistence = options.persistPath ? persistOrders(ordersPath(options.persistPath), orders, metafields) : undefined;
 
   // Changes since the last flush, per customer: the state before the first and after the last.
   const pending = new Map<bigint, CustomerChange>();
@@ -229,6 +233,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   /** One merchant action or API request → its webhooks, sharing one X-Shopify-Event-Id. */
   function flush(extra: { topic: ShopifyWebhookTopic | OrderWebhookTopic; body: string }[] = []): void {
     const eventId = randomUUID();
+    ordersPersistence?.changed();
     for (const message of extra) sendWebhook(message.topic, message.body, eventId);
     for (const change of pending.values()) {
       for (const message of messagesFor(change, clock())) sendWebhook(message.topic, message.body, eventId);
@@ -447,6 +452,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     },
     async close() {
       persistence?.flush();
+      ordersPersistence?.flush();
       await webhooks.idle();
       await server.close();
     },

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseLossless, isLosslessNumber } from 'lossless-json';
 import type { MappingContext } from '../../../../connectors/connector';
@@ -172,6 +175,38 @@ describe('sandbox order routes', () => {
     expect(fake.orders.get(BigInt(order.id))?.fulfillmentOrders[0]?.status).toBe('IN_PROGRESS');
     expect(await read.text()).toContain(`"id":${order.id},`);
     expect(receiver.deliveries.map((delivery) => delivery.headers['x-shopify-topic'])).toContain('fulfillment_orders/line_items_prepared_for_pickup');
+  });
+});
+
+describe('persistence', () => {
+  it('keeps orders and metafields across a restart (persistPath), ids continuing', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'omnihub-shopify-orders-'));
+    const persistPath = join(dir, 'shop.json');
+    try {
+      await fake.close();
+      fake = await startShopifyFake({ ...secret, shop: config.shop, now: () => now, persistPath });
+      const customerId = fake.admin.createCustomer({ email: 'ada@example.com' }).id;
+      const first = fake.orderAdmin.placeOrder({ customerId, lines: [beans], pickupAt: fake.locations[1]!.id.toString() });
+      fake.orderAdmin.markReadyForPickup(first.id);
+      await graphql(`mutation ($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { code } } }`, {
+        m: [{ ownerId: `gid://shopify/Customer/${customerId}`, namespace: 'omnihub', key: 'orders', type: 'number_integer', value: '1' }],
+      });
+      const held = fake.orders.get(BigInt(first.id));
+      await fake.close();
+
+      // Act
+      fake = await startShopifyFake({ ...secret, shop: config.shop, now: () => now, persistPath });
+      const second = fake.orderAdmin.placeOrder({ customerId, lines: [beans] });
+
+      // Assess
+      expect(fake.orders.get(BigInt(first.id))).toEqual(held);
+      expect(fake.metafields.get(BigInt(customerId), 'omnihub', 'orders')?.value).toBe('1');
+      expect(BigInt(second.id)).toBeGreaterThan(BigInt(first.id));
+      expect(second.name).toBe('#1002');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
