@@ -310,6 +310,28 @@ describe('readOrders', () => {
     expect(fake.reads().slice(readsBefore).map((call) => call.fields)).toEqual([['nodes'], ['order']]);
   });
 
+  it('an orders/updated storm delivered at least once names the order under one key per Shopify delivery', async () => {
+    // Prepare: every delivery sent twice, as Shopify may
+    const placed = fake.orderAdmin.placeOrder({ email: 'guest@example.com', lines: [beans], paid: false });
+    await fake.webhooks.idle();
+    const before = receiver.deliveries.length;
+    fake.webhooks.chaos = { duplicate: 1, seed: 7 };
+
+    // Act
+    tick();
+    fake.orderAdmin.markPaid(placed.id);
+    await fake.webhooks.idle();
+    const items = receiver.deliveries.slice(before).flatMap((delivery) => {
+      const parsed = parse(delivery, mapping);
+      return parsed.ok ? parsed.items.map((item) => ({ topic: delivery.headers['x-shopify-topic'], item })) : [];
+    });
+
+    // Assess: orders/paid and two orders/updated (the storm), each twice; three keys, one order
+    expect(items).toHaveLength(6);
+    expect(new Set(items.map(({ item }) => item.dedupeKey)).size).toBe(3);
+    expect(new Set(items.map(({ item }) => (item.kind === 'order-referenced' ? item.externalId : '')))).toEqual(new Set([placed.id]));
+  });
+
   it('is exported as the Shopify orders connector', () => {
     expect(shopifyOrders.createSource).toBe(createShopifyOrderSource);
   });
