@@ -464,7 +464,7 @@ function toConnectorError(error: unknown, operation: string, config: ShopifyConf
   if (status === 401) return make('Shopify returned 401: the Admin API access token is invalid; update secret omnihub/shopify', false);
   if (status === 403) {
     return make(
-      'Shopify returned 403: the access token lacks the read_customers/write_customers scopes or protected customer data access; grant them to the app and update secret omnihub/shopify',
+      `Shopify returned 403 to ${operation}: the access token lacks a scope it needs (read_customers/write_customers; for orders read_orders and read_merchant_managed_fulfillment_orders) or protected customer data access; grant them to the app and update secret omnihub/shopify`,
       false,
     );
   }

@@ -2,6 +2,7 @@ import { defineConnector } from '../connector';
 import { createShopifyClient } from './client';
 import { shopifyManifest } from './manifest';
 import { createShopifyReader } from './reader';
+import { createShopifyStatsTarget } from './stats';
 import { parse, verify } from './webhook';
 
 /** Shopify: customer, consent, tag, delete, redact and merge webhooks in (API 2025-10), GraphQL Admin API writes out. */
@@ -10,4 +11,5 @@ export const shopify = defineConnector({
   webhook: { verify, parse },
   createClient: createShopifyClient,
   createReader: createShopifyReader,
+  createStatsTarget: createShopifyStatsTarget,
 });

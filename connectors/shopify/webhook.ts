@@ -13,6 +13,7 @@ import {
   ShopifySmsConsentWebhookSchema,
   ShopifyTagsWebhookSchema,
 } from './schemas';
+import { ShopifyFulfillmentOrderWebhookSchema, ShopifyFulfillmentWebhookSchema, ShopifyOrderWebhookSchema, ShopifyRefundWebhookSchema } from './order-schemas';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const SHA256_BYTES = 32;
@@ -101,6 +102,19 @@ const TOPICS: Record<string, TopicReader> = {
         },
       };
     }),
+  // Orders (docs/identity.md §9): every order topic names an order the order function reads.
+  // https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics-orders/create
+  ...Object.fromEntries(
+    ['orders/create', 'orders/updated', 'orders/paid', 'orders/fulfilled', 'orders/partially_fulfilled', 'orders/cancelled'].map((topic) => [topic, readOrder]),
+  ),
+  'refunds/create': (body, delivery) =>
+    read(ShopifyRefundWebhookSchema, body, delivery, (payload) => orderReferenced(payload.order_id, payload.created_at, delivery)),
+  'fulfillments/create': readFulfillment,
+  'fulfillments/update': readFulfillment,
+  // These name the fulfillment order only (a gid): the order source reads its order.
+  'fulfillment_orders/order_routing_complete': readFulfillmentOrder,
+  'fulfillment_orders/line_items_prepared_for_pickup': readFulfillmentOrder,
+  'fulfillment_orders/cancelled': readFulfillmentOrder,
 };
 
 /** The topics the connector acts on: what the README tells users to subscribe. */
@@ -140,6 +154,29 @@ function readCustomer(body: unknown, delivery: Delivery): ReturnType<TopicReader
   return read(ShopifyCustomerWebhookSchema, body, delivery, (payload) => ({
     item: { kind: 'observed', dedupeKey: delivery.webhookId, observation: toObservation(payload, delivery.mapping) },
   }));
+}
+
+function readOrder(body: unknown, delivery: Delivery): ReturnType<TopicReader> {
+  return read(ShopifyOrderWebhookSchema, body, delivery, (payload) => orderReferenced(payload.id, payload.updated_at, delivery));
+}
+
+function readFulfillment(body: unknown, delivery: Delivery): ReturnType<TopicReader> {
+  return read(ShopifyFulfillmentWebhookSchema, body, delivery, (payload) => orderReferenced(payload.order_id, payload.updated_at, delivery));
+}
+
+function readFulfillmentOrder(body: unknown, delivery: Delivery): ReturnType<TopicReader> {
+  return read(ShopifyFulfillmentOrderWebhookSchema, body, delivery, (payload) =>
+    delivery.triggeredAt ? orderReferenced(payload.fulfillment_order.id, delivery.triggeredAt, delivery) : missingClock(delivery),
+  );
+}
+
+/**
+ * An order (by id, or a fulfillment order by gid) the order function reads. The time is the
+ * delivery's (X-Shopify-Triggered-At), else the body's own clock. One delivery, one item:
+ * X-Shopify-Webhook-Id dedupes it (orders/updated storms are separate deliveries, each read).
+ */
+function orderReferenced(externalId: string, bodyTime: string, delivery: Delivery): ReturnType<TopicReader> {
+  return { item: { kind: 'order-referenced', dedupeKey: delivery.webhookId, externalId, occurredAt: delivery.triggeredAt ?? bodyTime } };
 }
 
 function readTags(body: unknown, delivery: Delivery): ReturnType<TopicReader> {

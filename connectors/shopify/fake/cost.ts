@@ -2,6 +2,7 @@ import {
   Kind,
   getNamedType,
   getNullableType,
+  isAbstractType,
   isCompositeType,
   isListType,
   isObjectType,
@@ -21,6 +22,8 @@ import {
  * is sized by its `first`/`last` argument: 2 + size × the cost of one node (the node object
  * itself included), and every mutation field costs 10. A list of objects is sized like a
  * connection without the 2: by `first`, or by the length of `ids` for `nodes(ids:)`.
+ * A field on an interface or union costs the "maximum of possible selections": fragments on
+ * different types are alternatives, the dearest counts.
  *
  * The requested cost is computed from the document before running it; the actual cost walks
  * the answer: a null object costs nothing, a connection or list is sized by what it returned.
@@ -54,7 +57,16 @@ export function actualCost(context: CostContext, operation: OperationDefinitionN
 /** `returned` undefined: requested cost; `{ value }`: actual cost of that value. */
 function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLCompositeType, context: CostContext, returned: { value: unknown } | undefined): number {
   let cost = 0;
+  // On an interface or union (`nodes(ids:)`), fragments on different types are alternatives:
+  // one node is one type, so it costs the dearest of them, never their sum.
+  const alternatives = new Map<string, number>();
   for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.INLINE_FRAGMENT && isAbstractType(parent) && selection.typeCondition && selection.typeCondition.name.value !== parent.name) {
+      const name = selection.typeCondition.name.value;
+      const type = typeNamed(context, name) ?? parent;
+      alternatives.set(name, (alternatives.get(name) ?? 0) + selectionCost(selection.selectionSet, type, context, returned));
+      continue;
+    }
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
       const fragment = context.fragments.get(selection.name.value);
       if (fragment) cost += selectionCost(fragment.selectionSet, typeNamed(context, fragment.typeCondition.name.value) ?? parent, context, returned);
@@ -72,7 +84,7 @@ function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLCompositeT
     const value = returned ? { value: recordOf(returned.value)?.[responseKey] } : undefined;
     cost += fieldCost(field, selection.selectionSet, selection.arguments ?? [], context, value);
   }
-  return cost;
+  return cost + Math.max(0, ...alternatives.values());
 }
 
 function fieldCost(

@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { getCountries } from 'libphonenumber-js';
 import { compact } from '../../../core/model/compact';
+import { ORDERS_SDL } from './orders-sdl';
 import { countryName, provinceName } from './rest';
 import type {
   AddressInput,
@@ -217,7 +218,8 @@ export const SHOPIFY_ADMIN_SDL = /* GraphQL */ `
   }
 `;
 
-export const shopifyAdminSchema = buildSchema(SHOPIFY_ADMIN_SDL);
+// Orders, fulfillment orders and metafields live in orders-sdl.ts (resolvers: orders-graphql.ts).
+export const shopifyAdminSchema = buildSchema(SHOPIFY_ADMIN_SDL + ORDERS_SDL);
 
 const MAX_PAGE_SIZE = 250;
 /** "Input arguments that accept an array have a maximum size of 250." https://shopify.dev/docs/api/usage/limits#input-limits */
@@ -254,8 +256,23 @@ interface CustomerInputArgs {
   tags?: string[] | null;
 }
 
+/**
+ * What other modules add to the root (orders-graphql.ts): root fields, the nodes they resolve by
+ * gid (undefined: not theirs), and fields on every Customer view (metafields).
+ */
+export interface RootExtensions {
+  roots?: Record<string, unknown>;
+  node?(gid: string): Record<string, unknown> | null | undefined;
+  customerFields?(customer: FakeCustomer): Record<string, unknown>;
+}
+
 /** The root resolvers (graphql-js calls root fields that are functions with (args, context)). */
-export function createRootValue(state: ShopifyFakeState): Record<string, unknown> {
+export function createRootValue(
+  state: ShopifyFakeState,
+  extend: (viewCustomer: (customer: FakeCustomer) => Record<string, unknown>) => RootExtensions = () => ({}),
+): Record<string, unknown> {
+  const customerView = (customer: FakeCustomer) => ({ ...baseCustomerView(customer), ...extensions.customerFields?.(customer) });
+  const extensions = extend(customerView);
   const customerPayload = (result: StateResult<FakeCustomer>) => {
     if (!result.ok) return { customer: null, userErrors: result.userErrors.map(userError) };
     return { customer: customerView(result.value), userErrors: [] };
@@ -276,6 +293,8 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
         });
       }
       return ids.map((id) => {
+        const other = extensions.node?.(id);
+        if (other !== undefined) return other;
         const match = /^gid:\/\/shopify\/Customer\/(\d{1,20})$/.exec(id);
         const customer = match?.[1] ? state.get(BigInt(match[1])) : undefined;
         if (!match && !/^gid:\/\/shopify\/\w+\/\S+$/.test(id)) throw new GraphQLError(`Invalid global id '${id}'`, { extensions: { code: 'argumentLiteralsIncompatible' } });
@@ -318,6 +337,8 @@ export function createRootValue(state: ShopifyFakeState): Record<string, unknown
         },
       };
     },
+
+    ...extensions.roots,
 
     // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/customerCreate
     customerCreate: ({ input }: { input: CustomerInputArgs }) => {
@@ -447,17 +468,17 @@ export function dateTime(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;
 }
 
-function encodeCursor(id: bigint): string {
+export function encodeCursor(id: bigint): string {
   return Buffer.from(JSON.stringify({ last_id: id.toString() })).toString('base64');
 }
 
-function decodeCursor(cursor: string): bigint {
+export function decodeCursor(cursor: string): bigint {
   const match = /"last_id":"(\d+)"/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
   if (!match?.[1]) throw new GraphQLError('Invalid cursor for current pagination sort.', { extensions: { code: 'BAD_REQUEST' } });
   return BigInt(match[1]);
 }
 
-function customerView(customer: FakeCustomer): Record<string, unknown> {
+function baseCustomerView(customer: FakeCustomer): Record<string, unknown> {
   const defaultAddress = customer.addresses.find((address) => address.id === customer.defaultAddressId);
   const displayName = [customer.firstName, customer.lastName].filter(Boolean).join(' ') || customer.email || customer.phone || '';
   return {

@@ -12,6 +12,12 @@ import { SandboxRequestBodySchema, sandboxFields, toAddressInput, toConsent, toC
 import { SHOPIFY_SEED_CUSTOMERS } from './seed';
 import { ShopifyFakeState, type CustomerChange, type FakeCustomer, type FakeUserError, type StateResult } from './state';
 import { mergeBody, messagesFor, redactBody, type ShopifyWebhookTopic } from './webhook-payloads';
+import { MetafieldsState } from './metafields-state';
+import { createOrdersExtensions } from './orders-graphql';
+import { orderMessages, type OrderAction, type OrderWebhookTopic } from './order-webhooks';
+import { handleOrdersSandbox } from './orders-sandbox';
+import { loadOrders, ordersPath, persistOrders } from './orders-persist';
+import { FAKE_LOCATIONS, ShopifyOrdersState, type CancelReason, type FakeLocation, type OrderChange } from './orders-state';
 
 export type { ForcedFailure, ShopifyApiCall } from './graphql-endpoint';
 
@@ -52,10 +58,45 @@ export interface ShopifyFakeOptions {
    * (read-your-writes, for tests); the local sandbox uses SANDBOX_SEARCH_LAG_MS.
    */
   searchLagMs?: number;
-  /** Keep the shop in this JSON file: loaded at start if present, saved after changes and on close. */
+  /** Keep the shop in this JSON file: loaded at start if present, saved after changes and on close. Orders and metafields go to `<name>.orders.json` beside it. */
   persistPath?: string;
   /** The shop's numeric id (customers/redact carries it). Default 548380009, Shopify's sample shop. */
   shopId?: bigint;
+  /**
+   * How many more orders/updated deliveries follow each one, with the same body (Shopify fires
+   * orders/updated several times per change, "can't guarantee that they will always carry new
+   * information"). Default 1.
+   */
+  ordersUpdatedEchoes?: number;
+}
+
+/** A merchant's order as the admin API places it. Prices are decimal strings ("19.99"). */
+export interface AdminOrderInput {
+  /** `web` (default): online checkout; `pos`: a Shopify POS sale. */
+  source?: 'web' | 'pos';
+  /** The buyer; absent or null: a guest checkout. */
+  customerId?: string | null;
+  /** Default: the customer's email (checkout copies it). */
+  email?: string | null;
+  phone?: string | null;
+  /** Default "USD". */
+  currency?: string;
+  lines: { title: string; variantTitle?: string | null; sku?: string | null; quantity: number; price: string }[];
+  /** Click & collect at this location id (see `locations`). */
+  pickupAt?: string;
+  /** The POS location of a POS sale. Default: the first store. */
+  soldAt?: string;
+  shipping?: { title: string; price: string };
+  /** Default true (checkout captures payment at once); false: a pending payment (bank transfer, COD). */
+  paid?: boolean;
+}
+
+/** What placing an order returns: its ids as digit strings. */
+export interface AdminOrder {
+  id: string;
+  name: string;
+  lineItemIds: string[];
+  fulfillmentOrderIds: string[];
 }
 
 export interface ShopifyFake {
@@ -94,6 +135,29 @@ export interface ShopifyFake {
     /** Fires customers_marketing_consent/update and customers/update. */
     setSmsConsent(id: string, state: 'subscribed' | 'not_subscribed' | 'pending' | 'unsubscribed'): SandboxCustomer;
   };
+  /** The shop's orders (what the fake HOLDS: tests read it directly). */
+  orders: ShopifyOrdersState;
+  /** The shop's customer metafields. */
+  metafields: MetafieldsState;
+  /** The shop's locations (pickup points and POS stores). */
+  locations: readonly FakeLocation[];
+  /** The merchant's order actions, each firing the webhooks Shopify fires. Ids are digit strings. */
+  orderAdmin: {
+    /** Checkout or a POS sale: orders/create (+ orders/paid), fulfillment_orders/order_routing_complete (a POS counter sale: fulfillments/create). */
+    placeOrder(input: AdminOrderInput): AdminOrder;
+    /** orderMarkAsPaid: orders/paid, orders/updated. */
+    markPaid(orderId: string): void;
+    /** fulfillmentOrderLineItemsPreparedForPickup on the order's pickup fulfillment order: fulfillment_orders/line_items_prepared_for_pickup only. */
+    markReadyForPickup(orderId: string): void;
+    /** fulfillmentCreate for all that is left (handed over or shipped): fulfillments/create, orders/fulfilled, orders/updated. */
+    fulfill(orderId: string): void;
+    /** orderCancel: orders/cancelled, fulfillment_orders/cancelled, orders/updated. */
+    cancel(orderId: string, reason?: CancelReason): void;
+    /** refundCreate: refunds/create, orders/updated. */
+    refund(orderId: string, lines: { lineItemId: string; quantity: number }[], note?: string): void;
+    /** An edit that changes nothing visible: orders/updated. */
+    touch(orderId: string): void;
+  };
   /** The next `count` GraphQL requests fail with `failure` (default HTTP 429, Retry-After "0.2"). */
   failNext(count: number, failure?: ForcedFailure): void;
   /** A seeded share of GraphQL requests answered THROTTLED or 503, as Shopify answers them (`apiFaults.configure`). */
@@ -125,6 +189,9 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   const shopId = options.shopId ?? 548380009n;
   const clock = options.now ?? (() => new Date());
   const state = new ShopifyFakeState(clock, options.defaultCountry ?? 'US', options.searchLagMs ?? 0);
+  const orders = new ShopifyOrdersState(clock);
+  const metafields = new MetafieldsState(clock);
+  const echoes = options.ordersUpdatedEchoes ?? 1;
   const webhooks = new WebhookSender(options.webhookUrl, { retrySchedule: SHOPIFY_RETRY_SCHEDULE });
 
   const saved = options.persistPath ? loadState(options.persistPath) : undefined;
@@ -134,6 +201,9 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   }
   const persistence = options.persistPath ? persistState(state, options.persistPath) : undefined;
   persistence?.flush();
+  // Orders and metafields in their own file beside the customers (orders-persist.ts).
+  if (options.persistPath) loadOrders(ordersPath(options.persistPath), orders, metafields);
+  const ordersPersistence = options.persistPath ? persistOrders(ordersPath(options.persistPath), orders, metafields) : undefined;
 
   // Changes since the last flush, per customer: the state before the first and after the last.
   const pending = new Map<bigint, CustomerChange>();
@@ -148,7 +218,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
    * Headers as Shopify sends webhooks (the shopify-* names are Events deliveries only).
    * https://shopify.dev/docs/apps/build/webhooks/delivery-structure#headers
    */
-  function sendWebhook(topic: ShopifyWebhookTopic, body: string, eventId: string): void {
+  function sendWebhook(topic: ShopifyWebhookTopic | OrderWebhookTopic, body: string, eventId: string): void {
     webhooks.send(body, {
       'X-Shopify-Topic': topic,
       'X-Shopify-Hmac-Sha256': createHmac('sha256', options.webhookSecret).update(body, 'utf8').digest('base64'),
@@ -161,8 +231,9 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   }
 
   /** One merchant action or API request → its webhooks, sharing one X-Shopify-Event-Id. */
-  function flush(extra: { topic: ShopifyWebhookTopic; body: string }[] = []): void {
+  function flush(extra: { topic: ShopifyWebhookTopic | OrderWebhookTopic; body: string }[] = []): void {
     const eventId = randomUUID();
+    ordersPersistence?.changed();
     for (const message of extra) sendWebhook(message.topic, message.body, eventId);
     for (const change of pending.values()) {
       for (const message of messagesFor(change, clock())) sendWebhook(message.topic, message.body, eventId);
@@ -175,9 +246,66 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     faults: apiFaults,
     accessToken: options.accessToken,
     bucket: new CostBucket(options.throttle?.maximumAvailable ?? 2000, options.throttle?.restoreRate ?? 100),
-    rootValue: createRootValue(state),
+    rootValue: createRootValue(state, createOrdersExtensions({ orders, metafields, customers: state })),
     afterExecute: () => flush(),
   });
+
+  /** One order action → its webhooks (and those of any customer change it caused). */
+  function orderAction(action: OrderAction, run: () => OrderChange): OrderChange {
+    const change = run();
+    const customer = change.order.customerId === null ? undefined : state.get(change.order.customerId);
+    flush(orderMessages(action, change, customer, echoes));
+    return change;
+  }
+
+  const location = (id: string | undefined): FakeLocation | undefined => {
+    if (id === undefined) return undefined;
+    const found = orders.location(parseId(id));
+    if (!found) throw new Error(`the fake shop has no location ${id}`);
+    return found;
+  };
+
+  const orderAdmin: ShopifyFake['orderAdmin'] = {
+    placeOrder(input) {
+      const customerId = input.customerId == null ? null : parseId(input.customerId);
+      const customer = customerId === null ? undefined : state.get(customerId);
+      if (customerId !== null && !customer) throw new Error('Customer does not exist');
+      const pickupAt = location(input.pickupAt);
+      const soldAt = location(input.soldAt);
+      const { order } = orderAction('placed', () =>
+        orders.placeOrder({
+          source: input.source ?? 'web',
+          customerId,
+          email: input.email === undefined ? (customer?.email ?? null) : input.email,
+          phone: input.phone ?? null,
+          currency: input.currency ?? 'USD',
+          lines: input.lines,
+          ...(pickupAt ? { pickupAt } : {}),
+          ...(soldAt ? { soldAt } : {}),
+          ...(input.shipping ? { shipping: input.shipping } : {}),
+          paid: input.paid ?? true,
+        }),
+      );
+      return {
+        id: order.id.toString(),
+        name: order.name,
+        lineItemIds: order.lineItems.map((line) => line.id.toString()),
+        fulfillmentOrderIds: order.fulfillmentOrders.map((fo) => fo.id.toString()),
+      };
+    },
+    markPaid: (orderId) => void orderAction('paid', () => orders.markPaid(parseId(orderId))),
+    markReadyForPickup(orderId) {
+      const order = orders.get(parseId(orderId));
+      const pickup = order?.fulfillmentOrders.find((fo) => fo.methodType === 'PICK_UP');
+      if (!pickup) throw new Error('the order has no pickup fulfillment order');
+      orderAction('prepared', () => orders.prepareForPickup(pickup.id));
+    },
+    fulfill: (orderId) => void orderAction('fulfilled', () => orders.fulfill(parseId(orderId))),
+    cancel: (orderId, reason = 'CUSTOMER') => void orderAction('cancelled', () => orders.cancel(parseId(orderId), reason)),
+    refund: (orderId, lines, note) =>
+      void orderAction('refunded', () => orders.refund(parseId(orderId), lines.map((line) => ({ lineItemId: parseId(line.lineItemId), quantity: line.quantity })), note ?? null)),
+    touch: (orderId) => void orderAction('touched', () => orders.touch(parseId(orderId))),
+  };
 
   const asSandboxCustomer = (customer: FakeCustomer): SandboxCustomer => toRestCustomer(customer, (id) => id.toString());
 
@@ -198,17 +326,24 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     },
     listCustomers: () => state.list().map(asSandboxCustomer),
     deleteCustomer(id) {
+      // "You can't delete a customer who has placed an order": Shopify keeps their order history.
+      if (orders.hasOrdersOf(parseId(id))) throw new Error('Shopify fake refused the change: Customer can’t be deleted because they have placed orders');
       unwrap(state.deleteCustomer(parseId(id)));
+      metafields.forget(parseId(id));
       flush();
     },
     redactCustomer(id) {
       const customer = unwrap(state.deleteCustomer(parseId(id)));
+      metafields.forget(customer.id);
       // The erasure is told by customers/redact alone.
       pending.delete(customer.id);
       flush([{ topic: 'customers/redact', body: redactBody(customer, shopId, shopDomain) }]);
     },
     mergeCustomers(oneId, twoId, mergeOptions) {
       const merged = unwrap(state.mergeCustomers(parseId(oneId), parseId(twoId), mergeOptions?.keep ? parseId(mergeOptions.keep) : undefined));
+      // The absorbed customer's orders now belong to the kept one.
+      orders.reassignCustomer(merged.deletedId, merged.kept.id);
+      metafields.forget(merged.deletedId);
       // The absorbed customer is told by customers/merge, not customers/delete.
       pending.delete(merged.deletedId);
       flush([{ topic: 'customers/merge', body: mergeBody(merged.kept.id, merged.deletedId) }]);
@@ -226,6 +361,8 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
   };
 
   function handleSandbox(request: FakeRequest): FakeResponse {
+    const ordersRoute = handleOrdersSandbox(request, { orderAdmin, orders, customers: state });
+    if (ordersRoute) return ordersRoute;
     if (request.path === '/_sandbox/requests' && request.method === 'GET') {
       // Methods, paths, statuses and GraphQL classifications only: no bodies (they hold personal data).
       return {
@@ -263,6 +400,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     }
     if (request.method === 'DELETE' && id !== undefined) {
       if (!customer) return { status: 404, body: { errors: 'Not Found' } };
+      if (orders.hasOrdersOf(customer.id)) return { status: 422, body: { errors: { base: ['Customer can’t be deleted because they have placed orders'] } } };
       admin.deleteCustomer(customer.id.toString());
       return { status: 200, body: {} };
     }
@@ -301,6 +439,10 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     reads: () => endpoint.calls.filter((call) => call.outcome === 'executed' && call.kind === 'query'),
     webhooks,
     admin,
+    orders,
+    metafields,
+    locations: FAKE_LOCATIONS,
+    orderAdmin,
     failNext(count, failure = { status: 429, retryAfter: '0.2' }) {
       endpoint.failNext(count, failure);
     },
@@ -310,6 +452,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     },
     async close() {
       persistence?.flush();
+      ordersPersistence?.flush();
       await webhooks.idle();
       await server.close();
     },

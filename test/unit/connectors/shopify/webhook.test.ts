@@ -182,7 +182,7 @@ describe('parse', () => {
 
   it('counts a topic it does not act on as ignored', () => {
     // Prepare
-    const request = signed('{"id": 1}', { ...headers, 'X-Shopify-Topic': 'orders/create' });
+    const request = signed('{"id": 1}', { ...headers, 'X-Shopify-Topic': 'products/update' });
 
     // Act
     const result = parse(request, mapping);
