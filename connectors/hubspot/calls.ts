@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectorError } from '../../core/errors';
 import type { LogSink } from '../../core/log';
-import { MAX_RETRIES, readFailure, retryWait, toConnectorError, type Failure } from './client';
+import { MAX_RETRIES, rateLimited, readFailure, retryWait, toConnectorError, type Failure } from './failures';
 
 /**
  * Calls to HubSpot with the customer client's retry rules (client.ts): a 429 is waited out as it
@@ -32,12 +32,7 @@ export function createCaller(log: LogSink, scopes: string): Caller {
         const failure = readFailure(error, operation);
         const waitMs = retryWait(failure, retry);
         if (waitMs === undefined || retry > MAX_RETRIES) return { ok: false, failure };
-        if (waitMs > MAX_WAIT_MS) {
-          throw new ConnectorError(SYSTEM, 429, `HubSpot ${operation}: rate limit ${failure.body.policyName ?? 'unknown'} reached and the response asks to wait ${waitMs} ms; the call will be retried later`, {
-            retryable: true,
-            metadata: { operation, status: failure.status },
-          });
-        }
+        if (waitMs > MAX_WAIT_MS) throw rateLimited(failure, operation, `asks to wait ${waitMs} ms`);
         log.warn('HubSpot call refused for now; retrying after the wait', { operation, status: failure.status, policyName: failure.body.policyName, waitMs, retry });
         await sleep(waitMs);
       }

@@ -3,7 +3,7 @@ import { orderKey, type Order } from '../../core/model/order';
 import type { OrderProjectionTarget, ProjectionOutcome } from '../../core/orders/ports';
 import type { ClientOptions } from '../connector';
 import { createCaller, failureError } from './calls';
-import { unreadable } from './client';
+import { unreadable } from './failures';
 import type { HubspotConfig, HubspotSecret } from './manifest';
 import {
   LINE_ITEM_PROPERTIES,
@@ -17,7 +17,9 @@ import {
 } from './order-mapping';
 import { ensureProperties, once } from './property-setup';
 import { HubspotAssociationsPageSchema, HubspotUpsertResponseSchema } from './schemas';
-import { crmApis } from './sdk';
+import { associationsApis } from './associations-sdk';
+import { objectsApis } from './objects-sdk';
+import { propertiesApis } from './properties-sdk';
 
 const ORDER = 'order';
 const LINE_ITEMS = 'line_items';
@@ -38,7 +40,8 @@ const SCOPES = 'crm.objects.orders.read/write, crm.objects.line_items.read/write
  */
 export function createHubspotOrderTarget(options: ClientOptions<HubspotConfig, HubspotSecret>): OrderProjectionTarget {
   const { log } = options;
-  const apis = crmApis(options.secret.accessToken, options.baseUrl);
+  const { accessToken } = options.secret;
+  const apis = { objects: objectsApis(accessToken, options.baseUrl), associations: associationsApis(accessToken, options.baseUrl), properties: propertiesApis(accessToken, options.baseUrl) };
   const caller = createCaller(log, SCOPES);
   const ensureSchema = once(async () => {
     await ensureProperties(caller, apis, ORDER_PROPERTIES, SCOPES, log);

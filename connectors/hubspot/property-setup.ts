@@ -2,7 +2,7 @@ import { ConnectorError } from '../../core/errors';
 import type { LogSink } from '../../core/log';
 import type { Caller } from './calls';
 import { failureError } from './calls';
-import type { CrmApis } from './sdk';
+import type { PropertiesApis } from './properties-sdk';
 
 /**
  * Creates the property group and properties omnihub writes, idempotently: a 409 (the name
@@ -28,7 +28,7 @@ export interface PropertySet {
   properties: readonly PropertySpec[];
 }
 
-export async function ensureProperties(caller: Caller, apis: CrmApis, set: PropertySet, scopes: string, log: LogSink): Promise<void> {
+export async function ensureProperties(caller: Caller, apis: { properties: PropertiesApis }, set: PropertySet, scopes: string, log: LogSink): Promise<void> {
   const operation = `create ${set.objectType} properties`;
   const group = await caller.attempt(operation, () => apis.properties.groupsApi.create(set.objectType, { name: set.group.name, label: set.group.label }));
   if (!group.ok && group.failure.status !== 409) throw failureError(group.failure, operation, scopes);
@@ -55,7 +55,7 @@ export async function ensureProperties(caller: Caller, apis: CrmApis, set: Prope
 }
 
 /** A unique key property someone made by hand without `hasUniqueValue` cannot key upserts: say so plainly. */
-async function requireUnique(caller: Caller, apis: CrmApis, objectType: string, name: string): Promise<void> {
+async function requireUnique(caller: Caller, apis: { properties: PropertiesApis }, objectType: string, name: string): Promise<void> {
   const property = await caller.run(`read ${objectType} property`, () => apis.properties.coreApi.getByName(objectType, name));
   if (property.hasUniqueValue) return;
   throw new ConnectorError('hubspot', 409, `HubSpot ${objectType} property ${name} exists but does not require unique values, so omnihub cannot key its copies by it; delete the property in HubSpot (omnihub recreates it as unique)`, {

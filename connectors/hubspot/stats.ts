@@ -7,7 +7,7 @@ import { createCaller, failureError } from './calls';
 import { contactsApis } from './client';
 import type { HubspotConfig, HubspotSecret } from './manifest';
 import { ensureProperties, once, type PropertySet, type PropertySpec } from './property-setup';
-import { crmApis } from './sdk';
+import { propertiesApis } from './properties-sdk';
 
 const SCOPES = 'crm.objects.contacts.write, crm.schemas.contacts.write';
 
@@ -82,7 +82,7 @@ export function statsProperties(stats: CustomerStats): Record<string, string> {
 export function createHubspotStatsTarget(options: ClientOptions<HubspotConfig, HubspotSecret>): StatsTarget {
   const { log } = options;
   const contacts = contactsApis(options.secret.accessToken, options.baseUrl);
-  const apis = crmApis(options.secret.accessToken, options.baseUrl);
+  const apis = { properties: propertiesApis(options.secret.accessToken, options.baseUrl) };
   const caller = createCaller(log, SCOPES);
   const ensureSchema = once(() => ensureProperties(caller, apis, STATS_PROPERTIES, SCOPES, log));
 

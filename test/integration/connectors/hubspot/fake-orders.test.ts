@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contactsApis } from '../../../../connectors/hubspot/client';
 import { startHubspotFake, type HubspotFake, type HubspotFakeOptions } from '../../../../connectors/hubspot/fake/server';
-import { crmApis, type CrmApis } from '../../../../connectors/hubspot/sdk';
+import { associationsApis } from '../../../../connectors/hubspot/associations-sdk';
+import { objectsApis } from '../../../../connectors/hubspot/objects-sdk';
+import { propertiesApis } from '../../../../connectors/hubspot/properties-sdk';
 
 /**
  * The fake's orders, line items, associations and properties, through the real SDK's codegen
@@ -15,11 +17,11 @@ const TOKEN = 'pat-na1-test-token';
 const CLOCK = new Date('2025-03-01T12:00:00.000Z');
 
 let fake: HubspotFake;
-let sdk: CrmApis;
+let sdk: { objects: ReturnType<typeof objectsApis>; associations: ReturnType<typeof associationsApis>; properties: ReturnType<typeof propertiesApis> };
 
 async function start(options: Partial<HubspotFakeOptions> = {}): Promise<void> {
   fake = await startHubspotFake({ accessToken: TOKEN, clientSecret: 'secret', seed: true, rateLimit: { max: 500, intervalMs: 50 }, now: () => CLOCK, ...options });
-  sdk = crmApis(TOKEN, fake.baseUrl);
+  sdk = { objects: objectsApis(TOKEN, fake.baseUrl), associations: associationsApis(TOKEN, fake.baseUrl), properties: propertiesApis(TOKEN, fake.baseUrl) };
 }
 
 afterEach(async () => {
