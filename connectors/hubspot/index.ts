@@ -2,6 +2,7 @@ import { defineConnector } from '../connector';
 import { createHubspotClient } from './client';
 import { hubspotManifest } from './manifest';
 import { createHubspotReader } from './reader';
+import { createHubspotStatsTarget } from './stats';
 import { parse, verify } from './webhook';
 
 /** HubSpot: contacts over CRM v3. Webhooks carry ids only, so the connector reads the contacts they name. */
@@ -10,4 +11,5 @@ export const hubspot = defineConnector({
   webhook: { verify, parse },
   createClient: createHubspotClient,
   createReader: createHubspotReader,
+  createStatsTarget: createHubspotStatsTarget,
 });

@@ -143,3 +143,18 @@ export const HubspotApiExceptionSchema = z.object({
 export const HubspotPropertyErrorListSchema = z.array(
   z.object({ name: z.optional(z.string()), error: z.optional(z.string()) }),
 );
+
+/**
+ * A batch upsert's answer as the SDK deserializes it (the JSON `new` becomes `_new`): each
+ * record's id, whether it was created, and the properties it holds (the unique key among them).
+ * https://developers.hubspot.com/docs/api-reference/crm-objects-v3/batch/post-crm-v3-objects-objectType-batch-upsert
+ */
+export const HubspotUpsertResponseSchema = z.object({
+  results: z.array(z.object({ id: z.string(), _new: z.boolean(), properties: z.record(z.string(), z.nullable(z.string())) })),
+});
+
+/** GET /crm/v4/objects/{from}/{id}/associations/{to}: `toObjectId` is a number on the wire (the SDK types it as a string). */
+export const HubspotAssociationsPageSchema = z.object({
+  results: z.array(z.object({ toObjectId: z.union([z.string(), z.number()]) })),
+  paging: z.optional(z.object({ next: z.optional(z.object({ after: z.string() })) })),
+});

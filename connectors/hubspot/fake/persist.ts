@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { CrmSnapshotSchema, type CrmSnapshot } from './crm';
 import { StateSnapshotSchema, type HubspotFakeState, type StateSnapshot } from './state';
 
 /**
@@ -12,9 +13,11 @@ import { StateSnapshotSchema, type HubspotFakeState, type StateSnapshot } from '
 export interface PersistedPortal extends StateSnapshot {
   /** The next webhook eventId, so event ids do not repeat across restarts. */
   nextEventId: number;
+  /** Properties, orders, line items and associations; absent in files saved before orders existed. */
+  crm?: CrmSnapshot;
 }
 
-const PersistedPortalSchema = StateSnapshotSchema.extend({ nextEventId: z.number().int().nonnegative() });
+const PersistedPortalSchema = StateSnapshotSchema.extend({ nextEventId: z.number().int().nonnegative(), crm: CrmSnapshotSchema.optional() });
 
 /** The saved portal, or undefined when there is no file yet. A file that does not parse is an error. */
 export function loadPortal(file: string): PersistedPortal | undefined {
@@ -41,6 +44,7 @@ export class PortalWriter {
     private readonly state: HubspotFakeState,
     private readonly nextEventId: () => number,
     private readonly debounceMs = 200,
+    private readonly crm?: () => CrmSnapshot,
   ) {}
 
   /** Saves soon (many changes in a burst make one write). */
@@ -62,7 +66,7 @@ export class PortalWriter {
   }
 
   save(): void {
-    const portal: PersistedPortal = { ...this.state.snapshot(), nextEventId: this.nextEventId() };
+    const portal: PersistedPortal = { ...this.state.snapshot(), nextEventId: this.nextEventId(), ...(this.crm ? { crm: this.crm() } : {}) };
     mkdirSync(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(portal, null, 2)}\n`);

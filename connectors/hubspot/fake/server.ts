@@ -7,7 +7,6 @@ import { SearchIndex } from './search-index';
 import { seedHubspotContacts } from './seed';
 import {
   HubspotFakeState,
-  KNOWN_PROPERTIES,
   renderContact,
   renderWritten,
   type ContactJson,
@@ -19,6 +18,12 @@ import {
 } from './state';
 import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare, WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
 import { RollingWindow } from '../../testing/rolling-window';
+import { serveAssociations } from './associations-api';
+import { PropertyCatalog } from './catalog';
+import { CrmPortal, type ApiContext } from './crm';
+import { renderFull, type CrmObject, type CrmObjectJson } from './objects';
+import { serveObjects } from './objects-api';
+import { serveProperties } from './properties-api';
 
 /**
  * A local HubSpot portal serving the CRM v3 contacts endpoints @hubspot/api-client calls, with
@@ -67,9 +72,17 @@ export interface ForcedFailure {
   body?: unknown;
 }
 
+/** An order as the sandbox shows it: every property, its line items and the contacts it is associated with. */
+export interface SandboxOrder extends CrmObjectJson {
+  lineItems: CrmObjectJson[];
+  contactIds: string[];
+}
+
 export interface HubspotFake {
   baseUrl: string;
   state: HubspotFakeState;
+  /** Property definitions, orders, line items and associations. */
+  crm: CrmPortal;
   /** Every request the fake answered (API and sandbox), in order. */
   requests: RecordedRequest[];
   webhooks: WebhookSender;
@@ -97,6 +110,11 @@ export interface HubspotFake {
     setWebhookFormat(format: WebhookFormat): void;
     /** Makes every write so far visible to search now (search lags writes by `searchLagMs`). */
     flushSearchIndex(): void;
+    /** Every live order with its line items and associated contact ids (GET /_sandbox/orders). */
+    listOrders(): SandboxOrder[];
+    getOrder(id: string): SandboxOrder | undefined;
+    /** Every live line item, whatever its parent. */
+    listLineItems(): CrmObjectJson[];
     getContact(id: string): ContactJson | undefined;
     findContactByEmail(email: string): ContactJson | undefined;
     listContacts(): ContactJson[];
@@ -178,10 +196,15 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   const portalId = options.portalId ?? 62515;
   const appId = options.appId ?? 54321;
   const limit = { ...DEFAULT_RATE_LIMIT, ...options.rateLimit };
-  const state = new HubspotFakeState(now);
+  const catalog = new PropertyCatalog(now);
+  const state = new HubspotFakeState(now, catalog);
+  const crm = new CrmPortal(now, catalog, state, options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
   const saved = options.persistPath ? loadPortal(options.persistPath) : undefined;
-  if (saved) state.load(saved);
-  else if (options.seed) seedHubspotContacts(state);
+  if (saved) {
+    state.load(saved);
+    // Files saved before orders existed have no `crm`: the portal starts with the default properties.
+    if (saved.crm) crm.load(saved.crm);
+  } else if (options.seed) seedHubspotContacts(state);
 
   let webhookFormat: WebhookFormat = options.webhookFormat ?? 'legacy';
   const webhooks: WebhookSender = new WebhookSender(options.webhookUrl, {
@@ -200,8 +223,12 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   const searchIndex = new SearchIndex(state, options.searchLagMs ?? DEFAULT_SEARCH_LAG_MS);
   searchIndex.rebuild();
   state.onChange((id) => searchIndex.record(id));
-  const writer = options.persistPath ? new PortalWriter(options.persistPath, state, () => emitter.eventIdCounter) : undefined;
-  if (writer) state.onChange(() => writer.schedule());
+  const writer = options.persistPath ? new PortalWriter(options.persistPath, state, () => emitter.eventIdCounter, undefined, () => crm.snapshot()) : undefined;
+  if (writer) {
+    state.onChange(() => writer.schedule());
+    crm.objects.onChange(() => writer.schedule());
+    crm.associations.onChange(() => writer.schedule());
+  }
 
   const forced: ForcedFailure[] = [];
   const apiFaults = new ApiFaultInjector();
@@ -357,7 +384,11 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return { requestedAt: at, startedAt: at, completedAt: at };
   }
 
+  const context: ApiContext = { crm, portalId, now, api, errorBody, invalidInput };
+
   function serveApi(request: FakeRequest): FakeResponse {
+    const routed = serveProperties(request, context) ?? serveAssociations(request, context) ?? serveObjects(request, context);
+    if (routed) return routed;
     const { method, path } = request;
     const single = new RegExp(`^${CONTACTS}/([^/]+)$`).exec(path)?.[1];
 
@@ -366,7 +397,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       const input = CreateInputSchema.safeParse(request.json);
       if (!input.success) return invalidInput(input.error);
       const result = write(state.create(input.data.properties, 'api'), 'api');
-      return result.ok ? api(201, renderWritten(result.contact, Object.keys(input.data.properties))) : writeFailure(result.failure);
+      return result.ok ? api(201, renderWritten(result.contact, Object.keys(input.data.properties), state.knows)) : writeFailure(result.failure);
     }
     // GET /crm/v3/objects/contacts?limit&after&properties&propertiesWithHistory
     // https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/get-crm-v3-objects-contacts
@@ -385,7 +416,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
         .filter((contact) => Number(contact.id) >= from)
         .sort((a, b) => Number(a.id) - Number(b.id));
       const page = window.slice(0, pageSize);
-      const results = page.map((contact) => renderContact(contact, requestedProperties(request), history));
+      const results = page.map((contact) => renderContact(contact, requestedProperties(request), history, state.knows));
       const nextId = window[pageSize] ? window[pageSize]!.id : undefined;
       const paging = nextId ? { next: { after: nextId, link: `${baseUrl}${CONTACTS}?after=${nextId}` } } : undefined;
       return api(200, { results, ...(paging ? { paging } : {}) });
@@ -407,7 +438,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
         if (!contact) missing.push(id);
         else if (!seen.has(contact.id)) {
           seen.add(contact.id);
-          results.push(renderContact(contact, input.data.properties, withHistory ? historyNames : undefined));
+          results.push(renderContact(contact, input.data.properties, withHistory ? historyNames : undefined, state.knows));
         }
       }
       if (missing.length === 0) return api(200, { status: 'COMPLETE', results, ...batchTimes() });
@@ -430,7 +461,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       const result = state.merge(input.data.primaryObjectId, input.data.objectIdToMerge, 'api');
       if (!result.ok) return writeFailure(result.failure);
       mergeEvent(result, 'api');
-      return api(200, renderContact(result.contact));
+      return api(200, renderContact(result.contact, undefined, undefined, state.knows));
     }
     // POST /crm/v3/objects/contacts/gdpr-delete {objectId, idProperty?}: 204
     if (path === `${CONTACTS}/gdpr-delete` && method === 'POST') {
@@ -454,7 +485,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       for (const { properties } of input.data.inputs) {
         const result = write(state.create(properties, 'api'), 'api');
         if (!result.ok) return writeFailure(result.failure);
-        results.push(renderWritten(result.contact, Object.keys(properties)));
+        results.push(renderWritten(result.contact, Object.keys(properties), state.knows));
       }
       return api(201, { status: 'COMPLETE', results, ...batchTimes() });
     }
@@ -467,7 +498,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       const missing: string[] = [];
       for (const { id, properties } of input.data.inputs) {
         const result = write(state.update(id, properties, 'api'), 'api');
-        if (result.ok) results.push(renderWritten(result.contact, Object.keys(properties)));
+        if (result.ok) results.push(renderWritten(result.contact, Object.keys(properties), state.knows));
         else if (result.failure.kind === 'not_found') missing.push(id);
         else return writeFailure(result.failure);
       }
@@ -482,7 +513,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     if (single !== undefined && ['GET', 'PATCH', 'DELETE'].includes(method)) {
       const contact = lookup(decodeURIComponent(single), request.query.get('idProperty'));
       if (!contact) return writeFailure({ kind: 'not_found', id: single });
-      if (method === 'GET') return api(200, renderContact(contact, requestedProperties(request), requestedProperties(request, 'propertiesWithHistory')));
+      if (method === 'GET') return api(200, renderContact(contact, requestedProperties(request), requestedProperties(request, 'propertiesWithHistory'), state.knows));
       if (method === 'DELETE') {
         deleteContact(contact.id, 'api');
         return api(204, undefined);
@@ -490,7 +521,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       const input = UpdateInputSchema.safeParse(request.json);
       if (!input.success) return invalidInput(input.error);
       const result = write(state.update(contact.id, input.data.properties, 'api'), 'api');
-      return result.ok ? api(200, renderWritten(result.contact, Object.keys(input.data.properties))) : writeFailure(result.failure);
+      return result.ok ? api(200, renderWritten(result.contact, Object.keys(input.data.properties), state.knows)) : writeFailure(result.failure);
     }
     return api(404, errorBody(`No route for ${method} ${path}`, 'OBJECT_NOT_FOUND'));
   }
@@ -540,7 +571,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       const direction = sort.direction === 'DESCENDING' ? -1 : 1;
       found.sort((a, b) => direction * ordered(valueOf(a, sort.propertyName), valueOf(b, sort.propertyName)) || ordered(a.id, b.id));
     }
-    const page = found.slice(offset, offset + input.data.limit).map((contact) => renderContact(contact, input.data.properties));
+    const page = found.slice(offset, offset + input.data.limit).map((contact) => renderContact(contact, input.data.properties, undefined, state.knows));
     const next = offset + input.data.limit < found.length ? { paging: { next: { after: String(offset + input.data.limit) } } } : {};
     return api(200, { total: found.length, results: page, ...next });
   }
@@ -569,18 +600,22 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     if (fault === 'rate_limited') return tooManyRequests('TEN_SECONDLY_ROLLING', 1);
     if (fault === 'server_error') return api(502, errorBody('An internal error occurred.', 'INTERNAL_ERROR'));
     if (dailyUsed >= limit.daily) return tooManyRequests('DAILY', null);
-    if (request.path === `${CONTACTS}/search` && searchWindow.take(performance.now()) !== undefined) return tooManyRequests('SECONDLY', 1);
+    // Every object's search endpoint shares the per-second search limit.
+    if (/^\/crm\/v3\/objects\/[^/]+\/search$/.test(request.path) && searchWindow.take(performance.now()) !== undefined) return tooManyRequests('SECONDLY', 1);
     const waitMs = window.take(performance.now());
     if (waitMs !== undefined) return tooManyRequests('TEN_SECONDLY_ROLLING', Math.max(1, Math.ceil(waitMs / 1000)));
     dailyUsed += 1;
-    return inOneDelivery(() => serveApi(request));
+    const response = inOneDelivery(() => serveApi(request));
+    // Property and group definitions change outside the stores' listeners: save after any write.
+    if (request.method !== 'GET') writer?.schedule();
+    return response;
   }
 
   // --- sandbox admin (the HubSpot UI) --------------------------------------------------------
 
   /** What the HubSpot UI shows: every known property, empty ones as null. */
   function full(contact: FakeContact): ContactJson {
-    return renderContact(contact, KNOWN_PROPERTIES);
+    return renderContact(contact, state.catalog.names('contacts'), undefined, state.knows);
   }
 
   function uiWrite(result: WriteResult, source: WriteSource = 'ui'): ContactJson {
@@ -605,6 +640,8 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
    *   POST   /_sandbox/contacts/:id/restore     restores a deleted one: contact.restore
    *   POST   /_sandbox/contacts/merge           {primaryObjectId, objectIdToMerge}: a new contact, contact.merge
    *   POST   /_sandbox/contacts/gdpr-delete     {objectId}: contact.privacyDeletion and contact.deletion
+   *   GET    /_sandbox/orders                   every order with its properties, line items and associated contact ids
+   *   GET    /_sandbox/orders/:id               one order, the same way
    *   GET    /_sandbox/requests[?since=n]       the request log: {total, requests:[{method, path, status, body, at}]} from index n
    */
   function serveSandbox(request: FakeRequest): FakeResponse {
@@ -615,6 +652,12 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       return { status: 200, body: { total: server.requests.length, requests } };
     }
     if (path === '/_sandbox/contacts' && method === 'GET') return { status: 200, body: { results: state.list().map(full) } };
+    if (path === '/_sandbox/orders' && method === 'GET') return { status: 200, body: { results: crm.objects.list('orders').map(sandboxOrder) } };
+    const orderId = /^\/_sandbox\/orders\/(\d+)$/.exec(path)?.[1];
+    if (orderId !== undefined && method === 'GET') {
+      const order = crm.objects.get('orders', orderId);
+      return order ? { status: 200, body: sandboxOrder(order) } : { status: 404, body: errorBody('resource not found', 'OBJECT_NOT_FOUND') };
+    }
     if (path === '/_sandbox/contacts' && method === 'POST') {
       const input = UpdateInputSchema.safeParse(request.json);
       if (!input.success) return invalidInput(input.error);
@@ -654,6 +697,17 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return { status: 404, body: errorBody(`No sandbox route for ${method} ${path}`, 'OBJECT_NOT_FOUND') };
   }
 
+  function sandboxOrder(order: CrmObject): SandboxOrder {
+    const lineItems = crm.associations
+      .targets('orders', order.id, 'line_items')
+      .flatMap(({ toId }) => {
+        const lineItem = crm.objects.get('line_items', toId);
+        return lineItem ? [renderFull(lineItem, catalog)] : [];
+      });
+    const contactIds = crm.associations.targets('orders', order.id, 'contacts').map(({ toId }) => toId);
+    return { ...renderFull(order, catalog), lineItems, contactIds };
+  }
+
   function restore(id: string): FakeContact | undefined {
     const contact = state.restore(id);
     if (contact) deliver([{ action: 'restore', objectId: contact.id, occurredAt: contact.updatedAt, source: 'ui' }]);
@@ -666,6 +720,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   return {
     baseUrl,
     state,
+    crm,
     requests: server.requests,
     webhooks,
     async close() {
@@ -692,7 +747,16 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       setWebhookFormat(format) {
         webhookFormat = format;
       },
-      flushSearchIndex: () => searchIndex.flush(),
+      flushSearchIndex: () => {
+        searchIndex.flush();
+        crm.flushSearch();
+      },
+      listOrders: () => crm.objects.list('orders').map(sandboxOrder),
+      getOrder(id) {
+        const order = crm.objects.get('orders', id);
+        return order ? sandboxOrder(order) : undefined;
+      },
+      listLineItems: () => crm.objects.list('line_items').map((lineItem) => renderFull(lineItem, catalog)),
       getContact(id) {
         const contact = state.get(id);
         return contact ? full(contact) : undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONTACT_DEFAULT_PROPERTIES, PropertyCatalog } from './catalog';
 
 /**
  * The fake HubSpot portal's contacts, in memory. Behaves like CRM v3 where the hub can tell:
@@ -8,39 +9,8 @@ import { z } from 'zod';
  * `propertiesWithHistory` answers it), and merges that create a NEW record the old ids resolve to.
  */
 
-/** Contact properties the fake portal knows (a subset of HubSpot's defaults). */
-export const KNOWN_PROPERTIES = new Set([
-  'email',
-  'firstname',
-  'lastname',
-  'phone',
-  'mobilephone',
-  'address',
-  'city',
-  'state',
-  'zip',
-  'country',
-  'company',
-  'jobtitle',
-  'website',
-  'lifecyclestage',
-  'hs_email_optout',
-  'hs_additional_emails',
-  'hs_merged_object_ids',
-  'createdate',
-  'lastmodifieddate',
-  'hs_object_id',
-]);
-
-/** Set by HubSpot itself; the API refuses them. Email opt-out changes in the UI (sandbox) only. */
-const READ_ONLY_PROPERTIES = new Set([
-  'createdate',
-  'lastmodifieddate',
-  'hs_object_id',
-  'hs_email_optout',
-  'hs_additional_emails',
-  'hs_merged_object_ids',
-]);
+/** Contact properties the fake portal defines before any is created (catalog.ts holds the definitions). */
+export const KNOWN_PROPERTIES = CONTACT_DEFAULT_PROPERTIES;
 
 /** Computed from the record, not stored (and so without history). */
 const COMPUTED_PROPERTIES = new Set(['createdate', 'lastmodifieddate', 'hs_object_id', 'hs_merged_object_ids']);
@@ -100,7 +70,8 @@ export interface HistoryJson {
 
 export interface PropertyProblem {
   name: string;
-  error: 'PROPERTY_DOESNT_EXIST' | 'READ_ONLY_VALUE' | 'INVALID_EMAIL' | 'LEADING_TRAILING_WHITESPACE';
+  /** PROPERTY_DOESNT_EXIST, READ_ONLY_VALUE, INVALID_EMAIL, LEADING_TRAILING_WHITESPACE, INVALID_OPTION, ... */
+  error: string;
   message: string;
 }
 
@@ -138,7 +109,18 @@ export class HubspotFakeState {
   private nextId = 51;
   private readonly listeners: Array<(id: string) => void> = [];
 
-  constructor(private readonly now: () => Date) {}
+  /** The portal's property definitions: a contact write may only name defined properties. */
+  readonly catalog: PropertyCatalog;
+
+  constructor(
+    private readonly now: () => Date,
+    catalog?: PropertyCatalog,
+  ) {
+    this.catalog = catalog ?? new PropertyCatalog(now);
+  }
+
+  /** Whether `name` is a defined contact property (rendered when asked for). */
+  readonly knows = (name: string): boolean => this.catalog.has('contacts', name);
 
   /** Called with the record's id after every change (search index, persistence). */
   onChange(listener: (id: string) => void): void {
@@ -174,8 +156,20 @@ export class HubspotFakeState {
     });
   }
 
+  /** Unknown, read-only and ill-typed values, and a unique property's value another contact holds. */
+  private validate(properties: Record<string, string>, source: WriteSource, selfId?: string): PropertyProblem[] {
+    const problems = contactProblems(this.catalog, properties, source);
+    for (const [name, value] of Object.entries(properties)) {
+      if (value === '' || !this.catalog.isUnique('contacts', name) || problems.some((problem) => problem.name === name)) continue;
+      const holder = this.list().find((contact) => contact.id !== selfId && contact.properties.get(name) === value);
+      // [2ND] an integration matches "already has that value <property>" on this 400; the rest of the wording is the fake's.
+      if (holder) problems.push({ name, error: 'INVALID_PROPERTY_VALUE', message: `${value} already has that value ${name} (record ${holder.id})` });
+    }
+    return problems;
+  }
+
   create(properties: Record<string, string>, source: WriteSource): WriteResult {
-    const problems = validate(properties, source);
+    const problems = this.validate(properties, source);
     if (problems.length > 0) return { ok: false, failure: { kind: 'invalid', problems } };
     const email = properties.email;
     const existing = email ? this.findByEmail(email) : undefined;
@@ -205,7 +199,7 @@ export class HubspotFakeState {
   update(id: string, properties: Record<string, string>, source: WriteSource): WriteResult {
     const contact = this.get(id);
     if (!contact) return { ok: false, failure: { kind: 'not_found', id } };
-    const problems = validate(properties, source);
+    const problems = this.validate(properties, source, contact.id);
     if (problems.length > 0) return { ok: false, failure: { kind: 'invalid', problems } };
     const email = properties.email;
     const holder = email ? this.findByEmail(email) : undefined;
@@ -389,14 +383,11 @@ function setProperty(contact: FakeContact, name: string, value: string, entry: H
   contact.history.set(name, [entry, ...(contact.history.get(name) ?? [])]);
 }
 
-function validate(properties: Record<string, string>, source: WriteSource): PropertyProblem[] {
-  const problems: PropertyProblem[] = [];
+function contactProblems(catalog: PropertyCatalog, properties: Record<string, string>, source: WriteSource): PropertyProblem[] {
+  const problems: PropertyProblem[] = catalog.problems('contacts', properties, (name) => source === 'ui' && name === 'hs_email_optout');
   for (const [name, value] of Object.entries(properties)) {
-    if (!KNOWN_PROPERTIES.has(name)) {
-      problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
-    } else if (READ_ONLY_PROPERTIES.has(name) && !(source === 'ui' && name === 'hs_email_optout')) {
-      problems.push({ name, error: 'READ_ONLY_VALUE', message: `${name} is a read only property; its value cannot be set.` });
-    } else if (value !== value.trim()) {
+    if (problems.some((problem) => problem.name === name)) continue;
+    if (value !== value.trim()) {
       problems.push({ name, error: 'LEADING_TRAILING_WHITESPACE', message: `${name} has leading or trailing whitespace` });
     } else if (name === 'email' && value !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) {
       // HubSpot's real message quotes the address: the connector must not pass it on.
@@ -432,12 +423,17 @@ function historyJson(entry: HistoryEntry): HistoryJson {
  * `historyNames` (propertiesWithHistory) adds each one's history, newest first; a property
  * that never held a value has none and is left out.
  */
-export function renderContact(contact: FakeContact, names?: Iterable<string>, historyNames?: Iterable<string>): ContactJson {
+export function renderContact(
+  contact: FakeContact,
+  names?: Iterable<string>,
+  historyNames?: Iterable<string>,
+  known: (name: string) => boolean = (name) => KNOWN_PROPERTIES.has(name),
+): ContactJson {
   const wanted = new Set(names ?? DEFAULT_PROPERTIES);
   for (const always of ['createdate', 'lastmodifieddate', 'hs_object_id']) wanted.add(always);
   const properties: Record<string, string | null> = {};
-  for (const name of [...wanted].sort()) if (KNOWN_PROPERTIES.has(name)) properties[name] = propertyValue(contact, name);
-  const withHistory = [...new Set(historyNames ?? [])].filter((name) => KNOWN_PROPERTIES.has(name) && !COMPUTED_PROPERTIES.has(name)).sort();
+  for (const name of [...wanted].sort()) if (known(name)) properties[name] = propertyValue(contact, name);
+  const withHistory = [...new Set(historyNames ?? [])].filter((name) => known(name) && !COMPUTED_PROPERTIES.has(name)).sort();
   const history: Record<string, HistoryJson[]> = {};
   for (const name of withHistory) {
     const entries = contact.history.get(name);
@@ -454,6 +450,6 @@ export function renderContact(contact: FakeContact, names?: Iterable<string>, hi
 }
 
 /** After a write HubSpot answers with the properties the record holds plus the ones just written. */
-export function renderWritten(contact: FakeContact, written: Iterable<string>): ContactJson {
-  return renderContact(contact, [...DEFAULT_PROPERTIES, ...contact.properties.keys(), ...written]);
+export function renderWritten(contact: FakeContact, written: Iterable<string>, known?: (name: string) => boolean): ContactJson {
+  return renderContact(contact, [...DEFAULT_PROPERTIES, ...contact.properties.keys(), ...written], undefined, known);
 }
