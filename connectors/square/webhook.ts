@@ -3,6 +3,7 @@ import * as z from '../../core/schema';
 import type { MappingContext, ParseResult, UnusableEvent, VerifyResult, WebhookItem, WebhookRequest } from '../connector';
 import type { SquareWebhookSecret } from './manifest';
 import { customerFromWire, toObservation } from './mapping';
+import { isOrderEvent, ORDER_EVENTS, readOrderEvent } from './order-events';
 import { SquareCustomerEventSchema, SquareEventEnvelopeSchema, type SquareCustomerEvent } from './schemas';
 
 export const SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
@@ -33,7 +34,18 @@ export function verify(request: WebhookRequest, secret: SquareWebhookSecret, _no
 }
 
 /** The event types omnihub acts on: what the README tells users to subscribe to. */
-export const SUBSCRIBED_EVENTS = ['customer.created', 'customer.updated', 'customer.deleted'] as const;
+export const SUBSCRIBED_EVENTS = [
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'order.created',
+  'order.updated',
+  'order.fulfillment.updated',
+  'payment.created',
+  'payment.updated',
+  'refund.created',
+  'refund.updated',
+] as const satisfies ReadonlyArray<'customer.created' | 'customer.updated' | 'customer.deleted' | keyof typeof ORDER_EVENTS>;
 
 /**
  * A verified notification → what it tells the hub. Square sends one event per request; its
@@ -41,7 +53,10 @@ export const SUBSCRIBED_EVENTS = ['customer.created', 'customer.updated', 'custo
  * - customer.created / customer.updated carry the whole customer: observed, nothing to read;
  * - customer.deleted: removed, or, when a merge deleted it (`event_context.merge`), merged into
  *   the new customer the merge created (whose own customer.created carries its data);
- * - anything else (orders, payments, webhooks.test_notification) is ignored for now.
+ * - order.created / order.updated / order.fulfillment.updated, payment.created / payment.updated
+ *   and refund.created / refund.updated name an order: order-referenced, the order function reads
+ *   it (order-events.ts); a payment or refund without an order_id is ignored;
+ * - anything else (loyalty, webhooks.test_notification) is ignored.
  * An event we should act on but cannot read is `unusable` (parked, 2xx): Square retries any
  * non-2xx for up to 72 hours and disables a subscription that gets none for three weeks, so a
  * refusal would buy nothing. Reasons name paths and codes, never values.
@@ -58,6 +73,11 @@ export function parse(request: WebhookRequest, mapping: MappingContext): ParseRe
   if (!envelope.success) return unusable(body, `Square notification is not an event envelope (${describeIssues(envelope.error.issues)})`);
   const { type } = envelope.data;
   if (!(SUBSCRIBED_EVENTS as readonly string[]).includes(type)) return { ok: true, items: [], ignored: 1 };
+  if (isOrderEvent(type)) {
+    const reading = readOrderEvent(type, body);
+    if (!reading.ok) return unusable(body, `Square ${type} event does not match the expected shape (${describeIssues(reading.issues)})`);
+    return reading.item ? { ok: true, items: [reading.item], ignored: 0 } : { ok: true, items: [], ignored: 1 };
+  }
 
   const event = SquareCustomerEventSchema.safeParse(body);
   if (!event.success) return unusable(body, `Square ${type} event does not match the expected shape (${describeIssues(event.error.issues)})`);

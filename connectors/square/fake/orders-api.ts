@@ -6,8 +6,10 @@ import { FULFILLMENT_STATES, type FakeOrder, type OrdersState } from './orders-s
 import { checkLimit, pageOf } from './paging';
 
 /**
- * The Orders and Payments endpoints a sandbox and an order reader need: CreateOrder (the seed),
- * RetrieveOrder, BatchRetrieveOrders, SearchOrders by updated_at, GetPayment and ListPayments.
+ * The Orders, Payments, Refunds and Locations endpoints a sandbox and an order reader need:
+ * CreateOrder (the seed), UpdateOrder (fulfillment states, cancel; versioned), RetrieveOrder,
+ * BatchRetrieveOrders (1 to 100 ids, unknown ones silently left out), SearchOrders, GetPayment,
+ * ListPayments, GetPaymentRefund and ListLocations.
  * https://developer.squareup.com/reference/square/orders-api
  * https://developer.squareup.com/reference/square/payments-api
  */
@@ -47,6 +49,20 @@ const CreateOrderSchema = z
       .strict(),
   })
   // "If order is set, the only other top-level field that can be set is idempotency_key."
+  .strict();
+const UpdateOrderSchema = z
+  .object({
+    idempotency_key: z.string().min(1).max(192).optional(),
+    fields_to_clear: z.array(z.string()).optional(),
+    order: z
+      .object({
+        location_id: z.string().optional(),
+        version: z.number().int().optional(),
+        state: z.enum(['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT']).optional(),
+        fulfillments: z.array(z.object({ uid: z.string().min(1), state: z.enum(FULFILLMENT_STATES).optional() }).strict()).optional(),
+      })
+      .strict(),
+  })
   .strict();
 const BatchRetrieveSchema = z.object({ location_id: z.string().nullable().optional(), order_ids: z.array(z.string()).min(1).max(100) }).strict();
 const TimeRangeSchema = z.object({ start_at: z.string().optional(), end_at: z.string().optional() }).strict();
@@ -94,6 +110,20 @@ export function serveOrders(request: FakeRequest, orders: OrdersState): FakeResp
   if (orderId !== undefined && method === 'GET') {
     const order = orders.orders.get(decodeURIComponent(orderId));
     return order ? ok({ order }) : respond(squareErrors.notFound(`Order \`${orderId}\` not found.`));
+  }
+  if (orderId !== undefined && method === 'PUT') {
+    const input = UpdateOrderSchema.safeParse(request.json);
+    if (!input.success) return badInput(input.error);
+    const result = orders.update(decodeURIComponent(orderId), input.data.order);
+    return result.ok ? ok({ order: result.value }) : respond(result.failure);
+  }
+  const refundId = /^\/v2\/refunds\/([^/]+)$/.exec(path)?.[1];
+  if (refundId !== undefined && method === 'GET') {
+    const refund = orders.refunds.get(decodeURIComponent(refundId));
+    return refund ? ok({ refund }) : respond(squareErrors.notFound(`Refund \`${refundId}\` not found.`));
+  }
+  if (path === '/v2/locations' && method === 'GET') {
+    return ok({ locations: orders.locations.map((id, index) => ({ id, name: locationName(index), status: 'ACTIVE', currency: 'USD', country: 'US' })) });
   }
   if (path === '/v2/payments' && method === 'GET') return listPayments(request, orders);
   const paymentId = /^\/v2\/payments\/([^/]+)$/.exec(path)?.[1];
@@ -159,4 +189,9 @@ function listPayments(request: FakeRequest, orders: OrdersState): FakeResponse {
   const page = pageOf(found, limit, request.query.get('cursor') ?? undefined, query);
   if ('failure' in page) return respond(page.failure);
   return ok({ ...(page.page.length > 0 ? { payments: page.page } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) });
+}
+
+/** The seller's location names: the sandbox's first is its café. */
+export function locationName(index: number): string {
+  return index === 0 ? 'omnihub Sandbox Café' : `omnihub Sandbox Location ${index + 1}`;
 }

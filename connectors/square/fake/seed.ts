@@ -26,7 +26,11 @@ export const SQUARE_SEED_CUSTOMERS: ReadonlyArray<{ input: CustomerInput; source
   { input: { phone_number: '212.555.0199', note: 'walk-in, asked for a receipt by text' }, source: 'INSTANT_PROFILE' },
 ];
 
-/** Adds the seed: four customers and three pickup orders (one proposed, one ready and paid, one picked up). */
+/**
+ * Adds the seed: four customers, three pickup orders (one proposed, one ready and paid, one picked
+ * up) and three counter sales rung up at the Point of Sale (no version): Grace's, a walk-in
+ * nobody knows, and one of Ada's, refunded in part.
+ */
 export function seedSquareSandbox(customers: CustomersState, orders: OrdersState): void {
   const ids = SQUARE_SEED_CUSTOMERS.map(({ input, source }) => {
     const result = customers.create(input, { source });
@@ -52,4 +56,17 @@ export function seedSquareSandbox(customers: CustomersState, orders: OrdersState
   const done = order(ids[3], [['Drip coffee', '1', 300]], ['Walk-in', '+12125550199']);
   orders.pay(done.id, 'CASH');
   for (const state of ['RESERVED', 'PREPARED', 'COMPLETED'] as const) orders.setFulfillmentState(done.id, done.fulfillments![0]!.uid, state);
+  const sale = (customerId: string | undefined, items: Array<[string, string, number]>) => {
+    const result = orders.ringUpSale({
+      ...(customerId ? { customer_id: customerId } : {}),
+      line_items: items.map(([name, quantity, amount]) => ({ name, quantity, base_price_money: { amount, currency: 'USD' } })),
+    });
+    if (!result.ok) throw new Error(`Square fake: seed sale refused (${result.failure.errors[0]?.code})`);
+    return result.value.order;
+  };
+  sale(ids[1], [['Espresso beans 1 kg', '1', 2400], ['Oat milk', '2', 350]]);
+  sale(undefined, [['Drip coffee', '1', 300]]);
+  const returned = sale(ids[0], [['Pour-over kettle', '1', 6500], ['Paper filters', '1', 800]]);
+  const refunded = orders.refund(returned.id, 800, 'Filters returned unopened');
+  if (!refunded.ok) throw new Error(`Square fake: seed refund refused (${refunded.failure.errors[0]?.code})`);
 }

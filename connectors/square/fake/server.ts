@@ -6,7 +6,7 @@ import { serveCustomers } from './customers-api';
 import { CustomersState, type CustomerInput, type FakeCustomer } from './customers-state';
 import { respond, squareErrors, type SquareFailure } from './errors';
 import { serveOrders } from './orders-api';
-import { OrdersState, FULFILLMENT_STATES, type FakeOrder, type FakePayment, type FulfillmentState, type OrderInput } from './orders-state';
+import { OrdersState, FULFILLMENT_STATES, type FakeOrder, type FakePayment, type FakeRefund, type FulfillmentState, type OrderInput, type SaleInput } from './orders-state';
 import { LaggingIndex } from '../../testing/lagging-index';
 import { loadSeller, persistSeller } from './persist';
 import { SQUARE_SANDBOX_LOCATION, seedSquareSandbox } from './seed';
@@ -94,6 +94,13 @@ export interface SquareFake {
     setFulfillmentState(orderId: string, uid: string, state: FulfillmentState): FakeOrder;
     /** The buyer paying at the counter: fires payment.created and order.updated. */
     payOrder(orderId: string, sourceType?: FakePayment['source_type']): FakePayment;
+    /** A sale rung up at the Point of Sale, with or without a customer: an order without a version, paid; fires payment.created and payment.updated only. */
+    ringUpSale(input: SaleInput): { order: FakeOrder; payment: FakePayment };
+    /** The seller cancels an unpaid order: fires order.updated (and order.fulfillment.updated for its pickup). */
+    cancelOrder(orderId: string): FakeOrder;
+    /** The seller refunds the order's payment (all that is left by default): a return order, refund.created / refund.updated, payment.updated. */
+    refundOrder(orderId: string, amount?: number): { refund: FakeRefund; returnOrder: FakeOrder };
+    getOrder(id: string): FakeOrder | undefined;
     /** Makes every write so far visible to list and search now. */
     flushSearchIndex(): void;
     /** The next `count` API calls answer with this failure. */
@@ -191,6 +198,10 @@ export async function startSquareFake(options: SquareFakeOptions): Promise<Squar
     createOrder: (input) => unwrap(orders.create(input)),
     setFulfillmentState: (orderId, uid, state) => unwrap(orders.setFulfillmentState(orderId, uid, state)),
     payOrder: (orderId, sourceType) => unwrap(orders.pay(orderId, sourceType)),
+    ringUpSale: (input) => unwrap(orders.ringUpSale(input)),
+    cancelOrder: (orderId) => unwrap(orders.cancel(orderId)),
+    refundOrder: (orderId, amount) => unwrap(orders.refund(orderId, amount)),
+    getOrder: (id) => structuredClone(orders.orders.get(id)),
     flushSearchIndex: () => index.flush(),
     failNext(count, failure) {
       for (let each = 0; each < count; each += 1) forced.push(failure);
@@ -251,8 +262,12 @@ const SandboxCustomerSchema = z
  *   DELETE /_sandbox/customers/:id                   deletes one
  *   POST   /_sandbox/customers/merge                 {customer_ids: [...]} merges into a new one
  *   GET    /_sandbox/orders                          every order
- *   POST   /_sandbox/orders/:id/fulfillments/:uid    {state} moves a pickup along
+ *   POST   /_sandbox/sales                           {customer_id?, line_items: [{name, quantity, amount}], source_type?} rings up a POS sale
+ *   POST   /_sandbox/orders                          {customer_id?, line_items, pickup: {display_name, phone_number?, email_address?}} a pickup order
+ *   POST   /_sandbox/orders/:id/fulfillments/:uid    {state} moves a pickup along (PREPARED, COMPLETED ...)
  *   POST   /_sandbox/orders/:id/pay                  pays the order
+ *   POST   /_sandbox/orders/:id/cancel               cancels an unpaid order
+ *   POST   /_sandbox/orders/:id/refund               {amount?} refunds it (all that is left by default)
  *   GET    /_sandbox/requests                        the request log (methods, paths, statuses)
  */
 function serveSandbox(
@@ -299,10 +314,50 @@ function serveSandbox(
     }
     const pay = /^\/_sandbox\/orders\/([^/]+)\/pay$/.exec(path)?.[1];
     if (pay !== undefined && method === 'POST') return { status: 200, body: { payment: admin.payOrder(pay) } };
+    if (path === '/_sandbox/sales' && method === 'POST') {
+      const input = SandboxSaleSchema.safeParse(request.json);
+      if (!input.success) return { status: 400, body: { errors: input.error.issues.map((issue) => issue.path.join('.') || '(body)') } };
+      const { customer_id: customerId, source_type: sourceType, line_items: items } = input.data;
+      return { status: 200, body: admin.ringUpSale({ ...(customerId ? { customer_id: customerId } : {}), ...(sourceType ? { source_type: sourceType } : {}), line_items: items.map(sandboxLine) }) };
+    }
+    if (path === '/_sandbox/orders' && method === 'POST') {
+      const input = SandboxPickupSchema.safeParse(request.json);
+      if (!input.success) return { status: 400, body: { errors: input.error.issues.map((issue) => issue.path.join('.') || '(body)') } };
+      const { customer_id: customerId, line_items: items, pickup } = input.data;
+      const order = admin.createOrder({
+        location_id: context.orders.locations[0]!,
+        ...(customerId ? { customer_id: customerId } : {}),
+        line_items: items.map(sandboxLine),
+        fulfillments: [{ type: 'PICKUP', pickup_details: { recipient: pickup, schedule_type: 'ASAP' } }],
+      });
+      return { status: 200, body: { order } };
+    }
+    const cancel = /^\/_sandbox\/orders\/([^/]+)\/cancel$/.exec(path)?.[1];
+    if (cancel !== undefined && method === 'POST') return { status: 200, body: { order: admin.cancelOrder(cancel) } };
+    const refund = /^\/_sandbox\/orders\/([^/]+)\/refund$/.exec(path)?.[1];
+    if (refund !== undefined && method === 'POST') {
+      const input = z.object({ amount: z.number().int().positive().optional() }).strict().safeParse(request.json ?? {});
+      if (!input.success) return { status: 400, body: { errors: ['amount: a positive integer in minor units'] } };
+      return { status: 200, body: admin.refundOrder(refund, input.data.amount) };
+    }
   } catch (error) {
     return { status: 422, body: { errors: [error instanceof Error ? error.message : String(error)] } };
   }
   return { status: 404, body: { errors: [`No sandbox route for ${method} ${path}`] } };
+}
+
+const SandboxLineSchema = z.object({ name: z.string().min(1), quantity: z.string().regex(/^\d+(\.\d{1,5})?$/).default('1'), amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/).default('USD') }).strict();
+const SandboxSaleSchema = z.object({ customer_id: z.string().optional(), source_type: z.enum(['CARD', 'CASH', 'EXTERNAL']).optional(), line_items: z.array(SandboxLineSchema).min(1) }).strict();
+const SandboxPickupSchema = z
+  .object({
+    customer_id: z.string().optional(),
+    line_items: z.array(SandboxLineSchema).min(1),
+    pickup: z.object({ display_name: z.string().min(1), phone_number: z.string().optional(), email_address: z.string().optional() }).strict(),
+  })
+  .strict();
+
+function sandboxLine(line: z.infer<typeof SandboxLineSchema>): SaleInput['line_items'][number] {
+  return { name: line.name, quantity: line.quantity, base_price_money: { amount: line.amount, currency: line.currency } };
 }
 
 function toInput(fields: z.infer<typeof SandboxCustomerSchema>): CustomerInput {

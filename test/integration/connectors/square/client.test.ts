@@ -101,9 +101,11 @@ describe('create', () => {
   });
 
   it('links the customer the store already has with that email (the oldest of several) instead of making another: Square keeps no unique emails', async () => {
-    // Prepare: the seller's directory holds Grace twice already.
-    await start({ seed: true });
+    // Prepare: the seller's directory holds Grace twice already, the second made a minute later.
+    let now = CLOCK;
+    await start({ seed: true, now: () => now });
     const first = fake.customers.list().find((customer) => customer.email_address === 'grace@example.org')!;
+    now = new Date(CLOCK.getTime() + 60_000);
     fake.admin.createCustomer({ given_name: 'Grace', email_address: 'Grace@Example.org' });
 
     // Act

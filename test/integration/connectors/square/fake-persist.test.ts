@@ -82,7 +82,10 @@ describe('Square fake persistence (persistPath)', () => {
     expect(fake!.customers.get(grace!.id)).toBeUndefined();
     expect(savedIds).not.toContain(dorothy.id);
     expect(fake!.customers.list()).toHaveLength(savedIds.length - 1 + 1);
-    expect(readOrders).toHaveLength(4);
+    expect(readOrders).toHaveLength(ordersBefore.length);
+    const refundedSale = ordersBefore.find((each) => (each.refunds ?? []).length > 0)!;
+    expect(readOrders.find((each) => each.id === refundedSale.id)?.netAmounts?.totalMoney?.amount).toBe(BigInt(refundedSale.net_amounts.total_money.amount));
+    expect(fake!.orders.refunds.size).toBe(1);
     const readAmeliaOrder = readOrders.find((each) => each.id === order.id);
     expect(readAmeliaOrder).toMatchObject({ customerId: amelia.id, state: 'OPEN', version: 3, netAmountDueMoney: { amount: 0n }, createdAt: order.createdAt });
     expect(readAmeliaOrder?.fulfillments?.[0]).toMatchObject({ uid: order.fulfillments![0]!.uid, state: 'RESERVED', pickupDetails: { acceptedAt: '2025-03-01T12:00:00.25Z' } });

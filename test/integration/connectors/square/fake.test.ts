@@ -323,7 +323,7 @@ describe('orders and payments', () => {
     const payment = await sdk().payments.get({ paymentId: paid[0]!.id });
 
     // Assess
-    expect(found.orders).toHaveLength(3);
+    expect(found.orders?.map((order) => order.id).sort()).toEqual([...fake.orders.orders.keys()].sort());
     expect(squareError(mismatch)).toMatchObject({ status: 400, errors: [{ field: 'query.filter.date_time_filter' }] });
     expect(payments.data.map((each) => each.orderId).sort()).toEqual(paid.map((each) => each.order_id).sort());
     expect(payment.payment).toMatchObject({ status: 'COMPLETED', orderId: paid[0]!.order_id });
@@ -331,7 +331,7 @@ describe('orders and payments', () => {
 });
 
 describe('seed', () => {
-  it('holds customers known only by phone, as a real store does, and three orders', async () => {
+  it('holds customers known only by phone, as a real store does, three pickup orders and three counter sales (one refunded)', async () => {
     // Prepare
     await start({ seed: true });
 
@@ -342,7 +342,10 @@ describe('seed', () => {
     const phoneOnly = listed.data.filter((customer) => !customer.emailAddress && customer.phoneNumber);
     expect(listed.data).toHaveLength(4);
     expect(phoneOnly.map((customer) => customer.phoneNumber)).toEqual(expect.arrayContaining(['(212) 555-0104', '212.555.0199']));
-    expect(fake.orders.orders.size).toBe(3);
+    const orders = [...fake.orders.orders.values()];
+    expect(orders.filter((order) => order.fulfillments?.[0]?.type === 'PICKUP')).toHaveLength(3);
+    expect(orders.filter((order) => order.source.name === 'Square Point of Sale' && order.line_items.length > 0).map((order) => order.version)).toEqual([undefined, undefined, undefined]);
+    expect(orders.filter((order) => order.returns?.[0]?.source_order_id !== undefined)).toHaveLength(1);
   });
 });
 

@@ -83,7 +83,9 @@ describe('event notifications', () => {
     expect(events[0]?.data.object).toEqual({ order_created: { created_at: order.created_at, location_id: fake.location, order_id: order.id, state: 'OPEN', version: 1 } });
     expect(JSON.stringify(events[1]?.data.object)).not.toContain('line_items');
     expect(events[2]?.data.object).toMatchObject({ order_fulfillment_updated: { version: 2, fulfillment_update: [{ fulfillment_uid: order.fulfillments![0]!.uid, old_state: 'PROPOSED', new_state: 'RESERVED' }] } });
-    expect(receiver.deliveries.map((delivery) => parse(delivery, mapping))).toEqual(events.map(() => ({ ok: true, items: [], ignored: 1 })));
+    expect(receiver.deliveries.map((delivery) => parse(delivery, mapping))).toEqual(
+      events.map((event) => ({ ok: true, ignored: 0, items: [{ kind: 'order-referenced', externalId: order.id, occurredAt: event.created_at, dedupeKey: event.event_id }] })),
+    );
   });
 
   it('retries a failed delivery with the same body and signature, adding square-retry-number and square-retry-reason', async () => {

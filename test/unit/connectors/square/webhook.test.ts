@@ -222,19 +222,90 @@ describe('parse', () => {
     ]);
   });
 
-  it('ignores order.created (a summary, and orders are not synced yet) and the dashboard\'s test notification', () => {
+  it('ignores the dashboard\'s test notification and a loyalty event', () => {
     // Prepare
-    const order = aSquareDelivery(fixtureText('order-created.json'));
     const test = aSquareDelivery(official.body);
+    const loyalty = aSquareDelivery(JSON.stringify({ merchant_id: 'M', type: 'loyalty.account.updated', event_id: 'e-1', created_at: '2025-01-01T00:00:00Z', data: { type: 'loyalty_account', id: 'A', object: {} } }));
 
     // Act
-    const results = [parse(order, mapping), parse(test, mapping)];
+    const results = [parse(test, mapping), parse(loyalty, mapping)];
 
     // Assess
     expect(results).toEqual([
       { ok: true, items: [], ignored: 1 },
       { ok: true, items: [], ignored: 1 },
     ]);
+  });
+
+  it.each([
+    ['order-created.json', 'Q0TlbtnnJJ698XcQNHOdRC5MT5JZY'],
+    ['order-updated.json', 'CAISEHnKqP1XbTQw0n6Rr3Vb2aA5'],
+    ['order-fulfillment-updated.json', 'CAISEHnKqP1XbTQw0n6Rr3Vb2aA5'],
+    ['payment-updated.json', 'CAISEMgc8M2Ow1WnEVuR1xCnXxwZY'],
+    ['refund-created.json', 'RTRNrdmFm5yLj2zW4Qb3fHk8v9MZY'],
+  ])('reads %s as a reference to the order it names, keyed by event_id', (fixture, orderId) => {
+    // Prepare
+    const body = fixtureText(fixture);
+    const event = JSON.parse(body) as { event_id: string; created_at: string };
+
+    // Act
+    const result = parse(aSquareDelivery(body), mapping);
+
+    // Assess
+    expect(result).toEqual({ ok: true, ignored: 0, items: [{ kind: 'order-referenced', externalId: orderId, occurredAt: event.created_at, dedupeKey: event.event_id }] });
+  });
+
+  it('keys on the event type and the object inside data.object, whatever data.type says', () => {
+    // Prepare: the forum's order.created says data.type "order"; the SDK says "order_created"; a third spelling too.
+    const event = JSON.parse(fixtureText('order-created.json')) as { data: { type: string } };
+    const spellings = ['order', 'order_created', 'something_else'].map((type) => aSquareDelivery(JSON.stringify({ ...event, data: { ...event.data, type } })));
+
+    // Act
+    const results = spellings.map((request) => parse(request, mapping));
+
+    // Assess
+    expect(results.map((result) => result.ok && result.items.map((item) => item.kind === 'order-referenced' && item.externalId))).toEqual([
+      ['Q0TlbtnnJJ698XcQNHOdRC5MT5JZY'],
+      ['Q0TlbtnnJJ698XcQNHOdRC5MT5JZY'],
+      ['Q0TlbtnnJJ698XcQNHOdRC5MT5JZY'],
+    ]);
+  });
+
+  it('skips a payment, and a refund, that names no order (made without the Orders API)', () => {
+    // Prepare
+    const payment = JSON.parse(fixtureText('payment-updated.json')) as { data: { object: { payment: Record<string, unknown> } } };
+    delete payment.data.object.payment.order_id;
+    const refund = JSON.parse(fixtureText('refund-created.json')) as { data: { object: { refund: Record<string, unknown> } } };
+    refund.data.object.refund.order_id = null;
+
+    // Act
+    const results = [payment, refund].map((body) => parse(aSquareDelivery(JSON.stringify(body)), mapping));
+
+    // Assess
+    expect(results).toEqual([
+      { ok: true, items: [], ignored: 1 },
+      { ok: true, items: [], ignored: 1 },
+    ]);
+  });
+
+  it('parks an order event whose object is not where its type says, naming the path and never a value', () => {
+    // Prepare: an order.updated carrying its summary under order_created, and one with a bad order id.
+    const event = JSON.parse(fixtureText('order-updated.json')) as { data: { object: Record<string, { order_id: string }> } };
+    const misplaced = structuredClone(event);
+    misplaced.data.object = { order_created: event.data.object.order_updated! };
+    const badId = structuredClone(event);
+    badId.data.object.order_updated!.order_id = 'secret value!';
+
+    // Act
+    const results = [misplaced, badId].map((body) => parse(aSquareDelivery(JSON.stringify(body)), mapping));
+
+    // Assess
+    const reasons = results.map((result) => (result.ok ? result.unusable?.[0]?.reason : undefined));
+    expect(results.map((result) => result.ok && result.items)).toEqual([[], []]);
+    expect(reasons[0]).toBe('Square order.updated event does not match the expected shape (data.object.order_updated: invalid_type)');
+    expect(reasons[1]).toBe('Square order.updated event does not match the expected shape (data.object.order_updated.order_id: invalid_format)');
+    expect(reasons.join(' ')).not.toContain('secret value');
+    expect(results[0]?.ok && results[0].unusable?.[0]?.eventRef).toBe('5d0f4c8e-2a7b-4f1e-9c61-3b8e2f0a9d11');
   });
 
   it('reads each delivery on its own: a malformed customer event among good ones is unusable, naming paths and never values', () => {
