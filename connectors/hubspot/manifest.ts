@@ -32,6 +32,9 @@ export const hubspotManifest = {
   writableFields: ['email', 'phone', 'firstName', 'lastName', 'address'],
   // One street line: no line2 (see mapping.ts).
   addressParts: ['line1', 'city', 'region', 'postalCode', 'country'],
+  // Orders are projected here (commerce orders with line items); stats go to contact properties.
+  orders: { observe: false, project: true },
+  stats: true,
   hydrates: true,
   // HubSpot retries up to 10 times over about 24 hours.
   dedupeTtlSeconds: 48 * 3600,

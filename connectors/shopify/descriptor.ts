@@ -1,4 +1,4 @@
-import type { Connector } from '../connector';
+import type { Connector, OrdersConnector } from '../connector';
 import { describeConnector } from '../descriptor';
 import { shopifyManifest } from './manifest';
 
@@ -9,6 +9,8 @@ export const shopifyDescriptor = describeConnector({
   // Folded at bundle time (connectors/descriptor.ts): the SDK only in this connector's bundles, the fake in none.
   load: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'shopify') === 'shopify' && (process.env.OMNIHUB_ENTITY_BUNDLE ?? 'customers') === 'customers' ? ((await import('./index')).shopify as unknown as Connector) : undefined),
   // No order side yet.
-  loadOrders: async () => undefined,
+  // The order side only in this connector's orders bundle (and unbundled).
+  loadOrders: async () =>
+    (process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'shopify') === 'shopify' && (process.env.OMNIHUB_ENTITY_BUNDLE ?? 'orders') === 'orders' ? ((await import('./orders-connector')).shopifyOrders as OrdersConnector) : undefined,
   sandbox: async () => (process.env.OMNIHUB_CONNECTOR_BUNDLE === undefined ? (await import('./sandbox')).startShopifySandbox : undefined),
 });

@@ -32,6 +32,9 @@ export const shopifyManifest = {
   webhookSecretSchema: ShopifyWebhookSecretSchema,
   writableFields: ['email', 'phone', 'firstName', 'lastName', 'address', 'tags', 'emailConsent', 'smsConsent'],
   // customer.tags_added / tags_removed carry a delta, not the tags: the connector reads the customer.
+  // Orders are read here (web, POS, pickup); each customer's stats go to omnihub metafields.
+  orders: { observe: true, project: false },
+  stats: true,
   hydrates: true,
   // Shopify retries a delivery 8 times over 4 hours; keep delivery ids a day.
   dedupeTtlSeconds: 24 * 3600,

@@ -50,6 +50,8 @@ export const squareManifest = {
   // address_line_3, sublocality and the other districts are not mapped.
   addressParts: ['line1', 'line2', 'city', 'region', 'postalCode', 'country'],
   // customer.* events carry the whole customer: nothing to read.
+  // Counter and pickup sales are read here; Square has no place for our stats.
+  orders: { observe: true, project: false },
   hydrates: false,
   // Square retries for up to 72 hours (older SLA page; the current one says 24 h): keep event ids 4 days.
   dedupeTtlSeconds: 96 * 3600,

@@ -138,8 +138,8 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
   });
 
   it('runs every Lambda function on nodejs24.x arm64 with JSON logs at WARN, no tracing and explicit memory and timeout', () => {
-    // receiver, resolver, and a sync and a backfill function per connector
-    template.resourceCountIs('AWS::Lambda::Function', 2 + 2 * enabled.length);
+    // receiver, resolver, a sync and a backfill function per connector, and an order function per connector with orders
+    template.resourceCountIs('AWS::Lambda::Function', 2 + 2 * enabled.length + enabled.filter((m) => m.orders).length);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -276,7 +276,7 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     // Prepare
     const bindings = routeBindings(enabled.map(routedConnector));
     const prefixOf = (b: (typeof bindings)[number]) =>
-      b.route.target === 'identity-resolver' ? 'IdentityResolver' : b.route.target === 'backfill' ? `BackfillBackfill${b.connectorId}` : `ConnectorSync${b.connectorId}`;
+      b.route.target === 'identity-resolver' ? 'IdentityResolver' : b.route.target === 'backfill' ? `BackfillBackfill${b.connectorId}` : b.route.target === 'order-sync' ? `OrderSync${b.connectorId}` : `ConnectorSync${b.connectorId}`;
     const expected = bindings.map((b) => ({ pattern: b.pattern, functionId: logicalIds(template, 'AWS::Lambda::Function', prefixOf(b))[0] }));
 
     // Act
@@ -463,7 +463,7 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
       const [id] = logicalIds(template, 'AWS::Lambda::Function', prefix);
       return RefSchema.parse(functions[id ?? 'missing']?.Properties.LoggingConfig.LogGroup);
     };
-    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.flatMap((m) => [`ConnectorSync${m.id}`, `BackfillBackfill${m.id}`])];
+    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.flatMap((m) => [`ConnectorSync${m.id}`, `BackfillBackfill${m.id}`, ...(m.orders ? [`OrderSync${m.id}`] : [])])];
 
     // Assess
     expect(PARKED_FILTER_PATTERN).toBe('{ $.message = "event parked" }');
