@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CustomerObserved, CustomerRecordRemoved, CustomerRecordsMerged, OrderObserved } from '../core/events';
 import { orderKey } from '../core/model/order';
 import { resolveOrder } from '../core/orders/resolve-order';
-import type { HeldOrder } from '../core/orders/order-store';
+import type { HeldOrder, PickupMove } from '../core/orders/order-store';
 import { DynamoDbOrderStore } from './lib/adapters/dynamodb-order-store';
 import { mergeRecords, removeRecord } from '../core/identity/record-lifecycle';
 import { resolveObservation } from '../core/identity/resolve';
@@ -140,8 +140,8 @@ async function resolveOrderObserved({ order, correlationId }: OrderObserved, red
   }
   if (result.outcome !== 'recorded') {
     log.info(`order: ${result.outcome}`, { ...ctx, held: result.held.order.revision });
-    // A crash after the write may have kept what follows from being published.
-    await publishMoves(key, result.held, correlationId);
+    // A redelivery: a crash after the write may have kept what follows from being published.
+    if (redelivered) await publishMoves(key, result.held, result.held.unpublishedMoves, correlationId);
     if (redelivered && result.outcome === 'repeat') await announceOrder(key, result.held, correlationId, result.held.customerId ? [result.held.customerId] : []);
     return;
   }
@@ -153,7 +153,9 @@ async function resolveOrderObserved({ order, correlationId }: OrderObserved, red
     attempts: result.attempts,
   });
   await announceOrder(key, result.held, correlationId, result.statsChanged);
-  await publishMoves(key, result.held, correlationId);
+  // This write's own moves; those it carried on from an earlier write are that writer's to
+  // publish (it may still be at it), or a redelivery's when it crashed.
+  await publishMoves(key, result.held, redelivered ? result.held.unpublishedMoves : result.moves, correlationId);
 }
 
 async function announceOrder(key: string, held: HeldOrder, correlationId: string, statsChanged: string[]) {
@@ -168,11 +170,11 @@ async function announceOrder(key: string, held: HeldOrder, correlationId: string
   if (events.length > 0) await publisher.publish(events);
 }
 
-/** The outbox of pickup moves: published, then cleared (a crash in between publishes them again; `eventId` lets a consumer tell). */
-async function publishMoves(key: string, held: HeldOrder, correlationId: string) {
-  if (held.unpublishedMoves.length === 0) return;
+/** Moves from the order's outbox: published, then cleared (a crash in between publishes them again; `eventId` lets a consumer tell). */
+async function publishMoves(key: string, held: HeldOrder, moves: PickupMove[], correlationId: string) {
+  if (moves.length === 0) return;
   await publisher.publish(
-    held.unpublishedMoves.map((move) => ({
+    moves.map((move) => ({
       type: 'OrderStatusChanged' as const,
       detail: {
         schemaVersion: 1 as const,
@@ -187,8 +189,8 @@ async function publishMoves(key: string, held: HeldOrder, correlationId: string)
       },
     })),
   );
-  await orders.markMovesPublished(held.order.origin, held.version);
-  log.info('order: pickup moves published', { correlationId, orderKey: key, moves: held.unpublishedMoves.map((m) => `${m.from}>${m.to}`) });
+  await orders.markMovesPublished(held.order.origin, moves.map((move) => move.to));
+  log.info('order: pickup moves published', { correlationId, orderKey: key, moves: moves.map((m) => `${m.from}>${m.to}`) });
 }
 
 async function announce(change: { customerId: string; correlationId: string; origin: string; fields: FieldName[]; version?: number; originToo?: boolean }) {

@@ -65,8 +65,12 @@ export interface OrderStore {
   readKpis(fromDay: string, toDay: string): Promise<{ days: Array<{ day: string; kpis: DayKpis }>; customers: CustomerKpis | undefined }>;
   /** All or nothing; 'conflict' when any item changed since it was read. */
   saveOrder(save: OrderSave): Promise<{ ok: true } | { ok: false; reason: 'conflict' }>;
-  /** The moves were published: drop them from the outbox, unless the order changed meanwhile (its writer publishes them). */
-  markMovesPublished(origin: Order['origin'], version: number): Promise<void>;
+  /**
+   * These moves (by the state each moved to) were published: drop them from the outbox,
+   * whatever was written meanwhile, and bump the item's version so that a writer who read the
+   * outbox before does not write it back.
+   */
+  markMovesPublished(origin: Order['origin'], published: PickupState[]): Promise<void>;
   listCustomerOrders(customerId: string): Promise<CustomerOrderEntry[]>;
   /** The id of this order's copy in `system`, recorded by that system's projection. */
   getCopy(origin: Order['origin'], system: string): Promise<{ copyId: string; revision: number } | undefined>;

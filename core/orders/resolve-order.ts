@@ -51,7 +51,7 @@ export async function resolveOrder(
     const customerId = buyer.kind === 'customer' ? buyer.customerId : buyer.kind === 'unknown-record' ? held!.customerId : null;
 
     const { state, moves } = movePickup(held?.order.pickup.state ?? 'none', order);
-    const recorded: Order = { ...order, pickup: { ...order.pickup, state } };
+    const recorded: Order = { ...order, pickup: { ...order.pickup, state, ...pickupTimes(held?.order, order, moves) } };
     const next: HeldOrder = {
       order: recorded,
       customerId,
@@ -134,6 +134,19 @@ function movePickup(current: PickupState, order: Order): { state: PickupState; m
   if (next === current || !pickupMoves(current, next)) return { state: current, moves: [] };
   const at = next === 'ready_for_pickup' ? order.pickup.readyAt : next === 'picked_up' ? order.pickup.pickedUpAt : null;
   return { state: next, moves: [{ from: current, to: next, at: at ?? order.updatedAt }] };
+}
+
+/**
+ * When the pickup became ready and was collected: what this revision says, else what was held
+ * (an origin may stop reporting a time: Shopify's ready fulfillment order is gone once it is
+ * picked up), else the time of the move this revision makes. A time once known is not lost.
+ */
+function pickupTimes(held: Order | undefined, order: Order, moves: PickupMove[]): Pick<Order['pickup'], 'readyAt' | 'pickedUpAt'> {
+  const movedAt = (to: PickupState) => moves.find((m) => m.to === to)?.at ?? null;
+  return {
+    readyAt: order.pickup.readyAt ?? held?.pickup.readyAt ?? movedAt('ready_for_pickup'),
+    pickedUpAt: order.pickup.pickedUpAt ?? held?.pickup.pickedUpAt ?? movedAt('picked_up'),
+  };
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -92,11 +92,31 @@ describe('the order resolver on DynamoDB Local (docs/identity.md §9)', () => {
     const held = await item('ORDER#shopify#450789469', 'ORDER');
     expect(held).toMatchObject({ order: { name: '#1001 (edited)', pickup: { state: 'ready_for_pickup' } } });
     expect((held!.unpublishedMoves as unknown[]).length).toBe(2);
-    // Act: publishing clears the outbox, unless a newer revision was written meanwhile.
-    await orders.markMovesPublished(placed.origin, (held!.version as number) - 1);
-    expect(((await item('ORDER#shopify#450789469', 'ORDER'))!.unpublishedMoves as unknown[]).length).toBe(2);
-    await orders.markMovesPublished(placed.origin, held!.version as number);
+    // Act: publishing a move drops it alone from the outbox, and bumps the version so that a
+    // writer who read the outbox before cannot write it back.
+    await orders.markMovesPublished(placed.origin, ['placed']);
+    const afterFirst = await item('ORDER#shopify#450789469', 'ORDER');
+    expect([(afterFirst!.unpublishedMoves as Array<{ to: string }>).map((m) => m.to), afterFirst!.version]).toEqual([['ready_for_pickup'], (held!.version as number) + 1]);
+    await orders.markMovesPublished(placed.origin, ['ready_for_pickup', 'placed']);
     expect((await item('ORDER#shopify#450789469', 'ORDER'))!.unpublishedMoves).toEqual([]);
+  });
+
+  it('keeps the time a pickup became ready when a newer revision no longer says it (Shopify forgets it once picked up)', async () => {
+    // Prepare
+    const { identity, orders, item } = await withAda();
+    const location = { id: 'L1', name: 'Main St' };
+    const ready = anOrder({ pickup: { state: 'ready_for_pickup', location, readyAt: '2026-01-02T10:01:00Z', pickedUpAt: null } });
+    const collected = laterRevision(ready, 1800, { pickup: { state: 'picked_up', location, readyAt: null, pickedUpAt: '2026-01-02T10:31:00Z' } });
+    // A later edit that names neither time (the origin no longer reports them).
+    const edited = laterRevision(collected, 60, { pickup: { state: 'picked_up', location, readyAt: null, pickedUpAt: null } });
+    // Act
+    await resolveOrder(orders, identity, ready, { backoff: noWait });
+    await resolveOrder(orders, identity, collected, { backoff: noWait });
+    await resolveOrder(orders, identity, edited, { backoff: noWait });
+    // Assess
+    expect(await item('ORDER#shopify#450789469', 'ORDER')).toMatchObject({
+      order: { pickup: { state: 'picked_up', readyAt: '2026-01-02T10:01:00Z', pickedUpAt: '2026-01-02T10:31:00Z' } },
+    });
   });
 
   it('waits for a buyer record it has not linked yet, and writes nothing', async () => {

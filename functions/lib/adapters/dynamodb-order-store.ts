@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import * as z from '../../../core/schema';
-import { OrderSchema, PickupStateSchema, type Order } from '../../../core/model/order';
+import { OrderSchema, PickupStateSchema, type Order, type PickupState } from '../../../core/model/order';
 import { CustomerStatsSchema } from '../../../core/model/stats';
 import { CustomerKpisSchema, DayKpisSchema, type CustomerKpis, type DayKpis } from '../../../core/model/kpis';
 import type { AggregateKey, CustomerOrderEntry, HeldOrder, HeldStats, OrderSave, OrderStore } from '../../../core/orders/order-store';
@@ -164,21 +164,28 @@ export class DynamoDbOrderStore implements OrderStore {
     }
   }
 
-  async markMovesPublished(origin: Order['origin'], version: number): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: orderItemKey(origin),
-          UpdateExpression: 'SET unpublishedMoves = :none',
-          ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':none': [], ':version': version },
-        }),
-      );
-    } catch (error) {
-      // A newer revision was written meanwhile: it carries the moves on, and its writer publishes them.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  async markMovesPublished(origin: Order['origin'], published: PickupState[]): Promise<void> {
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const held = await this.getOrder(origin);
+      const remaining = held?.unpublishedMoves.filter((move) => !published.includes(move.to)) ?? [];
+      if (!held || remaining.length === held.unpublishedMoves.length) return;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: orderItemKey(origin),
+            UpdateExpression: 'SET unpublishedMoves = :remaining, version = :next',
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':remaining': remaining, ':version': held.version, ':next': held.version + 1 },
+          }),
+        );
+        return;
+      } catch (error) {
+        // A newer revision was written meanwhile, carrying the moves on: drop them from it.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
+    // Left in the outbox, they are published again by a redelivery: a repeat, told by its eventId.
   }
 
   async getCopy(origin: Order['origin'], system: string): Promise<{ copyId: string; revision: number } | undefined> {
