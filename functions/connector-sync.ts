@@ -159,6 +159,15 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     if ('behind' in result && result.behind) {
       for (const id of messageIds) failed.set(id, new Error('the golden record changed while we wrote; syncing again'));
     }
+    if (result.outcome === 'created' && connector!.manifest.stats) {
+      // A new record here carries the customer's stats from the start (read after its link is recorded).
+      // Should that write fail, the stats come again by their own event, retried on its own.
+      if (await writeStatsOf(customerId, correlationId)) {
+        await publisher
+          .publish([{ type: 'CustomerStatsChanged', detail: { schemaVersion: 1, correlationId, customerId, systems: [env.CONNECTOR_ID] } }])
+          .catch((error: unknown) => messageIds.forEach((id) => failed.set(id, error)));
+      }
+    }
   }
   await countBackfillWrites(backfillWrites);
 }
@@ -166,7 +175,9 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
 /**
  * CustomerStatsChanged → write the customer's current stats onto its record here (they are read
  * afresh, so several changes collapse into one write and a late event writes nothing stale).
- * A customer without a record here yet waits for its customer sync to make one.
+ * A customer without a record here has nothing to write to: the customer sync that makes one
+ * writes the stats after it (syncChanges), whether it is still to come or the record was
+ * deleted here and comes back with the customer's next change (docs/identity.md §7).
  */
 async function writeStats(events: QueuedEvent[], failed: Map<string, unknown>) {
   const byCustomer = new Map<string, { correlationId: string; messageIds: string[] }>();
@@ -176,29 +187,35 @@ async function writeStats(events: QueuedEvent[], failed: Map<string, unknown>) {
     entry.messageIds.push(record.messageId);
     byCustomer.set(event.detail.customerId, entry);
   }
-  if (byCustomer.size === 0) return;
-  const log = asLogSink(logger);
   for (const [customerId, { correlationId, messageIds }] of byCustomer) {
-    const ctx = { correlationId, customerId };
-    try {
-      const { stats: target } = await getClients();
-      if (!target) throw new Error(`${env.CONNECTOR_ID} holds no stats`);
-      const [held, customer] = await Promise.all([orderStore.getStats(customerId), store.getCustomer(customerId)]);
-      const link = customer ? primaryLink(customer, env.CONNECTOR_ID) : undefined;
-      if (!held || !customer) {
-        log.warn('stats: nothing to write (customer or stats gone)', ctx);
-        continue;
-      }
-      if (!link) {
-        for (const id of messageIds) failed.set(id, new Error(`the customer has no ${env.CONNECTOR_ID} record yet; retrying after its sync makes one`));
-        continue;
-      }
-      const outcome = await target.writeStats(link.externalId, held.stats);
-      log[outcome === 'gone' ? 'warn' : 'info'](`stats: ${outcome}`, { ...ctx, externalId: link.externalId, statsVersion: held.version });
-    } catch (error) {
-      log.error('stats: write failed', { ...ctx, error });
-      for (const id of messageIds) failed.set(id, error);
+    const error = await writeStatsOf(customerId, correlationId);
+    if (error) for (const id of messageIds) failed.set(id, error);
+  }
+}
+
+/** The customer's held stats onto its record here, when both exist; the error, if the write failed. */
+async function writeStatsOf(customerId: string, correlationId: string): Promise<unknown> {
+  const log = asLogSink(logger);
+  const ctx = { correlationId, customerId };
+  try {
+    const { stats: target } = await getClients();
+    if (!target) throw new Error(`${env.CONNECTOR_ID} holds no stats`);
+    const [held, customer] = await Promise.all([orderStore.getStats(customerId), store.getCustomer(customerId)]);
+    const link = customer ? primaryLink(customer, env.CONNECTOR_ID) : undefined;
+    if (!held || !customer) {
+      log.info('stats: nothing to write (no orders, or the customer is gone)', ctx);
+      return undefined;
     }
+    if (!link) {
+      log.info(`stats: the customer has no ${env.CONNECTOR_ID} record; its sync writes them when it makes one`, ctx);
+      return undefined;
+    }
+    const outcome = await target.writeStats(link.externalId, held.stats);
+    log[outcome === 'gone' ? 'warn' : 'info'](`stats: ${outcome}`, { ...ctx, externalId: link.externalId, statsVersion: held.version });
+    return undefined;
+  } catch (error) {
+    log.error('stats: write failed', { ...ctx, error });
+    return error;
   }
 }
 

@@ -111,6 +111,20 @@ describe('orders from the web shop and the store counter, in the CRM', () => {
     expect(p.hubspot.admin.getContact(ada.hubspotId)?.properties.omnihub_total_orders).toBe('3');
   });
 
+  it('gives a HubSpot contact made again after a deletion the stats from the start', async () => {
+    // Prepare: the contact is deleted in HubSpot; Ada's next change makes her a new one (docs/identity.md §7).
+    p.hubspot.admin.deleteContact(ada.hubspotId);
+    await p.settle();
+    // Act
+    p.shopify.admin.updateCustomer(ada.shopifyId, { last_name: 'King' });
+    await p.settle();
+
+    // Assess
+    const again = p.hubspot.admin.findContactByEmail('ada@example.org');
+    expect(again?.id).not.toBe(ada.hubspotId);
+    expect(again?.properties).toMatchObject({ lastname: 'King', omnihub_total_orders: '3', omnihub_store_orders: '1' });
+  });
+
   it('reports the shop\'s KPIs with `npx omnihub kpis`', async () => {
     // Act
     const env = { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: p.table.endpoint };
