@@ -159,6 +159,11 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
     if ('behind' in result && result.behind) {
       for (const id of messageIds) failed.set(id, new Error('the golden record changed while we wrote; syncing again'));
     }
+    if (result.outcome === 'created' && connector!.manifest.orders?.project) {
+      // The copies of this buyer's orders went without an association while it had no record here.
+      const error = await askToAssociateOrders(customerId, correlationId);
+      if (error) for (const id of messageIds) failed.set(id, error);
+    }
     if (result.outcome === 'created' && connector!.manifest.stats) {
       // A new record here carries the customer's stats from the start (read after its link is recorded).
       // Should that write fail, the stats come again by their own event, retried on its own.
@@ -190,6 +195,25 @@ async function writeStats(events: QueuedEvent[], failed: Map<string, unknown>) {
   for (const [customerId, { correlationId, messageIds }] of byCustomer) {
     const error = await writeStatsOf(customerId, correlationId);
     if (error) for (const id of messageIds) failed.set(id, error);
+  }
+}
+
+/** OrderChanged for each of the customer's orders, to this system: its order function associates their copies with the new record. */
+async function askToAssociateOrders(customerId: string, correlationId: string): Promise<unknown> {
+  try {
+    const entries = await orderStore.listCustomerOrders(customerId);
+    if (entries.length === 0) return undefined;
+    await publisher.publish(
+      entries.map((entry) => ({
+        type: 'OrderChanged' as const,
+        detail: { schemaVersion: 1 as const, correlationId, orderKey: entry.orderKey, revision: entry.revision, customerId, systems: [env.CONNECTOR_ID] },
+      })),
+    );
+    asLogSink(logger).info('sync: asked for the new record\'s orders to be associated', { correlationId, customerId, orders: entries.length });
+    return undefined;
+  } catch (error) {
+    asLogSink(logger).error('sync: asking for the orders\' association failed', { correlationId, customerId, error });
+    return error;
   }
 }
 

@@ -99,9 +99,6 @@ async function projectOrders(events: QueuedEvent[], failed: Map<string, unknown>
     try {
       const outcome = await projectOne(orderKey);
       log.info(`orders: ${outcome.outcome}`, { ...ctx, ...outcome });
-      if (outcome.outcome === 'buyer-not-there-yet') {
-        for (const id of messageIds) failed.set(id, new Error(`the buyer has no ${env.CONNECTOR_ID} record yet; retrying after its customer sync makes one`));
-      }
     } catch (error) {
       log.error('orders: projection failed', { ...ctx, error });
       for (const id of messageIds) failed.set(id, error);
@@ -113,18 +110,21 @@ async function projectOne(orderKey: string) {
   const origin = parseOrderKey(orderKey);
   const held = await orders.getOrder(origin);
   if (!held) throw new Error('the order is not recorded (yet)');
-  const copy = await orders.getCopy(origin, env.CONNECTOR_ID);
-  if (copy && copy.revision >= held.order.revision) return { outcome: 'up-to-date' as const, copyId: copy.copyId };
+  // The buyer's record here. None yet (its customer sync is still to make one, or it was deleted
+  // here): the copy goes without an association, and that sync asks for it again once it has
+  // made the record (connector-sync, OrderChanged).
   let buyerRecordId: string | null = null;
   if (held.customerId) {
     const customer = await identity.getCustomer(held.customerId);
     buyerRecordId = customer ? (primaryLink(customer, env.CONNECTOR_ID)?.externalId ?? null) : null;
-    // The customer's own sync makes the record (CustomerChanged reaches every system): associate after it.
-    if (customer && !buyerRecordId) return { outcome: 'buyer-not-there-yet' as const };
+  }
+  const copy = await orders.getCopy(origin, env.CONNECTOR_ID);
+  if (copy && (copy.revision > held.order.revision || (copy.revision === held.order.revision && copy.buyerRecordId === buyerRecordId))) {
+    return { outcome: 'up-to-date' as const, copyId: copy.copyId };
   }
   const { target } = await getClients();
   if (!target) throw new Error(`${env.CONNECTOR_ID} holds no copies of orders`);
   const projected = await target.projectOrder(held.order, { copyId: copy?.copyId ?? null, buyerRecordId });
-  await orders.putCopy(origin, env.CONNECTOR_ID, { copyId: projected.copyId, revision: held.order.revision });
-  return { ...projected, revision: held.order.revision, associated: buyerRecordId !== null };
+  await orders.putCopy(origin, env.CONNECTOR_ID, { copyId: projected.copyId, revision: held.order.revision, buyerRecordId });
+  return { ...projected, revision: held.order.revision, associated: buyerRecordId !== null, ...(held.customerId && !buyerRecordId ? { buyerHasNoRecordHere: true } : {}) };
 }

@@ -50,6 +50,8 @@ export function syncTableAccess(connectorId: string): readonly TableAccess[] {
       leadingKeys: ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${connectorId}`],
     },
     { actions: ['UpdateItem'], leadingKeys: ['CHECKPOINT#*'] },
+    // A record it makes for a buyer: the customer's orders, whose copies it asks to associate (OrderChanged).
+    { actions: ['Query'], leadingKeys: ['ORDERS#*'] },
   ];
 }
 

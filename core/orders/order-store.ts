@@ -16,6 +16,13 @@ export interface PickupMove {
   at: string;
 }
 
+/** An order's copy in a system: its id there, the revision copied, and the buyer's record there it is associated with (null: none). */
+export interface OrderCopy {
+  copyId: string;
+  revision: number;
+  buyerRecordId: string | null;
+}
+
 export interface HeldOrder {
   /** The origin's latest state as recorded; `order.pickup.state` is the forward-only state. */
   order: Order;
@@ -44,6 +51,7 @@ export interface CustomerOrderEntry {
   status: Order['status'];
   pickup: PickupState;
   total: Order['total'];
+  revision: number;
 }
 
 export interface OrderSave {
@@ -73,8 +81,8 @@ export interface OrderStore {
   markMovesPublished(origin: Order['origin'], published: PickupState[]): Promise<void>;
   listCustomerOrders(customerId: string): Promise<CustomerOrderEntry[]>;
   /** The id of this order's copy in `system`, recorded by that system's projection. */
-  getCopy(origin: Order['origin'], system: string): Promise<{ copyId: string; revision: number } | undefined>;
-  putCopy(origin: Order['origin'], system: string, copy: { copyId: string; revision: number }): Promise<void>;
+  getCopy(origin: Order['origin'], system: string): Promise<OrderCopy | undefined>;
+  putCopy(origin: Order['origin'], system: string, copy: OrderCopy): Promise<void>;
   /** Every system's copy of the order. */
   listCopies(origin: Order['origin']): Promise<Array<{ system: string; copyId: string; revision: number }>>;
 }

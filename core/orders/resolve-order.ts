@@ -91,7 +91,7 @@ export async function resolveOrder(
     const key = `${recorded.origin.system}:${recorded.origin.externalId}`;
     const index: OrderSave['index'] = {
       ...(customerId
-        ? { put: { customerId, entry: { orderKey: key, name: recorded.name, placedAt: recorded.placedAt, channel: recorded.channel, status: recorded.status, pickup: state, total: recorded.total } } }
+        ? { put: { customerId, entry: { orderKey: key, name: recorded.name, placedAt: recorded.placedAt, channel: recorded.channel, status: recorded.status, pickup: state, total: recorded.total, revision: recorded.revision } } }
         : {}),
       ...(held?.customerId && held.customerId !== customerId ? { drop: { customerId: held.customerId } } : {}),
     };

@@ -111,7 +111,7 @@ describe('orders from the web shop and the store counter, in the CRM', () => {
     expect(p.hubspot.admin.getContact(ada.hubspotId)?.properties.omnihub_total_orders).toBe('3');
   });
 
-  it('gives a HubSpot contact made again after a deletion the stats from the start', async () => {
+  it('gives a HubSpot contact made again after a deletion the stats and the order associations from the start', async () => {
     // Prepare: the contact is deleted in HubSpot; Ada's next change makes her a new one (docs/identity.md §7).
     p.hubspot.admin.deleteContact(ada.hubspotId);
     await p.settle();
@@ -123,6 +123,9 @@ describe('orders from the web shop and the store counter, in the CRM', () => {
     const again = p.hubspot.admin.findContactByEmail('ada@example.org');
     expect(again?.id).not.toBe(ada.hubspotId);
     expect(again?.properties).toMatchObject({ lastname: 'King', omnihub_total_orders: '3', omnihub_store_orders: '1' });
+    // Her three orders' copies are associated with the new contact.
+    const hers = p.hubspot.admin.listOrders().filter((order) => order.properties.hs_total_price !== '3.00');
+    expect(hers.map((order) => order.contactIds)).toEqual([[again!.id], [again!.id], [again!.id]]);
   });
 
   it('reports the shop\'s KPIs with `npx omnihub kpis`', async () => {

@@ -127,6 +127,21 @@ export class AssociationStore {
     if (removed) this.changed();
   }
 
+  /** A merge: the merged records' associations are the survivor's (HubSpot combines them on the new record). */
+  move(type: ObjectType, fromIds: readonly string[], toId: string): void {
+    let moved = false;
+    for (const [key, edge] of [...this.edges]) {
+      const isFrom = edge.fromType === type && fromIds.includes(edge.fromId);
+      const isTo = edge.toType === type && fromIds.includes(edge.toId);
+      if (!isFrom && !isTo) continue;
+      this.edges.delete(key);
+      const target = this.edge(edge.fromType, isFrom ? toId : edge.fromId, edge.toType, isTo ? toId : edge.toId);
+      for (const typeId of edge.typeIds) target.typeIds.add(typeId);
+      moved = true;
+    }
+    if (moved) this.changed();
+  }
+
   /** A deleted record keeps no associations. */
   forget(type: ObjectType, id: string): void {
     let removed = false;

@@ -334,6 +334,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
 
   function mergeEvent(result: Extract<MergeResult, { ok: true }>, source: WriteSource): void {
     const { contact } = result;
+    crm.associations.move('contacts', [result.primaryId, result.mergedId], contact.id);
     deliver([
       {
         action: 'merge',
@@ -347,6 +348,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
 
   function deleteContact(id: string, source: WriteSource): FakeContact | undefined {
     const contact = state.archive(id);
+    if (contact) crm.associations.forget('contacts', contact.id);
     if (contact) deliver([{ action: 'deletion', objectId: contact.id, occurredAt: contact.updatedAt, source }]);
     return contact;
   }
@@ -355,6 +357,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   function gdprDelete(id: string, source: WriteSource): FakeContact | undefined {
     const contact = state.gdprDelete(id);
     if (!contact) return undefined;
+    crm.associations.forget('contacts', contact.id);
     const at = now();
     deliver([
       { action: 'privacyDeletion', objectId: contact.id, occurredAt: at, source },

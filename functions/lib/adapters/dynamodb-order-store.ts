@@ -4,7 +4,7 @@ import * as z from '../../../core/schema';
 import { OrderSchema, PickupStateSchema, type Order, type PickupState } from '../../../core/model/order';
 import { CustomerStatsSchema } from '../../../core/model/stats';
 import { CustomerKpisSchema, DayKpisSchema, type CustomerKpis, type DayKpis } from '../../../core/model/kpis';
-import type { AggregateKey, CustomerOrderEntry, HeldOrder, HeldStats, OrderSave, OrderStore } from '../../../core/orders/order-store';
+import type { AggregateKey, CustomerOrderEntry, HeldOrder, HeldStats, OrderCopy, OrderSave, OrderStore } from '../../../core/orders/order-store';
 
 /**
  * Orders and stats on the identity table (docs/identity.md §8, §9):
@@ -36,10 +36,13 @@ const EntrySchema = z.object({
   status: OrderSchema.shape.status,
   pickup: PickupStateSchema,
   total: OrderSchema.shape.total,
+  /** The revision the entry was written at (0: written before entries carried it). */
+  revision: z._default(z.number(), 0),
 });
 const aggregateItemKey = (key: AggregateKey) => ({ pk: 'KPI', sk: key });
 const AggregateItemSchema = z.object({ version: z.int(), value: z.unknown() });
-const CopyItemSchema = z.object({ copyId: z.string(), revision: z.number() });
+/** `buyerRecordId`: the buyer's record the copy is associated with (null: none yet, or an anonymous sale). */
+const CopyItemSchema = z.object({ copyId: z.string(), revision: z.number(), buyerRecordId: z._default(z.nullable(z.string()), null) });
 
 export class DynamoDbOrderStore implements OrderStore {
   constructor(
@@ -188,12 +191,12 @@ export class DynamoDbOrderStore implements OrderStore {
     // Left in the outbox, they are published again by a redelivery: a repeat, told by its eventId.
   }
 
-  async getCopy(origin: Order['origin'], system: string): Promise<{ copyId: string; revision: number } | undefined> {
+  async getCopy(origin: Order['origin'], system: string): Promise<OrderCopy | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: copyItemKey(origin, system), ConsistentRead: true }));
     return Item ? CopyItemSchema.parse(Item) : undefined;
   }
 
-  async putCopy(origin: Order['origin'], system: string, copy: { copyId: string; revision: number }): Promise<void> {
+  async putCopy(origin: Order['origin'], system: string, copy: OrderCopy): Promise<void> {
     try {
       // Never back to an older revision: two projections racing leave the newer one's record.
       await this.db.send(

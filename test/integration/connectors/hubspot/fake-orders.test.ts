@@ -211,6 +211,23 @@ describe('HubSpot fake: line items and associations', () => {
     expect(fake.admin.getOrder(order.id)).toMatchObject({ contactIds: ['51'], lineItems: [expect.objectContaining({ id: line.id, properties: expect.objectContaining({ amount: '19.98' }) })] });
   });
 
+  it('drops a deleted contact\'s associations, and gives a merged contact\'s to the new record, as HubSpot does', async () => {
+    // Prepare: two orders, of contacts 51 and 52.
+    const toContact = (id: string) => [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 507 }] }];
+    const first = await sdk.objects.basicApi.create('order', { properties: { hs_order_name: '#3' }, associations: toContact('51') });
+    const second = await sdk.objects.basicApi.create('order', { properties: { hs_order_name: '#4' }, associations: toContact('52') });
+    const third = await sdk.objects.basicApi.create('order', { properties: { hs_order_name: '#5' }, associations: toContact('53') });
+
+    // Act
+    const merged = fake.admin.mergeContacts('51', '52');
+    fake.admin.deleteContact('53');
+
+    // Assess
+    const contactsOf = async (orderId: string) => (await sdk.associations.basicApi.getPage('order', orderId, 'contacts')).results.map((result) => String(result.toObjectId));
+    expect([await contactsOf(first.id), await contactsOf(second.id), await contactsOf(third.id)]).toEqual([[merged.id], [merged.id], []]);
+    expect(fake.admin.getOrder(third.id)?.contactIds).toEqual([]);
+  });
+
   it('associates again without a second association, through every v4 route', async () => {
     // Prepare
     const order = await sdk.objects.basicApi.create('order', { properties: {}, associations: [] });
