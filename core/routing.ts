@@ -62,6 +62,15 @@ export interface Route {
   batching?: 'hydrate';
 }
 
+/**
+ * Receives of one message before its queue gives it to the dead-letter queue, in AWS and
+ * locally. Some retries are expected and not failures: a sync that finds another sync of the
+ * same customer running (`busy`), or the golden record changed while it wrote (`behind`), waits
+ * for a redelivery. Under load, those and a crash or two can reach 5 for a message that would
+ * have succeeded next time; a poison message still lands in the DLQ within the hour.
+ */
+export const MAX_RECEIVE_COUNT = 10;
+
 export const routes: readonly Route[] = [
   {
     name: 'resolve-observations',

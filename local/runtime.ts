@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EVENT_SOURCE } from '../core/events';
 import { hydrateBatchSize } from '../connectors/manifests';
-import { routeBindings, type RoutedConnector } from '../core/routing';
+import { MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { bundleFunctionHost, bundleFunctions, stopBundler, type BuiltFunction } from './bundle';
 import { startDynamoDbFaults } from './dynamodb-faults';
@@ -172,7 +172,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const queueOptions = {
     batchSize: options.queue?.batchSize ?? 10,
-    maxReceiveCount: options.queue?.maxReceiveCount ?? 5,
+    maxReceiveCount: options.queue?.maxReceiveCount ?? MAX_RECEIVE_COUNT,
     visibilityDelayMs: options.queue?.visibilityDelayMs ?? 500,
     batchWindowMs: options.queue?.batchWindowMs ?? 5,
   };

@@ -4,7 +4,7 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { EventPattern, routeBindings } from '../../core/routing';
+import { MAX_RECEIVE_COUNT, type EventPattern, type routeBindings } from '../../core/routing';
 import type { OmnihubFunction } from './omnihub-function';
 
 export type RouteBinding = ReturnType<typeof routeBindings>[number];
@@ -59,7 +59,7 @@ export class EventRouting extends Construct {
         enforceSSL: true,
         visibilityTimeout: fn.queueVisibilityTimeout(BATCHING_WINDOW),
         // Never 1: SQS may count a receive the consumer never saw.
-        deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
+        deadLetterQueue: { queue: deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
       });
 
       const rule = new Rule(routeScope, 'Rule', {

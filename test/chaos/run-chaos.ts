@@ -11,6 +11,7 @@ import { hubspotAdapter } from './vendors/hubspot';
 import { shopifyAdapter } from './vendors/shopify';
 import { squareAdapter } from './vendors/square';
 import { Workload, type WorkloadCounts } from './workload';
+import { checkOrders, OrderWorkload, type OrderCounts, type OrderFinding } from './orders';
 
 /**
  * One chaos run: the local pipeline (DynamoDB Local, the three fakes over their real SDKs, the
@@ -31,6 +32,11 @@ export interface ChaosRates {
   receiverFault: number;
   /** Share of webhooks the vendors never send: only reconciliation (`reconcile`) can catch those changes. */
   dropWebhooks: number;
+  /**
+   * Share of workload steps that are an order step (test/chaos/orders.ts). None while webhooks
+   * are dropped: reconciliation reads customers, not orders, so a lost order webhook stays lost.
+   */
+  orders: number;
 }
 
 /** How long, in real time, a vendor keeps retrying a delivery in the chaos run (see drive). */
@@ -45,6 +51,7 @@ export const DEFAULT_RATES: ChaosRates = {
   forged: 0.01,
   receiverFault: 0.02,
   dropWebhooks: 0,
+  orders: 0.15,
 };
 
 export interface ChaosOptions {
@@ -80,6 +87,7 @@ export interface ChaosReport {
   writesAfterQuiescence: number;
   settled: boolean;
   workload: WorkloadCounts;
+  orders: OrderCounts & { findings: OrderFinding[]; repeatedMoves: number };
   deliveries: Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number }>;
   apiFaults: Record<SystemName, { source: string; rateLimited: number; serverError: number }>;
   retrySchedule: Record<SystemName, string>;
@@ -187,6 +195,9 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     maxPeople: options.people,
     webhookUrl: (system) => p.runtime.webhookUrl(system),
   });
+  const orders = new OrderWorkload(seededRandom(streamSeed(options.seed, 'orders')), { shopify: p.shopify, square: p.square!, hubspot: p.hubspot }, (system) => workload.shopper(system));
+  const orderRandom = seededRandom(streamSeed(options.seed, 'order-steps'));
+  const orderShare = rates.dropWebhooks > 0 ? 0 : rates.orders;
   const genuine = () => SYSTEMS.reduce((sent, system) => sent + vendors[system].sender.stats.sent, 0);
   const delivered = () => genuine() + workload.forgedStatuses.length;
 
@@ -197,6 +208,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   let lastReconcile = Date.now();
   while (delivered() < options.deliveries) {
     await workload.step();
+    if (orderRandom() < orderShare) orders.step();
     if (options.reconcile && Date.now() - lastReconcile >= (options.reconcileEveryMs ?? 5_000)) {
       p.runtime.reconcileNow();
       reconciles += 1;
@@ -243,10 +255,11 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     customers: goldenCustomers(table),
   };
   const verdict = check(workload.truth, snapshot, vendors.shopify.trail?.());
+  const orderVerdict = checkOrders(orders.orders, workload.truth.people, { shopify: p.shopify, square: p.square!, hubspot: p.hubspot }, p.runtime.bus.published);
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
   // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed.
   const deliveriesAbandoned = SYSTEMS.reduce((failed, system) => failed + vendors[system].sender.stats.failed, 0);
-  const failures = { ...verdict.counts, writesAfterQuiescence, forgedAccepted, deliveriesAbandoned, ...(settled ? {} : { didNotSettle: 1 }) };
+  const failures = { ...verdict.counts, ...orderVerdict.counts, writesAfterQuiescence, forgedAccepted, deliveriesAbandoned, ...(settled ? {} : { didNotSettle: 1 }) };
   const stats = (system: SystemName) => ({ ...vendors[system].sender.stats });
   return {
     seed: options.seed,
@@ -259,6 +272,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     writesAfterQuiescence,
     settled,
     workload: workload.counts,
+    orders: { ...orders.counts, findings: orderVerdict.findings, repeatedMoves: orderVerdict.repeatedMoves },
     deliveries: Object.fromEntries(SYSTEMS.map((system) => [system, stats(system)])) as ChaosReport['deliveries'],
     apiFaults: Object.fromEntries(
       SYSTEMS.map((system) => [system, { source: vendors[system].apiFaultSource(), rateLimited: faults[system].counts.rateLimited, serverError: faults[system].counts.serverError }]),
@@ -332,6 +346,7 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     ...(report.workload.skipped.merge ? ['  merges skipped: the HubSpot fake has no admin.mergeContacts yet'] : []),
     ...(report.workload.skipped.delete.length > 0 ? [`  deletions skipped in ${report.workload.skipped.delete.join(', ')}: the fake has no admin delete yet`] : []),
     `  forged deliveries ${report.forgedSent}, accepted ${report.forgedAccepted}`,
+    `  orders: web ${report.orders.web} (pickup ${report.orders.pickups}, moves ${report.orders.pickupMoves}), counter ${report.orders.counter} (no customer ${report.orders.anonymous}), nobody free to buy ${report.orders.noShopper}, refused ${report.orders.refused}; pickup moves announced again ${report.orders.repeatedMoves}`,
     'deliveries (triggered / sent / duplicated / reordered / retried / failed / dropped):',
     ...SYSTEMS.map((system) => {
       const d = report.deliveries[system];
@@ -350,9 +365,10 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     // Queue and reason only: the body (a customer's event) goes to the dump, not the terminal.
     ...report.evidence.deadLetters.map((letter) => `  ${letter.queue}: ${letter.reason.slice(0, 160)}`),
   ];
-  if (report.verdict.findings.length > 0) {
-    lines.push('', `findings (${report.verdict.findings.length}, first ${Math.min(findingsShown, report.verdict.findings.length)}):`);
-    for (const finding of report.verdict.findings.slice(0, findingsShown)) lines.push(`  [${finding.check}] ${finding.detail}`);
+  const findings = [...report.verdict.findings, ...report.orders.findings];
+  if (findings.length > 0) {
+    lines.push('', `findings (${findings.length}, first ${Math.min(findingsShown, findings.length)}):`);
+    for (const finding of findings.slice(0, findingsShown)) lines.push(`  [${finding.check}] ${finding.detail}`);
   }
   lines.push('', failed.length === 0 ? 'PASS' : `FAIL (${failed.map(([name]) => name).join(', ')}). Replay: ${report.replay}`);
   return lines.join('\n');

@@ -23,6 +23,8 @@ interface Person {
   lastEditMs: number;
   busy: boolean;
   records: Partial<Record<SystemName, string>>;
+  /** Systems where the person bought: their record there stays. */
+  buysIn: Set<SystemName>;
 }
 
 export interface WorkloadCounts {
@@ -123,6 +125,24 @@ export class Workload {
     this.forgedStatuses.push(await this.vendors[system].forge(this.options.webhookUrl(system), id, marker));
   }
 
+  /**
+   * A person free to act who has a live record in `system`, to buy there (test/chaos/orders.ts).
+   * Their record there is not deleted after: a deleted buyer record an order still names is
+   * not something the order can wait for (docs/identity.md §9), and Shopify refuses to delete
+   * a customer with orders.
+   */
+  shopper(system: 'shopify' | 'square'): { person: string; email: string; externalId: string } | undefined {
+    const free = this.people.filter((candidate) => !candidate.busy && Date.now() - candidate.lastEditMs >= 2_000);
+    for (let tries = 0; tries < 5; tries++) {
+      const person = this.pick(free);
+      const externalId = person && this.recordOf(person, system);
+      if (!person || !externalId) continue;
+      person.buysIn.add(system);
+      return { person: person.id, email: person.email, externalId };
+    }
+    return undefined;
+  }
+
   /** Resolves when every scheduled second edit and merge has been made. */
   async drain(): Promise<void> {
     while (this.background.size > 0) await Promise.all([...this.background]);
@@ -137,7 +157,7 @@ export class Workload {
     const address = this.random() < 0.7 ? this.freshAddress() : undefined;
     const fields: PersonFields = { email, firstName: this.firstName(), lastName: this.lastName(), ...(phone ? { phone } : {}), ...(address ? { address } : {}) };
     const written = this.vendors[system].create(fields);
-    const person: Person = { id: `p${n}`, email, phone, sharedPhone: relative !== undefined, origin: system, phoneEdited: false, lastEditMs: Date.now(), busy: false, records: { [system]: written.externalId } };
+    const person: Person = { id: `p${n}`, email, phone, sharedPhone: relative !== undefined, origin: system, phoneEdited: false, lastEditMs: Date.now(), busy: false, records: { [system]: written.externalId }, buysIn: new Set() };
     this.people.push(person);
     this.truth.people.push({ id: person.id, email });
     this.register({ system, externalId: written.externalId, person: person.id, gone: false, deliberateDuplicate: false });
@@ -227,7 +247,7 @@ export class Workload {
     const remove = this.vendors[system].remove;
     // Only a record whose edits had time to arrive: an edit of a record deleted before anyone could
     // read it is not an edit any system can keep (HubSpot's hydrate finds the contact gone).
-    if (!remove || Date.now() - person.lastEditMs < QUIET_BEFORE_MS) return;
+    if (!remove || Date.now() - person.lastEditMs < QUIET_BEFORE_MS || person.buysIn.has(system)) return;
     const id = this.recordOf(person, system);
     if (!id) return;
     if (!remove(id)) return;

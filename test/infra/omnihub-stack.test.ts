@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { safeParse, type ZodMiniObject } from 'zod/mini';
 import { manifests, routedConnector } from '../../connectors/manifests';
-import { routeBindings } from '../../core/routing';
+import { MAX_RECEIVE_COUNT, routeBindings } from '../../core/routing';
 import { ConnectorSyncEnvSchema, IdentityResolverEnvSchema, WebhookReceiverEnvSchema } from '../../functions/lib/env';
 import { defineOmnihubApp } from '../../infra/omnihub-app';
 import { PARKED_FILTER_PATTERN } from '../../infra/constructs/operations-alarms';
@@ -315,7 +315,7 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     for (const [id, queue] of Object.entries(queues)) {
       if (deadLetterIds.has(id)) continue;
       expect(queue, id).toMatchObject({
-        Properties: { RedrivePolicy: { maxReceiveCount: 5, deadLetterTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+        Properties: { RedrivePolicy: { maxReceiveCount: MAX_RECEIVE_COUNT, deadLetterTargetArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
       });
       const target = z.string().parse(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]);
       expect(deadLetterIds.has(target), `${id} redrives into its rule's dead-letter queue`).toBe(true);
