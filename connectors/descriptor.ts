@@ -8,7 +8,7 @@ export type RegisteredManifest = ConnectorManifest<z.ZodMiniObject, z.ZodMiniObj
  * Everything omnihub knows of one connector, in its own folder (connectors/<id>/descriptor.ts),
  * listed once in connectors/registry.ts. Each part is as heavy as its users can afford:
  *  - `manifest` is data (the CDK app, every function);
- *  - `webhook` is pure code (verification and parsing), in the receiver's bundle and the connector's own;
+ *  - `webhook` is pure code (verification and parsing), in the receiver's bundle only;
  *  - `load` brings the vendor SDK, and only in that connector's own sync and backfill bundles;
  *  - `sandbox` brings the vendor's fake, and never into a bundle (npm start, the tests).
  * Bundles define OMNIHUB_CONNECTOR_BUNDLE (functions/build.ts: "" unless a connector's own) and

@@ -4,8 +4,8 @@ import { hubspotManifest } from './manifest';
 
 export const hubspotDescriptor = describeConnector({
   manifest: hubspotManifest,
-  // The receiver's bundle ("") and this connector's own carry the webhook code; the other connectors' bundles do not.
-  webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' || process.env.OMNIHUB_CONNECTOR_BUNDLE === 'hubspot' ? await import('./webhook') : undefined),
+  // Only the receiver's bundle ("") carries the webhook code: no other function parses webhooks.
+  webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' ? await import('./webhook') : undefined),
   // Folded at bundle time (connectors/descriptor.ts): the SDK only in this connector's bundles, the fake in none.
   load: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'hubspot') === 'hubspot' && (process.env.OMNIHUB_ENTITY_BUNDLE ?? 'customers') === 'customers' ? ((await import('./index')).hubspot as unknown as Connector) : undefined),
   // No order side yet.

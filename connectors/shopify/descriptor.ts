@@ -4,8 +4,8 @@ import { shopifyManifest } from './manifest';
 
 export const shopifyDescriptor = describeConnector({
   manifest: shopifyManifest,
-  // The receiver's bundle ("") and this connector's own carry the webhook code; the other connectors' bundles do not.
-  webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' || process.env.OMNIHUB_CONNECTOR_BUNDLE === 'shopify' ? await import('./webhook') : undefined),
+  // Only the receiver's bundle ("") carries the webhook code: no other function parses webhooks.
+  webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' ? await import('./webhook') : undefined),
   // Folded at bundle time (connectors/descriptor.ts): the SDK only in this connector's bundles, the fake in none.
   load: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? 'shopify') === 'shopify' && (process.env.OMNIHUB_ENTITY_BUNDLE ?? 'customers') === 'customers' ? ((await import('./index')).shopify as unknown as Connector) : undefined),
   // No order side yet.

@@ -171,6 +171,9 @@ function bundledCode(entry: string, define: Record<string, string> = {}): Code {
     bundling: {
       // Never pulled: local bundling below always succeeds (CDK requires an image to fall back on).
       image: Runtime.NODEJS_24_X.bundlingImage,
+      // CDK caches bundling by the source and these options, and `local` (a function) does not
+      // count: what is bundled must be named here, or every function gets the first one's code.
+      environment: { OMNIHUB_BUNDLE: JSON.stringify({ entry, define }) },
       local: {
         tryBundle(outputDir: string): boolean {
           const job: FunctionBuild = { entry: join(repoRoot, entry), outfile: join(outputDir, 'index.mjs'), define };

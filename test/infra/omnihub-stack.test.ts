@@ -235,8 +235,16 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
           Object.fromEntries(
             ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'].map((action) => [
               action,
-              // UpdateItem also on backfill runs' write counters (CHECKPOINT#<connector> / WRITTEN#<run>)
-              ['CUST#*', 'LINK#*', 'DUPLICATES', `PARKED#sync-${m.id}`, ...(action === 'UpdateItem' ? ['CHECKPOINT#*'] : [])],
+              // UpdateItem also on backfill runs' write counters (CHECKPOINT#<connector> / WRITTEN#<run>);
+              // Query also on a buyer's order list, whose copies a new record asks to associate (docs/identity.md §9)
+              [
+                'CUST#*',
+                'LINK#*',
+                'DUPLICATES',
+                `PARKED#sync-${m.id}`,
+                ...(action === 'UpdateItem' ? ['CHECKPOINT#*'] : []),
+                ...(action === 'Query' ? ['ORDERS#*'] : []),
+              ],
             ]),
           ),
         ]),
