@@ -9,6 +9,7 @@ import { createDocumentClient } from './lib/adapters/dynamodb';
 import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
 import { DynamoDbOrderStore } from './lib/adapters/dynamodb-order-store';
 import { primaryLink } from '../core/sync/plan-sync';
+import { writeLatestStats } from '../core/orders/write-latest-stats';
 import { EventPublisher } from './lib/adapters/event-publisher';
 import { ParkingLot } from './lib/adapters/parking-lot';
 import { SecretStore } from './lib/adapters/secrets';
@@ -224,18 +225,28 @@ async function writeStatsOf(customerId: string, correlationId: string): Promise<
   try {
     const { stats: target } = await getClients();
     if (!target) throw new Error(`${env.CONNECTOR_ID} holds no stats`);
-    const [held, customer] = await Promise.all([orderStore.getStats(customerId), store.getCustomer(customerId)]);
+    const customer = await store.getCustomer(customerId);
     const link = customer ? primaryLink(customer, env.CONNECTOR_ID) : undefined;
-    if (!held || !customer) {
-      log.info('stats: nothing to write (no orders, or the customer is gone)', ctx);
+    if (!customer) {
+      log.info('stats: nothing to write (the customer is gone)', ctx);
       return undefined;
     }
     if (!link) {
       log.info(`stats: the customer has no ${env.CONNECTOR_ID} record; its sync writes them when it makes one`, ctx);
       return undefined;
     }
-    const outcome = await target.writeStats(link.externalId, held.stats);
-    log[outcome === 'gone' ? 'warn' : 'info'](`stats: ${outcome}`, { ...ctx, externalId: link.externalId, statsVersion: held.version });
+    // Read again after the write: a racing writer that read older stats may have finished last.
+    const result = await writeLatestStats(() => orderStore.getStats(customerId), (stats) => target.writeStats(link.externalId, stats));
+    if (result.outcome === 'none') {
+      log.info('stats: nothing to write (no orders)', ctx);
+      return undefined;
+    }
+    const detail = { ...ctx, externalId: link.externalId, statsVersion: result.version, writes: result.writes };
+    if (result.outcome === 'moving') {
+      log.warn('stats: still changing after every write; retrying', detail);
+      return new Error('the customer\'s stats kept changing while they were written; retrying');
+    }
+    log[result.outcome === 'gone' ? 'warn' : 'info'](`stats: ${result.outcome}`, detail);
     return undefined;
   } catch (error) {
     log.error('stats: write failed', { ...ctx, error });
