@@ -297,7 +297,7 @@ function describeMemory(shape: CostShape): string {
     .join(' / ');
 }
 
-function cdkJsonOmnihubContext(): unknown {
+export function cdkJsonOmnihubContext(): unknown {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: { omnihub?: unknown } };
   return cdkJson.context?.omnihub;
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: pushes customer updates through the local pipeline (DynamoDB Local, the
  * Shopify and HubSpot fakes behind the real SDKs, the bundled handlers in worker pools) and
- * prints what they cost. Figures, not assertions: compare runs on the same machine.
+ * prints what they cost, then the same for Shopify web orders into HubSpot. Figures, not assertions: compare runs on the same machine.
  *
  *   BENCH_UPDATES=200 (burst size)   BENCH_SEQUENTIAL=40 (one-at-a-time latency samples)
  */
@@ -16,6 +16,7 @@ import { printBundles } from './bundles';
 import { aCustomer, anObservation } from '../support/builders';
 import { shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
 import { printCostBench } from './cost';
+import { printOrdersBench } from './orders';
 import { benchBackfill } from './backfill';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 200);
@@ -130,6 +131,7 @@ async function main() {
 
     console.log(`  hub process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
     await printCostBench(p, ids.slice(0, SEQUENTIAL));
+    await printOrdersBench(p, ids, Math.min(UPDATES, 100), SEQUENTIAL);
     await benchBackfill(ddb.endpoint);
   } finally {
     await p.stop();
