@@ -3,7 +3,7 @@ import type { HeldStats } from './order-store';
 
 export type LatestStatsOutcome =
   | { outcome: 'written' | 'gone'; version: number; writes: number }
-  /** No stats are held (no orders, or the customer is gone). */
+  /** No stats are held: the customer has no orders. */
   | { outcome: 'none'; writes: 0 }
   /** The stats kept changing through every round: the caller retries (its last write may be stale). */
   | { outcome: 'moving'; version: number; writes: number };
