@@ -3,14 +3,16 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConnector } from '../connectors';
+import { loadOrdersConnector } from '../connectors/orders';
 import type { Connector } from '../connectors/connector';
 import { BackfillBusyError, runBackfill, type BackfillPorts } from '../core/backfill/backfill';
 import { backfillCorrelationId, InMemoryCheckpointStore, type Checkpoint, type CheckpointStore } from '../core/backfill/checkpoint';
 import { DryRun, type DryRunSummary } from '../core/backfill/dry-run';
-import type { RecordSource } from '../core/backfill/record-source';
+import type { BackfillEntity, RecordSource } from '../core/backfill/record-source';
 import type { LogSink } from '../core/log';
 import type { CountryCode } from '../core/model/normalize';
 import type { Observation } from '../core/model/observation';
+import type { Order } from '../core/model/order';
 import { TimestampSchema } from '../core/model/system';
 import * as z from '../core/schema';
 import { DynamoDbCheckpointStore } from '../functions/lib/adapters/checkpoint-store';
@@ -18,9 +20,11 @@ import { EventPublisher, type OutgoingEvent } from '../functions/lib/adapters/ev
 import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
 
 /**
- * npx omnihub backfill <connector|all> [--since DATE] [--full] [--dry-run] [--remote] [--json]
+ * npx omnihub backfill <connector|all> [--orders] [--since DATE] [--full] [--dry-run] [--remote] [--json]
  *
- * Reads every customer of a system into the hub (core/backfill): on this machine by default,
+ * Reads every customer of a system into the hub (core/backfill), or with --orders every order
+ * placed in it (Shopify, Square), so the stats and KPIs start from the shop's history: on this
+ * machine by default,
  * each page handed to the hub's resolver through its bus exactly as webhooks are, with the
  * checkpoint in its table (Ctrl-C stops after the page in hand; the same command resumes).
  * --remote hands the run to the stack's backfill function instead and watches its checkpoint.
@@ -48,6 +52,8 @@ export interface BackfillTarget {
 
 export interface BackfillOptions {
   which: string;
+  /** Read the orders placed in the system instead of its customers. */
+  orders?: boolean;
   since?: string;
   full: boolean;
   dryRun: boolean;
@@ -67,6 +73,7 @@ export interface BackfillIo {
 
 interface RunReport {
   connector: string;
+  entity: BackfillEntity;
   runId: string;
   resumed: boolean;
   completed: boolean;
@@ -74,42 +81,51 @@ interface RunReport {
   pages: number;
   read: number;
   observed: number;
+  /** Records read that could not be used (the warnings name them by id). */
+  skipped: number;
   written: Record<string, number>;
   seconds: number;
   rate: { unit: string; perSecond: number; ceilingPerSecond: number; share: number } | undefined;
 }
 
 export async function backfillCommand(options: BackfillOptions, target: BackfillTarget, io: BackfillIo): Promise<number> {
-  const selected = options.which === 'all' ? target.connectors : target.connectors.filter((c) => c.id === options.which);
-  if (selected.length === 0) {
+  const entity: BackfillEntity = options.orders ? 'orders' : 'customers';
+  const named = options.which === 'all' ? target.connectors : target.connectors.filter((c) => c.id === options.which);
+  if (named.length === 0) {
     io.out(`No enabled connector "${options.which}" (enabled: ${target.connectors.map((c) => c.id).join(', ') || 'none'}); use one of them or "all"`);
+    return 2;
+  }
+  // Orders are read where they are placed; a system holding copies of them has none of its own.
+  const selected = entity === 'orders' ? named.filter((c) => c.connector.manifest.orders?.observe) : named;
+  if (selected.length === 0) {
+    const origins = target.connectors.filter((c) => c.connector.manifest.orders?.observe).map((c) => c.id);
+    io.out(`${options.which} has no orders of its own to read (it holds copies of orders placed elsewhere); --orders reads ${origins.join(', ') || 'no enabled connector'}`);
     return 2;
   }
   if (options.since !== undefined && !z.safeParse(TimestampSchema, options.since).success) {
     io.out(`--since "${options.since}" is not an ISO 8601 time with an offset, e.g. 2025-01-31T00:00:00Z`);
     return 2;
   }
+  if (options.dryRun && entity === 'orders') {
+    io.out('--dry-run plans how customers would be linked; orders are never merged (docs/identity.md §9), so an order backfill has nothing to plan: run it without --dry-run');
+    return 2;
+  }
   const checkpoints = new DynamoDbCheckpointStore(target.db, target.tableName);
   if (options.dryRun) return dryRun(options, target, selected, checkpoints, io);
-  if (options.remote) return remote(options, target, selected, checkpoints, io);
+  if (options.remote) return remote(options, entity, target, selected, checkpoints, io);
 
   const reports: RunReport[] = [];
   for (const entry of selected) {
-    const source = await readerFor(entry, target, quietLog(io));
-    const ports: BackfillPorts = {
-      source,
-      checkpoints,
-      observe: (observations, checkpoint) => publishObserved(target, observations, checkpoint),
-    };
     let last: Checkpoint | undefined;
     try {
-      const { checkpoint, resumed } = await runBackfill(
-        ports,
-        { connector: entry.id, mode: 'backfill', since: options.since, full: options.full },
-        { onPage: (checkpoint) => io.progress?.(progressLine((last = checkpoint))), stop: io.stopped },
-      );
+      const request = { connector: entry.id, entity, mode: 'backfill' as const, since: options.since, full: options.full };
+      const run = { onPage: (checkpoint: Checkpoint) => io.progress?.(progressLine((last = checkpoint))), stop: io.stopped };
+      const { checkpoint, resumed } =
+        entity === 'orders'
+          ? await runBackfill<Order>({ source: await orderReaderFor(entry, target, quietLog(io)), checkpoints, observe: (orders, c) => publishOrders(target, orders, c) }, request, run)
+          : await runBackfill({ source: await readerFor(entry, target, quietLog(io)), checkpoints, observe: (observations, c) => publishObserved(target, observations, c) }, request, run);
       last = checkpoint;
-      const settled = checkpoint.completedAt ? await settleWrites(checkpoints, entry.id, options.settleMs ?? 3000, io) : checkpoint;
+      const settled = checkpoint.completedAt ? await settleWrites(checkpoints, entry.id, entity, options.settleMs ?? 3000, io) : checkpoint;
       reports.push(report(settled, resumed));
     } catch (error) {
       if (error instanceof BackfillBusyError) {
@@ -144,23 +160,26 @@ async function dryRun(options: BackfillOptions, target: BackfillTarget, selected
 }
 
 /** Hands the run to the stack's backfill function (BackfillRequested on its bus) and watches the checkpoint. */
-async function remote(options: BackfillOptions, target: BackfillTarget, selected: BackfillConnector[], checkpoints: CheckpointStore, io: BackfillIo): Promise<number> {
+async function remote(options: BackfillOptions, entity: BackfillEntity, target: BackfillTarget, selected: BackfillConnector[], checkpoints: CheckpointStore, io: BackfillIo): Promise<number> {
   const reports: RunReport[] = [];
   for (const entry of selected) {
-    const before = await checkpoints.get(entry.id);
+    const before = await checkpoints.get(entry.id, entity);
     await putEvents(target, [
-      { type: 'BackfillRequested', detail: { schemaVersion: 1, correlationId: `cli:${entry.id}`, connector: entry.id, mode: 'backfill', ...(options.since ? { since: options.since } : {}), ...(options.full ? { full: true } : {}) } },
+      {
+        type: 'BackfillRequested',
+        detail: { schemaVersion: 1, correlationId: `cli:${entry.id}`, connector: entry.id, entity, mode: 'backfill', ...(options.since ? { since: options.since } : {}), ...(options.full ? { full: true } : {}) },
+      },
     ]);
-    io.out(`${entry.id}: backfill requested; it runs in the stack whatever happens here (Ctrl-C stops watching only)`);
+    io.out(`${entry.id}: ${entity === 'orders' ? 'order ' : ''}backfill requested; it runs in the stack whatever happens here (Ctrl-C stops watching only)`);
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      const current = await checkpoints.get(entry.id);
+      const current = await checkpoints.get(entry.id, entity);
       if (io.stopped()) return 130;
       // Not picked up yet: the checkpoint is the one from before the request.
       if (!current || current.revision === before?.revision) continue;
       io.progress?.(progressLine(current));
       if (current.completedAt) {
-        reports.push(report(await settleWrites(checkpoints, entry.id, options.settleMs ?? 3000, io), false));
+        reports.push(report(await settleWrites(checkpoints, entry.id, entity, options.settleMs ?? 3000, io), false));
         break;
       }
     }
@@ -170,13 +189,13 @@ async function remote(options: BackfillOptions, target: BackfillTarget, selected
 }
 
 /** The counts sync adds to the run settle once the pipeline has done the run's work. */
-async function settleWrites(checkpoints: CheckpointStore, connector: string, settleMs: number, io: BackfillIo): Promise<Checkpoint> {
-  let current = (await checkpoints.get(connector))!;
+async function settleWrites(checkpoints: CheckpointStore, connector: string, entity: BackfillEntity, settleMs: number, io: BackfillIo): Promise<Checkpoint> {
+  let current = (await checkpoints.get(connector, entity))!;
   let stillSince = Date.now();
   const deadline = Date.now() + 120_000;
   while (Date.now() - stillSince < settleMs && Date.now() < deadline && !io.stopped()) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(500, settleMs)));
-    const next = (await checkpoints.get(connector))!;
+    const next = (await checkpoints.get(connector, entity))!;
     if (JSON.stringify(next.written) !== JSON.stringify(current.written)) {
       stillSince = Date.now();
       io.progress?.(progressLine(next));
@@ -192,6 +211,22 @@ async function readerFor(entry: BackfillConnector, target: BackfillTarget, log: 
   const secret = z.parse(manifest.secretSchema, JSON.parse(SecretString ?? '{}'));
   const config = z.parse(manifest.configSchema, entry.settings);
   return entry.connector.createReader({ config, secret, mapping: { defaultCountry: target.defaultCountry }, baseUrl: entry.baseUrl, log });
+}
+
+/** The order side's reader of the connector (orders placed in it), with the customer side's secret and settings. */
+async function orderReaderFor(entry: BackfillConnector, target: BackfillTarget, log: LogSink): Promise<RecordSource<Order>> {
+  const { manifest } = entry.connector;
+  const reader = await (await loadOrdersConnector(entry.id))?.loadReader?.();
+  if (!reader) throw new Error(`${entry.id} has no order reader`);
+  const { SecretString } = await target.secrets.send(new GetSecretValueCommand({ SecretId: `omnihub/${entry.id}` }));
+  const secret = z.parse(manifest.secretSchema, JSON.parse(SecretString ?? '{}'));
+  const config = z.parse(manifest.configSchema, entry.settings);
+  return reader({ config, secret, mapping: { defaultCountry: target.defaultCountry }, baseUrl: entry.baseUrl, log });
+}
+
+async function publishOrders(target: BackfillTarget, orders: Order[], checkpoint: Checkpoint): Promise<void> {
+  const correlationId = backfillCorrelationId(checkpoint.connector, checkpoint.runId, 'orders');
+  await putEvents(target, orders.map((order) => ({ type: 'OrderObserved' as const, detail: { schemaVersion: 1, correlationId, order } })));
 }
 
 async function publishObserved(target: BackfillTarget, observations: Observation[], checkpoint: Checkpoint): Promise<void> {
@@ -213,6 +248,7 @@ function report(checkpoint: Checkpoint, resumed: boolean): RunReport {
   const perSecond = seconds > 0 ? checkpoint.spent / seconds : 0;
   return {
     connector: checkpoint.connector,
+    entity: checkpoint.entity,
     runId: checkpoint.runId,
     resumed,
     completed: Boolean(checkpoint.completedAt),
@@ -220,6 +256,7 @@ function report(checkpoint: Checkpoint, resumed: boolean): RunReport {
     pages: checkpoint.pages,
     read: checkpoint.read,
     observed: checkpoint.observed,
+    skipped: checkpoint.skipped,
     written: checkpoint.written,
     seconds,
     rate: checkpoint.ceiling ? { unit: checkpoint.ceiling.unit, perSecond, ceilingPerSecond: checkpoint.ceiling.perSecond, share: perSecond / checkpoint.ceiling.perSecond } : undefined,
@@ -237,8 +274,10 @@ export function progressLine(checkpoint: Checkpoint): string {
   const rate = checkpoint.ceiling && seconds > 0 ? `${Math.round(checkpoint.spent / seconds)} of ${checkpoint.ceiling.perSecond} ${checkpoint.ceiling.unit}/s` : '';
   const perRecord = seconds > 0 && checkpoint.read > 0 ? seconds / checkpoint.read : undefined;
   const eta = !checkpoint.completedAt && expected && perRecord ? `ETA ${duration(Math.max(0, expected - checkpoint.read) * perRecord)}` : checkpoint.completedAt ? 'done' : '';
+  const label = checkpoint.entity === 'orders' ? `${checkpoint.connector} orders` : checkpoint.connector;
   return [
-    `${checkpoint.connector.padEnd(8)} ${bar}${checkpoint.read.toLocaleString('en-US')}${expected ? `/${expected.toLocaleString('en-US')}` : ''} read`,
+    `${label.padEnd(8)} ${bar}${checkpoint.read.toLocaleString('en-US')}${expected ? `/${expected.toLocaleString('en-US')}` : ''} read`,
+    checkpoint.skipped > 0 ? `${checkpoint.skipped.toLocaleString('en-US')} left out (see the warnings)` : '',
     written ? `written ${written}` : '',
     rate,
     eta,
@@ -255,9 +294,11 @@ function printReports(reports: RunReport[], options: BackfillOptions, io: Backfi
   for (const r of reports) {
     const rate = r.rate ? `, ${Math.round(r.rate.perSecond)} ${r.rate.unit}/s = ${Math.round(r.rate.share * 100)} % of the vendor's ${r.rate.ceilingPerSecond}/s` : '';
     const written = Object.entries(r.written).map(([system, n]) => `${system} ${n}`).join(', ') || 'nothing';
+    const what = r.entity === 'orders' ? 'orders' : 'records';
+    const skipped = r.skipped > 0 ? ` (${r.skipped} could not be used: see the warnings)` : '';
     io.out(
-      `${r.connector}: ${r.completed ? 'done' : 'stopped (run the same command again to resume)'}${r.resumed ? ' (resumed)' : ''}${r.since ? ` since ${r.since}` : ''}: ` +
-        `${r.read} records read in ${r.pages} pages, ${r.seconds.toFixed(1)} s${rate}; written by sync: ${written}`,
+      `${r.connector}${r.entity === 'orders' ? ' orders' : ''}: ${r.completed ? 'done' : 'stopped (run the same command again to resume)'}${r.resumed ? ' (resumed)' : ''}${r.since ? ` since ${r.since}` : ''}: ` +
+        `${r.read} ${what} read${skipped} in ${r.pages} pages, ${r.seconds.toFixed(1)} s${rate}; written by sync: ${written}`,
     );
   }
 }

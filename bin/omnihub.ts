@@ -26,8 +26,8 @@ import { readLocalState } from './local-state';
  * npx omnihub duplicates [--json]                 customers that may be one person, for a person to decide
  * npx omnihub parked <target> [--json]            events that could not be applied, with reasons (emails and phones masked)
  * npx omnihub replay <target> <parked id>          put a parked event back on the bus
- * npx omnihub backfill <connector|all> [--since DATE] [--full] [--dry-run] [--remote] [--json]
- *                                                   read every customer of a system into the hub (first sync)
+ * npx omnihub backfill <connector|all> [--orders] [--since DATE] [--full] [--dry-run] [--remote] [--json]
+ *                                                   read every customer (or order) of a system into the hub (first sync)
  *
  * Against the local hub (while `npm start` runs) by default; against a deployed stack with
  * --table (and --bus for replay) and the usual AWS credentials and region.
@@ -42,9 +42,11 @@ const USAGE = `Usage:
   npx omnihub duplicates [--json]               possible duplicate customers (a shared phone, a taken email)
   npx omnihub parked <target> [--json]          target: webhook-receiver, identity-resolver or sync-<connector>
   npx omnihub replay <target> <parked id>
-  npx omnihub backfill <connector|all> [--since DATE] [--full] [--dry-run] [--remote] [--json]
+  npx omnihub backfill <connector|all> [--orders] [--since DATE] [--full] [--dry-run] [--remote] [--json]
                                                 read every customer of a system into the hub: duplicates are linked,
-                                                missing records created; a second run reads only what changed
+                                                missing records created; a second run reads only what changed.
+                                                With --orders: every order placed in it (shopify, square), counted
+                                                in the stats and KPIs and copied to the CRM, each once
 Options:
   --table <name>     DynamoDB table of a deployed stack (CfnOutput TableName); default: the local hub
   --bus <name>       EventBridge bus of a deployed stack, for replay (default: omnihub)
@@ -52,6 +54,7 @@ Options:
   --country <CC>     country for phone numbers without a country code (default: US)
   --json             print JSON
   --from, --to       kpis: first and last UTC day of orders placed (YYYY-MM-DD; default: the last 30 days)
+  --orders           backfill: read the orders placed in the system instead of its customers
   --since <time>     backfill: only records updated from then on (ISO 8601, e.g. 2025-01-31T00:00:00Z)
   --full             backfill: read every record again (default: from the last run's end on)
   --dry-run          backfill: print what would be linked, created and updated; write nothing
@@ -73,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       full: { type: 'boolean', default: false },
+      orders: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       remote: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -99,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     });
     const tty = process.stderr.isTTY;
     return backfillCommand(
-      { which: args[0], since: values.since, full: values.full, dryRun: values['dry-run'], remote: values.remote, json: values.json },
+      { which: args[0], orders: values.orders, since: values.since, full: values.full, dryRun: values['dry-run'], remote: values.remote, json: values.json },
       backfillTarget,
       {
         out: (text) => {

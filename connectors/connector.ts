@@ -74,6 +74,7 @@ export type { CreateOutcome, CustomerTarget, WriteOutcome } from '../core/sync/c
 import type { CustomerTarget } from '../core/sync/customer-target';
 import type { RecordSource } from '../core/backfill/record-source';
 import type { OrderProjectionTarget, OrderSource, StatsTarget } from '../core/orders/ports';
+import type { Order } from '../core/model/order';
 
 export interface ClientOptions<Config, Secret> {
   config: Config;
@@ -153,6 +154,12 @@ export interface OrdersConnector<Config = unknown, Secret = unknown> {
   createSource?(options: ClientOptions<Config, Secret>): OrderSource;
   /** With `manifest.orders.project`. */
   createTarget?(options: ClientOptions<Config, Secret>): OrderProjectionTarget;
+  /**
+   * With `manifest.orders.observe`: every order of the system, page by page (the order backfill
+   * and reconciliation: core/backfill). Loaded on demand, and only in the order backfill's bundle
+   * (OMNIHUB_BACKFILL_BUNDLE) or unbundled: the list APIs' SDK code stays out of the order function.
+   */
+  loadReader?(): Promise<((options: ClientOptions<Config, Secret>) => RecordSource<Order>) | undefined>;
 }
 
 export function defineOrdersConnector<Config, Secret>(connector: OrdersConnector<Config, Secret>): OrdersConnector<Config, Secret> {

@@ -60,6 +60,8 @@ export interface Route {
   requires?: Capability;
   /** Batched reads of records by id: the queue's batch size is the connector's hydrate batch size (connectors/manifests.ts). */
   batching?: 'hydrate';
+  /** For 'backfill' routes: which of the connector's backfill functions, its customers' (default) or its orders'. */
+  entity?: 'customers' | 'orders';
 }
 
 /**
@@ -150,9 +152,40 @@ export const routes: readonly Route[] = [
     eventType: 'BackfillRequested',
     target: 'backfill',
     fanOut: 'per-connector',
-    detailFilter: (connectorId) => ({ connector: [connectorId] }),
+    detailFilter: (connectorId) => ({ connector: [connectorId], entity: ['customers'] }),
+  },
+  {
+    // Past orders, and those whose webhooks never came: the origin's own order backfill
+    // function (its bundle holds the order reader only), pages chained the same way.
+    name: 'backfill-order-pages',
+    eventType: 'BackfillRequested',
+    target: 'backfill',
+    entity: 'orders',
+    fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ connector: [connectorId], entity: ['orders'] }),
+    requires: 'observe-orders',
   },
 ];
+
+/** What a connector's backfill and reconciliation read: its customers, and the orders placed in it when it has any. */
+export function backfillEntities(connector: RoutedConnector): Array<'customers' | 'orders'> {
+  // The same capability the backfill-order-pages route requires.
+  return connector.orders?.observe ? ['customers', 'orders'] : ['customers'];
+}
+
+/** The function a per-connector route binding delivers to, by the name the local runtime and the bench use (`sync-shopify`, `backfill-square-orders` ...). */
+export function boundFunctionName(route: Route, connectorId: string | undefined): string {
+  switch (route.target) {
+    case 'identity-resolver':
+      return 'identity-resolver';
+    case 'connector-sync':
+      return `sync-${connectorId}`;
+    case 'order-sync':
+      return `orders-${connectorId}`;
+    case 'backfill':
+      return `backfill-${connectorId}${route.entity === 'orders' ? '-orders' : ''}`;
+  }
+}
 
 /** The EventBridge pattern of a route (for one connector when the route fans out). */
 export function eventPattern(route: Route, connectorId?: string): EventPattern {

@@ -69,7 +69,7 @@ export async function buildFunction({ entry, outfile, define = {} }: FunctionBui
     alias: bundleAliases,
     plugins: [omitUnusedModules, pruneSquareSdk],
     // Every bundle names its connector and entity ("" for none): connectors/descriptor.ts folds on them.
-    define: { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""', 'process.env.OMNIHUB_ENTITY_BUNDLE': '""', ...define },
+    define: { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""', 'process.env.OMNIHUB_ENTITY_BUNDLE': '""', 'process.env.OMNIHUB_BACKFILL_BUNDLE': '""', ...define },
     metafile: true,
     logLevel: 'error',
   });

@@ -86,7 +86,15 @@ export interface FunctionBuild {
   define?: Record<string, string>;
 }
 
-/** Per-connector bundles carry only that connector, and of it only one entity's side (connectors/descriptor.ts). */
-export function connectorBundleDefine(connectorId: string, entity: 'customers' | 'orders' = 'customers'): Record<string, string> {
-  return { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId), 'process.env.OMNIHUB_ENTITY_BUNDLE': JSON.stringify(entity) };
+/**
+ * Per-connector bundles carry only that connector, and of it only one entity's side
+ * (connectors/descriptor.ts); a backfill bundle also its entity's paged reader, which the
+ * others leave out (OMNIHUB_BACKFILL_BUNDLE, connectors/connector.ts `loadReader`).
+ */
+export function connectorBundleDefine(connectorId: string, entity: 'customers' | 'orders' = 'customers', role?: 'backfill'): Record<string, string> {
+  return {
+    'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId),
+    'process.env.OMNIHUB_ENTITY_BUNDLE': JSON.stringify(entity),
+    ...(role === 'backfill' ? { 'process.env.OMNIHUB_BACKFILL_BUNDLE': '"true"' } : {}),
+  };
 }

@@ -266,7 +266,7 @@ function goneEvent(correlationId: string, gone: { externalId: string; survivorId
 async function countBackfillWrites(writes: Map<string, number>) {
   for (const [correlationId, count] of writes) {
     const run = parseBackfillCorrelationId(correlationId)!;
-    await checkpoints.countWritten(run.connector, run.runId, env.CONNECTOR_ID, count).catch((error: unknown) => {
+    await checkpoints.countWritten(run, env.CONNECTOR_ID, count).catch((error: unknown) => {
       asLogSink(logger).warn('backfill write count not recorded', { correlationId, error });
     });
   }

@@ -1,11 +1,13 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadOrdersConnector } from '../connectors/orders';
 import * as z from '../core/schema';
+import { parseBackfillCorrelationId } from '../core/backfill/checkpoint';
 import type { OrderChanged, OrderReferenced } from '../core/events';
 import { parseOrderKey } from '../core/model/order';
 import type { CountryCode } from '../core/model/normalize';
 import { primaryLink } from '../core/sync/plan-sync';
 import { descriptorOf } from '../connectors/registry';
+import { DynamoDbCheckpointStore } from './lib/adapters/checkpoint-store';
 import { createDocumentClient } from './lib/adapters/dynamodb';
 import { DynamoDbIdentityStore } from './lib/adapters/dynamodb-identity-store';
 import { DynamoDbOrderStore } from './lib/adapters/dynamodb-order-store';
@@ -21,7 +23,8 @@ import { processQueueBatch, type QueuedEvent } from './lib/sqs-batch';
  * carries only the vendor code it calls (docs/identity.md §9):
  *  - OrderReferenced → read the orders its webhooks named, emit OrderObserved (origin systems);
  *  - OrderChanged → make or update this system's copy, associated with the buyer's record there
- *    (systems that hold copies: the CRM).
+ *    (systems that hold copies: the CRM). A copy made for an order backfill is counted on its run.
+ * (The order backfill itself runs in backfill-<id>-orders: functions/backfill.ts.)
  */
 const env = parseEnv(ConnectorSyncEnvSchema);
 const connector = await loadOrdersConnector(env.CONNECTOR_ID);
@@ -32,11 +35,18 @@ const db = createDocumentClient();
 const identity = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const orders = new DynamoDbOrderStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
+const checkpoints = new DynamoDbCheckpointStore(db, env.TABLE_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const secrets = new SecretStore();
 const config = z.parse(manifest.configSchema, env.CONNECTOR_CONFIG);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
-let clients: { source?: ReturnType<NonNullable<typeof connector.createSource>>; target?: ReturnType<NonNullable<typeof connector.createTarget>>; secretJson: string } | undefined;
+let clients:
+  | {
+      source?: ReturnType<NonNullable<typeof connector.createSource>>;
+      target?: ReturnType<NonNullable<typeof connector.createTarget>>;
+      secretJson: string;
+    }
+  | undefined;
 
 /** One client per secret value, as in connector-sync.ts: a replaced token is picked up within the secret cache's minutes. */
 async function getClients() {
@@ -99,6 +109,11 @@ async function projectOrders(events: QueuedEvent[], failed: Map<string, unknown>
     try {
       const outcome = await projectOne(orderKey);
       log.info(`orders: ${outcome.outcome}`, { ...ctx, ...outcome });
+      // A copy an order backfill made is counted on its run (the CLI's progress shows it); never a failure.
+      const run = parseBackfillCorrelationId(detail.correlationId);
+      if (run && (outcome.outcome === 'created' || outcome.outcome === 'updated')) {
+        await checkpoints.countWritten(run, env.CONNECTOR_ID, 1).catch((error: unknown) => log.warn('backfill write count not recorded', { correlationId: detail.correlationId, error }));
+      }
     } catch (error) {
       log.error('orders: projection failed', { ...ctx, error });
       for (const id of messageIds) failed.set(id, error);

@@ -251,6 +251,8 @@ export const pruneSquareSdk: Plugin = {
     });
 
     // SquareError reads two enums of the `api` barrel (`api_1.ErrorCategory`, `api_1.ErrorCode`).
+    // It copies ErrorCode's ~300 codes (7 KB) into SquareError.ErrorCode, which omnihub never
+    // reads (api.ts reads each error's `code` as a string): an empty enum stands in for it.
     esbuild.onResolve({ filter: /^\.\.\/api(?:\/index(?:\.js)?)?$/ }, ({ importer }) =>
       /[\\/]square[\\/]errors[\\/]SquareError\.js$/.test(importer) ? { path: importer, namespace: 'omnihub-square-api' } : undefined,
     );
@@ -258,7 +260,7 @@ export const pruneSquareSdk: Plugin = {
       resolveDir: sdkRoot,
       loader: 'js',
       contents: namesUsed(readFileSync(importer, 'utf8'), 'api_1')
-        .map((name) => `exports.${name} = require(${requirePath(path.join(sdkRoot, 'api', 'types', `${name}.js`))}).${name};`)
+        .map((name) => (name === 'ErrorCode' ? 'exports.ErrorCode = {};' : `exports.${name} = require(${requirePath(path.join(sdkRoot, 'api', 'types', `${name}.js`))}).${name};`))
         .join('\n'),
     }));
 

@@ -145,6 +145,7 @@ export class OmnihubStack extends Stack {
         return fn;
       },
       batchSizeOf: (binding) => {
+        // One backfill request per invocation: each pages for as long as the invocation has time.
         if (binding.route.target === 'backfill') return 1;
         if (binding.route.batching !== 'hydrate') return undefined;
         const settings = connectors.find(({ manifest }) => manifest.id === binding.connectorId)?.settings;

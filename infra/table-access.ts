@@ -39,6 +39,8 @@ export function orderSyncTableAccess(connectorId: string): readonly TableAccess[
     { actions: ['GetItem', 'Query'], leadingKeys: ['CUST#*', 'LINK#*'] },
     { actions: ['GetItem', 'PutItem'], leadingKeys: ['ORDER#*'] },
     { actions: ['PutItem'], leadingKeys: [`PARKED#orders-${connectorId}`] },
+    // A copy made for an order backfill is counted on the origin's run (ADD counters).
+    { actions: ['UpdateItem'], leadingKeys: ['CHECKPOINT#*'] },
   ];
 }
 
@@ -55,7 +57,9 @@ export function syncTableAccess(connectorId: string): readonly TableAccess[] {
   ];
 }
 
-/** A connector's backfill function: its own checkpoint (docs/identity.md §8) and parking target; it publishes the rest. */
-export function backfillTableAccess(connectorId: string): readonly TableAccess[] {
-  return [{ actions: ['Query', 'PutItem'], leadingKeys: [`CHECKPOINT#${connectorId}`, `PARKED#backfill-${connectorId}`] }];
+/** A connector's backfill function of one entity: its own checkpoint (docs/identity.md §8) and parking target; it publishes the rest. */
+export function backfillTableAccess(connectorId: string, entity: 'customers' | 'orders' = 'customers'): readonly TableAccess[] {
+  return entity === 'customers'
+    ? [{ actions: ['Query', 'PutItem'], leadingKeys: [`CHECKPOINT#${connectorId}`, `PARKED#backfill-${connectorId}`] }]
+    : [{ actions: ['Query', 'PutItem'], leadingKeys: [`CHECKPOINT#${connectorId}#orders`, `PARKED#backfill-${connectorId}-orders`] }];
 }

@@ -37,6 +37,8 @@ export async function bundleFunctions(
   hash: FileHasher = fileHasher(),
   /** The connectors with an order side: one order-sync bundle each (orders-<id>). */
   orderConnectorIds: string[] = [],
+  /** The connectors orders are placed in: one order backfill bundle each (backfill-<id>-orders). */
+  orderOriginIds: string[] = [],
 ): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
   const jobs: Array<{ name: string; entry: string; define: Record<string, string> }> = [
@@ -45,6 +47,7 @@ export async function bundleFunctions(
     ...connectorIds.map((id) => ({ name: `sync-${id}`, entry: functionEntries['connector-sync'], define: connectorBundleDefine(id) })),
     ...connectorIds.map((id) => ({ name: `backfill-${id}`, entry: functionEntries.backfill, define: connectorBundleDefine(id) })),
     ...orderConnectorIds.map((id) => ({ name: `orders-${id}`, entry: functionEntries['order-sync'], define: connectorBundleDefine(id, 'orders') })),
+    ...orderOriginIds.map((id) => ({ name: `backfill-${id}-orders`, entry: functionEntries.backfill, define: connectorBundleDefine(id, 'orders', 'backfill') })),
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { EVENT_SOURCE } from '../core/events';
+import { EVENT_SOURCE, reconcileRequestDetail } from '../core/events';
 import { hydrateBatchSize } from '../connectors/manifests';
-import { MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
+import { backfillEntities, boundFunctionName, MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { bundleFunctionHost, bundleFunctions, stopBundler, type BuiltFunction } from './bundle';
 import { startDynamoDbFaults } from './dynamodb-faults';
@@ -101,7 +101,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
   const withOrders = options.connectors.filter(hasOrders);
   const [bundles, hostFile] = await Promise.all([
-    bundleFunctions(options.root, buildDir, options.connectors.map((c) => c.id), undefined, withOrders.map((c) => c.id)),
+    bundleFunctions(
+      options.root,
+      buildDir,
+      options.connectors.map((c) => c.id),
+      undefined,
+      withOrders.map((c) => c.id),
+      options.connectors.filter((c) => c.orders?.observe).map((c) => c.id),
+    ),
     bundleFunctionHost(options.root, buildDir),
   ]);
   if (options.stopBundlerWhenBuilt) await stopBundler();
@@ -163,6 +170,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (hasOrders(c)) functions.set(`orders-${c.id}`, makeFunction(`orders-${c.id}`, bundles[`orders-${c.id}`]!, connectorEnv));
     // A run is one chain of pages: one worker is enough.
     functions.set(`backfill-${c.id}`, makeFunction(`backfill-${c.id}`, bundles[`backfill-${c.id}`]!, connectorEnv, 1));
+    if (c.orders?.observe) functions.set(`backfill-${c.id}-orders`, makeFunction(`backfill-${c.id}-orders`, bundles[`backfill-${c.id}-orders`]!, connectorEnv, 1));
   }
   // One at a time: each worker's cold import is then measured without the others competing for CPU.
   // The backfill functions start on their first request: most starts of the hub never use them.
@@ -178,12 +186,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const queues: LocalQueue[] = [];
   for (const binding of routeBindings(options.connectors)) {
-    const fnName = {
-      'identity-resolver': 'identity-resolver',
-      backfill: `backfill-${binding.connectorId}`,
-      'order-sync': `orders-${binding.connectorId}`,
-      'connector-sync': `sync-${binding.connectorId}`,
-    }[binding.route.target];
+    const fnName = boundFunctionName(binding.route, binding.connectorId);
     const settings = options.connectors.find((c) => c.id === binding.connectorId)?.config;
     // A backfill request runs pages for most of an invocation: one at a time.
     const batchSize =
@@ -199,7 +202,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Reconciliation, as the EventBridge Scheduler schedule does it in AWS (infra/constructs/backfill.ts).
   const reconcile = options.reconcileMinutes
     ? setInterval(() => {
-        for (const c of options.connectors) bus.put(reconcileRequest(c.id));
+        for (const c of options.connectors) for (const entity of backfillEntities(c)) bus.put(reconcileRequest(c.id, entity));
       }, options.reconcileMinutes * 60_000)
     : undefined;
   reconcile?.unref();
@@ -244,7 +247,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
     },
     reconcileNow() {
-      for (const c of options.connectors) bus.put(reconcileRequest(c.id));
+      for (const c of options.connectors) for (const entity of backfillEntities(c)) bus.put(reconcileRequest(c.id, entity));
     },
     async stop() {
       if (reconcile) clearInterval(reconcile);
@@ -260,7 +263,7 @@ function hasOrders(c: RoutedConnector): boolean {
 }
 
 /** The envelope the reconciliation schedule puts on the bus (the same detail the stack's schedule sends). */
-function reconcileRequest(connectorId: string): Record<string, unknown> {
+function reconcileRequest(connectorId: string, entity: 'customers' | 'orders'): Record<string, unknown> {
   return {
     version: '0',
     id: randomUUID(),
@@ -270,6 +273,6 @@ function reconcileRequest(connectorId: string): Record<string, unknown> {
     time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: 'us-east-1',
     resources: [],
-    detail: { schemaVersion: 1, correlationId: `reconcile:${connectorId}`, connector: connectorId, mode: 'reconcile' },
+    detail: reconcileRequestDetail(connectorId, entity),
   };
 }

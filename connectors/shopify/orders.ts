@@ -115,8 +115,9 @@ function checked(order: Order): Order {
 }
 
 export function createShopifyOrderSource(options: ClientOptions<ShopifyConfig, ShopifySecret>): OrderSource {
-  const { mapping, log } = options;
+  const { log } = options;
   const { graphql } = shopifyApi(options);
+  const toOrder = orderMapper(graphql, options);
 
   /** Fulfillment-order gids → the gids of their orders (gone ones left out). */
   async function ordersOfFulfillmentOrders(gids: string[]): Promise<string[]> {
@@ -128,6 +129,33 @@ export function createShopifyOrderSource(options: ClientOptions<ShopifyConfig, S
     return orders;
   }
 
+  return {
+    async readOrders(externalIds) {
+      const orderGids = externalIds.filter((id) => ShopifyNumericIdSchema.safeParse(id).success).map((id) => `gid://shopify/Order/${id}`);
+      const fulfillmentOrderGids = [...new Set(externalIds.filter((id) => ShopifyFulfillmentOrderGidSchema.safeParse(id).success))];
+      const skipped = externalIds.length - orderGids.length - externalIds.filter((id) => ShopifyFulfillmentOrderGidSchema.safeParse(id).success).length;
+      if (skipped > 0) log.warn('Not a Shopify order id or fulfillment-order gid; skipped', { count: skipped });
+      if (fulfillmentOrderGids.length > 0) orderGids.push(...(await ordersOfFulfillmentOrders(fulfillmentOrderGids)));
+
+      const ids = [...new Set(orderGids)];
+      const orders: Order[] = [];
+      for (let start = 0; start < ids.length; start += ORDER_BATCH) {
+        const read = await graphql('nodes', READ_ORDERS, { ids: ids.slice(start, start + ORDER_BATCH) }, ReadOrdersResponseSchema);
+        for (const raw of read.nodes) if (raw) orders.push(await toOrder(raw));
+      }
+      return orders;
+    },
+  };
+}
+
+type Graphql = ReturnType<typeof shopifyApi>['graphql'];
+
+/**
+ * An Order node as OrderFields read it → the canonical order, with the line items and
+ * fulfillment orders beyond the fragment's first page read too (large orders, split
+ * fulfillments). Throws UnusableOrder naming the paths of a node we cannot use.
+ */
+export function orderMapper(graphql: Graphql, options: Pick<ClientOptions<ShopifyConfig, ShopifySecret>, 'mapping'>): (raw: { id: string }) => Promise<Order> {
   /** The order's line items and fulfillment orders beyond the first page (large orders, split fulfillments). */
   async function restOf(node: ShopifyOrderNode): Promise<{ lines: ShopifyLineItemNode[]; fulfillmentOrders: ShopifyFulfillmentOrderNode[] }> {
     const lines = [...node.lineItems.nodes];
@@ -149,26 +177,9 @@ export function createShopifyOrderSource(options: ClientOptions<ShopifyConfig, S
     return { lines, fulfillmentOrders };
   }
 
-  return {
-    async readOrders(externalIds) {
-      const orderGids = externalIds.filter((id) => ShopifyNumericIdSchema.safeParse(id).success).map((id) => `gid://shopify/Order/${id}`);
-      const fulfillmentOrderGids = [...new Set(externalIds.filter((id) => ShopifyFulfillmentOrderGidSchema.safeParse(id).success))];
-      const skipped = externalIds.length - orderGids.length - externalIds.filter((id) => ShopifyFulfillmentOrderGidSchema.safeParse(id).success).length;
-      if (skipped > 0) log.warn('Not a Shopify order id or fulfillment-order gid; skipped', { count: skipped });
-      if (fulfillmentOrderGids.length > 0) orderGids.push(...(await ordersOfFulfillmentOrders(fulfillmentOrderGids)));
-
-      const ids = [...new Set(orderGids)];
-      const orders: Order[] = [];
-      for (let start = 0; start < ids.length; start += ORDER_BATCH) {
-        const read = await graphql('nodes', READ_ORDERS, { ids: ids.slice(start, start + ORDER_BATCH) }, ReadOrdersResponseSchema);
-        for (const raw of read.nodes) {
-          if (!raw) continue;
-          const node = orderNode(raw);
-          const { lines, fulfillmentOrders } = await restOf(node);
-          orders.push(checked(toCanonicalOrder(node, lines, fulfillmentOrders, mapping)));
-        }
-      }
-      return orders;
-    },
+  return async (raw) => {
+    const node = orderNode(raw);
+    const { lines, fulfillmentOrders } = await restOf(node);
+    return checked(toCanonicalOrder(node, lines, fulfillmentOrders, options.mapping));
   };
 }

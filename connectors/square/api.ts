@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SquareClient, SquareEnvironment } from 'square';
+import type { RateCeiling } from '../../core/backfill/record-source';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions } from '../connector';
 import type { SquareConfig, SquareSecret } from './manifest';
@@ -48,6 +49,12 @@ const DEFAULT_TUNING: Required<SquareTuning> = {
   random: Math.random,
   now: () => new Date(),
 };
+
+/**
+ * Square publishes no rate limits. This is what the readers aim at, not a documented ceiling: a
+ * 429 RATE_LIMITED is backed off exponentially with jitter (below).
+ */
+export const SQUARE_ASSUMED_CEILING: RateCeiling = { unit: 'requests', perSecond: 10, burst: 20 };
 
 /** What an API call cost, for the reader's usage report: every HTTP attempt, the SDK's retries included. */
 export interface ApiUsage {
@@ -106,8 +113,29 @@ export function squareApi(options: ClientOptions<SquareConfig, SquareSecret>, tu
       }
     }
   }
-  return { sdk, call, usage, tuning };
+  /**
+   * A GET whose answer we read only a little of, without the SDK's serializers for it (ListLocations:
+   * its Location type pulls in about 10 KB of them, for the ids we use), through the same counting
+   * fetch, the SDK's Square-Version, and the same failure handling as `call`.
+   */
+  async function getJson(operation: string, path: string): Promise<unknown> {
+    const base = options.baseUrl ?? (options.config.environment === 'sandbox' ? SquareEnvironment.Sandbox : SquareEnvironment.Production);
+    return call(operation, async () => {
+      const response = await countingFetch(`${base}${path}`, {
+        headers: { authorization: `Bearer ${options.secret.accessToken}`, 'square-version': SQUARE_VERSION, accept: 'application/json' },
+      });
+      const body: unknown = await response.json().catch(() => ({}));
+      if (response.ok) return body;
+      const errors = body && typeof body === 'object' && 'errors' in body ? body.errors : undefined;
+      // The shape the SDK's SquareError has, so readFailure reads it the same way.
+      throw Object.assign(new Error(`Square ${operation} answered ${response.status}`), { statusCode: response.status, errors });
+    });
+  }
+  return { sdk, call, getJson, usage, tuning };
 }
+
+/** What square@46 sends as Square-Version (its BaseClient default): the API version omnihub pins. */
+export const SQUARE_VERSION = '2026-09-16';
 
 function readFailure(error: unknown): Failure {
   const parsed = SquareSdkErrorSchema.safeParse(error);

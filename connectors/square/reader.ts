@@ -1,7 +1,10 @@
-import type { ListRequest, RateCeiling, RecordPage, RecordSource } from '../../core/backfill/record-source';
+import type { ListRequest, RecordPage, RecordSource } from '../../core/backfill/record-source';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions } from '../connector';
+import { SQUARE_ASSUMED_CEILING } from './api';
 import { squareApi, type SquareTuning } from './client';
+
+export { SQUARE_ASSUMED_CEILING } from './api';
 import type { SquareConfig, SquareSecret } from './manifest';
 import { toObservation } from './mapping';
 import { SquareCustomerPageSchema } from './schemas';
@@ -21,11 +24,6 @@ import { SquareCustomerPageSchema } from './schemas';
  */
 export const SQUARE_PAGE_SIZE = 100;
 
-/**
- * Square publishes no rate limits. This is what the reader aims at, not a documented ceiling: a
- * 429 RATE_LIMITED is backed off exponentially with jitter (client.ts).
- */
-export const SQUARE_ASSUMED_CEILING: RateCeiling = { unit: 'requests', perSecond: 10, burst: 20 };
 
 export function createSquareReader(options: ClientOptions<SquareConfig, SquareSecret>, tuning: SquareTuning = {}): RecordSource {
   const api = squareApi(options, tuning);

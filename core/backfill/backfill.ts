@@ -3,30 +3,35 @@ import type { LogSink } from '../log';
 import type { Observation } from '../model/observation';
 import type { Timestamp } from '../model/system';
 import type { Checkpoint, CheckpointStore } from './checkpoint';
-import type { RecordSource } from './record-source';
+import type { BackfillEntity, RecordSource } from './record-source';
 
 /**
  * The first sync (backfill) and reconciliation of one connector: page through every record of
  * its system and hand each one to the resolver exactly as a webhook's observation is handed
  * (CustomerObserved), so duplicates are linked by the identity rules and records missing
- * elsewhere are created there by the normal sync path. Pure, over ports: the CLI runs it on
- * the machine, the backfill function runs it a few pages per invocation in AWS.
+ * elsewhere are created there by the normal sync path. Orders go the same way (OrderObserved):
+ * the resolver records each revision once and counts it in the buyer's stats and the KPIs, and
+ * the CRM gets its copy. Pure, over ports: the CLI runs it on the machine, the backfill
+ * function (customers) and the origin's order function (orders) run it a few pages per
+ * invocation in AWS.
  *
  * At least once: the checkpoint is written after a page was observed, so a crash between the
  * two observes that page again, which the resolver finds "nothing new".
  */
 
-export interface BackfillPorts {
-  source: RecordSource;
+export interface BackfillPorts<R = Observation> {
+  source: RecordSource<R>;
   checkpoints: CheckpointStore;
-  /** Hands a page's observations to the resolver (publishes CustomerObserved). */
-  observe(observations: Observation[], checkpoint: Checkpoint): Promise<void>;
+  /** Hands a page's records to the resolver (publishes CustomerObserved, or OrderObserved). */
+  observe(observations: R[], checkpoint: Checkpoint): Promise<void>;
   now?: () => Date;
   log?: LogSink;
 }
 
 export interface RunRequest {
   connector: string;
+  /** Default customers. */
+  entity?: BackfillEntity;
   mode: 'backfill' | 'reconcile';
   /** Read only records updated from then on. Default: the last completed run's watermark (a full read if none). */
   since?: Timestamp;
@@ -46,10 +51,13 @@ export const WATERMARK_OVERLAP_MS = 5 * 60_000;
  */
 export const FIRST_RECONCILE_HISTORY_MS = 24 * 60 * 60_000;
 
-/** Another run of the same connector holds the checkpoint (a scheduled reconciliation, a second CLI). */
+/** Another run of the same connector and entity holds the checkpoint (a scheduled reconciliation, a second CLI). */
 export class BackfillBusyError extends Error {
-  constructor(readonly connector: string) {
-    super(`Another backfill of ${connector} is running (its checkpoint changed under us); let it finish or run again later`);
+  constructor(
+    readonly connector: string,
+    readonly entity: BackfillEntity = 'customers',
+  ) {
+    super(`Another backfill of ${connector}${entity === 'orders' ? ' orders' : ''} is running (its checkpoint changed under us); let it finish or run again later`);
     this.name = 'BackfillBusyError';
   }
 }
@@ -58,9 +66,10 @@ export class BackfillBusyError extends Error {
  * Starts a run, or resumes the one a crash left unfinished (same cursor, same `since`).
  * Returns the checkpoint to page from.
  */
-export async function beginRun(ports: BackfillPorts, request: RunRequest): Promise<{ checkpoint: Checkpoint; resumed: boolean }> {
+export async function beginRun<R>(ports: BackfillPorts<R>, request: RunRequest): Promise<{ checkpoint: Checkpoint; resumed: boolean }> {
   const now = (ports.now ?? (() => new Date()))();
-  const existing = await ports.checkpoints.get(request.connector);
+  const entity = request.entity ?? 'customers';
+  const existing = await ports.checkpoints.get(request.connector, entity);
   if (existing && !existing.completedAt && !request.full && request.since === undefined) return { checkpoint: existing, resumed: true };
 
   const since = request.full ? undefined : (request.since ?? (existing?.watermark ? new Date(Date.parse(existing.watermark) - WATERMARK_OVERLAP_MS).toISOString() : undefined));
@@ -69,6 +78,7 @@ export async function beginRun(ports: BackfillPorts, request: RunRequest): Promi
   const historySince = request.mode === 'reconcile' && !since ? new Date(now.getTime() - FIRST_RECONCILE_HISTORY_MS).toISOString() : undefined;
   const checkpoint: Checkpoint = {
     connector: request.connector,
+    entity,
     runId: newRunId(now),
     mode: request.mode,
     ...(since ? { since } : {}),
@@ -79,6 +89,7 @@ export async function beginRun(ports: BackfillPorts, request: RunRequest): Promi
     pages: 0,
     read: 0,
     observed: 0,
+    skipped: 0,
     ...(expected !== undefined ? { expected } : {}),
     requests: 0,
     spent: 0,
@@ -88,8 +99,8 @@ export async function beginRun(ports: BackfillPorts, request: RunRequest): Promi
     written: {},
     revision: (existing?.revision ?? 0) + 1,
   };
-  if (!(await ports.checkpoints.put(checkpoint, existing?.revision))) throw new BackfillBusyError(request.connector);
-  ports.log?.info('backfill: run started', { connector: request.connector, runId: checkpoint.runId, mode: request.mode, since: since ?? 'all', expected });
+  if (!(await ports.checkpoints.put(checkpoint, existing?.revision))) throw new BackfillBusyError(request.connector, entity);
+  ports.log?.info('backfill: run started', { connector: request.connector, entity, runId: checkpoint.runId, mode: request.mode, since: since ?? 'all', expected });
   return { checkpoint, resumed: false };
 }
 
@@ -98,7 +109,7 @@ export async function beginRun(ports: BackfillPorts, request: RunRequest): Promi
  * that follows it (completed after the last page). Throws BackfillBusyError when another run
  * moved the checkpoint meanwhile (nothing is lost: that run carries on).
  */
-export async function runPage(ports: BackfillPorts, checkpoint: Checkpoint): Promise<Checkpoint> {
+export async function runPage<R>(ports: BackfillPorts<R>, checkpoint: Checkpoint): Promise<Checkpoint> {
   if (checkpoint.completedAt) return checkpoint;
   const clock = ports.now ?? (() => new Date());
   const started = Date.now();
@@ -112,8 +123,9 @@ export async function runPage(ports: BackfillPorts, checkpoint: Checkpoint): Pro
     ...(page.next ? { cursor: page.next } : { completedAt: at, watermark: checkpoint.startedAt }),
     updatedAt: at,
     pages: checkpoint.pages + 1,
-    read: checkpoint.read + page.observations.length,
+    read: checkpoint.read + page.observations.length + (page.skipped ?? 0),
     observed: checkpoint.observed + page.observations.length,
+    skipped: checkpoint.skipped + (page.skipped ?? 0),
     requests: checkpoint.requests + page.usage.requests,
     spent: checkpoint.spent + page.usage.spent,
     waitedMs: checkpoint.waitedMs + page.usage.waitedMs,
@@ -122,9 +134,10 @@ export async function runPage(ports: BackfillPorts, checkpoint: Checkpoint): Pro
     ceiling: page.ceiling,
     revision: checkpoint.revision + 1,
   };
-  if (!(await ports.checkpoints.put(next, checkpoint.revision))) throw new BackfillBusyError(checkpoint.connector);
+  if (!(await ports.checkpoints.put(next, checkpoint.revision))) throw new BackfillBusyError(checkpoint.connector, checkpoint.entity);
   ports.log?.info(next.completedAt ? 'backfill: run completed' : 'backfill: page done', {
     connector: next.connector,
+    entity: next.entity,
     runId: next.runId,
     page: next.pages,
     records: page.observations.length,
@@ -134,8 +147,8 @@ export async function runPage(ports: BackfillPorts, checkpoint: Checkpoint): Pro
 }
 
 /** Pages until the run completes, `stop()` says so (Ctrl-C, a Lambda's remaining time) or a page fails. */
-export async function runBackfill(
-  ports: BackfillPorts,
+export async function runBackfill<R>(
+  ports: BackfillPorts<R>,
   request: RunRequest,
   options: { onPage?: (checkpoint: Checkpoint) => void; stop?: () => boolean } = {},
 ): Promise<{ checkpoint: Checkpoint; resumed: boolean }> {

@@ -1,9 +1,11 @@
 import * as z from '../schema';
 import { SystemIdSchema, TimestampSchema } from '../model/system';
+import type { BackfillEntity } from './record-source';
 
 /**
- * Where a backfill of one connector stands, kept in the identity table after every page
- * (`CHECKPOINT#<connector>`, docs/identity.md §8): a crash, a Ctrl-C or a Lambda timeout resumes
+ * Where a backfill of one connector's customers or orders stands, kept in the identity table
+ * after every page (`CHECKPOINT#<connector>`, `CHECKPOINT#<connector>#orders`, docs/identity.md
+ * §8): a crash, a Ctrl-C or a Lambda timeout resumes
  * at `cursor`; a completed run leaves `watermark`, from which the next run (and every scheduled
  * reconciliation) reads only what changed.
  */
@@ -16,6 +18,8 @@ function amount() {
 
 export const CheckpointSchema = z.object({
   connector: SystemIdSchema,
+  /** What the run reads; each entity has its own checkpoint, so a customer run and an order run never hold each other up. */
+  entity: z._default(z.enum(['customers', 'orders']), 'customers'),
   runId: z.string().check(z.minLength(1), z.maxLength(64)),
   mode: z.enum(['backfill', 'reconcile']),
   /** The run reads records updated at or after this instant; absent for a full read. */
@@ -30,9 +34,11 @@ export const CheckpointSchema = z.object({
   /** The startedAt of the last completed run: records changed from then on are not read yet. */
   watermark: z.optional(TimestampSchema),
   pages: count(),
-  /** Records read from the vendor, and handed to the resolver (CustomerObserved). */
+  /** Records read from the vendor, and handed to the resolver (CustomerObserved, OrderObserved). */
   read: count(),
   observed: count(),
+  /** Records read that could not be used (logged by id with the reason); they come again when the vendor changes them. */
+  skipped: z._default(count(), 0),
   /** Records the run expects to read (for the ETA), when the vendor could say. */
   expected: z.optional(count()),
   /** The vendor's quota this run spent, in the ceiling's unit, and the time it spent reading. */
@@ -50,19 +56,24 @@ export const CheckpointSchema = z.object({
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
 export interface CheckpointStore {
-  get(connector: string): Promise<Checkpoint | undefined>;
+  /** The checkpoint of the connector's run over `entity` (default customers). */
+  get(connector: string, entity?: BackfillEntity): Promise<Checkpoint | undefined>;
   /** Writes `checkpoint` if the stored one is still at `expectedRevision` (undefined: none stored). False otherwise. */
   put(checkpoint: Checkpoint, expectedRevision: number | undefined): Promise<boolean>;
 }
 
-/** The correlation id of a run's observations, so every function down the line can tell a backfill's work from a webhook's. */
-export function backfillCorrelationId(connector: string, runId: string): string {
-  return `backfill:${connector}:${runId}`;
+/**
+ * The correlation id of a run's observations, so every function down the line can tell a
+ * backfill's work from a webhook's: `backfill:shopify:<runId>` for customers,
+ * `backfill:shopify/orders:<runId>` for orders.
+ */
+export function backfillCorrelationId(connector: string, runId: string, entity: BackfillEntity = 'customers'): string {
+  return `backfill:${connector}${entity === 'orders' ? '/orders' : ''}:${runId}`;
 }
 
-export function parseBackfillCorrelationId(correlationId: string): { connector: string; runId: string } | undefined {
-  const match = /^backfill:([a-z][a-z0-9-]{1,30}):([A-Za-z0-9_-]{1,64})$/.exec(correlationId);
-  return match ? { connector: match[1]!, runId: match[2]! } : undefined;
+export function parseBackfillCorrelationId(correlationId: string): { connector: string; entity: BackfillEntity; runId: string } | undefined {
+  const match = /^backfill:([a-z][a-z0-9-]{1,30})(\/orders)?:([A-Za-z0-9_-]{1,64})$/.exec(correlationId);
+  return match ? { connector: match[1]!, entity: match[2] ? 'orders' : 'customers', runId: match[3]! } : undefined;
 }
 
 /** Checkpoints in memory, seeded from a real one: a dry run pages like a run and writes nothing. */
@@ -70,17 +81,18 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   private readonly stored = new Map<string, Checkpoint>();
 
   constructor(seed: readonly Checkpoint[] = []) {
-    for (const checkpoint of seed) this.stored.set(checkpoint.connector, structuredClone(checkpoint));
+    for (const checkpoint of seed) this.stored.set(`${checkpoint.connector}#${checkpoint.entity}`, structuredClone(checkpoint));
   }
 
-  async get(connector: string): Promise<Checkpoint | undefined> {
-    const found = this.stored.get(connector);
+  async get(connector: string, entity: BackfillEntity = 'customers'): Promise<Checkpoint | undefined> {
+    const found = this.stored.get(`${connector}#${entity}`);
     return found ? structuredClone(found) : undefined;
   }
 
   async put(checkpoint: Checkpoint, expectedRevision: number | undefined): Promise<boolean> {
-    if (this.stored.get(checkpoint.connector)?.revision !== expectedRevision) return false;
-    this.stored.set(checkpoint.connector, structuredClone(checkpoint));
+    const key = `${checkpoint.connector}#${checkpoint.entity}`;
+    if (this.stored.get(key)?.revision !== expectedRevision) return false;
+    this.stored.set(key, structuredClone(checkpoint));
     return true;
   }
 }

@@ -2,10 +2,15 @@ import type { Observation } from '../model/observation';
 import type { Timestamp } from '../model/system';
 
 /**
- * The read side a backfill needs of a connector: every record of its system, page by page,
- * as observations with the finest clock the vendor gives (the same shape `read` answers).
- * Each connector's client implements it over its vendor's paged list API.
+ * The read side a backfill needs of a connector: every record of one entity of its system,
+ * page by page, in the shape its webhooks' path hands on. Customers come as observations with
+ * the finest clock the vendor gives (the same shape `read` answers); orders as the canonical
+ * order its origin holds now (what the order function reads for OrderObserved). Each connector
+ * implements it over its vendor's paged list API.
  */
+
+/** What a backfill run reads: a connector's customers, or the orders placed in it. */
+export type BackfillEntity = 'customers' | 'orders';
 
 /** A vendor's published rate ceiling for the calls a reader makes (what "at the ceiling" is measured against). */
 export interface RateCeiling {
@@ -29,12 +34,14 @@ export interface ReadUsage {
   throttled: number;
 }
 
-export interface RecordPage {
-  observations: Observation[];
+export interface RecordPage<R = Observation> {
+  observations: R[];
   /** Opaque position of the next page; absent on the last page. */
   next?: string;
   usage: ReadUsage;
   ceiling: RateCeiling;
+  /** Records on the page that could not be used (each logged by id with its reason, never a value). */
+  skipped?: number;
 }
 
 export interface ListRequest {
@@ -50,8 +57,8 @@ export interface ListRequest {
   historySince?: Timestamp;
 }
 
-export interface RecordSource {
-  list(request: ListRequest): Promise<RecordPage>;
+export interface RecordSource<R = Observation> {
+  list(request: ListRequest): Promise<RecordPage<R>>;
   /** How many records a full read (or one since an instant) will bring, for the ETA; undefined when the vendor cannot say cheaply. */
   count?(since?: Timestamp): Promise<number | undefined>;
 }

@@ -63,13 +63,18 @@ export const CustomerRecordsMergedSchema = z.extend(DetailBaseSchema, {
 export type CustomerRecordsMerged = z.infer<typeof CustomerRecordsMergedSchema>;
 
 /**
- * Read a connector's records into the hub (the first sync, or a reconciliation since the last
- * one): the CLI or the schedule starts a run (no `runId`); the backfill function asks for the
+ * Read a connector's customers or orders into the hub (the first sync, or a reconciliation since
+ * the last one): the CLI or the schedule starts a run (no `runId`); the backfill function asks for the
  * next page of its run the same way, so pages are chained through the queue with the
  * checkpoint in the table (core/backfill).
  */
 export const BackfillRequestedSchema = z.extend(DetailBaseSchema, {
   connector: SystemIdSchema,
+  /**
+   * What to read: the connector's customers (its backfill function) or the orders placed in it
+   * (its order function). Always written: the rules route on it.
+   */
+  entity: z.enum(['customers', 'orders']),
   mode: z.enum(['backfill', 'reconcile']),
   /** Only records updated from then on (a run's start); absent: from the last run's watermark. */
   since: z.optional(TimestampSchema),
@@ -80,6 +85,11 @@ export const BackfillRequestedSchema = z.extend(DetailBaseSchema, {
   page: z.optional(z.int().check(z.minimum(0))),
 });
 export type BackfillRequested = z.infer<typeof BackfillRequestedSchema>;
+
+/** What the reconciliation schedule puts on the bus for one connector's customers or orders (the stack's schedule and the local timer alike). */
+export function reconcileRequestDetail(connector: string, entity: BackfillRequested['entity']): BackfillRequested {
+  return { schemaVersion: 1, correlationId: `reconcile:${connector}${entity === 'orders' ? '/orders' : ''}`, connector, entity, mode: 'reconcile' };
+}
 
 /**
  * A system told us an order changed, by id (Square's order webhooks are summaries; Shopify's

@@ -6,7 +6,9 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { EventBridgePutEvents } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../../core/events';
+import { EVENT_SOURCE, reconcileRequestDetail } from '../../core/events';
+import { backfillEntities } from '../../core/routing';
+import { routedConnector } from '../../connectors/manifests';
 import type { RouteBinding } from './event-routing';
 import { connectorBundleDefine, functionEntries } from '../../functions/catalog';
 import type { EnabledConnector } from '../config';
@@ -28,11 +30,12 @@ export interface BackfillProps {
 
 /**
  * The first sync and reconciliation on AWS's own engines (core/backfill, functions/backfill.ts):
- * per enabled connector, a backfill function fed by the `backfill-pages` route of core/routing.ts
+ * per enabled connector, a backfill function of its customers fed by the `backfill-pages` route
+ * of core/routing.ts (and, where orders are placed, one of its orders fed by `backfill-order-pages`)
  * (bus → rule → SQS → function; each invocation reads pages for up to about four minutes, then
  * puts the request for the next page on the bus, so a run of any size is a chain of short
- * invocations with the checkpoint in the table), and an EventBridge Scheduler schedule that asks
- * it every `reconcileMinutes` for what changed since its last run.
+ * invocations with the checkpoint in the table), and EventBridge Scheduler schedules that ask
+ * every `reconcileMinutes` for what changed since the last run, of each.
  * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
  */
 export class Backfill extends Construct {
@@ -44,35 +47,42 @@ export class Backfill extends Construct {
     for (const { manifest, settings } of props.connectors) {
       const secret = props.apiSecrets.get(manifest.id);
       if (!secret) throw new Error(`No secret for connector ${manifest.id}`);
-      const fn = new OmnihubFunction(this, `Backfill-${manifest.id}`, {
-        ...props.functionDefaults,
-        entry: functionEntries.backfill,
-        define: connectorBundleDefine(manifest.id),
-        description: `omnihub: read every ${manifest.displayName} customer into the hub (first sync, reconciliation)`,
-        // Five minutes keep a chain short (about 60 invocations an hour) and leave room for a
-        // page that waits for the quota.
-        memorySize: functionMemoryMb.backfill,
-        timeout: Duration.minutes(5),
-      })
-        .bindTable(props.table, backfillTableAccess(manifest.id))
-        .bindBus(props.bus)
-        .bindSecret('CONNECTOR_SECRET', secret);
-      fn.addEnvironment('CONNECTOR_ID', manifest.id);
-      fn.addEnvironment('CONNECTOR_CONFIG', JSON.stringify(settings));
-      this.functions.set(manifest.id, fn);
+      // Its customers; and, where orders are placed (Shopify, Square), its orders, each bundle
+      // holding only that entity's reader.
+      for (const entity of backfillEntities(routedConnector(manifest))) {
+        const key = functionKey(manifest.id, entity);
+        const fn = new OmnihubFunction(this, entity === 'customers' ? `Backfill-${manifest.id}` : `OrdersBackfill-${manifest.id}`, {
+          ...props.functionDefaults,
+          entry: functionEntries.backfill,
+          define: connectorBundleDefine(manifest.id, entity, 'backfill'),
+          description: `omnihub: read every ${manifest.displayName} ${entity === 'customers' ? 'customer' : 'order'} into the hub (first sync, reconciliation)`,
+          // Five minutes keep a chain short (about 60 invocations an hour) and leave room for a
+          // page that waits for the quota.
+          memorySize: functionMemoryMb.backfill,
+          timeout: Duration.minutes(5),
+        })
+          .bindTable(props.table, backfillTableAccess(manifest.id, entity))
+          .bindBus(props.bus)
+          .bindSecret('CONNECTOR_SECRET', secret);
+        fn.addEnvironment('CONNECTOR_ID', manifest.id);
+        fn.addEnvironment('CONNECTOR_CONFIG', JSON.stringify(settings));
+        this.functions.set(key, fn);
+      }
 
-      if (props.reconcileMinutes > 0) {
+      // Customers, and the orders placed in the system (read by its order function, routed by `entity`).
+      for (const entity of props.reconcileMinutes > 0 ? backfillEntities(routedConnector(manifest)) : []) {
+        const key = entity === 'customers' ? manifest.id : `${manifest.id}-${entity}`;
         this.schedules.set(
-          manifest.id,
-          new Schedule(this, `Reconcile-${manifest.id}`, {
-            description: `omnihub: read what changed in ${manifest.displayName} since the last run, every ${props.reconcileMinutes} min`,
+          key,
+          new Schedule(this, entity === 'customers' ? `Reconcile-${manifest.id}` : `ReconcileOrders-${manifest.id}`, {
+            description: `omnihub: read what ${entity} changed in ${manifest.displayName} since the last run, every ${props.reconcileMinutes} min`,
             schedule: ScheduleExpression.rate(Duration.minutes(props.reconcileMinutes)),
             target: new EventBridgePutEvents(
               {
                 eventBus: props.bus,
                 source: EVENT_SOURCE,
                 detailType: 'BackfillRequested',
-                detail: ScheduleTargetInput.fromObject({ schemaVersion: 1, correlationId: `reconcile:${manifest.id}`, connector: manifest.id, mode: 'reconcile' }),
+                detail: ScheduleTargetInput.fromObject(reconcileRequestDetail(manifest.id, entity)),
               },
               // A missed reconciliation is followed by the next one: no retries piling up.
               { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, Math.min(props.reconcileMinutes, 1440))) },
@@ -83,13 +93,18 @@ export class Backfill extends Construct {
     }
   }
 
-  /** The function a `backfill-pages` binding delivers to. */
+  /** The function a `backfill-pages` or `backfill-order-pages` binding delivers to. */
   targetOf(binding: RouteBinding): OmnihubFunction | undefined {
-    return binding.route.target === 'backfill' && binding.connectorId ? this.functions.get(binding.connectorId) : undefined;
+    return binding.route.target === 'backfill' && binding.connectorId ? this.functions.get(functionKey(binding.connectorId, binding.route.entity ?? 'customers')) : undefined;
   }
 
   /** Parking target → log group, for the parked-event alarms. */
   parkingLogGroups(): Array<[string, ILogGroup]> {
-    return [...this.functions].map(([connectorId, fn]) => [`backfill-${connectorId}`, fn.logGroup]);
+    return [...this.functions].map(([key, fn]) => [`backfill-${key}`, fn.logGroup]);
   }
+}
+
+/** `shopify` for its customers' backfill, `shopify-orders` for its orders' (also the parking target's suffix). */
+function functionKey(connectorId: string, entity: 'customers' | 'orders'): string {
+  return entity === 'customers' ? connectorId : `${connectorId}-${entity}`;
 }

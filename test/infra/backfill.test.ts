@@ -44,24 +44,26 @@ describe('Backfill construct with the cdk.json context (shopify, hubspot and squ
         .object({ Properties: z.object({ Timeout: z.number(), MemorySize: z.number(), Environment: z.object({ Variables: z.record(z.string(), z.unknown()) }) }) })
         .parse(synth.template.findResources('AWS::Lambda::Function')[id!]);
       expect(fn.Properties.Timeout).toBe(300);
+      // Where orders are placed, a second one reads them, with its own checkpoint.
+      expect(logicalIds(synth.template, 'AWS::Lambda::Function', `BackfillOrdersBackfill${manifest.id}`), manifest.id).toHaveLength(manifest.orders?.observe ? 1 : 0);
       expect(fn.Properties.MemorySize).toBe(256);
       for (const key of required) expect(Object.keys(fn.Properties.Environment.Variables), `${manifest.id} ${key}`).toContain(key);
       expect(fn.Properties.Environment.Variables.CONNECTOR_ID).toBe(manifest.id);
     }
   });
 
-  it('asks each connector for a reconciliation every reconcileMinutes through the bus, with no retries piling up', () => {
+  it('asks each connector for a reconciliation of its customers, and of its orders where orders are placed, every reconcileMinutes through the bus, with no retries piling up', () => {
     // Act
     const found = schedules(synth);
 
     // Assess
-    expect(found).toHaveLength(manifests.length);
-    for (const manifest of manifests) {
-      const schedule = found.find((s) => JSON.parse(s.Target.Input).connector === manifest.id);
-      expect(schedule, manifest.id).toBeDefined();
+    const expected = manifests.flatMap((manifest) => (manifest.orders?.observe ? [[manifest.id, 'customers'], [manifest.id, 'orders']] : [[manifest.id, 'customers']]));
+    expect(found.map((s) => [JSON.parse(s.Target.Input).connector, JSON.parse(s.Target.Input).entity]).sort()).toEqual(expected.sort());
+    for (const [id, entity] of expected) {
+      const schedule = found.find((s) => JSON.parse(s.Target.Input).connector === id && JSON.parse(s.Target.Input).entity === entity);
       expect(schedule!.ScheduleExpression).toBe('rate(15 minutes)');
       expect(schedule!.Target.EventBridgeParameters).toEqual({ DetailType: 'BackfillRequested', Source: 'omnihub' });
-      expect(JSON.parse(schedule!.Target.Input)).toEqual({ schemaVersion: 1, correlationId: `reconcile:${manifest.id}`, connector: manifest.id, mode: 'reconcile' });
+      expect(JSON.parse(schedule!.Target.Input)).toEqual({ schemaVersion: 1, correlationId: `reconcile:${id}${entity === 'orders' ? '/orders' : ''}`, connector: id, entity, mode: 'reconcile' });
       expect(schedule!.Target.RetryPolicy?.MaximumRetryAttempts).toBe(0);
     }
   });
@@ -88,11 +90,13 @@ describe('Backfill construct with the cdk.json context (shopify, hubspot and squ
     }
   });
 
-  it('routes BackfillRequested for each connector to its own backfill function, one request per invocation', () => {
+  it('routes BackfillRequested for each connector to its own backfill function of customers, or of orders where orders are placed, one request per invocation', () => {
     for (const manifest of manifests) {
       synth.template.hasResourceProperties('AWS::Events::Rule', {
-        EventPattern: { source: ['omnihub'], 'detail-type': ['BackfillRequested'], detail: { connector: [manifest.id] } },
+        EventPattern: { source: ['omnihub'], 'detail-type': ['BackfillRequested'], detail: { connector: [manifest.id], entity: ['customers'] } },
       });
+      const orderRules = Object.values(synth.template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { 'detail-type': ['BackfillRequested'], detail: { connector: [manifest.id], entity: ['orders'] } } } }));
+      expect(orderRules, manifest.id).toHaveLength(manifest.orders?.observe ? 1 : 0);
     }
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionName: Match.anyValue() });
   });

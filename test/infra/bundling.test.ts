@@ -16,6 +16,7 @@ const FunctionCodeSchema = z.object({
 function functionName(logicalId: string, variables: Record<string, unknown>): string {
   // infra/constructs/backfill.ts: the backfill function of a connector sets the same variables as its sync.
   if (typeof variables.CONNECTOR_ID === 'string') {
+    if (logicalId.startsWith('BackfillOrdersBackfill')) return `backfill-${variables.CONNECTOR_ID}-orders`;
     const role = logicalId.startsWith('BackfillBackfill') ? 'backfill' : logicalId.startsWith('OrderSync') ? 'orders' : 'sync';
     return `${role}-${variables.CONNECTOR_ID}`;
   }
@@ -72,7 +73,9 @@ describe('Lambda bundles', () => {
     expect(Object.keys(sizes).sort()).toEqual([
       'backfill-hubspot',
       'backfill-shopify',
+      'backfill-shopify-orders',
       'backfill-square',
+      'backfill-square-orders',
       'identity-resolver',
       'orders-hubspot',
       'orders-shopify',

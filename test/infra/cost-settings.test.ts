@@ -69,7 +69,7 @@ describe('the default deployed shape (cdk.json)', () => {
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).map((m) =>
       z.object({ BatchSize: z.number(), MaximumBatchingWindowInSeconds: z.number(), FunctionResponseTypes: z.array(z.string()) }).parse(m.Properties),
     );
-    const backfills = logicalIds(template, 'AWS::Lambda::Function', 'BackfillBackfill').length;
+    const backfills = logicalIds(template, 'AWS::Lambda::Function', 'BackfillBackfill').length + logicalIds(template, 'AWS::Lambda::Function', 'BackfillOrdersBackfill').length;
     expect(mappings.length).toBeGreaterThan(0);
     expect(mappings.map((m) => m.BatchSize).sort((a, b) => a - b)).toEqual([...Array(backfills).fill(1), ...Array(mappings.length - 1 - backfills).fill(10), 100]);
     for (const mapping of mappings) expect(mapping).toMatchObject({ MaximumBatchingWindowInSeconds: 1, FunctionResponseTypes: ['ReportBatchItemFailures'] });

@@ -107,8 +107,8 @@ describe('OmnihubStack with hubspot and square disabled and non-default settings
     });
     // + parked events, + webhook secret not configured
     template.resourceCountIs('AWS::CloudWatch::Alarm', bindings.length + 2);
-    // receiver, resolver, sync-shopify, backfill-shopify and orders-shopify park; the receiver also logs a missing signing secret
-    template.resourceCountIs('AWS::Logs::MetricFilter', 6);
+    // receiver, resolver, sync-shopify, backfill-shopify, backfill-shopify-orders and orders-shopify park; the receiver also logs a missing signing secret
+    template.resourceCountIs('AWS::Logs::MetricFilter', 7);
   });
 
   it('passes cdk-nag with no unacknowledged error', () => {

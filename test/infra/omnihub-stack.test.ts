@@ -139,7 +139,8 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
 
   it('runs every Lambda function on nodejs24.x arm64 with JSON logs at WARN, no tracing and explicit memory and timeout', () => {
     // receiver, resolver, a sync and a backfill function per connector, and an order function per connector with orders
-    template.resourceCountIs('AWS::Lambda::Function', 2 + 2 * enabled.length + enabled.filter((m) => m.orders).length);
+    // receiver, resolver; per connector sync and backfill; its order function; where orders are placed, their backfill
+    template.resourceCountIs('AWS::Lambda::Function', 2 + 2 * enabled.length + enabled.filter((m) => m.orders).length + enabled.filter((m) => m.orders?.observe).length);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -252,10 +253,23 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
       ...Object.fromEntries(
         enabled
           .filter((m) => m.orders)
-          .map((m) => [`OrderSync${m.id}`, { GetItem: ['CUST#*', 'LINK#*', 'ORDER#*'], Query: ['CUST#*', 'LINK#*'], PutItem: ['ORDER#*', `PARKED#orders-${m.id}`] }]),
+          .map((m) => [
+            `OrderSync${m.id}`,
+            {
+              GetItem: ['CUST#*', 'LINK#*', 'ORDER#*'],
+              Query: ['CUST#*', 'LINK#*'],
+              PutItem: ['ORDER#*', `PARKED#orders-${m.id}`],
+              UpdateItem: ['CHECKPOINT#*'],
+            },
+          ]),
       ),
       ...Object.fromEntries(
         enabled.map((m) => [`BackfillBackfill${m.id}`, { Query: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`], PutItem: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`] }]),
+      ),
+      ...Object.fromEntries(
+        enabled
+          .filter((m) => m.orders?.observe)
+          .map((m) => [`BackfillOrdersBackfill${m.id}`, { Query: [`CHECKPOINT#${m.id}#orders`, `PARKED#backfill-${m.id}-orders`], PutItem: [`CHECKPOINT#${m.id}#orders`, `PARKED#backfill-${m.id}-orders`] }]),
       ),
     };
     const [tableId] = logicalIds(template, 'AWS::DynamoDB::Table');
@@ -284,7 +298,7 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     // Prepare
     const bindings = routeBindings(enabled.map(routedConnector));
     const prefixOf = (b: (typeof bindings)[number]) =>
-      b.route.target === 'identity-resolver' ? 'IdentityResolver' : b.route.target === 'backfill' ? `BackfillBackfill${b.connectorId}` : b.route.target === 'order-sync' ? `OrderSync${b.connectorId}` : `ConnectorSync${b.connectorId}`;
+      b.route.target === 'identity-resolver' ? 'IdentityResolver' : b.route.target === 'backfill' ? (b.route.entity === 'orders' ? `BackfillOrdersBackfill${b.connectorId}` : `BackfillBackfill${b.connectorId}`) : b.route.target === 'order-sync' ? `OrderSync${b.connectorId}` : `ConnectorSync${b.connectorId}`;
     const expected = bindings.map((b) => ({ pattern: b.pattern, functionId: logicalIds(template, 'AWS::Lambda::Function', prefixOf(b))[0] }));
 
     // Act
@@ -471,7 +485,7 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
       const [id] = logicalIds(template, 'AWS::Lambda::Function', prefix);
       return RefSchema.parse(functions[id ?? 'missing']?.Properties.LoggingConfig.LogGroup);
     };
-    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.flatMap((m) => [`ConnectorSync${m.id}`, `BackfillBackfill${m.id}`, ...(m.orders ? [`OrderSync${m.id}`] : [])])];
+    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.flatMap((m) => [`ConnectorSync${m.id}`, `BackfillBackfill${m.id}`, ...(m.orders ? [`OrderSync${m.id}`] : []), ...(m.orders?.observe ? [`BackfillOrdersBackfill${m.id}`] : [])])];
 
     // Assess
     expect(PARKED_FILTER_PATTERN).toBe('{ $.message = "event parked" }');

@@ -12,6 +12,7 @@ export function backfillTarget(p: Pipeline): Promise<BackfillTarget> {
     connectors: [
       { id: 'shopify', settings: { shop: p.shopify.shop, apiVersion: p.shopify.apiVersion }, baseUrl: p.shopify.baseUrl },
       { id: 'hubspot', settings: { batchSize: 100 }, baseUrl: p.hubspot.baseUrl },
+      ...(p.square ? [{ id: 'square', settings: { environment: 'sandbox', locationIds: 'all' }, baseUrl: p.square.baseUrl }] : []),
     ],
   });
 }
@@ -30,13 +31,15 @@ export function capturedIo(options: { stopAfterProgress?: number } = {}): Backfi
 }
 
 /** Records that were there before omnihub: made with webhooks off, as if long ago. */
-export function beforeOmnihub(p: Pipeline, seed: () => void): void {
+export function beforeOmnihub<T>(p: Pipeline, seed: () => T): T {
   p.shopify.setWebhookUrl(undefined);
   p.hubspot.webhooks.targetUrl = undefined;
+  p.square?.setWebhookUrl(undefined);
   try {
-    seed();
+    return seed();
   } finally {
     p.shopify.setWebhookUrl(p.runtime.webhookUrl('shopify'));
     p.hubspot.webhooks.targetUrl = p.runtime.webhookUrl('hubspot');
+    p.square?.setWebhookUrl(p.runtime.webhookUrl('square'));
   }
 }

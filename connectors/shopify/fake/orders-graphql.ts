@@ -34,12 +34,27 @@ interface PageArgs {
   reverse?: boolean | null;
 }
 
+/**
+ * "Only the last 60 days' worth of orders from a store are accessible from the Order object by
+ * default. If you want to access older records, then you need to request access to all
+ * orders" (the read_all_orders scope). https://shopify.dev/docs/api/admin-graphql/2025-10/objects/Order
+ */
+export const DEFAULT_ORDER_WINDOW_DAYS = 60;
+
+/** The scopes the fake's token was granted (what omnihub's setup asks for), and read_all_orders when given. */
+export function grantedScopes(readAllOrders: boolean): string[] {
+  return ['read_customers', 'write_customers', 'read_orders', 'read_merchant_managed_fulfillment_orders', ...(readAllOrders ? ['read_all_orders'] : [])];
+}
+
 export function createOrdersExtensions(deps: {
   orders: ShopifyOrdersState;
   metafields: MetafieldsState;
   customers: ShopifyFakeState;
+  /** The app holds read_all_orders: orders older than 60 days are readable too. */
+  readAllOrders: boolean;
 }): (viewCustomer: (customer: FakeCustomer) => Record<string, unknown>) => RootExtensions {
   const { orders, metafields, customers } = deps;
+  const readable = (order: FakeOrder) => deps.readAllOrders || order.createdAt.getTime() >= orders.now().getTime() - DEFAULT_ORDER_WINDOW_DAYS * 86_400_000;
   return (viewCustomer) => {
     const money = (units: bigint, currency: string) => {
       const amount = { amount: graphqlDecimal(units, currency), currencyCode: currency };
@@ -164,8 +179,13 @@ export function createOrdersExtensions(deps: {
         // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/order
         order: ({ id }: { id: string }) => {
           const order = orders.get(parseGid(id, 'Order'));
-          return order ? orderView(order) : null;
+          return order && readable(order) ? orderView(order) : null;
         },
+        // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/currentAppInstallation
+        currentAppInstallation: () => ({
+          id: 'gid://shopify/AppInstallation/1',
+          accessScopes: grantedScopes(deps.readAllOrders).map((handle) => ({ handle, description: handle })),
+        }),
         // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/fulfillmentOrder
         fulfillmentOrder: ({ id }: { id: string }) => fulfillmentOrderNode(parseGid(id, 'FulfillmentOrder')),
         // https://shopify.dev/docs/api/admin-graphql/2025-10/queries/orders (search syntax: updated_at:>=…)
@@ -174,7 +194,7 @@ export function createOrdersExtensions(deps: {
           const sortKey = args.sortKey ?? 'PROCESSED_AT';
           const sortValue = (order: FakeOrder) =>
             sortKey === 'UPDATED_AT' ? BigInt(order.updatedAt.getTime()) : sortKey === 'ID' ? order.id : BigInt((sortKey === 'CREATED_AT' ? order.createdAt : order.processedAt).getTime());
-          const sorted = orders.list().filter(matches).sort((a, b) => compare(sortValue(a), sortValue(b)) || compare(a.id, b.id));
+          const sorted = orders.list().filter((order) => readable(order) && matches(order)).sort((a, b) => compare(sortValue(a), sortValue(b)) || compare(a.id, b.id));
           return page(sorted, (order) => order.id, args, orderView, sortValue);
         },
         // https://shopify.dev/docs/api/admin-graphql/2025-10/mutations/metafieldsSet
@@ -192,7 +212,7 @@ export function createOrdersExtensions(deps: {
         if (!match) return undefined;
         if (match[1] === 'Order') {
           const order = orders.get(BigInt(match[2]!));
-          return order ? orderView(order) : null;
+          return order && readable(order) ? orderView(order) : null;
         }
         return fulfillmentOrderNode(BigInt(match[2]!));
       },

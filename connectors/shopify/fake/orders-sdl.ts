@@ -126,7 +126,11 @@ export const ORDERS_SDL = /* GraphQL */ `
     metafield(namespace: String, key: String!): Metafield
   }
 
+  type AccessScope { handle: String! description: String! }
+  type AppInstallation implements Node { id: ID! accessScopes: [AccessScope!]! }
+
   extend type Query {
+    currentAppInstallation: AppInstallation!
     order(id: ID!): Order
     orders(first: Int, after: String, last: Int, before: String, query: String, reverse: Boolean = false, sortKey: OrderSortKeys = PROCESSED_AT): OrderConnection!
     fulfillmentOrder(id: ID!): FulfillmentOrder

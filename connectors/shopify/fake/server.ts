@@ -47,6 +47,11 @@ export interface ShopifyFakeOptions {
   shop?: string;
   /** The calculated-cost bucket. Default { maximumAvailable: 2000, restoreRate: 100 } (Standard plan). */
   throttle?: { maximumAvailable: number; restoreRate: number };
+  /**
+   * The app was granted read_all_orders. Default false, as for an app that did not ask for it:
+   * orders created more than 60 days ago are then not readable (null by id, left out of lists).
+   */
+  readAllOrders?: boolean;
   /** Clock for createdAt/updatedAt (truncated to the second). The cost bucket always refills in real time. */
   now?: () => Date;
   /** Start with the sandbox customers of seed.ts (no webhooks are sent for them). Ignored when persistPath holds a saved shop. */
@@ -246,7 +251,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
     faults: apiFaults,
     accessToken: options.accessToken,
     bucket: new CostBucket(options.throttle?.maximumAvailable ?? 2000, options.throttle?.restoreRate ?? 100),
-    rootValue: createRootValue(state, createOrdersExtensions({ orders, metafields, customers: state })),
+    rootValue: createRootValue(state, createOrdersExtensions({ orders, metafields, customers: state, readAllOrders: options.readAllOrders ?? false })),
     afterExecute: () => flush(),
   });
 

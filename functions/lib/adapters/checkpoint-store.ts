@@ -2,11 +2,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from '../../../core/schema';
 import { CheckpointSchema, type Checkpoint, type CheckpointStore } from '../../../core/backfill/checkpoint';
+import type { BackfillEntity } from '../../../core/backfill/record-source';
 
 /**
- * Backfill checkpoints in the identity table (docs/identity.md §8):
- *   `CHECKPOINT#<connector>` / `CHECKPOINT`        where the run stands, written by the backfill after every page
- *   `CHECKPOINT#<connector>` / `WRITTEN#<runId>`   records the sync functions wrote for that run (ADD counters)
+ * Backfill checkpoints in the identity table (docs/identity.md §8), one partition per connector
+ * and entity (`CHECKPOINT#<connector>` for customers, `CHECKPOINT#<connector>#orders` for orders):
+ *   <partition> / `CHECKPOINT`        where the run stands, written by the backfill after every page
+ *   <partition> / `WRITTEN#<runId>`   records the sync functions wrote for that run (ADD counters)
  * Two items, so a sync's counter never races the backfill's conditional put. One Query reads both.
  * The counters expire a week after their last write (TTL `expiresAt`).
  */
@@ -19,9 +21,9 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
     private readonly tableName: string,
   ) {}
 
-  async get(connector: string): Promise<Checkpoint | undefined> {
+  async get(connector: string, entity: BackfillEntity = 'customers'): Promise<Checkpoint | undefined> {
     const result = await this.db.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk(connector) }, ConsistentRead: true }),
+      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk(connector, entity) }, ConsistentRead: true }),
     );
     const items = result.Items ?? [];
     const stored = items.find((item) => item.sk === 'CHECKPOINT');
@@ -42,7 +44,7 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: pk(checkpoint.connector), sk: 'CHECKPOINT', ...item },
+          Item: { pk: pk(checkpoint.connector, checkpoint.entity), sk: 'CHECKPOINT', ...item },
           ...(expectedRevision === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: '#revision = :expected', ExpressionAttributeNames: { '#revision': 'revision' }, ExpressionAttributeValues: { ':expected': expectedRevision } }),
@@ -56,11 +58,11 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
   }
 
   /** A sync function wrote `count` records of `system` for a backfill run (one UpdateItem per batch). */
-  async countWritten(connector: string, runId: string, system: string, count: number, now = new Date()): Promise<void> {
+  async countWritten(run: { connector: string; entity: BackfillEntity; runId: string }, system: string, count: number, now = new Date()): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: pk(connector), sk: `WRITTEN#${runId}` },
+        Key: { pk: pk(run.connector, run.entity), sk: `WRITTEN#${run.runId}` },
         // One top-level counter per system (`written:<system>`): ADD needs no map to exist first.
         UpdateExpression: 'SET #expiresAt = :expiresAt ADD #counter :count',
         ExpressionAttributeNames: { '#counter': `${WRITTEN_PREFIX}${system}`, '#expiresAt': 'expiresAt' },
@@ -70,6 +72,6 @@ export class DynamoDbCheckpointStore implements CheckpointStore {
   }
 }
 
-function pk(connector: string): string {
-  return `CHECKPOINT#${connector}`;
+function pk(connector: string, entity: BackfillEntity): string {
+  return entity === 'orders' ? `CHECKPOINT#${connector}#orders` : `CHECKPOINT#${connector}`;
 }

@@ -6,6 +6,10 @@ import { startShopifyFake, type ShopifyFake } from '../../../connectors/shopify/
 import { createShopifyReader, SHOPIFY_PAGE_SIZE } from '../../../connectors/shopify/reader';
 import type { RecordSource } from '../../../core/backfill/record-source';
 import type { Observation } from '../../../core/model/observation';
+import type { Order } from '../../../core/model/order';
+import { createShopifyOrderHistory, SHOPIFY_ORDER_PAGE_SIZE } from '../../../connectors/shopify/order-history';
+import { startSquareFake, type SquareFake } from '../../../connectors/square/fake/server';
+import { createSquareOrderHistory } from '../../../connectors/square/orders/history';
 
 /** The vendors' paged list endpoints as the fakes serve them, and the backfill readers over them (real SDKs). */
 const log = { debug() {}, info() {}, warn() {}, error() {} };
@@ -27,7 +31,7 @@ const PageSchema = z.object({
 });
 const page = async (response: Response) => PageSchema.parse(await response.json());
 
-async function readAll(source: RecordSource, since?: string, historySince?: string): Promise<{ observations: Observation[]; pages: number; throttled: number }> {
+async function readAll(source: RecordSource<Observation>, since?: string, historySince?: string): Promise<{ observations: Observation[]; pages: number; throttled: number }> {
   const observations: Observation[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -234,5 +238,102 @@ describe('Shopify: customers cursor pages, updated_at search and customersCount'
     expect(since.observations.map((o) => o.values.email)).toEqual(['c3@example.com', 'c4@example.com']);
     expect(await reader.count?.(new Date(cut).toISOString())).toBe(2);
     expect(await reader.count?.()).toBe(5);
+  });
+});
+
+/** Every page of an order reader, with the warnings it logged. */
+async function readAllOrders(source: RecordSource<Order>, since?: string): Promise<{ orders: Order[]; pages: number }> {
+  const orders: Order[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await source.list({ cursor, ...(since ? { since } : {}) });
+    orders.push(...page.observations);
+    cursor = page.next;
+    pages += 1;
+  } while (cursor);
+  return { orders, pages };
+}
+
+function warnings() {
+  const lines: string[] = [];
+  return { lines, log: { ...log, warn: (message: string) => void lines.push(message) } };
+}
+
+describe('Shopify order history: the `orders` connection, within the 60 days Shopify shows without read_all_orders', () => {
+  let fake: ShopifyFake;
+  afterEach(async () => fake?.close());
+  const DAY_MS = 86_400_000;
+
+  async function shopWithOldAndNewOrders(readAllOrders: boolean) {
+    let shift = 0;
+    fake = await startShopifyFake({ ...SHOPIFY, readAllOrders, now: () => new Date(Date.now() + shift) });
+    shift = -90 * DAY_MS;
+    const old = fake.orderAdmin.placeOrder({ lines: [{ title: 'Kettle', quantity: 1, price: '40.00' }] });
+    shift = 0;
+    const recent = Array.from({ length: SHOPIFY_ORDER_PAGE_SIZE + 2 }, (_, i) => fake.orderAdmin.placeOrder({ lines: [{ title: `Cup ${i}`, quantity: 1, price: '3.00' }] }));
+    return { old, recent };
+  }
+  const reader = (log: ReturnType<typeof warnings>['log']) =>
+    createShopifyOrderHistory({ config: { shop: fake.shop, apiVersion: fake.apiVersion }, secret: { accessToken: SHOPIFY.accessToken }, mapping, baseUrl: fake.baseUrl, log });
+
+  it('reads only the last 60 days of orders without the scope, and warns once that older ones need read_all_orders', async () => {
+    // Prepare
+    const { recent } = await shopWithOldAndNewOrders(false);
+    const seen = warnings();
+
+    // Act
+    const read = await readAllOrders(reader(seen.log));
+
+    // Assess: two pages of the cost-capped size, the old order not among them, one warning
+    expect(read.orders.map((o) => o.origin.externalId).sort()).toEqual(recent.map((o) => o.id).sort());
+    expect(read.pages).toBe(2);
+    expect(seen.lines.filter((line) => line.includes('read_all_orders'))).toHaveLength(1);
+  });
+
+  it('reads every order with read_all_orders, and a read since a recent instant asks nothing of the scopes', async () => {
+    // Prepare
+    const { old, recent } = await shopWithOldAndNewOrders(true);
+    const seen = warnings();
+
+    // Act
+    const all = await readAllOrders(reader(seen.log));
+    const scopeCalls = fake.calls.filter((c) => c.fields.includes('currentAppInstallation')).length;
+    const since = await readAllOrders(reader(seen.log), new Date(Date.now() - DAY_MS).toISOString());
+
+    // Assess
+    expect(all.orders.map((o) => o.origin.externalId)).toContain(old.id);
+    expect(all.orders).toHaveLength(recent.length + 1);
+    expect(since.orders).toHaveLength(recent.length);
+    expect(seen.lines).toEqual([]);
+    expect(fake.calls.filter((c) => c.fields.includes('currentAppInstallation')).length).toBe(scopeCalls);
+  });
+});
+
+describe('Square order history: SearchOrders over at most 10 locations a search', () => {
+  let fake: SquareFake;
+  afterEach(async () => fake?.close());
+  const locations = Array.from({ length: 12 }, (_, i) => `L${String(i).padStart(12, '0')}`);
+
+  it('reads every location\'s sales in groups of 10, 100 a page, each once; a refund\'s return order is its sale', async () => {
+    // Prepare: 12 locations, 105 sales at the first and one at each of the others, one sale refunded
+    fake = await startSquareFake({ accessToken: 'EAAA-history', signatureKey: 'key', locations, searchLagMs: 0 });
+    const sale = (location: string) => fake.admin.ringUpSale({ location_id: location, line_items: [{ name: 'Tea', quantity: '1', base_price_money: { amount: 300, currency: 'USD' } }] }).order.id;
+    const sales = [...Array.from({ length: 105 }, () => sale(locations[0]!)), ...locations.slice(1).map(sale)];
+    fake.admin.refundOrder(sales[3]!);
+    const reader = createSquareOrderHistory({ config: { environment: 'sandbox', locationIds: 'all' }, secret: { accessToken: 'EAAA-history' }, mapping, baseUrl: fake.baseUrl, log });
+
+    // Act
+    const read = await readAllOrders(reader);
+
+    // Assess: every sale, and no return order: the refund's return order (a later page) stands for its sale, read again
+    // there (a repeat to the resolver; a read since an instant needs it: the sale may not have changed)
+    const ids = read.orders.map((o) => o.origin.externalId);
+    expect([...new Set(ids)].sort()).toEqual([...sales].sort());
+    expect(ids.filter((id) => id === sales[3])).toHaveLength(2);
+    expect(read.orders.find((o) => o.origin.externalId === sales[3])?.status).toBe('refunded');
+    expect(read.pages).toBe(3);
+    const searches = fake.requests.filter((r) => r.path === '/v2/orders/search');
+    expect(searches.map((r) => (r.body as { location_ids: string[] }).location_ids.length)).toEqual([10, 10, 2]);
   });
 });

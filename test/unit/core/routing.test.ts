@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPattern, routeBindings } from '../../../core/routing';
+import { backfillEntities, boundFunctionName, matchesPattern, routeBindings } from '../../../core/routing';
 
 const envelope = (type: string, detail: Record<string, unknown>) => ({ source: 'omnihub', 'detail-type': type, detail });
 
@@ -57,6 +57,23 @@ describe('routing', () => {
       expect(reaching('CustomerReferenced', { system: 'square', externalId: 'C1' })).toEqual(['connector-sync:square']);
       expect(reaching('CustomerReferenced', { system: 'klaviyo', externalId: 'P1' })).toEqual([]);
     });
+  });
+
+  it('sends a backfill request to the connector\'s customer backfill, or to its order backfill where orders are placed, by `entity`', () => {
+    // Prepare
+    const bindings = routeBindings([
+      { id: 'shopify', hydrates: false, orders: { observe: true, project: false } },
+      { id: 'hubspot', hydrates: true, orders: { observe: false, project: true } },
+    ]);
+    const reaching = (detail: Record<string, unknown>) =>
+      bindings.filter((b) => matchesPattern(b.pattern, envelope('BackfillRequested', detail))).map((b) => boundFunctionName(b.route, b.connectorId));
+
+    // Assess
+    expect(reaching({ connector: 'shopify', entity: 'customers', mode: 'backfill' })).toEqual(['backfill-shopify']);
+    expect(reaching({ connector: 'shopify', entity: 'orders', mode: 'reconcile' })).toEqual(['backfill-shopify-orders']);
+    expect(reaching({ connector: 'hubspot', entity: 'orders', mode: 'backfill' })).toEqual([]);
+    expect(backfillEntities({ id: 'shopify', hydrates: false, orders: { observe: true, project: false } })).toEqual(['customers', 'orders']);
+    expect(backfillEntities({ id: 'hubspot', hydrates: true, orders: { observe: false, project: true } })).toEqual(['customers']);
   });
 
   it('does not match an event from another source', () => {

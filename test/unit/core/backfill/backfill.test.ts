@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BackfillBusyError, beginRun, runBackfill, runPage, WATERMARK_OVERLAP_MS, type BackfillPorts } from '../../../../core/backfill/backfill';
-import { InMemoryCheckpointStore } from '../../../../core/backfill/checkpoint';
+import { backfillCorrelationId, InMemoryCheckpointStore, parseBackfillCorrelationId } from '../../../../core/backfill/checkpoint';
 import type { ListRequest, RecordPage, RecordSource } from '../../../../core/backfill/record-source';
 import type { Observation } from '../../../../core/model/observation';
 
@@ -124,5 +124,44 @@ describe('backfill engine', () => {
 
     // Act / Assess
     await expect(runPage(p, theirs)).rejects.toBeInstanceOf(BackfillBusyError);
+  });
+});
+
+describe('backfill engine: orders beside customers', () => {
+  it('keeps an order run\'s checkpoint apart from the customers\' run of the same connector, so neither holds the other up', async () => {
+    // Prepare: a customer run of "shop" left unfinished
+    const store = new InMemoryCheckpointStore();
+    const customers = new ListedSystem([1, 2, 3].map((i) => record(i)));
+    customers.failAtCursor = '2';
+    await expect(runBackfill(ports(customers, store).ports, { connector: 'shop', mode: 'backfill' })).rejects.toThrow();
+    const orders: string[] = [];
+    const orderSource: RecordSource<{ id: string }> = {
+      list: async (request) => ({
+        observations: request.cursor ? [{ id: 'o2' }] : [{ id: 'o1' }],
+        ...(request.cursor ? {} : { next: '1' }),
+        usage: { requests: 1, spent: 1, waitedMs: 0, throttled: 0 },
+        ceiling: { unit: 'requests', perSecond: 10, burst: 20 },
+        ...(request.cursor ? { skipped: 1 } : {}),
+      }),
+    };
+
+    // Act
+    const { checkpoint } = await runBackfill({ source: orderSource, checkpoints: store, observe: async (page) => void orders.push(...page.map((o) => o.id)) }, { connector: 'shop', entity: 'orders', mode: 'backfill' });
+
+    // Assess: the order run completed on its own checkpoint; the customer run is still where it stopped
+    expect(orders).toEqual(['o1', 'o2']);
+    expect(checkpoint).toMatchObject({ entity: 'orders', pages: 2, read: 3, observed: 2, skipped: 1 });
+    expect(checkpoint.completedAt).toBeDefined();
+    expect(await store.get('shop', 'orders')).toMatchObject({ runId: checkpoint.runId });
+    expect(await store.get('shop')).toMatchObject({ entity: 'customers', pages: 1 });
+    expect((await store.get('shop'))?.completedAt).toBeUndefined();
+  });
+
+  it('names a run\'s entity in its correlation id, and reads it back', () => {
+    expect(backfillCorrelationId('shopify', 'r1')).toBe('backfill:shopify:r1');
+    expect(backfillCorrelationId('shopify', 'r1', 'orders')).toBe('backfill:shopify/orders:r1');
+    expect(parseBackfillCorrelationId('backfill:shopify/orders:r1')).toEqual({ connector: 'shopify', entity: 'orders', runId: 'r1' });
+    expect(parseBackfillCorrelationId('backfill:shopify:r1')).toEqual({ connector: 'shopify', entity: 'customers', runId: 'r1' });
+    expect(parseBackfillCorrelationId('backfill:shopify/refunds:r1')).toBeUndefined();
   });
 });
