@@ -129,7 +129,15 @@ async function merge(detail: CustomerRecordsMerged) {
 async function resolveOrderObserved({ order, correlationId }: OrderObserved, redelivered: boolean) {
   const key = orderKey(order.origin);
   const ctx = { correlationId, orderKey: key, revision: order.revision };
-  const result = await resolveOrder(orders, store, order);
+  let result = await resolveOrder(orders, store, order);
+  if (result.outcome === 'buyer-new') {
+    // A guest nobody knows by her email or phone: she becomes a customer as a first sighting of
+    // her would (docs/identity.md §9; sync then creates her in each system), and is the buyer.
+    log.info('order: a guest omnihub does not know; making her a customer', ctx);
+    await resolve({ schemaVersion: 1, correlationId, observation: result.guest }, false);
+    result = await resolveOrder(orders, store, order);
+    if (result.outcome === 'buyer-new') throw new Error('the customer made for the guest is not found by her email or phone yet; retrying');
+  }
   if (result.outcome === 'buyer-unknown') {
     // Its customer record's own webhook may be late or lost: its connector reads it, and the order waits for the link.
     log.info('order: buyer record not linked yet; asking for a read of it', ctx);

@@ -1,4 +1,5 @@
 import { FIELD_NAMES, type Customer, type FieldName, type GoldenFields, type SourcedValue } from '../model/customer';
+import { GUEST_ORDER_SYSTEM } from '../model/order';
 import { toMillis } from '../model/system';
 import { changeSet, type DuplicateHint, type IdentityStore } from './identity-store';
 import { jitteredBackoff } from './resolve';
@@ -31,8 +32,12 @@ export async function removeRecord(
     next.links = next.links.filter((l) => !(l.system === removal.system && l.externalId === removal.externalId));
     let outcome: 'unlinked' | 'redacted' | 'erased' = 'unlinked';
     if (removal.reason === 'redacted') {
+      // What that system's orders told of her (a guest's first sighting, §9) is forgotten with it.
+      const guestLinks = next.links.filter((l) => l.system === GUEST_ORDER_SYSTEM && l.externalId.startsWith(`${removal.system}:`));
+      next.links = next.links.filter((l) => !guestLinks.includes(l));
       outcome = next.links.length === 0 ? 'erased' : 'redacted';
       next.fields = rederive(next, removal.system);
+      if (guestLinks.length > 0) next.fields = rederive(next, GUEST_ORDER_SYSTEM);
       if (outcome === 'erased') {
         next.emails = [];
         next.phones = [];

@@ -64,6 +64,13 @@ export const OrderSchema = z.object({
 });
 export type Order = z.infer<typeof OrderSchema>;
 
+/**
+ * The virtual system a guest's first sighting is of (docs/identity.md §9): her customer's link
+ * there names the order she was first seen on (`guest-order` / `shopify:450789469`). No
+ * connector has this id, so nothing syncs to it.
+ */
+export const GUEST_ORDER_SYSTEM = 'guest-order';
+
 /** The stable key of an order in the table and in the systems it is projected to: `shopify:450789469`. */
 export function orderKey(origin: Order['origin']): string {
   return `${origin.system}:${origin.externalId}`;

@@ -1,7 +1,8 @@
 import type { IdentityStore } from '../identity/identity-store';
 import { jitteredBackoff } from '../identity/resolve';
 import { normalizeEmail } from '../model/normalize';
-import { pickupMoves, supersedes, type Order, type PickupState } from '../model/order';
+import type { Observation } from '../model/observation';
+import { GUEST_ORDER_SYSTEM, pickupMoves, supersedes, type Order, type PickupState } from '../model/order';
 import { canonicalJson } from '../model/same-value';
 import { applyContribution, contributionOf, EMPTY_STATS, type CustomerStats } from '../model/stats';
 import { applyToCustomers, applyToDay, collectionMinutes, EMPTY_CUSTOMER_KPIS, EMPTY_DAY, orderDay } from '../model/kpis';
@@ -18,6 +19,8 @@ export type OrderResolution =
   | { outcome: 'repeat' | 'late'; held: HeldOrder }
   /** The order names a customer record of its origin we have not linked yet: read it first, then retry. */
   | { outcome: 'buyer-unknown'; system: string; externalId: string }
+  /** A guest nobody owns the email (or phone) of: resolve `guest` (a first sighting of her), then retry. */
+  | { outcome: 'buyer-new'; guest: Observation }
   | {
       outcome: 'recorded';
       held: HeldOrder;
@@ -44,11 +47,13 @@ export async function resolveOrder(
     if (held && !supersedes(held.order, order)) return { outcome: order.revision === held.order.revision ? 'repeat' : 'late', held };
 
     const buyer = await resolveBuyer(identity, order);
+    // A buyer we knew stays the buyer; a new guest becomes a customer first (docs/identity.md §9).
+    if (buyer.kind === 'new-guest' && !held?.customerId) return { outcome: 'buyer-new', guest: guestObservation(order, buyer) };
     if (buyer.kind === 'unknown-record') {
       // A buyer we knew stays the buyer when its record can no longer be read (deleted since).
       if (!held?.customerId) return { outcome: 'buyer-unknown', system: order.origin.system, externalId: buyer.externalId };
     }
-    const customerId = buyer.kind === 'customer' ? buyer.customerId : buyer.kind === 'unknown-record' ? held!.customerId : null;
+    const customerId = buyer.kind === 'customer' ? buyer.customerId : buyer.kind === 'unknown-record' || buyer.kind === 'new-guest' ? (held?.customerId ?? null) : null;
 
     const { state, moves } = movePickup(held?.order.pickup.state ?? 'none', order);
     const recorded: Order = { ...order, pickup: { ...order.pickup, state, ...pickupTimes(held?.order, order, moves) } };
@@ -103,29 +108,43 @@ export async function resolveOrder(
   throw new Error(`order ${order.origin.system}:${order.origin.externalId}: still conflicting after ${MAX_ATTEMPTS} attempts`);
 }
 
-type Buyer = { kind: 'customer'; customerId: string } | { kind: 'unknown-record'; externalId: string } | { kind: 'anonymous' };
+type Buyer =
+  | { kind: 'customer'; customerId: string }
+  | { kind: 'unknown-record'; externalId: string }
+  | { kind: 'new-guest'; email: string | null; phone: string | null }
+  | { kind: 'anonymous' };
 
 /**
  * §3 for a buyer: the origin's customer record by its link; without one (a guest checkout, a
- * till sale), the order's email, else its phone when it has no email. An order alone never
- * makes a customer: a guest no system knows stays an anonymous sale (counted, not associated).
+ * pickup ordered with a phone), the order's email, else its phone when it has no email. A guest
+ * nobody owns those of is new (she becomes a customer: §9); a sale with neither is anonymous.
  */
 async function resolveBuyer(identity: Pick<IdentityStore, 'findOwner'>, order: Order): Promise<Buyer> {
-  const { externalId, email, phone } = order.buyer;
+  const { externalId, phone } = order.buyer;
   if (externalId) {
     const owner = await identity.findOwner({ kind: 'link', system: order.origin.system, externalId });
     return owner ? { kind: 'customer', customerId: owner } : { kind: 'unknown-record', externalId };
   }
-  const normalized = normalizeEmail(email);
-  if (normalized) {
-    const owner = await identity.findOwner({ kind: 'email', value: normalized });
-    return owner ? { kind: 'customer', customerId: owner } : { kind: 'anonymous' };
+  const email = normalizeEmail(order.buyer.email) ?? null;
+  if (email) {
+    const owner = await identity.findOwner({ kind: 'email', value: email });
+    return owner ? { kind: 'customer', customerId: owner } : { kind: 'new-guest', email, phone };
   }
   if (phone) {
     const owner = await identity.findOwner({ kind: 'phone', value: phone });
-    if (owner) return { kind: 'customer', customerId: owner };
+    return owner ? { kind: 'customer', customerId: owner } : { kind: 'new-guest', email: null, phone };
   }
   return { kind: 'anonymous' };
+}
+
+/** A guest's contact details as an observation (docs/identity.md §9), timed by when the order was placed. */
+export function guestObservation(order: Order, contact: { email: string | null; phone: string | null }): Observation {
+  return {
+    system: GUEST_ORDER_SYSTEM,
+    externalId: `${order.origin.system}:${order.origin.externalId}`,
+    observedAt: order.placedAt,
+    values: { ...(contact.email ? { email: contact.email } : {}), ...(contact.phone ? { phone: contact.phone } : {}) },
+  };
 }
 
 /** Forward only (`pickupMoves`): a late or replayed earlier state keeps the state held. */

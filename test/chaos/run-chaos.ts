@@ -34,7 +34,8 @@ export interface ChaosRates {
   dropWebhooks: number;
   /**
    * Share of workload steps that are an order step (test/chaos/orders.ts). None while webhooks
-   * are dropped: reconciliation reads customers, not orders, so a lost order webhook stays lost.
+   * are dropped without reconciliation (a lost order webhook would stay lost); with it, orders
+   * are reconciled as customers are (backfill-<origin>-orders).
    */
   orders: number;
 }
@@ -197,7 +198,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   });
   const orders = new OrderWorkload(seededRandom(streamSeed(options.seed, 'orders')), { shopify: p.shopify, square: p.square!, hubspot: p.hubspot }, (system) => workload.shopper(system));
   const orderRandom = seededRandom(streamSeed(options.seed, 'order-steps'));
-  const orderShare = rates.dropWebhooks > 0 ? 0 : rates.orders;
+  const orderShare = rates.dropWebhooks > 0 && !options.reconcile ? 0 : rates.orders;
   const genuine = () => SYSTEMS.reduce((sent, system) => sent + vendors[system].sender.stats.sent, 0);
   const delivered = () => genuine() + workload.forgedStatuses.length;
 

@@ -130,16 +130,46 @@ describe('the order resolver on DynamoDB Local (docs/identity.md §9)', () => {
     expect(await table.items()).toEqual(before);
   });
 
-  it('places a guest order by its email, else its phone; an unknown guest is an anonymous sale with no stats', async () => {
+  it('places a guest order by its email, else its phone; a sale with neither is anonymous, with no stats', async () => {
     // Prepare
     const { table, identity, orders, adaId } = await withAda();
     // Act
     const byEmail = await resolveOrder(orders, identity, anOrder({ origin: { system: 'square', externalId: 'A' }, buyer: { externalId: null, email: ' Ada@Example.com', phone: null } }), { backoff: noWait });
     const byPhone = await resolveOrder(orders, identity, anOrder({ origin: { system: 'square', externalId: 'B' }, buyer: { externalId: null, email: null, phone: '+12125550101' } }), { backoff: noWait });
-    const stranger = await resolveOrder(orders, identity, anOrder({ origin: { system: 'square', externalId: 'C' }, buyer: { externalId: null, email: 'who@example.com', phone: null } }), { backoff: noWait });
+    const cash = await resolveOrder(orders, identity, anOrder({ origin: { system: 'square', externalId: 'C' }, buyer: { externalId: null, email: null, phone: null } }), { backoff: noWait });
     // Assess
-    expect([byEmail, byPhone, stranger].map((r) => (r.outcome === 'recorded' ? r.held.customerId : r.outcome))).toEqual([adaId, adaId, null]);
+    expect([byEmail, byPhone, cash].map((r) => (r.outcome === 'recorded' ? r.held.customerId : r.outcome))).toEqual([adaId, adaId, null]);
     expect((await table.items()).filter((i) => i.sk === 'STATS').map((i) => (i.stats as { orders: number }).orders)).toEqual([2]);
+  });
+
+  it('makes a guest nobody knows a customer first (a `guest-order` sighting), writing nothing of the order until she is one', async () => {
+    // Prepare: a guest with a new email who gives Ada's phone (a family phone: not Ada)
+    const { table, identity, orders, adaId } = await withAda();
+    const order = anOrder({ origin: { system: 'shopify', externalId: '77' }, buyer: { externalId: null, email: 'Grace@Example.com', phone: '+12125550101' } });
+    const before = await table.items();
+
+    // Act 1
+    const first = await resolveOrder(orders, identity, order, { backoff: noWait });
+
+    // Assess 1: her first sighting, timed by the order, and nothing written yet
+    expect(first).toEqual({
+      outcome: 'buyer-new',
+      guest: { system: 'guest-order', externalId: 'shopify:77', observedAt: order.placedAt, values: { email: 'grace@example.com', phone: '+12125550101' } },
+    });
+    expect(await table.items()).toEqual(before);
+
+    // Act 2: the resolver resolves her sighting, then the order again
+    const grace = await resolveObservation(identity, (first as { guest: Parameters<typeof resolveObservation>[1] }).guest);
+    const second = await resolveOrder(orders, identity, order, { backoff: noWait });
+
+    // Assess 2: a new customer with the email; the phone stays Ada's (a possible duplicate, not a merge); the order is hers
+    expect(grace.outcome).toBe('created');
+    const graceId = grace.outcome === 'created' ? grace.customer.id : '';
+    expect(graceId).not.toBe(adaId);
+    expect(grace.outcome === 'created' && grace.customer.emails).toEqual(['grace@example.com']);
+    expect(grace.outcome === 'created' && grace.customer.phones).toEqual([]);
+    expect(grace.duplicates.map((d) => [d.otherCustomerId, d.shared])).toEqual([[adaId, 'phone']]);
+    expect(second.outcome === 'recorded' && second.held.customerId).toBe(graceId);
   });
 
   it('keeps the shop\'s KPIs in the same writes: revenue by channel, click & collect, ready-to-collected minutes, two-channel buyers', async () => {

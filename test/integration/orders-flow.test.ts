@@ -139,4 +139,22 @@ describe('orders from the web shop and the store counter, in the CRM', () => {
     expect([report.clickAndCollectShare, report.pickupsCollected, report.customers.byChannelsUsed]).toEqual([0.25, 1, { one: 0, twoOrMore: 1 }]);
     expect(report.medianReadyToPickedUpMinutes).not.toBeNull();
   }, 60_000);
+
+  it('makes a guest who checks out with a new email one customer in every system, with the order on her contact', async () => {
+    // Act: a guest checkout (no Shopify customer) with an email and phone nobody knows
+    const order = p.shopify.orderAdmin.placeOrder({ customerId: null, email: 'Grace.Hopper@Example.com', phone: '+14155550177', lines: [{ title: 'Mug', quantity: 1, price: '9.00' }] });
+    await p.settle();
+
+    // Assess: she was made a customer (first seen on the order) and created in each system once
+    const customers = (await p.table.customers()).filter((c) => c.emails.includes('grace.hopper@example.com'));
+    expect(customers).toHaveLength(1);
+    expect(customers[0]!.links.map((l) => l.system).sort()).toEqual(['guest-order', 'hubspot', 'shopify', 'square']);
+    expect(customers[0]!.links.find((l) => l.system === 'guest-order')?.externalId).toBe(`shopify:${order.id}`);
+    const contact = p.hubspot.admin.findContactByEmail('grace.hopper@example.com');
+    expect(contact?.properties).toMatchObject({ phone: '+14155550177', omnihub_total_orders: '1', omnihub_web_orders: '1' });
+    expect(p.shopify.admin.listCustomers().filter((c) => c.email === 'grace.hopper@example.com')).toHaveLength(1);
+    expect(square().customers.list().filter((c) => c.email_address === 'grace.hopper@example.com')).toHaveLength(1);
+    // Assess: the copy is on her contact
+    expect(hubspotOrder(`shopify:${order.id}`).map((copy) => copy.contactIds)).toEqual([[contact!.id]]);
+  });
 });

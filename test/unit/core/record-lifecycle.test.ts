@@ -54,6 +54,19 @@ describe('vendor deletions, redactions and merges (docs/identity.md §7)', () =>
     expect([...store.claims.keys()]).toEqual([]);
   });
 
+  it('a redaction forgets what that system\'s orders told of a guest too: her last record redacted erases her', async () => {
+    // Prepare: Grace was first seen on a Shopify guest order (docs/identity.md §9), then got her Shopify record
+    const store = new MemoryStore();
+    await resolveObservation(store, anObservation({ system: 'guest-order', externalId: 'shopify:77', observedAt: '2026-01-01T09:00:00Z', values: { email: 'grace@example.com', phone: '+14155550177' } }), noWait);
+    await resolveObservation(store, anObservation({ externalId: '88', observedAt: '2026-01-01T10:00:00Z', values: { email: 'grace@example.com', firstName: 'Grace' } }), noWait);
+    // Act
+    const result = await removeRecord(store, { system: 'shopify', externalId: '88', reason: 'redacted' }, noWait);
+    // Assess: no customer, no claim of her email or phone left
+    expect(result.outcome).toBe('erased');
+    expect(store.customers.size).toBe(0);
+    expect([...store.claims.keys()]).toEqual([]);
+  });
+
   it('a merge moves the links of the merged records to the survivor, on the same customer', async () => {
     // Prepare: a second, phone-only HubSpot contact of Ada joined her customer by phone
     const store = await adaInBothSystems();
