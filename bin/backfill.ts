@@ -292,7 +292,8 @@ function printReports(reports: RunReport[], options: BackfillOptions, io: Backfi
     return;
   }
   for (const r of reports) {
-    const rate = r.rate ? `, ${Math.round(r.rate.perSecond)} ${r.rate.unit}/s = ${Math.round(r.rate.share * 100)} % of the vendor's ${r.rate.ceilingPerSecond}/s` : '';
+    // Under a second of reading says nothing of the rate (a page or two, mostly latency).
+    const rate = r.rate && r.seconds >= 1 ? `, ${Math.round(r.rate.perSecond)} ${r.rate.unit}/s = ${Math.round(r.rate.share * 100)} % of the vendor's ${r.rate.ceilingPerSecond}/s` : '';
     const written = Object.entries(r.written).map(([system, n]) => `${system} ${n}`).join(', ') || 'nothing';
     const what = r.entity === 'orders' ? 'orders' : 'records';
     const skipped = r.skipped > 0 ? ` (${r.skipped} could not be used: see the warnings)` : '';

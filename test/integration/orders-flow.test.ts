@@ -157,4 +157,24 @@ describe('orders from the web shop and the store counter, in the CRM', () => {
     // Assess: the copy is on her contact
     expect(hubspotOrder(`shopify:${order.id}`).map((copy) => copy.contactIds)).toEqual([[contact!.id]]);
   });
+
+  it('lands a store sale of a customer known only by phone and her later online order, given with that phone, on one contact with both in her stats', async () => {
+    // Prepare: Katherine is known at the store by her phone only, and buys at the counter
+    const katherine = square().admin.createCustomer({ given_name: 'Katherine', phone_number: '+14155550188' });
+    await p.settle();
+    const { order: sale } = square().admin.ringUpSale({ customer_id: katherine.id, line_items: [{ name: 'Latte', quantity: '1', base_price_money: { amount: 500, currency: 'USD' } }] });
+    await p.settle();
+
+    // Act: she orders online for pickup, giving her phone and no email
+    const online = p.shopify.orderAdmin.placeOrder({ customerId: null, email: null, phone: '+14155550188', pickupAt: String(pickupStore().id), lines: [{ title: 'Beans', quantity: 1, price: '14.00' }] });
+    await p.settle();
+
+    // Assess: one customer, one contact, both orders on it, stats across both channels
+    const hers = (await p.table.customers()).filter((c) => c.phones.includes('+14155550188'));
+    expect(hers).toHaveLength(1);
+    const contacts = p.hubspot.admin.listContacts().filter((c) => c.properties.phone === '+14155550188');
+    expect(contacts).toHaveLength(1);
+    expect([...hubspotOrder(`square:${sale.id}`), ...hubspotOrder(`shopify:${online.id}`)].map((copy) => copy.contactIds)).toEqual([[contacts[0]!.id], [contacts[0]!.id]]);
+    expect(p.hubspot.admin.getContact(contacts[0]!.id)?.properties).toMatchObject({ omnihub_total_orders: '2', omnihub_total_spent: 'USD 19.00', omnihub_web_orders: '1', omnihub_store_orders: '1', omnihub_pickups: '1' });
+  });
 });
