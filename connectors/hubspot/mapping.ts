@@ -184,6 +184,13 @@ function mergedIdsOf(contact: HubspotContact): string[] | undefined {
 const VALUE_PROPERTIES: ReadonlySet<string> = new Set(['email', 'phone', 'firstname', 'lastname']);
 
 /**
+ * The `contact.propertyChange` subscriptions the setup creates (connectors/hubspot/README.md):
+ * one per property omnihub reads. HubSpot sends a propertyChange only for a subscribed property,
+ * so omnihub's own `omnihub_*` stats properties never come back as webhooks.
+ */
+export const SUBSCRIBED_PROPERTIES: readonly string[] = [...VALUE_PROPERTIES, ...Object.keys(ADDRESS_PART_PROPERTIES), 'hs_email_optout'];
+
+/**
  * One property of a contact set to `raw` at `at`, as an observation of the one field it states
  * (an address property: that part), for a record we should already know. Undefined for a
  * property that cannot state a field alone.

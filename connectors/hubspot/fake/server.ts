@@ -16,6 +16,7 @@ import {
   type WriteResult,
   type WriteSource,
 } from './state';
+import { SUBSCRIBED_PROPERTIES } from '../mapping';
 import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare, WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
 import { RollingWindow } from '../../testing/rolling-window';
 import { serveAssociations } from './associations-api';
@@ -42,6 +43,8 @@ export interface HubspotFakeOptions {
   clientSecret: string;
   /** Where webhooks go (the hub's /webhooks/hubspot). Without it no webhook is sent. */
   webhookUrl?: string;
+  /** The properties the app's `contact.propertyChange` subscriptions name. Default: those the connector's setup subscribes to (SUBSCRIBED_PROPERTIES). */
+  propertyChangeSubscriptions?: readonly string[];
   /** Burst limit as a rolling window (HubSpot: 100-250 per 10 s) and an optional daily quota. */
   rateLimit?: { max: number; intervalMs: number; daily?: number };
   /** Clock for createdAt/updatedAt, webhook occurredAt and the signature timestamp. */
@@ -211,6 +214,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     retrySchedule: HUBSPOT_RETRY_SCHEDULE,
     prepare: hubspotPrepare(options.clientSecret, () => webhooks.targetUrl),
   });
+  const subscribed = new Set(options.propertyChangeSubscriptions ?? SUBSCRIBED_PROPERTIES);
   const emitter = new WebhookEmitter({
     sender: webhooks,
     clientSecret: options.clientSecret,
@@ -323,12 +327,17 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     }
   }
 
-  /** A creation (changeFlag NEW) and one propertyChange per property the write changed. */
+  /**
+   * A creation (changeFlag NEW) and one propertyChange per property the write changed that the
+   * app subscribed to: HubSpot's propertyChange subscriptions are per property.
+   */
   function notify(result: Extract<WriteResult, { ok: true }>, source: WriteSource): void {
     const { contact } = result;
     const base = { objectId: contact.id, occurredAt: contact.updatedAt, source };
     const events: ContactEventInput[] = result.created ? [{ ...base, action: 'creation', changeFlag: 'NEW' }] : [];
-    for (const change of result.changes) events.push({ ...base, action: 'propertyChange', propertyName: change.name, propertyValue: change.value });
+    for (const change of result.changes) {
+      if (subscribed.has(change.name)) events.push({ ...base, action: 'propertyChange', propertyName: change.name, propertyValue: change.value });
+    }
     deliver(events);
   }
 

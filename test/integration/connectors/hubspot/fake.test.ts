@@ -233,6 +233,16 @@ describe('HubSpot fake sandbox (the HubSpot UI)', () => {
     expect(fake.requests.filter((request) => request.path.startsWith('/crm/'))).toHaveLength(0);
   });
 
+  it('fires propertyChange only for the properties the app subscribed to (HubSpot subscriptions are per property), as omnihub\'s setup creates them', async () => {
+    // Act: a change of a subscribed property and of one no omnihub subscription names (as its omnihub_* stats), in one write
+    const response = await fetch(`${fake.baseUrl}/_sandbox/contacts/51`, { method: 'PATCH', body: JSON.stringify({ properties: { lastname: 'Byron', jobtitle: 'Analyst' } }) });
+    await fake.webhooks.idle();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(received.flatMap((delivery) => (delivery.json as Array<{ propertyName?: string }>).map((event) => event.propertyName))).toEqual(['lastname']);
+  });
+
   it('fires contact.deletion when a contact is deleted, which the connector reads as a removed record', async () => {
     // Prepare
     const deleted = fake.admin.deleteContact('53');
