@@ -87,8 +87,15 @@ async function hydrateReferences(events: QueuedEvent[], failed: Map<string, unkn
     for (const observation of observations) {
       log.info('hydrate: read record', { correlationId: correlationOf.get(observation.externalId), externalId: observation.externalId });
     }
-    const missing = ids.filter((id) => !observations.some((o) => o.externalId === id));
-    if (missing.length > 0) log.warn('hydrate: records not found (deleted?)', { externalIds: missing });
+    // A merged record's id reads as its survivor (HubSpot): that is not a deletion.
+    const answered = new Set(observations.flatMap((o) => [o.externalId, ...(o.mergedIds ?? [])]));
+    const missing = ids.filter((id) => !answered.has(id));
+    if (missing.length > 0) {
+      log.warn('hydrate: records not found (deleted?)', { externalIds: missing });
+      // Read by id and not there: deleted. The resolver unlinks them, or remembers them as gone
+      // (an order naming one as its buyer then stops waiting for it, docs/identity.md §9).
+      await publisher.publish(missing.map((externalId) => goneEvent(correlationOf.get(externalId) ?? 'unknown', { externalId })));
+    }
   } catch (error) {
     log.error('hydrate failed', { error });
     for (const r of refs) failed.set(r.record.messageId, error);

@@ -106,6 +106,8 @@ async function remove(detail: CustomerRecordRemoved) {
   const ctx = { correlationId: detail.correlationId, system: detail.system, externalId: detail.externalId, reason: detail.reason };
   const result = await removeRecord(store, detail);
   log.info(`remove: ${result.outcome}`, { ...ctx, ...('customerId' in result ? { customerId: result.customerId } : {}) });
+  // A record nobody was linked to, gone: an order naming it as its buyer must not wait for it.
+  if (result.outcome === 'unknown') await store.recordGone({ system: detail.system, externalId: detail.externalId }, detail.occurredAt);
 }
 
 async function merge(detail: CustomerRecordsMerged) {

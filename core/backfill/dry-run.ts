@@ -83,6 +83,13 @@ class OverlayStore implements IdentityStore {
     return this.base.getCustomer(id);
   }
 
+  /** A dry run writes nothing: what it would record as gone is not kept. */
+  async recordGone(): Promise<void> {}
+
+  isGone(record: { system: string; externalId: string }): Promise<boolean> {
+    return this.base.isGone(record);
+  }
+
   async findOwner(key: MatchKey): Promise<string | undefined> {
     const id = matchKeyId(key);
     if (this.claims.has(id)) return this.claims.get(id) ?? undefined;

@@ -63,6 +63,13 @@ export interface IdentityStore {
   /** Gives the lease up; `recorded` (a write was recorded on the link) clears the pending writes. */
   releaseLease(customerId: string, system: string, owner: string, options?: { recorded?: boolean }): Promise<void>;
   listDuplicates(): Promise<DuplicateHint[]>;
+  /**
+   * A record no customer is linked to was found deleted in its system (a read that named it came
+   * back without it, or its deletion webhook): kept for a month, so an order naming that record
+   * as its buyer stops waiting for a link that will never come (docs/identity.md §9).
+   */
+  recordGone(record: { system: string; externalId: string }, at: string): Promise<void>;
+  isGone(record: { system: string; externalId: string }): Promise<boolean>;
 }
 
 export function keysOf(customer: Pick<Customer, 'emails' | 'phones' | 'links'>): MatchKey[] {

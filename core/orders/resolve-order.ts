@@ -37,7 +37,7 @@ const MAX_ATTEMPTS = 8;
 
 export async function resolveOrder(
   orders: OrderStore,
-  identity: Pick<IdentityStore, 'findOwner'>,
+  identity: Pick<IdentityStore, 'findOwner' | 'isGone'>,
   order: Order,
   options: { backoff?: (attempt: number) => Promise<void> } = {},
 ): Promise<OrderResolution> {
@@ -119,11 +119,13 @@ type Buyer =
  * pickup ordered with a phone), the order's email, else its phone when it has no email. A guest
  * nobody owns those of is new (she becomes a customer: §9); a sale with neither is anonymous.
  */
-async function resolveBuyer(identity: Pick<IdentityStore, 'findOwner'>, order: Order): Promise<Buyer> {
+async function resolveBuyer(identity: Pick<IdentityStore, 'findOwner' | 'isGone'>, order: Order): Promise<Buyer> {
   const { externalId, phone } = order.buyer;
   if (externalId) {
     const owner = await identity.findOwner({ kind: 'link', system: order.origin.system, externalId });
-    return owner ? { kind: 'customer', customerId: owner } : { kind: 'unknown-record', externalId };
+    if (owner) return { kind: 'customer', customerId: owner };
+    // A buyer record deleted before we linked it never will be: the order's email or phone then (§9).
+    if (!(await identity.isGone({ system: order.origin.system, externalId }))) return { kind: 'unknown-record', externalId };
   }
   const email = normalizeEmail(order.buyer.email) ?? null;
   if (email) {

@@ -130,6 +130,17 @@ describe('the order resolver on DynamoDB Local (docs/identity.md §9)', () => {
     expect(await table.items()).toEqual(before);
   });
 
+  it('stops waiting for a buyer record found deleted before it was linked, and places the order by its email', async () => {
+    // Prepare: record 999 was read and not found (connector-sync), so the resolver remembered it as gone
+    const { identity, orders, adaId } = await withAda();
+    await identity.recordGone({ system: 'shopify', externalId: '999' }, '2026-01-01T00:00:00Z');
+    // Act
+    const result = await resolveOrder(orders, identity, anOrder({ buyer: { externalId: '999', email: 'ada@example.com', phone: null } }), { backoff: noWait });
+    // Assess
+    expect(result.outcome === 'recorded' && result.held.customerId).toBe(adaId);
+    expect(await identity.isGone({ system: 'shopify', externalId: '998' })).toBe(false);
+  });
+
   it('places a guest order by its email, else its phone; a sale with neither is anonymous, with no stats', async () => {
     // Prepare
     const { table, identity, orders, adaId } = await withAda();

@@ -158,6 +158,22 @@ describe('orders from the web shop and the store counter, in the CRM', () => {
     expect(hubspotOrder(`shopify:${order.id}`).map((copy) => copy.contactIds)).toEqual([[contact!.id]]);
   });
 
+  it('does not leave a sale waiting for a buyer deleted before omnihub read it: the sale is counted, on no contact', async () => {
+    // Prepare: a store customer made and deleted while omnihub heard nothing (webhooks lost)
+    square().setWebhookUrl(undefined);
+    const gone = square().admin.createCustomer({ given_name: 'Dorothy', email_address: 'dorothy@example.com' });
+    square().admin.deleteCustomer(gone.id);
+    square().setWebhookUrl(p.runtime.webhookUrl('square'));
+
+    // Act: a sale still names her
+    const { order } = square().admin.ringUpSale({ customer_id: gone.id, line_items: [{ name: 'Tea', quantity: '1', base_price_money: { amount: 250, currency: 'USD' } }] });
+    await p.settle();
+
+    // Assess: copied once, associated with nobody, and nothing dead-lettered
+    expect(hubspotOrder(`square:${order.id}`).map((copy) => [copy.properties.hs_total_price, copy.contactIds])).toEqual([['2.50', []]]);
+    expect(p.runtime.deadLetters()).toEqual([]);
+  });
+
   it('lands a store sale of a customer known only by phone and her later online order, given with that phone, on one contact with both in her stats', async () => {
     // Prepare: Katherine is known at the store by her phone only, and buys at the counter
     const katherine = square().admin.createCustomer({ given_name: 'Katherine', phone_number: '+14155550188' });

@@ -21,6 +21,16 @@ export class MemoryStore implements IdentityStore {
     return structuredClone({ ...core, links: [...(this.links.get(id)?.values() ?? [])], ...(pendingWrites.length > 0 ? { pendingWrites } : {}) });
   }
 
+  readonly gone = new Set<string>();
+
+  async recordGone(record: { system: string; externalId: string }): Promise<void> {
+    this.gone.add(`${record.system}#${record.externalId}`);
+  }
+
+  async isGone(record: { system: string; externalId: string }): Promise<boolean> {
+    return this.gone.has(`${record.system}#${record.externalId}`);
+  }
+
   async findOwner(key: MatchKey): Promise<string | undefined> {
     return this.claims.get(matchKeyId(key));
   }

@@ -27,6 +27,8 @@ export const linkItemKey = (id: string, link: Pick<Link, 'system' | 'externalId'
 export const claimKey = (key: MatchKey) => ({ pk: matchKeyId(key), sk: 'KEY' });
 
 const CustomerCoreSchema = z.omit(CustomerSchema, { links: true, pendingWrites: true });
+/** How long a gone record is remembered (an order naming it may be retried for hours, read by a backfill much later). */
+const GONE_TTL_SECONDS = 30 * 86_400;
 const leaseKey = (customerId: string, system: string) => ({ pk: `CUST#${customerId}`, sk: `LEASE#${system}` });
 const DuplicateItemSchema = z.object({
   customerId: z.string(),
@@ -65,6 +67,18 @@ export class DynamoDbIdentityStore implements IdentityStore {
       .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('LEASE#') && Array.isArray(item.pending))
       .flatMap((item) => (item.pending as unknown[]).map((write) => PendingWriteSchema.parse(write)));
     return CustomerSchema.parse({ ...CustomerCoreSchema.parse(core.customer), links, ...(pendingWrites.length > 0 ? { pendingWrites } : {}) });
+  }
+
+  /** `LINK#<system>#<id>` / `GONE`, beside the record's claim (never in its way: a restored record claims its link as before). */
+  async recordGone(record: { system: string; externalId: string }, at: string): Promise<void> {
+    const { pk } = claimKey({ kind: 'link', ...record });
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: 'GONE', at, expiresAt: Math.floor(Date.parse(at) / 1000) + GONE_TTL_SECONDS } }));
+  }
+
+  async isGone(record: { system: string; externalId: string }): Promise<boolean> {
+    const { pk } = claimKey({ kind: 'link', ...record });
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk, sk: 'GONE' }, ConsistentRead: true }));
+    return Item !== undefined;
   }
 
   async findOwner(key: MatchKey): Promise<string | undefined> {
