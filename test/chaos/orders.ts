@@ -22,10 +22,14 @@ export interface TruthOrder {
   /** Canonical decimal, USD. */
   total: string;
   pickup: PickupState;
+  /** A Square pickup order's PICKUP fulfillment (its state moves the pickup). */
+  fulfillmentUid?: string;
 }
 
 export interface OrderCounts {
   web: number;
+  /** Pickup orders placed online at the store through Square (Square Online, an ordering app). */
+  squarePickups: number;
   pickups: number;
   pickupMoves: number;
   counter: number;
@@ -58,7 +62,7 @@ const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 10
 
 export class OrderWorkload {
   readonly orders: TruthOrder[] = [];
-  readonly counts: OrderCounts = { web: 0, pickups: 0, pickupMoves: 0, counter: 0, anonymous: 0, noShopper: 0, refused: 0 };
+  readonly counts: OrderCounts = { web: 0, squarePickups: 0, pickups: 0, pickupMoves: 0, counter: 0, anonymous: 0, noShopper: 0, refused: 0 };
 
   constructor(
     private readonly random: Random,
@@ -71,7 +75,8 @@ export class OrderWorkload {
   step(): void {
     try {
       const r = this.random();
-      if (r < 0.4) this.webOrder();
+      if (r < 0.3) this.webOrder();
+      else if (r < 0.42) this.squarePickup();
       else if (r < 0.7) this.movePickup();
       else this.counterSale();
     } catch {
@@ -111,7 +116,18 @@ export class OrderWorkload {
     const open = this.orders.filter((order) => order.pickup === 'placed' || order.pickup === 'ready_for_pickup');
     const order = open[Math.floor(this.random() * open.length)];
     if (!order) return;
-    if (order.pickup === 'placed') {
+    if (order.origin === 'square') {
+      // Square's Order Manager: PROPOSED → RESERVED (accepted) → PREPARED (ready) → COMPLETED (picked up).
+      const uid = order.fulfillmentUid!;
+      if (order.pickup === 'placed') {
+        this.fakes.square.admin.setFulfillmentState(order.id, uid, 'RESERVED');
+        this.fakes.square.admin.setFulfillmentState(order.id, uid, 'PREPARED');
+        order.pickup = 'ready_for_pickup';
+      } else {
+        this.fakes.square.admin.setFulfillmentState(order.id, uid, 'COMPLETED');
+        order.pickup = 'picked_up';
+      }
+    } else if (order.pickup === 'placed') {
       this.fakes.shopify.orderAdmin.markReadyForPickup(order.id);
       order.pickup = 'ready_for_pickup';
     } else {
@@ -119,6 +135,26 @@ export class OrderWorkload {
       order.pickup = 'picked_up';
     }
     this.counts.pickupMoves += 1;
+  }
+
+  /** An order for pickup at the store, placed and paid online through Square, by a store customer. */
+  private squarePickup(): void {
+    const buyer = this.shopper('square');
+    if (!buyer) {
+      this.counts.noShopper += 1;
+      return;
+    }
+    const { lines, cents } = this.lines();
+    const order = this.fakes.square.admin.createOrder({
+      location_id: this.fakes.square.location,
+      customer_id: buyer.externalId,
+      line_items: lines.map((line) => ({ name: line.title, quantity: String(line.quantity), base_price_money: { amount: line.cents, currency: 'USD' } })),
+      fulfillments: [{ type: 'PICKUP', pickup_details: { recipient: { display_name: buyer.person }, schedule_type: 'ASAP' } }],
+    });
+    this.fakes.square.admin.payOrder(order.id, 'CARD');
+    this.orders.push({ key: `square:${order.id}`, origin: 'square', id: order.id, person: buyer.person, total: money(cents), pickup: 'placed', fulfillmentUid: order.fulfillments![0]!.uid });
+    this.counts.squarePickups += 1;
+    this.counts.pickups += 1;
   }
 
   private counterSale(): void {

@@ -347,7 +347,7 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     ...(report.workload.skipped.merge ? ['  merges skipped: the HubSpot fake has no admin.mergeContacts yet'] : []),
     ...(report.workload.skipped.delete.length > 0 ? [`  deletions skipped in ${report.workload.skipped.delete.join(', ')}: the fake has no admin delete yet`] : []),
     `  forged deliveries ${report.forgedSent}, accepted ${report.forgedAccepted}`,
-    `  orders: web ${report.orders.web} (pickup ${report.orders.pickups}, moves ${report.orders.pickupMoves}), counter ${report.orders.counter} (no customer ${report.orders.anonymous}), nobody free to buy ${report.orders.noShopper}, refused ${report.orders.refused}; pickup moves announced again ${report.orders.repeatedMoves}`,
+    `  orders: web ${report.orders.web}, Square pickup ${report.orders.squarePickups} (pickups ${report.orders.pickups}, moves ${report.orders.pickupMoves}), counter ${report.orders.counter} (no customer ${report.orders.anonymous}), nobody free to buy ${report.orders.noShopper}, refused ${report.orders.refused}; pickup moves announced again ${report.orders.repeatedMoves}`,
     'deliveries (triggered / sent / duplicated / reordered / retried / failed / dropped):',
     ...SYSTEMS.map((system) => {
       const d = report.deliveries[system];
