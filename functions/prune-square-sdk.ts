@@ -25,7 +25,8 @@ import type { Plugin, PluginBuild } from 'esbuild';
  * - the clients of APIs never called, and every nested sub-client (customers.groups ...), are
  *   replaced by a class that throws when constructed (SquareClient builds them lazily);
  * - the `api` barrel SquareError requires resolves to the two enums it reads, and the modules
- *   of file uploads and streamed responses (OMITTED) to throwing functions;
+ *   of file uploads, streamed responses, the webhook signature helper and basic auth (OMITTED)
+ *   to throwing functions;
  * - the TypeScript helpers each CommonJS file repeats come from tslib, once.
  * Whatever is left out fails loudly when reached, never silently. Only the bundles: in-process
  * code (tests, the CLI) loads the whole SDK. test/integration/connectors/square/bundled-client.test.ts
@@ -51,6 +52,11 @@ const OMITTED: Record<string, { request: string; importer: RegExp; exports: stri
     importer: /[\\/]square[\\/]core[\\/]fetcher[\\/]getResponseBody\.js$/,
     exports: ['chooseStreamWrapper'],
   },
+  // The SDK's webhook signature helper (omnihub verifies Square's signature itself, connectors/square/webhook.ts).
+  'webhook signatures (crypto)': { request: './crypto/index.js', importer: /[\\/]square[\\/]core[\\/]index\.js$/, exports: ['createHmacOverride'] },
+  // Basic auth and its base64 (omnihub authenticates with a bearer token).
+  'basic auth': { request: './BasicAuth', importer: /[\\/]square[\\/]core[\\/]auth[\\/]index\.js$/, exports: ['BasicAuth'] },
+  'base64 (basic auth)': { request: './base64.js', importer: /[\\/]square[\\/]core[\\/]index\.js$/, exports: ['base64Encode', 'base64Decode'] },
 };
 
 const namesUsed = (source: string, namespace: string) => [...new Set([...source.matchAll(new RegExp(`\\b${namespace}\\.([A-Za-z0-9_]+)`, 'g'))].map((m) => m[1]!))];
@@ -265,7 +271,7 @@ export const pruneSquareSdk: Plugin = {
     }));
 
     // File uploads and streamed responses, which omnihub never makes or reads.
-    esbuild.onResolve({ filter: /^\.\/(?:FormDataWrapper|file|stream-wrappers\/chooseStreamWrapper)$/ }, ({ path: request, importer }) => {
+    esbuild.onResolve({ filter: /^\.\/(?:FormDataWrapper|file|stream-wrappers\/chooseStreamWrapper|crypto\/index\.js|BasicAuth|base64\.js)$/ }, ({ path: request, importer }) => {
       const omitted = Object.entries(OMITTED).find(([, { request: r, importer: i }]) => r === request && i.test(importer));
       return omitted ? { path: omitted[0], namespace: 'omnihub-square-omitted' } : undefined;
     });
