@@ -55,7 +55,8 @@ export const bundleSettings = {
  * test/infra/bundling.test.ts fails when a bundle outgrows its budget; `npm run bench` prints
  * each bundle's size and its largest contributors.
  */
-export const KB = 1024;
+// Decimal, as the budgets are written ("≤ 300 KB"): 300 KB is 300,000 bytes.
+export const KB = 1000;
 export const bundleBudgets = {
   'webhook-receiver': 150 * KB,
   'identity-resolver': 300 * KB,

@@ -232,7 +232,8 @@ async function writeStatsOf(customerId: string, correlationId: string): Promise<
   try {
     const { stats: target } = await getClients();
     if (!target) throw new Error(`${env.CONNECTOR_ID} holds no stats`);
-    const customer = await store.getCustomer(customerId);
+    // The stats are read beside the customer: one round trip.
+    const [customer, firstStats] = await Promise.all([store.getCustomer(customerId), orderStore.getStats(customerId)]);
     const link = customer ? primaryLink(customer, env.CONNECTOR_ID) : undefined;
     if (!customer) {
       log.info('stats: nothing to write (the customer is gone)', ctx);
@@ -243,7 +244,7 @@ async function writeStatsOf(customerId: string, correlationId: string): Promise<
       return undefined;
     }
     // Read again after the write: a racing writer that read older stats may have finished last.
-    const result = await writeLatestStats(() => orderStore.getStats(customerId), (stats) => target.writeStats(link.externalId, stats));
+    const result = await writeLatestStats(() => orderStore.getStats(customerId), (stats) => target.writeStats(link.externalId, stats), Promise.resolve(firstStats));
     if (result.outcome === 'none') {
       log.info('stats: nothing to write (no orders)', ctx);
       return undefined;

@@ -19,8 +19,10 @@ const MAX_ROUNDS = 5;
 export async function writeLatestStats(
   read: () => Promise<HeldStats | undefined>,
   write: (stats: CustomerStats) => Promise<'written' | 'gone'>,
+  /** The first read when the caller started it already (beside its read of the customer: one round trip, not two). */
+  firstRead?: Promise<HeldStats | undefined>,
 ): Promise<LatestStatsOutcome> {
-  let held = await read();
+  let held = await (firstRead ?? read());
   if (!held) return { outcome: 'none', writes: 0 };
   for (let writes = 1; ; writes += 1) {
     const outcome = await write(held.stats);

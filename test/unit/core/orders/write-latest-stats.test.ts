@@ -37,6 +37,19 @@ describe('writeLatestStats', () => {
     expect(record).toHaveLength(1);
   });
 
+  it('starts from the caller\'s first read when given one, and reads again only after its write', async () => {
+    // Prepare
+    let reads = 0;
+    const read = async () => (reads++, { stats: statsOf(4), version: 4 });
+    const written: number[] = [];
+
+    // Act
+    const outcome = await writeLatestStats(read, async (stats) => (written.push((stats as unknown as { orders: number }).orders), 'written' as const), Promise.resolve({ stats: statsOf(4), version: 4 }));
+
+    // Assess
+    expect([outcome, written, reads]).toEqual([{ outcome: 'written', version: 4, writes: 1 }, [4], 1]);
+  });
+
   it('stops when the record is gone', async () => {
     let version = 1;
     const outcome = await writeLatestStats(async () => ({ stats: statsOf(version), version: version++ }), async () => 'gone' as const);
