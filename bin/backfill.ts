@@ -206,22 +206,23 @@ async function settleWrites(checkpoints: CheckpointStore, connector: string, ent
 }
 
 async function readerFor(entry: BackfillConnector, target: BackfillTarget, log: LogSink): Promise<RecordSource> {
-  const { manifest } = entry.connector;
-  const { SecretString } = await target.secrets.send(new GetSecretValueCommand({ SecretId: `omnihub/${entry.id}` }));
-  const secret = z.parse(manifest.secretSchema, JSON.parse(SecretString ?? '{}'));
-  const config = z.parse(manifest.configSchema, entry.settings);
-  return entry.connector.createReader({ config, secret, mapping: { defaultCountry: target.defaultCountry }, baseUrl: entry.baseUrl, log });
+  return entry.connector.createReader(await clientOptionsFor(entry, target, log));
 }
 
 /** The order side's reader of the connector (orders placed in it), with the customer side's secret and settings. */
 async function orderReaderFor(entry: BackfillConnector, target: BackfillTarget, log: LogSink): Promise<RecordSource<Order>> {
-  const { manifest } = entry.connector;
   const reader = await (await loadOrdersConnector(entry.id))?.loadReader?.();
   if (!reader) throw new Error(`${entry.id} has no order reader`);
+  return reader(await clientOptionsFor(entry, target, log));
+}
+
+/** What a reader is built with: the connector's secret (`omnihub/<id>`) and cdk.json settings, each checked against its manifest. */
+async function clientOptionsFor(entry: BackfillConnector, target: BackfillTarget, log: LogSink) {
+  const { manifest } = entry.connector;
   const { SecretString } = await target.secrets.send(new GetSecretValueCommand({ SecretId: `omnihub/${entry.id}` }));
   const secret = z.parse(manifest.secretSchema, JSON.parse(SecretString ?? '{}'));
   const config = z.parse(manifest.configSchema, entry.settings);
-  return reader({ config, secret, mapping: { defaultCountry: target.defaultCountry }, baseUrl: entry.baseUrl, log });
+  return { config, secret, mapping: { defaultCountry: target.defaultCountry }, baseUrl: entry.baseUrl, log };
 }
 
 async function publishOrders(target: BackfillTarget, orders: Order[], checkpoint: Checkpoint): Promise<void> {

@@ -109,6 +109,14 @@ export interface ConnectorManifest<
   /** True when webhooks carry ids only and the connector must read the records (CustomerReferenced). */
   hydrates: boolean;
   /**
+   * How changes made in the system reach omnihub. `webhooks` (the default): signed deliveries to
+   * `/webhooks/<id>`. `poll`: the system gives an ordinary integration no change webhooks
+   * (Klaviyo), so its reader is asked every `pollMinutes` (its cdk.json section) for what changed
+   * since the last run: the reconciliation path of core/backfill, with its checkpoint. A polled
+   * connector has no webhook route and no webhook secret (its webhookSecretSchema is empty).
+   */
+  inbound?: 'webhooks' | 'poll';
+  /**
    * Orders (docs/identity.md §9): `observe` when orders are placed in this system (its webhooks
    * name them, its API reads them: OrderSource); `project` when it holds copies of orders placed
    * elsewhere (OrderProjectionTarget). Absent: the connector has nothing to do with orders.
@@ -133,7 +141,8 @@ export interface Connector<
   WebhookSecret extends z.AnySchema = z.AnySchema,
 > {
   manifest: ConnectorManifest<Config, Secret, WebhookSecret>;
-  webhook: {
+  /** Absent for a polled connector (`manifest.inbound: 'poll'`): nothing is delivered to it. */
+  webhook?: {
     /** Pure, on raw bytes, before any parsing. `now` for timestamp windows. */
     verify(request: WebhookRequest, secret: z.infer<WebhookSecret>, now: Date): VerifyResult;
     parse(request: WebhookRequest, mapping: MappingContext): ParseResult;

@@ -18,7 +18,7 @@ export type RegisteredManifest = ConnectorManifest<z.ZodMiniObject, z.ZodMiniObj
  */
 export interface ConnectorDescriptor {
   manifest: RegisteredManifest;
-  /** Webhook verification and parsing; undefined in another connector's bundle. */
+  /** Webhook verification and parsing; undefined in another connector's bundle, and for a polled connector. */
   webhook(): Promise<Connector['webhook'] | undefined>;
   /** The customer side (and stats); undefined in a bundle built for another connector (or none), or for its orders. */
   load(): Promise<Connector | undefined>;

@@ -7,7 +7,7 @@ import { descriptorOf } from './registry';
  * (OMNIHUB_CONNECTOR_BUNDLE ""), so every descriptor's `load` folds away and it carries no
  * vendor SDK: it must answer within the vendors' few seconds, cold starts included.
  */
-export type InboundConnector = Pick<Connector, 'manifest' | 'webhook'>;
+export type InboundConnector = Pick<Connector, 'manifest'> & { webhook: NonNullable<Connector['webhook']> };
 
 export async function getInboundConnector(id: string): Promise<InboundConnector | undefined> {
   const descriptor = descriptorOf(id);

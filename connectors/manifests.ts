@@ -22,3 +22,19 @@ export function hydrateBatchSize(settings: Record<string, unknown>): number | un
 export function routedConnector(manifest: Pick<RegisteredManifest, 'id' | 'hydrates' | 'orders' | 'stats'>): RoutedConnector {
   return { id: manifest.id, hydrates: manifest.hydrates, orders: manifest.orders, stats: manifest.stats };
 }
+
+/**
+ * How often a connector's reader is asked for what changed since its last run, in minutes (0:
+ * never): every `reconcileMinutes` (cdk.json omnihub) to catch lost webhooks; for a polled
+ * connector's customers, every `pollMinutes` of its own section, since the poll is how its changes
+ * come in at all. Used by the CDK stack (EventBridge Scheduler) and the local runtime (a timer).
+ */
+export function readEveryMinutes(
+  manifest: Pick<RegisteredManifest, 'inbound'>,
+  settings: Record<string, unknown>,
+  entity: 'customers' | 'orders',
+  reconcileMinutes: number,
+): number {
+  if (manifest.inbound === 'poll' && entity === 'customers') return typeof settings.pollMinutes === 'number' ? settings.pollMinutes : 0;
+  return reconcileMinutes;
+}

@@ -9,6 +9,7 @@ import {
   apiSecretKeys,
   ConnectorSecrets,
   putSecretValueCommand,
+  receivesWebhooks,
   secretName,
   webhookSecretKeys,
   webhookSecretName,
@@ -172,7 +173,7 @@ export class OmnihubStack extends Stack {
     const webhooks =
       config.ingress === 'httpApi'
         ? new WebhookApi(this, 'Webhooks', {
-            connectorIds: connectors.map(({ manifest }) => manifest.id),
+            connectorIds: connectors.filter(({ manifest }) => receivesWebhooks(manifest)).map(({ manifest }) => manifest.id),
             receiver,
             throttle: config.webhookThrottle,
             logRetention: common.logRetention,
@@ -186,6 +187,18 @@ export class OmnihubStack extends Stack {
     });
     for (const { manifest } of connectors) {
       const suffix = pascal(manifest.id);
+      if (!receivesWebhooks(manifest)) {
+        // Polled (manifest.inbound "poll"): no webhook URL and no signing secret to set.
+        new CfnOutput(this, `Secret${suffix}`, {
+          value: secretName(manifest.id),
+          description: `Secrets Manager secret with the ${manifest.displayName} API credentials (created with REPLACE_ME placeholders; ${manifest.displayName} is polled, it sends no webhooks)`,
+        });
+        new CfnOutput(this, `Secret${suffix}SetCommand`, {
+          value: putSecretValueCommand(secretName(manifest.id), apiSecretKeys(manifest)),
+          description: `Run once with the real ${manifest.displayName} values (see connectors/${manifest.id}/README.md)`,
+        });
+        continue;
+      }
       new CfnOutput(this, `WebhookUrl${suffix}`, {
         value: `${webhooks.url}webhooks/${manifest.id}`,
         description: `Register this URL as the ${manifest.displayName} webhook endpoint`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EVENT_SOURCE, reconcileRequestDetail } from '../core/events';
-import { hydrateBatchSize } from '../connectors/manifests';
+import { hydrateBatchSize, manifests, readEveryMinutes } from '../connectors/manifests';
 import { backfillEntities, boundFunctionName, MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { bundleFunctionHost, bundleFunctions, stopBundler, type BuiltFunction } from './bundle';
@@ -55,6 +55,7 @@ export interface RuntimeOptions {
   /**
    * cdk.json omnihub.reconcileMinutes: every so many minutes each connector's backfill reads what
    * changed since its last run (the EventBridge Scheduler schedule in AWS). Unset or 0: no timer.
+   * A polled connector's customers are read every `pollMinutes` of its config instead.
    */
   reconcileMinutes?: number;
   /** How webhooks reach the receiver, as cdk.json `ingress` (default functionUrl, the deployed default). */
@@ -83,8 +84,8 @@ export interface Runtime {
     /** Crashes the invocation a tagged request named (`<function>#<invocation>`, see invocationHeader); false if it is not running. */
     crashInvocation(tag: string): Promise<boolean>;
   };
-  /** Asks every connector's backfill for a reconciliation now (what the timer does every reconcileMinutes). */
-  reconcileNow(): void;
+  /** Asks every connector's backfill (or `only` one's) for a reconciliation now: what the timers do every reconcileMinutes, and a polled connector's every pollMinutes. */
+  reconcileNow(only?: { connector: string; entity?: 'customers' | 'orders' }): void;
   /** Resolves when every queue is empty and no function is running. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -199,13 +200,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     bus.addRule(queue.name, binding.pattern, queue);
   }
 
-  // Reconciliation, as the EventBridge Scheduler schedule does it in AWS (infra/constructs/backfill.ts).
-  const reconcile = options.reconcileMinutes
-    ? setInterval(() => {
-        for (const c of options.connectors) for (const entity of backfillEntities(c)) bus.put(reconcileRequest(c.id, entity));
-      }, options.reconcileMinutes * 60_000)
-    : undefined;
-  reconcile?.unref();
+  // Reconciliation, and the poll of a connector that sends no webhooks, as the EventBridge
+  // Scheduler schedules do it in AWS (infra/constructs/backfill.ts): one timer per schedule.
+  const timers = options.connectors.flatMap((c) =>
+    backfillEntities(c).flatMap((entity) => {
+      const manifest = manifests.find((m) => m.id === c.id) ?? {};
+      const minutes = readEveryMinutes(manifest, c.config, entity, options.reconcileMinutes ?? 0);
+      if (minutes === 0) return [];
+      const timer = setInterval(() => bus.put(reconcileRequest(c.id, entity)), minutes * 60_000);
+      timer.unref();
+      return [timer];
+    }),
+  );
 
   await options.dynamodbReady;
   const server = await startWebhookServer({
@@ -246,11 +252,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     async idle() {
       while (queues.some((q) => q.depth > 0)) await Promise.all(queues.map((q) => q.idle()));
     },
-    reconcileNow() {
-      for (const c of options.connectors) for (const entity of backfillEntities(c)) bus.put(reconcileRequest(c.id, entity));
+    reconcileNow(only) {
+      for (const c of options.connectors) {
+        if (only && only.connector !== c.id) continue;
+        for (const entity of backfillEntities(c)) if (!only?.entity || only.entity === entity) bus.put(reconcileRequest(c.id, entity));
+      }
     },
     async stop() {
-      if (reconcile) clearInterval(reconcile);
+      for (const timer of timers) clearInterval(timer);
       await server.close();
       await Promise.all([...functions.values()].map((f) => f.stop()));
       await Promise.all([aws.close(), receiverDynamoDb.close()]);

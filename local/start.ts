@@ -58,7 +58,7 @@ async function main() {
 
   const warnings: string[] = [];
   const started = await Promise.all(
-    enabled.map(async ({ manifest, settings }, index): Promise<{ connector: RuntimeConnector; running: { id: string; name: string; sandbox?: Sandbox } }> => {
+    enabled.map(async ({ manifest, settings }, index): Promise<{ connector: RuntimeConnector; running: { id: string; name: string; sandbox?: Sandbox; pollMinutes?: number } }> => {
       const real = realCredentials(manifest.localEnv);
       if (real) {
         if (real.missingWebhookVars.length > 0) {
@@ -66,7 +66,7 @@ async function main() {
         }
         return {
           connector: { ...routedConnector(manifest), config: { ...settings, ...real.config }, secret: real.secret, webhookSecret: real.webhookSecret },
-          running: { id: manifest.id, name: manifest.displayName },
+          running: { id: manifest.id, name: manifest.displayName, ...pollOf(manifest, settings) },
         };
       }
       const start = await loadSandbox(manifest.id);
@@ -83,7 +83,7 @@ async function main() {
           webhookSecret: sandbox.webhookSecret,
           baseUrl: sandbox.baseUrl,
         },
-        running: { id: manifest.id, name: manifest.displayName, sandbox },
+        running: { id: manifest.id, name: manifest.displayName, sandbox, ...pollOf(manifest, settings) },
       };
     }),
   );
@@ -123,12 +123,15 @@ async function main() {
   const lines = [
     '',
     'omnihub is running.',
-    `  Webhooks        POST ${runtime.url}/webhooks/{${running.map((r) => r.id).join('|')}}`,
+    `  Webhooks        POST ${runtime.url}/webhooks/{${running.filter((r) => !r.pollMinutes).map((r) => r.id).join('|')}}`,
     `  DynamoDB Local  ${ddb.endpoint}  table ${tableName}, kept in ${shown(dbPath)} (npm start -- --fresh starts clean)`,
     `  Event bus       in-process (rules from core/routing.ts), ${runtime.queues.length} queues`,
   ];
   for (const r of running) {
-    if (r.sandbox) lines.push(`  ${r.name.padEnd(15)} sandbox at ${r.sandbox.baseUrl}`, ...r.sandbox.help().map((h) => `                    ${h}`));
+    // A polled connector (Klaviyo) is read every pollMinutes; `npx omnihub backfill <id>` reads it now.
+    const polled = r.pollMinutes === undefined ? undefined : r.pollMinutes > 0 ? `polled every ${r.pollMinutes} min (now: npx omnihub backfill ${r.id})` : `not polled (pollMinutes 0; npx omnihub backfill ${r.id} reads it)`;
+    if (r.sandbox) lines.push(`  ${r.name.padEnd(15)} sandbox at ${r.sandbox.baseUrl}${polled ? `, ${polled}` : ''}`, ...r.sandbox.help().map((h) => `                    ${h}`));
+    else if (polled) lines.push(`  ${r.name.padEnd(15)} REAL service (credentials from the environment), ${polled}`);
     else lines.push(`  ${r.name.padEnd(15)} REAL service (credentials from the environment); point its webhooks at ${runtime.webhookUrl(r.id)} through a public tunnel`);
   }
   for (const warning of warnings) lines.push(`  WARNING         ${warning}`);
@@ -176,3 +179,8 @@ main().catch((error: unknown) => {
   console.error(`omnihub could not start: ${(error as Error).message ?? error}`);
   process.exit(1);
 });
+
+/** How often a polled connector is read (its pollMinutes), for the banner; nothing for one that sends webhooks. */
+function pollOf(manifest: { inbound?: 'webhooks' | 'poll' }, settings: Record<string, unknown>): { pollMinutes?: number } {
+  return manifest.inbound === 'poll' ? { pollMinutes: typeof settings.pollMinutes === 'number' ? settings.pollMinutes : 0 } : {};
+}

@@ -4,7 +4,7 @@ import type { Address, FieldName, PartialFieldValues } from '../../core/model/cu
 import { normalizeEmail, toE164 } from '../../core/model/normalize';
 import type { Observation } from '../../core/model/observation';
 import { isParts } from '../../core/model/same-value';
-import { toCountryCode } from './country';
+import { toCountryCode } from '../../core/model/country';
 import { hubspotManifest } from './manifest';
 import type { HubspotContact } from './schemas';
 

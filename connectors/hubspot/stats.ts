@@ -1,5 +1,5 @@
 import { SalesChannelSchema } from '../../core/model/order';
-import type { CustomerStats } from '../../core/model/stats';
+import { amountsText, type CustomerStats } from '../../core/model/stats';
 import { toMillis } from '../../core/model/system';
 import type { StatsTarget } from '../../core/orders/ports';
 import type { ClientOptions } from '../connector';
@@ -49,14 +49,6 @@ export const STATS_PROPERTIES: PropertySet = {
   ],
 };
 
-/** "EUR 30.00; USD 120.50": currencies in a fixed order; a currency with nothing spent is left out. */
-export function amountsText(amounts: Record<string, string>): string {
-  return Object.entries(amounts)
-    .filter(([, amount]) => !/^-?0+(\.0+)?$/.test(amount))
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([currency, amount]) => `${currency} ${amount}`)
-    .join('; ');
-}
 
 /** The contact properties for the stats, every one of them ('' clears). */
 export function statsProperties(stats: CustomerStats): Record<string, string> {

@@ -115,3 +115,12 @@ export function applyContribution(stats: CustomerStats, before: Contribution | u
   next.channels = SalesChannelSchema.options.filter((channel) => (next.byChannel[channel]?.orders ?? 0) > 0);
   return next;
 }
+
+/** "EUR 30.00; USD 120.50": currencies in a fixed order; a currency with nothing spent is left out. */
+export function amountsText(amounts: Record<string, string>): string {
+  return Object.entries(amounts)
+    .filter(([, amount]) => !/^-?0+(\.0+)?$/.test(amount))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([currency, amount]) => `${currency} ${amount}`)
+    .join('; ');
+}

@@ -8,7 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE, reconcileRequestDetail } from '../../core/events';
 import { backfillEntities } from '../../core/routing';
-import { routedConnector } from '../../connectors/manifests';
+import { readEveryMinutes, routedConnector } from '../../connectors/manifests';
 import type { RouteBinding } from './event-routing';
 import { connectorBundleDefine, functionEntries } from '../../functions/catalog';
 import type { EnabledConnector } from '../config';
@@ -24,7 +24,7 @@ export interface BackfillProps {
   apiSecrets: ReadonlyMap<string, ISecret>;
   /** The settings every omnihub function shares (log level, retention, country...). */
   functionDefaults: Omit<OmnihubFunctionProps, 'entry' | 'description' | 'memorySize' | 'timeout' | 'define'>;
-  /** cdk.json omnihub.reconcileMinutes: 0 creates no schedule. */
+  /** cdk.json omnihub.reconcileMinutes: 0 creates no schedule (a polled connector's customers follow its own pollMinutes). */
   reconcileMinutes: number;
 }
 
@@ -70,13 +70,16 @@ export class Backfill extends Construct {
       }
 
       // Customers, and the orders placed in the system (read by its order function, routed by `entity`).
-      for (const entity of props.reconcileMinutes > 0 ? backfillEntities(routedConnector(manifest)) : []) {
+      for (const entity of backfillEntities(routedConnector(manifest))) {
+        const minutes = readEveryMinutes(manifest, settings, entity, props.reconcileMinutes);
+        if (minutes === 0) continue;
         const key = entity === 'customers' ? manifest.id : `${manifest.id}-${entity}`;
+        const what = manifest.inbound === 'poll' && entity === 'customers' ? `poll ${manifest.displayName} for what its customers changed since the last read` : `read what ${entity} changed in ${manifest.displayName} since the last run`;
         this.schedules.set(
           key,
           new Schedule(this, entity === 'customers' ? `Reconcile-${manifest.id}` : `ReconcileOrders-${manifest.id}`, {
-            description: `omnihub: read what ${entity} changed in ${manifest.displayName} since the last run, every ${props.reconcileMinutes} min`,
-            schedule: ScheduleExpression.rate(Duration.minutes(props.reconcileMinutes)),
+            description: `omnihub: ${what}, every ${minutes} min`,
+            schedule: ScheduleExpression.rate(Duration.minutes(minutes)),
             target: new EventBridgePutEvents(
               {
                 eventBus: props.bus,
@@ -85,7 +88,7 @@ export class Backfill extends Construct {
                 detail: ScheduleTargetInput.fromObject(reconcileRequestDetail(manifest.id, entity)),
               },
               // A missed reconciliation is followed by the next one: no retries piling up.
-              { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, Math.min(props.reconcileMinutes, 1440))) },
+              { retryAttempts: 0, maxEventAge: Duration.minutes(Math.max(1, Math.min(minutes, 1440))) },
             ),
           }),
         );

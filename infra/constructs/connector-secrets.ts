@@ -14,7 +14,8 @@ type Manifest = EnabledConnector['manifest'];
  * Two Secrets Manager secrets per enabled connector, so each function can read only the one
  * it needs:
  *  - `omnihub/<id>`: the API credentials (manifest.secretSchema), read by that connector's sync function;
- *  - `omnihub/<id>/webhook`: the webhook signing secret (manifest.webhookSecretSchema), read by the receiver.
+ *  - `omnihub/<id>/webhook`: the webhook signing secret (manifest.webhookSecretSchema), read by the
+ *    receiver; none for a connector whose changes are polled (manifest.inbound "poll").
  * CloudFormation creates both with `REPLACE_ME` placeholders naming their keys; the admin sets
  * the real values with the Secret…SetCommand output. A placeholder never works: the receiver
  * answers that connector's webhooks 503 (and alarms) until the signing secret is set. The
@@ -43,6 +44,8 @@ export class ConnectorSecrets extends Construct {
           displayName: manifest.displayName,
         }),
       );
+      // A polled connector (Klaviyo) receives nothing: no signing secret.
+      if (!receivesWebhooks(manifest)) continue;
       this.webhook.set(
         manifest.id,
         this.secret(`WebhookSecret-${manifest.id}`, {
@@ -98,4 +101,9 @@ export function placeholderOf(keys: readonly string[]): Record<string, string> {
 export function putSecretValueCommand(name: string, keys: readonly string[]): string {
   const template = JSON.stringify(Object.fromEntries(keys.map((key) => [key, `<${key}>`])));
   return `aws secretsmanager put-secret-value --secret-id ${name} --secret-string '${template}'`;
+}
+
+/** Whether a connector's changes arrive as webhooks (every connector but a polled one). */
+export function receivesWebhooks(manifest: Pick<Manifest, 'inbound'>): boolean {
+  return (manifest.inbound ?? 'webhooks') === 'webhooks';
 }

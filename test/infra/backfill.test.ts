@@ -25,10 +25,10 @@ function schedules(synth: Synthesized) {
   return Object.values(synth.template.findResources('AWS::Scheduler::Schedule')).map((raw) => ScheduleSchema.parse(raw).Properties);
 }
 
-describe('Backfill construct with the cdk.json context (shopify, hubspot and square enabled, reconcileMinutes 15)', () => {
+describe('Backfill construct with the cdk.json context and klaviyo enabled (every connector on, reconcileMinutes 15, klaviyo polled every 5 min)', () => {
   let synth: Synthesized;
   beforeAll(() => {
-    synth = synthOmnihub(cdkJson.context.omnihub);
+    synth = synthOmnihub(contextWith('klaviyo', { enabled: true, pollMinutes: 5 }));
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth.cleanup());
 
@@ -52,7 +52,7 @@ describe('Backfill construct with the cdk.json context (shopify, hubspot and squ
     }
   });
 
-  it('asks each connector for a reconciliation of its customers, and of its orders where orders are placed, every reconcileMinutes through the bus, with no retries piling up', () => {
+  it('asks each connector for a reconciliation of its customers, and of its orders where orders are placed, every reconcileMinutes (a polled one every pollMinutes) through the bus, with no retries piling up', () => {
     // Act
     const found = schedules(synth);
 
@@ -61,7 +61,8 @@ describe('Backfill construct with the cdk.json context (shopify, hubspot and squ
     expect(found.map((s) => [JSON.parse(s.Target.Input).connector, JSON.parse(s.Target.Input).entity]).sort()).toEqual(expected.sort());
     for (const [id, entity] of expected) {
       const schedule = found.find((s) => JSON.parse(s.Target.Input).connector === id && JSON.parse(s.Target.Input).entity === entity);
-      expect(schedule!.ScheduleExpression).toBe('rate(15 minutes)');
+      // Klaviyo sends no webhooks: its poll reads it every pollMinutes, the others are reconciled every reconcileMinutes.
+      expect(schedule!.ScheduleExpression, id).toBe(manifests.find((m) => m.id === id)?.inbound === 'poll' ? 'rate(5 minutes)' : 'rate(15 minutes)');
       expect(schedule!.Target.EventBridgeParameters).toEqual({ DetailType: 'BackfillRequested', Source: 'omnihub' });
       expect(JSON.parse(schedule!.Target.Input)).toEqual({ schemaVersion: 1, correlationId: `reconcile:${id}${entity === 'orders' ? '/orders' : ''}`, connector: id, entity, mode: 'reconcile' });
       expect(schedule!.Target.RetryPolicy?.MaximumRetryAttempts).toBe(0);

@@ -9,6 +9,8 @@ import { hubspotManifest } from '../../connectors/hubspot/manifest';
 import { shopifyManifest } from '../../connectors/shopify/manifest';
 import { startSquareFake, type SquareFake, type SquareFakeOptions } from '../../connectors/square/fake/server';
 import { squareManifest } from '../../connectors/square/manifest';
+import { startKlaviyoFake, type KlaviyoFake, type KlaviyoFakeOptions } from '../../connectors/klaviyo/fake/server';
+import { klaviyoManifest } from '../../connectors/klaviyo/manifest';
 import { INVOCATION_HEADER } from '../../connectors/testing/fake-http';
 import { startRuntime, type Runtime } from '../../local/runtime';
 import { aFreshTable } from './identity-table';
@@ -17,6 +19,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export const SHOPIFY_SECRET = { accessToken: 'shpat_test', webhookSecret: 'shopify-test-webhook-secret' };
 export const HUBSPOT_SECRET = { accessToken: 'pat-test', clientSecret: 'hubspot-test-client-secret' };
+export const KLAVIYO_SECRET = { privateKey: 'pk_test0klaviyo0private0key0000' };
 export const SQUARE_SECRET = { accessToken: 'EAAAl-test-square-token', signatureKey: 'square-test-signature-key', notificationUrl: 'https://hub.example.com/webhooks/square' };
 
 /**
@@ -44,6 +47,10 @@ export interface Pipeline {
   hubspot: HubspotFake;
   /** Present when the pipeline was started with `square`. */
   square?: SquareFake;
+  /** Present when the pipeline was started with `klaviyo` (polled: `pollKlaviyo()` reads what changed there). */
+  klaviyo?: KlaviyoFake;
+  /** Runs Klaviyo's poll now (what its schedule does every pollMinutes) and waits for the pipeline to settle. */
+  pollKlaviyo(): Promise<void>;
   table: Awaited<ReturnType<typeof aFreshTable>>;
   /** Every JSON log line the functions wrote. */
   logs: string[];
@@ -65,6 +72,8 @@ export async function startPipeline(
     hubspot?: Partial<HubspotFakeOptions>;
     /** Connect Square too (its fake signs the fixed notification URL of SQUARE_SECRET). */
     square?: Partial<SquareFakeOptions>;
+    /** Connect Klaviyo too (no webhooks: its changes come in through pollKlaviyo()). */
+    klaviyo?: Partial<KlaviyoFakeOptions>;
     queue?: Parameters<typeof startRuntime>[0]['queue'];
     /** Outside vitest (the benchmark): a DynamoDB Local to use. */
     dynamodbEndpoint?: string;
@@ -84,6 +93,7 @@ export async function startPipeline(
   const shopify = await startShopifyFake({ ...SHOPIFY_SECRET, now: clock, ...options.shopify });
   const hubspot = await startHubspotFake({ ...HUBSPOT_SECRET, now: clock, ...options.hubspot });
   const square = options.square ? await startSquareFake({ ...SQUARE_SECRET, searchLagMs: 0, now: clock, ...options.square }) : undefined;
+  const klaviyo = options.klaviyo ? await startKlaviyoFake({ apiKey: KLAVIYO_SECRET.privateKey, searchLagMs: 0, jobLagMs: 0, now: clock, ...options.klaviyo }) : undefined;
   const logs: string[] = [];
   const runtime = await startRuntime({
     root,
@@ -117,6 +127,18 @@ export async function startPipeline(
             },
           ]
         : []),
+      ...(klaviyo
+        ? [
+            {
+              ...routedConnector(klaviyoManifest),
+              // The poll is run by the test (pollKlaviyo), not by a timer.
+              config: { pollMinutes: 0 },
+              secret: { privateKey: KLAVIYO_SECRET.privateKey },
+              webhookSecret: {},
+              baseUrl: klaviyo.baseUrl,
+            },
+          ]
+        : []),
     ],
     onLog: (line) => logs.push(line),
     queue: { visibilityDelayMs: 100, ...options.queue },
@@ -127,12 +149,12 @@ export async function startPipeline(
   shopify.setWebhookUrl(runtime.webhookUrl('shopify'));
   hubspot.webhooks.targetUrl = runtime.webhookUrl('hubspot');
   square?.setWebhookUrl(runtime.webhookUrl('square'));
-  const requestCount = () => shopify.requests.length + hubspot.requests.length + (square?.requests.length ?? 0) + runtime.bus.published.length;
+  const requestCount = () => shopify.requests.length + hubspot.requests.length + (square?.requests.length ?? 0) + (klaviyo?.requests.length ?? 0) + runtime.bus.published.length;
 
   const settle = async () => {
     for (let round = 0; round < 50; round++) {
       const before = requestCount();
-      await Promise.all([shopify.webhooks.idle(), hubspot.webhooks.idle(), square?.webhooks.idle()]);
+      await Promise.all([shopify.webhooks.idle(), hubspot.webhooks.idle(), square?.webhooks.idle(), klaviyo?.idle()]);
       await runtime.idle();
       await new Promise((r) => setTimeout(r, 20));
       const after = requestCount();
@@ -146,6 +168,12 @@ export async function startPipeline(
     shopify,
     hubspot,
     ...(square ? { square } : {}),
+    ...(klaviyo ? { klaviyo } : {}),
+    async pollKlaviyo() {
+      if (!klaviyo) throw new Error('startPipeline({ klaviyo }) first');
+      runtime.reconcileNow({ connector: 'klaviyo', entity: 'customers' });
+      await settle();
+    },
     table,
     logs,
     capacity() {
@@ -163,7 +191,8 @@ export async function startPipeline(
     settle,
     async stop() {
       await runtime.stop();
-      await Promise.all([shopify.close(), hubspot.close(), square?.close()]);
+      await Promise.all([shopify.close(), hubspot.close(), square?.close(), klaviyo?.close()]);
     },
   };
 }
+

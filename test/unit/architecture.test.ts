@@ -28,7 +28,13 @@ function repoImports(file: string): string[] {
     .map((spec) => path.relative(root, path.resolve(path.join(root, path.dirname(file)), spec)));
 }
 
-const VENDOR_SDKS: Record<string, string> = { 'shopify-api-node': 'connectors/shopify/', '@hubspot/api-client': 'connectors/hubspot/', square: 'connectors/square/' };
+const VENDOR_SDKS: Record<string, string> = {
+  'shopify-api-node': 'connectors/shopify/',
+  '@hubspot/api-client': 'connectors/hubspot/',
+  square: 'connectors/square/',
+  'klaviyo-api': 'connectors/klaviyo/',
+  twilio: 'connectors/twilio/',
+};
 
 describe('architecture', () => {
   it('keeps core free of every other layer', () => {

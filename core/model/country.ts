@@ -1,5 +1,6 @@
 /**
- * HubSpot's `country` is free text ("United States", "GB", "germany"). The canonical address
+ * Free-text countries (HubSpot's `country`, Klaviyo's `location.country`: "United States", "GB",
+ * "germany"). The canonical address
  * holds an ISO 3166-1 alpha-2 code, so a code or an English country name is read as its code;
  * anything else cannot be normalized (the mapping reports it as unusable).
  */
@@ -39,7 +40,7 @@ const BY_NAME: ReadonlyMap<string, string> = (() => {
   return table;
 })();
 
-/** The ISO alpha-2 code of a HubSpot country value, or undefined when it names no country we know. */
+/** The ISO alpha-2 code of a free-text country, or undefined when it names no country we know. */
 export function toCountryCode(raw: string): string | undefined {
   return BY_NAME.get(raw.trim().toLowerCase().replace(/\s+/g, ' '));
 }

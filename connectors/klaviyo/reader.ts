@@ -1,0 +1,59 @@
+import type { ListRequest, RecordPage, RecordSource } from '../../core/backfill/record-source';
+import { ConnectorError } from '../../core/errors';
+import type { ClientOptions } from '../connector';
+import { KLAVIYO_PROFILES_CEILING, klaviyoApi, type KlaviyoTuning } from './api';
+import type { KlaviyoConfig, KlaviyoSecret } from './manifest';
+import { toObservation } from './mapping';
+import { KlaviyoProfilePageSchema } from './schemas';
+
+/**
+ * Every profile of the account, page by page: the first sync (`npx omnihub backfill klaviyo`)
+ * and, with `since`, the poll that stands in for the webhooks Klaviyo does not send an ordinary
+ * integration (every `pollMinutes`, from the checkpoint). Get Profiles, 100 a page (its maximum),
+ * with `subscriptions` (consent is not returned unless asked for), following `links.next` (the
+ * SDK takes the full URL as the cursor).
+ * - Full read: sorted by `created`, so a profile created meanwhile lands on a later page.
+ * - Since an instant: `greater-than(updated,…)` sorted by `updated` (`updated` takes only
+ *   greater-than and less-than); the five-minute overlap of reconciliation (docs/identity.md §8)
+ *   covers the lag of the index Get Profiles is served from.
+ * https://developers.klaviyo.com/en/v2026-07-15/reference/get_profiles
+ */
+export const KLAVIYO_PAGE_SIZE = 100;
+
+export function createKlaviyoReader(options: ClientOptions<KlaviyoConfig, KlaviyoSecret>, tuning: KlaviyoTuning = {}): RecordSource {
+  const api = klaviyoApi(options, tuning);
+
+  return {
+    async list(request: ListRequest) {
+      const before = { ...api.usage };
+      const answer = await api.call(request.since ? 'poll' : 'list', ({ profilesApi }) =>
+        profilesApi.getProfiles({
+          additionalFieldsProfile: ['subscriptions'],
+          pageSize: KLAVIYO_PAGE_SIZE,
+          ...(request.since ? { filter: `greater-than(updated,${new Date(request.since).toISOString()})`, sort: 'updated' as const } : { sort: 'created' as const }),
+          ...(request.cursor ? { pageCursor: request.cursor } : {}),
+        }),
+      );
+      const page = KlaviyoProfilePageSchema.safeParse(answer.body);
+      if (!page.success) {
+        throw new ConnectorError('klaviyo', 200, `Klaviyo ${request.since ? 'poll' : 'list'}: the response did not have the expected shape`, { retryable: false });
+      }
+      const observations = page.data.data.map((profile) => toObservation(profile, options.mapping));
+      const unusable = observations.filter((observation) => observation.unusable).length;
+      if (unusable > 0) options.log.warn('Klaviyo profiles hold values that cannot be normalized', { count: unusable });
+      const next = page.data.links?.next;
+      const result: RecordPage = {
+        observations,
+        ...(next ? { next } : {}),
+        usage: {
+          requests: api.usage.requests - before.requests,
+          spent: api.usage.requests - before.requests,
+          waitedMs: Math.round(api.usage.waitedMs - before.waitedMs),
+          throttled: api.usage.throttled - before.throttled,
+        },
+        ceiling: KLAVIYO_PROFILES_CEILING,
+      };
+      return result;
+    },
+  };
+}
