@@ -33,6 +33,8 @@ import type { Plugin, PluginBuild } from 'esbuild';
  * runs the pruned client against the fake.
  */
 const SDK_FILE = /[\\/]node_modules[\\/]square[\\/]/;
+/** The module that makes the throwing class of each left-out client. */
+const OMITTED_CLIENT_FACTORY = 'omnihub-square-omitted-client-factory';
 const CLIENT_REQUEST = /^\.\.?\/(?:.*\/)?resources\/([A-Za-z0-9]+)\/client\/Client(?:\.js)?$/;
 const SERIALIZATION_INDEX = /^(?:\.\.\/)+serialization\/index(?:\.js)?$/;
 const API_CLIENT_FILE = /[\\/]api[\\/]resources[\\/]([A-Za-z0-9]+)[\\/]client[\\/]Client\.js$/;
@@ -209,12 +211,21 @@ export const pruneSquareSdk: Plugin = {
       if (!nested && callsMade().has(api)) return undefined;
       return { path: `${nested ? 'nested ' : ''}${api}`, namespace: 'omnihub-square-omitted-client' };
     });
+    // Each left-out client is one line naming it; the throwing class is made by one shared module
+    // (about 30 clients: 200 bytes each when every stub carried its own copy).
     esbuild.onLoad({ filter: /.*/, namespace: 'omnihub-square-omitted-client' }, ({ path: api }) => ({
       loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(OMITTED_CLIENT_FACTORY)})(${JSON.stringify(api)});`,
+    }));
+    esbuild.onResolve({ filter: new RegExp(`^${OMITTED_CLIENT_FACTORY}$`) }, ({ path: request }) => ({ path: request, namespace: 'omnihub-square-omitted-client-factory' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'omnihub-square-omitted-client-factory' }, () => ({
+      loader: 'js',
       contents: `
-        const message = ${JSON.stringify(`square SDK client "${api}" is left out of omnihub bundles: no file of the connector calls it (functions/prune-square-sdk.ts)`)};
-        class Omitted { constructor() { throw new Error(message); } }
-        module.exports = new Proxy({}, { get: (_, name) => (name === '__esModule' ? false : Omitted) });`,
+        module.exports = (api) => {
+          const message = 'square SDK client "' + api + '" is left out of omnihub bundles: no file of the connector calls it (functions/prune-square-sdk.ts)';
+          class Omitted { constructor() { throw new Error(message); } }
+          return new Proxy({}, { get: (_, name) => (name === '__esModule' ? false : Omitted) });
+        };`,
     }));
 
     // Every SDK file: its TypeScript helpers from tslib, once; in the clients, the members nothing calls.

@@ -1,16 +1,13 @@
 import { ConnectorError } from '../../core/errors';
 import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
-import type { Observation } from '../../core/model/observation';
 import type { ClientOptions, CreateOutcome, CustomerTarget, WriteOutcome } from '../connector';
 import { klaviyoApi, readKlaviyoFailure, type KlaviyoTuning } from './api';
 import { klaviyoManifest, type KlaviyoConfig, type KlaviyoSecret } from './manifest';
-import { fromKlaviyoProfile, toKlaviyoCreate, toKlaviyoFields, toObservation, type KlaviyoProfileFields } from './mapping';
-import { KlaviyoProfileResponseSchema, type KlaviyoProfile } from './schemas';
+import { fromKlaviyoProfile, toKlaviyoCreate, toKlaviyoFields, type KlaviyoProfileFields } from './mapping';
+import { getProfile, parseProfile, readProfiles } from './profile-reads';
+import type { KlaviyoProfile } from './schemas';
 
 const SYSTEM = 'klaviyo';
-
-/** Profiles read at once by `read` (one getProfile each: Get Profiles is served from an index that lags writes). */
-const READ_CONCURRENCY = 8;
 
 /**
  * The CustomerTarget over Klaviyo's Profiles API. Email, phone and external_id each name at most
@@ -35,15 +32,7 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
     return { externalId: profile.id, at: (profile.attributes.updated ?? new Date()).toISOString(), holds };
   }
 
-  async function get(externalId: string): Promise<KlaviyoProfile | undefined> {
-    try {
-      const answer = await api.call('get', ({ profilesApi }) => profilesApi.getProfile(externalId, { additionalFieldsProfile: ['subscriptions'] }));
-      return parseProfile(answer.body, 'get');
-    } catch (error) {
-      if (error instanceof ConnectorError && error.status === 404) return undefined;
-      throw error;
-    }
-  }
+  const get = (externalId: string) => getProfile(api, externalId);
 
   /** Which identifier the duplicate shares with what we tried to create (its external_id being ours: a create of ours, its answer lost). */
   function sharedIdentifier(duplicate: KlaviyoProfile | undefined, fields: KlaviyoProfileFields): 'email' | 'phone' {
@@ -111,30 +100,11 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
     },
 
     async read(externalIds) {
-      const ids = [...new Set(externalIds)];
-      const observations: Observation[] = [];
-      for (let start = 0; start < ids.length; start += READ_CONCURRENCY) {
-        const profiles = await Promise.all(ids.slice(start, start + READ_CONCURRENCY).map(get));
-        for (const profile of profiles) {
-          if (!profile) continue;
-          const observation = toObservation(profile, mapping);
-          if (observation.unusable) log.warn('Klaviyo profile holds values that cannot be normalized', { externalId: profile.id, fields: observation.unusable.join(',') });
-          observations.push(observation);
-        }
-      }
-      log.debug('Klaviyo profiles read', { requested: ids.length, found: observations.length });
+      const observations = await readProfiles(api, externalIds, mapping, log);
+      log.debug('Klaviyo profiles read', { requested: new Set(externalIds).size, found: observations.length });
       return observations;
     },
   };
-}
-
-export function parseProfile(body: unknown, operation: string): KlaviyoProfile {
-  const parsed = KlaviyoProfileResponseSchema.safeParse(body);
-  if (!parsed.success) {
-    const paths = parsed.error.issues.map((issue) => issue.path.map(String).join('.')).join(', ');
-    throw new ConnectorError(SYSTEM, 200, `Klaviyo ${operation}: the response did not have the expected shape (${paths})`, { retryable: false, metadata: { operation } });
-  }
-  return parsed.data.data;
 }
 
 function missingProfile(externalId: string): ConnectorError {

@@ -84,3 +84,20 @@ export const KlaviyoSdkErrorSchema = z.object({
     data: z.optional(z.unknown()),
   }),
 });
+
+/** getMetrics: the account's metrics, by name (the consent metrics are Klaviyo's own). */
+export const KlaviyoMetricPageSchema = z.object({
+  data: z.array(z.object({ id: z.string(), attributes: z.object({ name: z.optional(z.nullable(z.string())) }) })),
+  links: z.optional(z.object({ next: text })),
+});
+
+/** getEvents: each event names its profile in `relationships`. */
+export const KlaviyoEventPageSchema = z.object({
+  data: z.array(
+    z.object({
+      id: z.string(),
+      relationships: z.optional(z.object({ profile: z.optional(z.object({ data: z.optional(z.nullable(z.object({ id: z.string() }))) })) })),
+    }),
+  ),
+  links: z.optional(z.object({ next: text })),
+});

@@ -10,9 +10,11 @@ import { KLAVIYO_SECRET, startPipeline, type Pipeline } from '../support/pipelin
 describe('customer sync with Klaviyo (the email tool)', () => {
   let p: Pipeline;
   const klaviyo = () => p.klaviyo!;
+  /** Klaviyo's clock against the wall clock: a test sets it back to make a profile older than a poll's window. */
+  let klaviyoOffsetMs = 0;
 
   beforeAll(async () => {
-    p = await startPipeline({ klaviyo: {} });
+    p = await startPipeline({ klaviyo: { now: () => new Date(Date.now() + klaviyoOffsetMs) } });
   });
   afterAll(async () => {
     await p?.stop();
@@ -135,5 +137,31 @@ describe('customer sync with Klaviyo (the email tool)', () => {
     const [profile] = profilesWith('grace.hopper@example.net');
     expect(profile?.attributes.properties).toMatchObject({ omnihub_total_orders: 1, omnihub_total_spent: 'USD 25.00', omnihub_web_orders: 1, omnihub_store_orders: 0, omnihub_channels: ['web'] });
     expect(typeof profile?.attributes.properties?.omnihub_first_order_at).toBe('string');
+  });
+
+  it('brings an unsubscribe made in Klaviyo to Shopify through the poll, though it leaves the profile\'s `updated` alone', async () => {
+    // Prepare: subscribed in the web shop, and known to Klaviyo since long before the last poll
+    // (its profile's `updated` is older than the poll's window, overlap included).
+    klaviyoOffsetMs = -10 * 60_000;
+    try {
+      p.shopify.admin.createCustomer({ first_name: 'Hedy', last_name: 'Lamarr', email: 'hedy@example.net', email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in' } });
+      await p.settle();
+    } finally {
+      klaviyoOffsetMs = 0;
+    }
+    await p.pollKlaviyo();
+    const [profile] = profilesWith('hedy@example.net');
+    const updatedBefore = profile!.attributes.updated;
+
+    // Act: she unsubscribes on Klaviyo's preference page.
+    klaviyo().unsubscribe(profile!.id, 'email');
+    await p.pollKlaviyo();
+
+    // Assess
+    expect(klaviyo().profile(profile!.id)?.attributes.updated).toBe(updatedBefore);
+    const inShopify = p.shopify.admin.listCustomers().find((customer) => customer.email === 'hedy@example.net');
+    expect(inShopify?.email_marketing_consent?.state).toBe('unsubscribed');
+    const customer = await customerWith('hedy@example.net');
+    expect(customer?.fields.emailConsent).toMatchObject({ value: 'unsubscribed', source: 'klaviyo' });
   });
 });

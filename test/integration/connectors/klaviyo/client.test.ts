@@ -158,12 +158,22 @@ describe('Klaviyo client and reader (klaviyo-api against the fake)', () => {
     const since = new Date(Math.floor(Date.now() / 1000) * 1000 - 1).toISOString();
     const [someone] = fake.profiles();
     fake.editProfile(someone!.id, { first_name: 'Edited' });
-    const changed = await reader.list({ since });
+    const changed: Array<[string, string | null | undefined]> = [];
+    const pages: Array<string | undefined> = [];
+    let next: string | undefined;
+    do {
+      const page = await reader.list({ since, ...(next ? { cursor: next } : {}) });
+      changed.push(...page.observations.map((o): [string, string | null | undefined] => [o.externalId, o.values.firstName]));
+      pages.push(next);
+      next = page.next;
+    } while (next);
 
     // Assess
     expect(new Set(all)).toEqual(new Set(fake.profiles().map((profile) => profile.id)));
-    expect(changed.observations.map((o) => [o.externalId, o.values.firstName])).toEqual([[someone!.id, 'Edited']]);
-    expect(changed.next).toBeUndefined();
+    expect(changed).toEqual([[someone!.id, 'Edited']]);
+    // The profiles updated since, then the consent phase: one page per consent metric the account has.
+    expect(pages[0]).toBeUndefined();
+    expect(pages.slice(1).every((cursor) => cursor?.startsWith('consent:'))).toBe(true);
     const polls = fake.requests.filter((request) => request.method === 'GET' && request.path === '/api/profiles');
     expect(polls.length).toBeGreaterThanOrEqual(2);
   });
