@@ -45,7 +45,8 @@ export const klaviyoManifest = {
   addressParts: ['line1', 'line2', 'city', 'region', 'postalCode', 'country'],
   hydrates: false,
   inbound: 'poll',
-  // The cross-channel stats as custom profile properties (stats.ts), for segments and flows.
+  // Orders placed elsewhere as events on the buyer's profile (orders.ts); the stats as profile properties (stats.ts).
+  orders: { observe: false, project: true },
   stats: true,
   // Nothing is delivered to us: no delivery ids to remember.
   dedupeTtlSeconds: 3600,

@@ -80,6 +80,7 @@ describe('Lambda bundles', () => {
       'backfill-square-orders',
       'identity-resolver',
       'orders-hubspot',
+      'orders-klaviyo',
       'orders-shopify',
       'orders-square',
       'sync-hubspot',

@@ -24,16 +24,17 @@ describe('OmnihubStack with klaviyo enabled (polled every 7 minutes, HTTP API in
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth?.cleanup());
 
-  it('deploys its sync and backfill functions with its id and config, reading its own API secret', () => {
-    for (const prefix of ['ConnectorSyncklaviyo', 'BackfillBackfillklaviyo']) {
+  it('deploys its sync, order and backfill functions with its id and config, reading its own API secret', () => {
+    for (const prefix of ['ConnectorSyncklaviyo', 'OrderSyncklaviyo', 'BackfillBackfillklaviyo']) {
       const [id] = logicalIds(synth.template, 'AWS::Lambda::Function', prefix);
       expect(id, prefix).toBeDefined();
       const variables = FunctionSchema.parse(synth.template.findResources('AWS::Lambda::Function')[id!]).Properties.Environment.Variables;
       expect(variables.CONNECTOR_ID).toBe('klaviyo');
       expect(JSON.parse(String(variables.CONNECTOR_CONFIG))).toEqual({ pollMinutes: 7, listId: 'Y6nRLr' });
     }
-    // No order side yet: no order function for it.
-    expect(logicalIds(synth.template, 'AWS::Lambda::Function', 'OrderSyncklaviyo')).toHaveLength(0);
+    // Orders placed elsewhere go to it as events: its order function, and no order backfill (no order is placed in it).
+    expect(logicalIds(synth.template, 'AWS::Lambda::Function', 'OrderSyncklaviyo')).toHaveLength(1);
+    expect(logicalIds(synth.template, 'AWS::Lambda::Function', 'BackfillOrdersBackfillklaviyo')).toHaveLength(0);
     synth.template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'omnihub/klaviyo', SecretString: JSON.stringify({ privateKey: 'REPLACE_ME' }) });
   });
 

@@ -164,4 +164,39 @@ describe('customer sync with Klaviyo (the email tool)', () => {
     const customer = await customerWith('hedy@example.net');
     expect(customer?.fields.emailConsent).toMatchObject({ value: 'unsubscribed', source: 'klaviyo' });
   });
+
+  it('sends her orders as Klaviyo ecommerce events, each once, through a click & collect order\'s pickup', async () => {
+    // Prepare
+    const [shopifyCustomer] = p.shopify.admin.listCustomers().filter((customer) => customer.email === 'grace.hopper@example.net');
+    const [profile] = profilesWith('grace.hopper@example.net');
+    const store = p.shopify.locations.find((location) => location.name === 'Main Street Store')!;
+
+    // Act: placed for pickup, made ready, collected.
+    const order = p.shopify.orderAdmin.placeOrder({ customerId: shopifyCustomer!.id, pickupAt: String(store.id), lines: [{ title: 'Cups', sku: 'CUP-1', quantity: 4, price: '3.00' }, { title: 'Saucer', quantity: 1, price: '2.00' }] });
+    await p.settle();
+    p.shopify.orderAdmin.markReadyForPickup(order.id);
+    await p.settle();
+    p.shopify.orderAdmin.fulfill(order.id);
+    await p.settle();
+
+    // Assess: one event per metric and unique_id, on her profile, in the order they happened.
+    const key = `shopify:${order.id}`;
+    const events = klaviyo().events().filter((event) => event.uniqueId.startsWith(`${key}:`));
+    expect(events.map((event) => [event.metric, event.uniqueId]).sort()).toEqual(
+      [
+        ['Placed Order', `${key}:placed`],
+        ['Ordered Product', expect.stringMatching(new RegExp(`^${key}:line:`))],
+        ['Ordered Product', expect.stringMatching(new RegExp(`^${key}:line:`))],
+        ['Ready for Pickup', `${key}:ready`],
+        ['Picked Up', `${key}:picked-up`],
+        ['Fulfilled Order', `${key}:fulfilled`],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    expect(events.every((event) => event.profileId === profile!.id)).toBe(true);
+    const placed = events.find((event) => event.metric === 'Placed Order')!;
+    expect([placed.value, placed.valueCurrency, placed.properties.OrderName, placed.properties.PickupLocation]).toEqual([14, 'USD', order.name, 'Main Street Store']);
+    // Sent again with every later state, recorded once: more Create Event calls than events.
+    const creates = klaviyo().requests.filter((request) => request.method === 'POST' && request.path === '/api/events');
+    expect(creates.length).toBeGreaterThan(events.length);
+  });
 });
