@@ -453,6 +453,8 @@ function takeGolden(
   const value = golden && isParts(golden.value) && observed === null && isParts(held) ? clearedParts(held) : observed;
   if (golden && isParts(golden.value) && isParts(value)) return takeGoldenParts(customer, system, name, { ...golden, value: golden.value }, held, value, at, partTimes);
   if (golden && !winsOver(at, system, golden)) return false;
+  // A default ("not subscribed", no consent held) never undoes a person's explicit choice (§10).
+  if (golden && isConsentField(name) && isExplicitConsent(golden.value) && !isExplicitConsent(value)) return false;
   const merged = mergeParts(golden?.value, held, value);
   if (golden && sameValue(golden.value, merged)) {
     // The value the golden record holds already, said later by this record: restated (§1).
@@ -596,6 +598,15 @@ function takeGoldenParts(
 /** Each part a value held, cleared. */
 function clearedParts(held: Record<string, unknown>): Record<string, null> {
   return Object.fromEntries(Object.entries(held).flatMap(([part, value]) => (isNothing(value) ? [] : [[part, null]])));
+}
+
+function isConsentField(name: FieldName): boolean {
+  return name === 'emailConsent' || name === 'smsConsent';
+}
+
+/** `subscribed` and `unsubscribed` are choices a person made; `not_subscribed` and null are defaults (§10). */
+function isExplicitConsent(value: unknown): boolean {
+  return value === 'subscribed' || value === 'unsubscribed';
 }
 
 function isNewer(candidate: Timestamp, than: Timestamp): boolean {

@@ -1127,3 +1127,37 @@ describe("what sync's read of HubSpot showed, part by part, when a Shopify addre
     expect(planSync(late.customer, 'hubspot', ['address'])).toMatchObject({ action: 'update', values: { address: { line1: '5183 Oak Ave', city: 'Salem', postalCode: '21773' } } });
   });
 });
+
+describe('consent: a default never undoes a choice (docs/identity.md §10)', () => {
+  const subscribedInShopify = () =>
+    applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', emailConsent: 'subscribed', smsConsent: 'unsubscribed' } }), NOW).customer;
+
+  it('keeps an explicit choice when a newer record says "not subscribed" or holds no consent', () => {
+    // Prepare
+    const customer = subscribedInShopify();
+    const later = anObservation({ system: 'klaviyo', externalId: '01KLAVIYO', observedAt: '2026-01-01T12:00:00Z', values: { email: 'ada@example.com', emailConsent: 'not_subscribed', smsConsent: null } });
+
+    // Act
+    const result = applyObservation(customer, later, NOW);
+
+    // Assess
+    expect(result.changedFields).not.toContain('emailConsent');
+    expect(result.changedFields).not.toContain('smsConsent');
+    expect(result.customer.fields.emailConsent).toEqual({ value: 'subscribed', source: 'shopify', at: '2026-01-01T10:00:00Z' });
+    expect(result.customer.fields.smsConsent).toEqual({ value: 'unsubscribed', source: 'shopify', at: '2026-01-01T10:00:00Z' });
+  });
+
+  it('lets a newer explicit choice win, from any system, and a default fill a field no choice was made in', () => {
+    // Prepare
+    const customer = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', smsConsent: 'not_subscribed' } }), NOW).customer;
+    const unsubscribed = anObservation({ system: 'klaviyo', externalId: '01KLAVIYO', observedAt: '2026-01-01T11:00:00Z', values: { email: 'ada@example.com', emailConsent: 'unsubscribed', smsConsent: 'subscribed' } });
+
+    // Act
+    const result = applyObservation(customer, unsubscribed, NOW);
+
+    // Assess
+    expect(result.customer.fields.emailConsent).toEqual({ value: 'unsubscribed', source: 'klaviyo', at: '2026-01-01T11:00:00Z' });
+    expect(result.customer.fields.smsConsent).toEqual({ value: 'subscribed', source: 'klaviyo', at: '2026-01-01T11:00:00Z' });
+    expect(customer.fields.smsConsent).toEqual({ value: 'not_subscribed', source: 'shopify', at: '2026-01-01T10:00:00Z' });
+  });
+});
