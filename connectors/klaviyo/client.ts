@@ -1,7 +1,8 @@
 import { ConnectorError } from '../../core/errors';
-import { FIELD_NAMES, PartialFieldValuesSchema, type PartialFieldValues } from '../../core/model/customer';
+import { FIELD_NAMES, PartialFieldValuesSchema, type FieldName, type PartialFieldValues } from '../../core/model/customer';
 import type { ClientOptions, CreateOutcome, CustomerTarget, WriteOutcome } from '../connector';
 import { klaviyoApi, readKlaviyoFailure, type KlaviyoTuning } from './api';
+import { writeConsent } from './consent-writes';
 import { klaviyoManifest, type KlaviyoConfig, type KlaviyoSecret } from './manifest';
 import { fromKlaviyoProfile, toKlaviyoCreate, toKlaviyoFields, type KlaviyoProfileFields } from './mapping';
 import { getProfile, parseProfile, readProfiles } from './profile-reads';
@@ -22,14 +23,19 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
   const { mapping, log } = options;
   const api = klaviyoApi(options, tuning);
 
-  /** What the write left, for the fields we wrote, from Klaviyo's answer to that write (docs/identity.md §2). */
-  function outcome(profile: KlaviyoProfile, written: PartialFieldValues): WriteOutcome {
+  /**
+   * What the write left, for the fields we wrote (docs/identity.md §2): the profile's fields from
+   * Klaviyo's answer to that write; consent from the jobs that write it (consent-writes.ts), to
+   * the profile's email and phone as they now are.
+   */
+  async function finish(profile: KlaviyoProfile, written: PartialFieldValues, withheld: PartialFieldValues = {}): Promise<WriteOutcome> {
     const now = fromKlaviyoProfile(profile, mapping);
     const writable = new Set<string>(klaviyoManifest.writableFields);
-    const holds = PartialFieldValuesSchema.parse(
-      Object.fromEntries(FIELD_NAMES.filter((name) => writable.has(name) && written[name] !== undefined).map((name) => [name, now[name] ?? null])),
-    );
-    return { externalId: profile.id, at: (profile.attributes.updated ?? new Date()).toISOString(), holds };
+    const profileFields = FIELD_NAMES.filter((name) => writable.has(name) && !CONSENT_FIELDS.has(name) && written[name] !== undefined);
+    const consent = await writeConsent(api, options.config, { email: profile.attributes.email, phoneNumber: profile.attributes.phoneNumber }, pick(written, CONSENT_FIELDS));
+    const holds = PartialFieldValuesSchema.parse({ ...Object.fromEntries(profileFields.map((name) => [name, now[name] ?? null])), ...consent.holds });
+    const allWithheld = { ...withheld, ...consent.withheld };
+    return { externalId: profile.id, at: (profile.attributes.updated ?? new Date()).toISOString(), holds, ...(Object.keys(allWithheld).length > 0 ? { withheld: allWithheld } : {}) };
   }
 
   const get = (externalId: string) => getProfile(api, externalId);
@@ -67,7 +73,7 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
         );
         const profile = parseProfile(answer.body, 'create');
         log.info('Klaviyo profile created', { externalId: profile.id });
-        return { kind: 'created', ...outcome(profile, values) };
+        return { kind: 'created', ...(await finish(profile, values)) };
       } catch (error) {
         const duplicateId = error instanceof ConnectorError && error.status === 409 ? readKlaviyoFailure(error.cause).duplicateProfileId : undefined;
         if (!duplicateId) throw error;
@@ -80,9 +86,11 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
     async update(externalId, values) {
       const fields = toKlaviyoFields(values);
       try {
-        const profile = await patch(externalId, fields);
+        // Consent alone changes no profile field: nothing to PATCH, only the profile to read.
+        const profile = Object.keys(fields).length > 0 ? await patch(externalId, fields) : await get(externalId);
+        if (!profile) throw missingProfile(externalId);
         log.info('Klaviyo profile updated', { externalId });
-        return outcome(profile, values);
+        return await finish(profile, values);
       } catch (error) {
         if (error instanceof ConnectorError && error.status === 404) throw missingProfile(externalId);
         const duplicateId = error instanceof ConnectorError && error.status === 409 ? readKlaviyoFailure(error.cause).duplicateProfileId : undefined;
@@ -95,7 +103,7 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
         const { phoneNumber: _withheld, ...rest } = fields;
         const profile = await patch(externalId, rest);
         const { phone, ...written } = values;
-        return { ...outcome(profile, written), withheld: { phone } };
+        return finish(profile, written, { phone });
       }
     },
 
@@ -105,6 +113,12 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
       return observations;
     },
   };
+}
+
+const CONSENT_FIELDS: ReadonlySet<FieldName> = new Set(['emailConsent', 'smsConsent']);
+
+function pick(values: PartialFieldValues, names: ReadonlySet<FieldName>): PartialFieldValues {
+  return Object.fromEntries(Object.entries(values).filter(([name]) => names.has(name as FieldName)));
 }
 
 function missingProfile(externalId: string): ConnectorError {

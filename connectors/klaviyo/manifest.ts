@@ -7,8 +7,8 @@ import type { ConnectorManifest } from '../connector';
  */
 export const KlaviyoConfigSchema = z.strictObject({
   /**
-   * The list whose consent omnihub writes: a subscribe made elsewhere adds the profile to it (its
-   * double opt-in setting applies). Absent: the account's default opt-in setting applies.
+   * The list a subscribe made elsewhere adds the profile to (its opt-in setting applies). Absent:
+   * the account's default opt-in setting applies. An unsubscribe is always global.
    */
   listId: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{6}$/, 'a Klaviyo list id such as "Y6nRLr" (Lists & segments → the list → Settings)'))),
   /**
@@ -39,8 +39,8 @@ export const klaviyoManifest = {
   configSchema: KlaviyoConfigSchema,
   secretSchema: KlaviyoSecretSchema,
   webhookSecretSchema: KlaviyoWebhookSecretSchema,
-  // Klaviyo keeps lists and segments, not tags, on a profile.
-  writableFields: ['email', 'phone', 'firstName', 'lastName', 'address'],
+  // Consent through its subscription jobs (consent-writes.ts). Klaviyo keeps lists and segments, not tags, on a profile.
+  writableFields: ['email', 'phone', 'firstName', 'lastName', 'address', 'emailConsent', 'smsConsent'],
   // `location` has two street lines, city, region, zip and country (free text: written as the code).
   addressParts: ['line1', 'line2', 'city', 'region', 'postalCode', 'country'],
   hydrates: false,

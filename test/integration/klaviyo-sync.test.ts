@@ -152,6 +152,8 @@ describe('customer sync with Klaviyo (the email tool)', () => {
     await p.pollKlaviyo();
     const [profile] = profilesWith('hedy@example.net');
     const updatedBefore = profile!.attributes.updated;
+    // Her web-shop subscription went to Klaviyo through its subscribe job.
+    expect(profile!.attributes.subscriptions?.email?.marketing?.consent).toBe('SUBSCRIBED');
 
     // Act: she unsubscribes on Klaviyo's preference page.
     klaviyo().unsubscribe(profile!.id, 'email');
@@ -198,5 +200,26 @@ describe('customer sync with Klaviyo (the email tool)', () => {
     // Sent again with every later state, recorded once: more Create Event calls than events.
     const creates = klaviyo().requests.filter((request) => request.method === 'POST' && request.path === '/api/events');
     expect(creates.length).toBeGreaterThan(events.length);
+  });
+
+  it('brings an unsubscribe made in Shopify to Klaviyo (a global unsubscribe), and a later poll writes nothing', async () => {
+    // Prepare
+    const made = p.shopify.admin.createCustomer({ first_name: 'Rosalind', email: 'rosalind@example.net', email_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in' } });
+    await p.settle();
+    expect(profilesWith('rosalind@example.net')[0]?.attributes.subscriptions?.email?.marketing?.consent).toBe('SUBSCRIBED');
+
+    // Act
+    p.shopify.admin.updateCustomer(made.id, { email_marketing_consent: { state: 'unsubscribed', opt_in_level: 'single_opt_in' } });
+    await p.settle();
+    await p.pollKlaviyo();
+
+    // Assess
+    const [profile] = profilesWith('rosalind@example.net');
+    expect(profile?.attributes.subscriptions?.email?.marketing?.consent).toBe('UNSUBSCRIBED');
+    expect(klaviyo().requests.filter((request) => request.path === '/api/profile-subscription-bulk-delete-jobs' && request.status === 202)).toHaveLength(1);
+    const writes = () => [...p.shopify.requests, ...p.hubspot.requests, ...klaviyo().requests].filter((request) => request.method !== 'GET' && !request.path.startsWith('/_sandbox')).length;
+    const before = writes();
+    await p.pollKlaviyo();
+    expect(writes()).toBe(before);
   });
 });
