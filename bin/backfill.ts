@@ -300,7 +300,7 @@ function printReports(reports: RunReport[], options: BackfillOptions, io: Backfi
     const skipped = r.skipped > 0 ? ` (${r.skipped} could not be used: see the warnings)` : '';
     io.out(
       `${r.connector}${r.entity === 'orders' ? ' orders' : ''}: ${r.completed ? 'done' : 'stopped (run the same command again to resume)'}${r.resumed ? ' (resumed)' : ''}${r.since ? ` since ${r.since}` : ''}: ` +
-        `${r.read} ${what} read${skipped} in ${r.pages} pages, ${r.seconds.toFixed(1)} s${rate}; written by sync: ${written}`,
+        `${r.read} ${what} read${skipped} in ${r.pages} ${r.pages === 1 ? 'page' : 'pages'}, ${r.seconds.toFixed(1)} s${rate}; written by sync: ${written}`,
     );
   }
 }
