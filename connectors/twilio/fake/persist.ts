@@ -1,0 +1,121 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { IdSourceState } from './clock';
+import type { DeliveryOutcome } from './messages-api';
+import type { MessagesSnapshot } from './messages-state';
+import type { OptOutEntry } from './opt-out';
+
+/**
+ * Keeps the fake account on disk for `npm start` (option `persistPath`), like the Square and
+ * Klaviyo fakes' persist.ts: loaded once at start when the file exists, saved shortly after each
+ * change (debounced; written to a temporary file, then renamed) and on close. Every message (so
+ * the WhatsApp windows, which are the people's last messages, survive too), the statuses a sent
+ * message has still to go through (a restart carries on with them and their callbacks, as Twilio
+ * would not forget a queued message), the opt-out set, the delivery outcomes set for the sandbox,
+ * and where the sid stream stands. Webhook deliveries in flight are not kept. Read back through
+ * zod, never trusted.
+ */
+const SAVE_DEBOUNCE_MS = 250;
+
+export interface AccountSnapshot {
+  ids: IdSourceState;
+  messages: MessagesSnapshot;
+  optOuts: OptOutEntry[];
+  outcomes: Array<{ to: string; outcome: DeliveryOutcome }>;
+}
+
+const count = z.number().int().nonnegative();
+const STATUSES = ['accepted', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'received'] as const;
+const StepSchema = z.object({ status: z.enum(STATUSES), errorCode: z.number().int().nullable() });
+
+const MessageSchema = z.object({
+  sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/),
+  direction: z.enum(['inbound', 'outbound-api', 'outbound-reply']),
+  channel: z.enum(['sms', 'whatsapp']),
+  from: z.string(),
+  to: z.string(),
+  body: z.string(),
+  status: z.enum(STATUSES),
+  errorCode: z.number().int().nullable(),
+  errorMessage: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  sentAt: z.number().nullable(),
+  segments: count,
+  numMedia: count,
+  messagingServiceSid: z.string().nullable(),
+  senderAssigned: z.boolean(),
+  statusCallback: z.string().nullable(),
+  price: z.string().nullable(),
+  pending: z.array(StepSchema),
+});
+
+const OutcomeSchema = z.object({ status: z.enum(['delivered', 'undelivered', 'failed']), errorCode: z.number().int().optional() });
+
+const PersistedAccountSchema = z.object({
+  version: z.literal(1),
+  ids: z.object({ seed: z.number().int(), draws: count }),
+  messages: z.array(MessageSchema),
+  optOuts: z.array(z.object({ address: z.string(), sender: z.string() })),
+  outcomes: z.array(z.object({ to: z.string(), outcome: OutcomeSchema })),
+});
+
+function unreadable(path: string, why: string): Error {
+  return new Error(`The Twilio fake's saved state at ${path} is not readable (${why}); delete it to start fresh`);
+}
+
+/** The saved account at `path`, or undefined when there is none yet. A corrupt or unreadable file is an error naming it. */
+export function loadAccount(path: string): AccountSnapshot | undefined {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
+    throw unreadable(path, error instanceof Error && 'code' in error ? String(error.code) : String(error));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw unreadable(path, 'not JSON');
+  }
+  const parsed = PersistedAccountSchema.safeParse(json);
+  if (!parsed.success) throw unreadable(path, parsed.error.issues.map((issue) => issue.path.join('.') || '(file)').join(', '));
+  const { ids, messages, optOuts, outcomes } = parsed.data;
+  return {
+    ids,
+    messages,
+    optOuts,
+    outcomes: outcomes.map(({ to, outcome }) => ({ to, outcome: outcome.errorCode === undefined ? { status: outcome.status } : { status: outcome.status, errorCode: outcome.errorCode } })),
+  };
+}
+
+export function saveAccount(path: string, snapshot: AccountSnapshot): void {
+  const body = JSON.stringify({ version: 1, ...snapshot });
+  mkdirSync(dirname(path), { recursive: true });
+  // Write then rename: a crash mid-write never leaves half a file.
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, body);
+  renameSync(temporary, path);
+}
+
+/** Saves the account shortly after each change (`schedule`); `flush()` saves now. */
+export function persistAccount(snapshot: () => AccountSnapshot, path: string): { schedule(): void; flush(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const save = () => {
+    timer = undefined;
+    saveAccount(path, snapshot());
+  };
+  return {
+    schedule() {
+      if (timer) return;
+      timer = setTimeout(save, SAVE_DEBOUNCE_MS);
+      timer.unref();
+    },
+    flush() {
+      if (timer) clearTimeout(timer);
+      save();
+    },
+  };
+}
