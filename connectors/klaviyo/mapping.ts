@@ -1,7 +1,7 @@
 import type { Address, ConsentState, PartialFieldValues } from '../../core/model/customer';
 import { compact } from '../../core/model/compact';
 import { toCountryCode } from '../../core/model/country';
-import { normalizeEmail, toE164 } from '../../core/model/normalize';
+import { emailValue, phoneValue, textValue } from '../../core/model/normalize';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext } from '../connector';
 import type { KlaviyoChannelConsent, KlaviyoLocation, KlaviyoProfile } from './schemas';
@@ -44,10 +44,10 @@ export function toObservation(profile: KlaviyoProfile, context: MappingContext):
 export function fromKlaviyoProfile(profile: KlaviyoProfile, context: MappingContext): PartialFieldValues {
   const { attributes } = profile;
   return compact({
-    email: mapEmail(attributes.email),
-    phone: mapPhone(attributes.phoneNumber, context),
-    firstName: mapText(attributes.firstName) ?? null,
-    lastName: mapText(attributes.lastName) ?? null,
+    email: emailValue(attributes.email),
+    phone: phoneValue(attributes.phoneNumber, context.defaultCountry),
+    firstName: textValue(attributes.firstName) ?? null,
+    lastName: textValue(attributes.lastName) ?? null,
     address: attributes.location ? mapLocation(attributes.location) : null,
     emailConsent: mapConsent(attributes.subscriptions?.email?.marketing),
     smsConsent: mapConsent(attributes.subscriptions?.sms?.marketing),
@@ -58,9 +58,9 @@ export function fromKlaviyoProfile(profile: KlaviyoProfile, context: MappingCont
 export function unusableFields(profile: KlaviyoProfile, context: MappingContext): ('email' | 'phone' | 'address')[] {
   const { attributes } = profile;
   const unusable: ('email' | 'phone' | 'address')[] = [];
-  if (mapText(attributes.email) && mapEmail(attributes.email) === undefined) unusable.push('email');
-  if (mapText(attributes.phoneNumber) && mapPhone(attributes.phoneNumber, context) === undefined) unusable.push('phone');
-  const country = mapText(attributes.location?.country);
+  if (textValue(attributes.email) && emailValue(attributes.email) === undefined) unusable.push('email');
+  if (textValue(attributes.phoneNumber) && phoneValue(attributes.phoneNumber, context.defaultCountry) === undefined) unusable.push('phone');
+  const country = textValue(attributes.location?.country);
   if (country && toCountryCode(country) === undefined) unusable.push('address');
   return unusable;
 }
@@ -136,34 +136,18 @@ function locationInput(address: Address | null): KlaviyoProfileFields['location'
 
 /** undefined (unusable, left out: not a clear either) when the country names none we know. */
 function mapLocation(location: KlaviyoLocation): Address | null | undefined {
-  const region = mapText(location.region);
-  const country = mapText(location.country);
+  const region = textValue(location.region);
+  const country = textValue(location.country);
   const code = country ? toCountryCode(country) : undefined;
   if (country && code === undefined) return undefined;
   const mapped: Address = {
-    line1: mapText(location.address1) ?? null,
-    line2: mapText(location.address2) ?? null,
-    city: mapText(location.city) ?? null,
+    line1: textValue(location.address1) ?? null,
+    line2: textValue(location.address2) ?? null,
+    city: textValue(location.city) ?? null,
     // "NY" is a code (upper-cased, as the other connectors do); "New York" stays as Klaviyo holds it.
     region: region && /^[A-Za-z0-9]{1,3}$/.test(region) ? region.toUpperCase() : (region ?? null),
-    postalCode: mapText(location.zip) ?? null,
+    postalCode: textValue(location.zip) ?? null,
     country: code ?? null,
   };
   return Object.values(mapped).some((part) => part !== null) ? mapped : null;
-}
-
-function mapText(raw: string | null | undefined): string | undefined {
-  const trimmed = raw?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function mapEmail(raw: string | null | undefined): string | null | undefined {
-  const text = mapText(raw);
-  return text === undefined ? null : normalizeEmail(text);
-}
-
-/** Klaviyo keeps phones in E.164 already; read them as the other connectors do. */
-function mapPhone(raw: string | null | undefined, context: MappingContext): string | null | undefined {
-  const text = mapText(raw);
-  return text === undefined ? null : toE164(text, context.defaultCountry);
 }

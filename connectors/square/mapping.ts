@@ -1,6 +1,6 @@
 import type { Address, PartialFieldValues } from '../../core/model/customer';
 import { compact } from '../../core/model/compact';
-import { normalizeEmail, toE164 } from '../../core/model/normalize';
+import { emailValue, phoneValue, textValue } from '../../core/model/normalize';
 import type { Observation } from '../../core/model/observation';
 import type { MappingContext } from '../connector';
 import type { SquareAddress, SquareCustomer, SquareWireCustomer } from './schemas';
@@ -56,10 +56,10 @@ export function toObservation(customer: SquareCustomer, context: MappingContext)
 /** Square customer → canonical values. */
 export function fromSquareCustomer(customer: SquareCustomer, context: MappingContext): PartialFieldValues {
   return compact({
-    email: mapEmail(customer.emailAddress),
-    phone: mapPhone(customer.phoneNumber, context),
-    firstName: mapText(customer.givenName) ?? null,
-    lastName: mapText(customer.familyName) ?? null,
+    email: emailValue(customer.emailAddress),
+    phone: phoneValue(customer.phoneNumber, context.defaultCountry),
+    firstName: textValue(customer.givenName) ?? null,
+    lastName: textValue(customer.familyName) ?? null,
     address: customer.address ? mapAddress(customer.address) : null,
     // `email_unsubscribed: true` is an opt-out. `false` only says "not opted out", which is no
     // consent (Square's own marketing mails them anyway): not said, so it never overwrites a
@@ -71,8 +71,8 @@ export function fromSquareCustomer(customer: SquareCustomer, context: MappingCon
 /** Fields the record holds a value for that cannot be normalized: names only, never values. */
 export function unusableFields(customer: SquareCustomer, context: MappingContext): ('email' | 'phone')[] {
   const unusable: ('email' | 'phone')[] = [];
-  if (mapText(customer.emailAddress) && mapEmail(customer.emailAddress) === undefined) unusable.push('email');
-  if (mapText(customer.phoneNumber) && mapPhone(customer.phoneNumber, context) === undefined) unusable.push('phone');
+  if (textValue(customer.emailAddress) && emailValue(customer.emailAddress) === undefined) unusable.push('email');
+  if (textValue(customer.phoneNumber) && phoneValue(customer.phoneNumber, context.defaultCountry) === undefined) unusable.push('phone');
   return unusable;
 }
 
@@ -154,14 +154,14 @@ function countryInput(raw: string | null | undefined): string | null | undefined
 
 function mapAddress(address: SquareAddress): Address | null {
   // Square can hold every part we map: an empty one is null (it holds nothing there), never absent.
-  const region = mapText(address.administrativeDistrictLevel1);
+  const region = textValue(address.administrativeDistrictLevel1);
   const mapped: Address = {
-    line1: mapText(address.addressLine1) ?? null,
-    line2: mapText(address.addressLine2) ?? null,
-    city: mapText(address.locality) ?? null,
+    line1: textValue(address.addressLine1) ?? null,
+    line2: textValue(address.addressLine2) ?? null,
+    city: textValue(address.locality) ?? null,
     // "NY" is a code (upper-cased, as the other connectors do); "New York" stays as Square holds it.
     region: region && /^[A-Za-z0-9]{1,3}$/.test(region) ? region.toUpperCase() : (region ?? null),
-    postalCode: mapText(address.postalCode) ?? null,
+    postalCode: textValue(address.postalCode) ?? null,
     // ZZ is Square's "unknown country": no country.
     country: mapCountry(address.country),
   };
@@ -169,21 +169,6 @@ function mapAddress(address: SquareAddress): Address | null {
 }
 
 function mapCountry(raw: string | null | undefined): string | null {
-  const code = mapText(raw)?.toUpperCase();
+  const code = textValue(raw)?.toUpperCase();
   return code && code !== 'ZZ' ? code : null;
-}
-
-function mapText(raw: string | null | undefined): string | undefined {
-  const trimmed = raw?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
-function mapEmail(raw: string | null | undefined): string | null | undefined {
-  const text = mapText(raw);
-  return text === undefined ? null : normalizeEmail(text);
-}
-
-function mapPhone(raw: string | null | undefined, context: MappingContext): string | null | undefined {
-  const text = mapText(raw);
-  return text === undefined ? null : toE164(text, context.defaultCountry);
 }

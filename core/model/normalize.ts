@@ -27,3 +27,23 @@ export function toE164(raw: string | null | undefined, defaultCountry: CountryCo
 }
 
 export type { CountryCode };
+
+/**
+ * A record's field as the mappings read it: trimmed text, or undefined when empty. And an email
+ * or a phone: null when the record holds none, undefined when what it holds is not one (the
+ * mapping names the field as unusable), else the normalized value.
+ */
+export function textValue(raw: string | null | undefined): string | undefined {
+  const trimmed = raw?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function emailValue(raw: string | null | undefined): string | null | undefined {
+  const text = textValue(raw);
+  return text === undefined ? null : normalizeEmail(text);
+}
+
+export function phoneValue(raw: string | null | undefined, defaultCountry: CountryCode): string | null | undefined {
+  const text = textValue(raw);
+  return text === undefined ? null : toE164(text, defaultCountry);
+}

@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readSavedState, writeSavedState } from '../../testing/saved-state';
 import type { IdSourceState } from './clock';
 import type { EventsSnapshot } from './events-state';
 import type { QueuedJob } from './jobs';
@@ -102,28 +101,10 @@ const PersistedAccountSchema = z.object({
   jobs: z.array(z.object({ dueAt: z.number(), job: z.object({ kind: z.enum(['subscribe', 'unsubscribe', 'event']) }).passthrough() })),
 });
 
-function unreadable(path: string, why: string): Error {
-  return new Error(`The Klaviyo fake's saved state at ${path} is not readable (${why}); delete it to start fresh`);
-}
-
 /** The saved account at `path`, or undefined when there is none yet. A corrupt file is an error naming it. */
 export function loadAccount(path: string): AccountSnapshot | undefined {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
-    throw unreadable(path, error instanceof Error && 'code' in error ? String(error.code) : String(error));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw unreadable(path, 'not JSON');
-  }
-  const parsed = PersistedAccountSchema.safeParse(json);
-  if (!parsed.success) throw unreadable(path, parsed.error.issues.map((issue) => issue.path.join('.') || '(file)').join(', '));
-  const saved = parsed.data;
+  const saved = readSavedState(path, PersistedAccountSchema, 'Klaviyo');
+  if (!saved) return undefined;
   return {
     ids: saved.ids,
     profiles: { profiles: saved.profiles, lists: saved.lists },
@@ -133,7 +114,7 @@ export function loadAccount(path: string): AccountSnapshot | undefined {
 }
 
 export function saveAccount(path: string, snapshot: AccountSnapshot): void {
-  const body = JSON.stringify({
+  writeSavedState(path, {
     version: 1,
     ids: snapshot.ids,
     profiles: snapshot.profiles.profiles,
@@ -142,10 +123,6 @@ export function saveAccount(path: string, snapshot: AccountSnapshot): void {
     events: snapshot.events.events,
     jobs: snapshot.jobs,
   });
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, body);
-  renameSync(temporary, path);
 }
 
 /** Saves the account shortly after each change (`schedule`); `flush()` saves now if anything is pending. */

@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readSavedState, writeSavedState } from '../../testing/saved-state';
 import type { IdSourceState } from './clock';
 import { ADDRESS_PARTS, TEXT_FIELDS, type CustomersSnapshot, type CustomersState, type TextField } from './customers-state';
 import { FULFILLMENT_STATES, type OrdersSnapshot, type OrdersState } from './orders-state';
@@ -164,28 +163,10 @@ const PersistedSellerSchema = z.object({
   receipts: count,
 });
 
-function unreadable(path: string, why: string): Error {
-  return new Error(`The Square fake's saved state at ${path} is not readable (${why}); delete it to start fresh`);
-}
-
 /** The saved seller at `path`, or undefined when there is none yet. A corrupt or unreadable file is an error naming it. */
 export function loadSeller(path: string): SellerSnapshot | undefined {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
-    throw unreadable(path, error instanceof Error && 'code' in error ? String(error.code) : String(error));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw unreadable(path, 'not JSON');
-  }
-  const parsed = PersistedSellerSchema.safeParse(json);
-  if (!parsed.success) throw unreadable(path, parsed.error.issues.map((issue) => issue.path.join('.') || '(file)').join(', '));
-  const saved = parsed.data;
+  const saved = readSavedState(path, PersistedSellerSchema, 'Square');
+  if (!saved) return undefined;
   return {
     ids: saved.ids,
     customers: { customers: saved.customers, replays: saved.customerReplays },
@@ -194,7 +175,7 @@ export function loadSeller(path: string): SellerSnapshot | undefined {
 }
 
 export function saveSeller(path: string, snapshot: SellerSnapshot): void {
-  const body = JSON.stringify({
+  const body = ({
     version: 1,
     ids: snapshot.ids,
     customers: snapshot.customers.customers,
@@ -205,11 +186,7 @@ export function saveSeller(path: string, snapshot: SellerSnapshot): void {
     orderReplays: snapshot.orders.replays,
     receipts: snapshot.orders.receipts,
   });
-  mkdirSync(dirname(path), { recursive: true });
-  // Write then rename: a crash mid-write never leaves half a file.
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, body);
-  renameSync(temporary, path);
+  writeSavedState(path, body);
 }
 
 /** Saves the seller to `path` shortly after each change; `flush()` saves now if anything is pending. */

@@ -1,6 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
+import { readSavedState, writeSavedState } from '../../testing/saved-state';
 import type { IdSourceState } from './clock';
 import type { DeliveryOutcome } from './messages-api';
 import type { MessagesSnapshot } from './messages-state';
@@ -61,28 +60,11 @@ const PersistedAccountSchema = z.object({
   outcomes: z.array(z.object({ to: z.string(), outcome: OutcomeSchema })),
 });
 
-function unreadable(path: string, why: string): Error {
-  return new Error(`The Twilio fake's saved state at ${path} is not readable (${why}); delete it to start fresh`);
-}
-
 /** The saved account at `path`, or undefined when there is none yet. A corrupt or unreadable file is an error naming it. */
 export function loadAccount(path: string): AccountSnapshot | undefined {
-  let raw: string;
-  try {
-    raw = readFileSync(path, 'utf8');
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
-    throw unreadable(path, error instanceof Error && 'code' in error ? String(error.code) : String(error));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    throw unreadable(path, 'not JSON');
-  }
-  const parsed = PersistedAccountSchema.safeParse(json);
-  if (!parsed.success) throw unreadable(path, parsed.error.issues.map((issue) => issue.path.join('.') || '(file)').join(', '));
-  const { ids, messages, optOuts, outcomes } = parsed.data;
+  const saved = readSavedState(path, PersistedAccountSchema, 'Twilio');
+  if (!saved) return undefined;
+  const { ids, messages, optOuts, outcomes } = saved;
   return {
     ids,
     messages,
@@ -92,12 +74,8 @@ export function loadAccount(path: string): AccountSnapshot | undefined {
 }
 
 export function saveAccount(path: string, snapshot: AccountSnapshot): void {
-  const body = JSON.stringify({ version: 1, ...snapshot });
-  mkdirSync(dirname(path), { recursive: true });
-  // Write then rename: a crash mid-write never leaves half a file.
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, body);
-  renameSync(temporary, path);
+  const body = ({ version: 1, ...snapshot });
+  writeSavedState(path, body);
 }
 
 /** Saves the account shortly after each change (`schedule`); `flush()` saves now. */
