@@ -69,8 +69,14 @@ export function klaviyoApi(options: ClientOptions<KlaviyoConfig, KlaviyoSecret>,
   for (const api of [profilesApi, eventsApi, metricsApi]) api.basePath = basePath;
   const sdk = { profilesApi, eventsApi, metricsApi };
 
-  async function call<T>(operation: string, run: (apis: typeof sdk) => Promise<T>): Promise<T> {
+  /**
+   * `beforeRetry` runs after the wait and before the call is sent again: a write that was refused
+   * (429, 5xx) checks there that the record still holds what sync read (docs/identity.md §2),
+   * since the wait is long enough for a person's edit.
+   */
+  async function call<T>(operation: string, run: (apis: typeof sdk) => Promise<T>, { beforeRetry }: { beforeRetry?: () => Promise<void> } = {}): Promise<T> {
     for (let round = 0; ; round += 1) {
+      if (round > 0) await beforeRetry?.();
       usage.requests += 1;
       try {
         return await run(sdk);

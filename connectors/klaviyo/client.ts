@@ -1,10 +1,12 @@
 import { ConnectorError } from '../../core/errors';
 import { FIELD_NAMES, PartialFieldValuesSchema, type FieldName, type PartialFieldValues } from '../../core/model/customer';
+import type { Observation } from '../../core/model/observation';
+import { fieldsChangedSince, RecordChangedSinceRead, type UpdateOptions } from '../../core/sync/customer-target';
 import type { ClientOptions, CreateOutcome, CustomerTarget, WriteOutcome } from '../connector';
 import { klaviyoApi, readKlaviyoFailure, type KlaviyoTuning } from './api';
 import { writeConsent } from './consent-writes';
 import { klaviyoManifest, type KlaviyoConfig, type KlaviyoSecret } from './manifest';
-import { fromKlaviyoProfile, toKlaviyoCreate, toKlaviyoFields, type KlaviyoProfileFields } from './mapping';
+import { fromKlaviyoProfile, toKlaviyoCreate, toKlaviyoFields, toObservation, type KlaviyoProfileFields } from './mapping';
 import { getProfile, parseProfile, readProfiles } from './profile-reads';
 import type { KlaviyoProfile } from './schemas';
 
@@ -48,9 +50,27 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
     return 'email';
   }
 
-  async function patch(externalId: string, fields: KlaviyoProfileFields): Promise<KlaviyoProfile> {
-    const answer = await api.call('update', ({ profilesApi }) =>
-      profilesApi.updateProfile(externalId, { data: { type: 'profile', id: externalId, attributes: fields } }, { additionalFieldsProfile: ['subscriptions'] }),
+  /**
+   * Update Profile. Klaviyo has no version condition: a PATCH refused with a 429 or 5xx is sent
+   * again only after reading the profile anew, and not at all when a field it would write changed
+   * since sync's read (a person's edit during the wait: RecordChangedSinceRead, §2).
+   */
+  async function patch(externalId: string, fields: KlaviyoProfileFields, values: PartialFieldValues, read: Observation | undefined): Promise<KlaviyoProfile> {
+    const stillAsRead = async () => {
+      if (!read) return;
+      const current = await get(externalId);
+      if (!current) throw missingProfile(externalId);
+      const now = toObservation(current, mapping);
+      const changed = fieldsChangedSince(read, now, values);
+      if (changed.length > 0) {
+        log.info('Klaviyo profile changed since sync read it; not writing', { externalId, fields: changed.join(',') });
+        throw new RecordChangedSinceRead(SYSTEM, now);
+      }
+    };
+    const answer = await api.call(
+      'update',
+      ({ profilesApi }) => profilesApi.updateProfile(externalId, { data: { type: 'profile', id: externalId, attributes: fields } }, { additionalFieldsProfile: ['subscriptions'] }),
+      { beforeRetry: stillAsRead },
     );
     return parseProfile(answer.body, 'update');
   }
@@ -83,11 +103,11 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
       }
     },
 
-    async update(externalId, values) {
+    async update(externalId, values, { read }: UpdateOptions = {}) {
       const fields = toKlaviyoFields(values);
       try {
         // Consent alone changes no profile field: nothing to PATCH, only the profile to read.
-        const profile = Object.keys(fields).length > 0 ? await patch(externalId, fields) : await get(externalId);
+        const profile = Object.keys(fields).length > 0 ? await patch(externalId, fields, values, read) : await get(externalId);
         if (!profile) throw missingProfile(externalId);
         log.info('Klaviyo profile updated', { externalId });
         return await finish(profile, values);
@@ -101,8 +121,8 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
         // the rest is written, the phone is withheld until it changes.
         log.info('Klaviyo holds this phone on another profile; writing the rest without it', { externalId, otherExternalId: duplicateId });
         const { phoneNumber: _withheld, ...rest } = fields;
-        const profile = await patch(externalId, rest);
         const { phone, ...written } = values;
+        const profile = await patch(externalId, rest, written, read);
         return finish(profile, written, { phone });
       }
     },

@@ -3,6 +3,7 @@ import { createKlaviyoClient } from '../../../../connectors/klaviyo/client';
 import { startKlaviyoFake, type KlaviyoFake } from '../../../../connectors/klaviyo/fake/server';
 import { createKlaviyoReader } from '../../../../connectors/klaviyo/reader';
 import { ConnectorError } from '../../../../core/errors';
+import { RecordChangedSinceRead } from '../../../../core/sync/customer-target';
 import type { LogSink } from '../../../../core/log';
 
 /**
@@ -176,5 +177,30 @@ describe('Klaviyo client and reader (klaviyo-api against the fake)', () => {
     expect(pages.slice(1).every((cursor) => cursor?.startsWith('consent:'))).toBe(true);
     const polls = fake.requests.filter((request) => request.method === 'GET' && request.path === '/api/profiles');
     expect(polls.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('does not send a refused update again over an edit made in Klaviyo during the wait, and sends it when nothing changed', async () => {
+    // Prepare
+    const client = createKlaviyoClient(options(), fast);
+    const made = await client.create({ email: 'race@example.net', firstName: 'First' }, { customerId: 'cust-race' });
+    if (made.kind !== 'created') throw new Error('not created');
+    const [read] = await client.read([made.externalId]);
+
+    // Act: the PATCH is answered 429 (retry after 1 s); a person edits the name meanwhile.
+    fake.forceFailure({ status: 429, retryAfterSeconds: 1 }, 1);
+    const refused = client.update(made.externalId, { firstName: 'From sync' }, { read }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    fake.editProfile(made.externalId, { first_name: 'Typed in Klaviyo' });
+    const outcome = await refused;
+    // The same, with no edit during the wait.
+    const [again] = await client.read([made.externalId]);
+    fake.forceFailure({ status: 429, retryAfterSeconds: 1 }, 1);
+    const written = await client.update(made.externalId, { lastName: 'Written' }, { read: again });
+
+    // Assess
+    expect(outcome).toBeInstanceOf(RecordChangedSinceRead);
+    expect((outcome as RecordChangedSinceRead).observation.values.firstName).toBe('Typed in Klaviyo');
+    expect(written.holds).toEqual({ lastName: 'Written' });
+    expect(fake.profile(made.externalId)?.attributes).toMatchObject({ first_name: 'Typed in Klaviyo', last_name: 'Written' });
   });
 });
