@@ -1,5 +1,18 @@
-import { ADDRESS_KEY_PARTS, addressKeyPart, CHECKED_FIELDS, recordKey, type CheckedField, type FieldValue, type GroundTruth, type Snapshot, type SnapshotRecord, type TruthEdit } from './model';
-import { asObservable, type ShopifyTrail } from './sightings';
+import {
+  ADDRESS_KEY_PARTS,
+  addressKeyPart,
+  CHECKED_FIELDS,
+  recordKey,
+  UNIQUE_PHONES,
+  type CheckedField,
+  type FieldValue,
+  type GroundTruth,
+  type Snapshot,
+  type SnapshotRecord,
+  type SystemName,
+  type TruthEdit,
+} from './model';
+import { observableEdits, type ShopifyTrail, type SightingTrail } from './sightings';
 
 /**
  * The chaos run's verdict: the ground truth (who each record belongs to, every edit with its
@@ -24,6 +37,22 @@ export interface Finding {
 export interface Verdict {
   counts: Record<CheckName, number>;
   findings: Finding[];
+  /**
+   * Unseen edits nothing was left of to see, per system: overwritten before any read saw them (by
+   * the person's own next edit, or by a write of the hub's that raced it), or never read at all. No
+   * observer could know them: not counted as lost, but told, with the hub's overwrites named.
+   */
+  unobservable: Partial<Record<SystemName, UnobservableCounts>>;
+  unobservableByHub: string[];
+}
+
+export interface UnobservableCounts {
+  total: number;
+  byPerson: number;
+  byHub: number;
+  /** Overwritten by a change whose maker the trail does not know (Shopify's state changes). */
+  byUnknown: number;
+  neverRead: number;
 }
 
 const EMPTY_COUNTS: Record<CheckName, number> = {
@@ -36,7 +65,11 @@ const EMPTY_COUNTS: Record<CheckName, number> = {
   forgedValuesKept: 0,
 };
 
-export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: ShopifyTrail): Verdict {
+/**
+ * `shopifyTrail`: what the drop phase judges Shopify's unseen edits by; `polled`: the trail of each
+ * vendor that sends no webhooks (Klaviyo), whose every edit is unseen until a read (sightings.ts).
+ */
+export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: ShopifyTrail, polled: Partial<Record<SystemName, SightingTrail>> = {}): Verdict {
   const counts = { ...EMPTY_COUNTS };
   const findings: Finding[] = [];
   const found = (name: CheckName, detail: string) => {
@@ -102,21 +135,43 @@ export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: Sho
 
   // Lost updates: per person and field, the newest edit by source time must be what the golden record and every record hold.
   const unholdable = new Set(truth.unholdable.map((entry) => `${entry.person}|${entry.system}|${entry.field}`));
-  // Shopify keeps a phone to one customer: a phone another person's Shopify record holds cannot be
-  // held by this person's there, whichever family member got it first (the workload's own list
-  // knows only the order of the creates; an edit synced later can find the phone taken).
-  const shopifyPhoneOwners = new Map<string, Set<string>>();
+  // Shopify and Klaviyo keep a phone to one record: a phone another person's record there holds
+  // cannot be held by this person's there, whichever family member got it first (the workload's
+  // own list knows only the order of the creates; an edit synced later can find the phone taken).
+  const phoneOwners = new Map<string, Set<string>>();
   for (const [owner, records] of recordsOf) {
     for (const record of records) {
       const phone = record.values.phone;
-      if (record.system !== 'shopify' || typeof phone !== 'string') continue;
-      shopifyPhoneOwners.set(phone, new Set([...(shopifyPhoneOwners.get(phone) ?? []), owner]));
+      if (!UNIQUE_PHONES.includes(record.system) || typeof phone !== 'string') continue;
+      const key = `${record.system}|${phone}`;
+      phoneOwners.set(key, new Set([...(phoneOwners.get(key) ?? []), owner]));
     }
   }
-  const phoneTakenByAnother = (person: string, system: string, phone: unknown) =>
-    system === 'shopify' && typeof phone === 'string' && [...(shopifyPhoneOwners.get(phone) ?? [])].some((owner) => owner !== person);
-  // The drop phase scores what an observer could know of Shopify edits whose webhooks never came.
-  const edits = asObservable(truth.edits, shopifyTrail);
+  const phoneTakenByAnother = (person: string, system: SystemName, phone: unknown) =>
+    UNIQUE_PHONES.includes(system) && typeof phone === 'string' && [...(phoneOwners.get(`${system}|${phone}`) ?? [])].some((owner) => owner !== person);
+  // What an observer could know of edits nothing told of: Shopify's whose webhooks never came (the
+  // drop phase), and every edit in a polled vendor (Klaviyo), each known by its first sighting.
+  const observable = observableEdits(truth.edits, shopifyTrail, polled);
+  const edits = observable.edits;
+  const unobservable: Partial<Record<SystemName, UnobservableCounts>> = {};
+  const unobservableByHub: string[] = [];
+  for (const { edit, overwrittenBy, overwriterReadAt } of observable.unobservable) {
+    const counts = (unobservable[edit.system] ??= { total: 0, byPerson: 0, byHub: 0, byUnknown: 0, neverRead: 0 });
+    counts.total += 1;
+    if (!overwrittenBy) counts.neverRead += 1;
+    else if (overwrittenBy.by === 'person') counts.byPerson += 1;
+    else if (overwrittenBy.by === undefined) counts.byUnknown += 1;
+    else {
+      counts.byHub += 1;
+      const read =
+        overwriterReadAt === undefined
+          ? 'which had not read it'
+          : `which had read it ${overwriterReadAt < (edit.madeAt ?? 0) ? `${(edit.madeAt ?? 0) - overwriterReadAt} ms before the edit` : `${overwriterReadAt - (edit.madeAt ?? 0)} ms after the edit`}`;
+      unobservableByHub.push(
+        `${edit.person}.${edit.field} (${edit.system} ${edit.externalId}, made ${new Date(edit.madeAt ?? 0).toISOString()}) overwritten ${overwrittenBy.at - (edit.madeUntil ?? edit.madeAt ?? 0)} ms later by ${overwrittenBy.by}, ${read}, before any other read`,
+      );
+    }
+  }
   const newest = newestEdits(edits);
   for (const person of truth.people) {
     const records = recordsOf.get(person.id) ?? [];
@@ -135,7 +190,7 @@ export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: Sho
         if (addressKeyPart(record.values.address, index) !== expected) wrong.push(`${record.system} ${record.externalId}`);
       }
       if (wrong.length > 0) {
-        found('lostUpdates', `${person.id}.address.${part}: the newest edit (${edit.system} at ${new Date(edit.at).toISOString()}) is not held by ${wrong.join(', ')}`);
+        found('lostUpdates', `${person.id}.address.${part}: the newest edit (${edit.system} at ${new Date(edit.at).toISOString()}) is not held by ${wrong.join(', ')}${owedNote(edit)}`);
       }
     }
     for (const field of CHECKED_FIELDS) {
@@ -152,7 +207,7 @@ export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: Sho
         if (!same(record.values[field], edit.value)) wrong.push(`${record.system} ${record.externalId}`);
       }
       if (wrong.length > 0) {
-        found('lostUpdates', `${person.id}.${field}: the newest edit (${edit.system} at ${new Date(edit.at).toISOString()}) is not held by ${wrong.join(', ')}`);
+        found('lostUpdates', `${person.id}.${field}: the newest edit (${edit.system} at ${new Date(edit.at).toISOString()}) is not held by ${wrong.join(', ')}${owedNote(edit)}`);
       }
     }
   }
@@ -172,7 +227,12 @@ export function check(truth: GroundTruth, snapshot: Snapshot, shopifyTrail?: Sho
     }
   }
 
-  return { counts, findings };
+  return { counts, findings, unobservable, unobservableByHub };
+}
+
+/** Why an edit no read saw still counts: the read the hub owed before a retried write (sightings.ts). */
+function owedNote(edit: TruthEdit): string {
+  return edit.owedRead ? `; no read saw it: ${edit.owedRead}` : '';
 }
 
 /** The newest edit per person and field: latest source time, and on a tie the one made last. */

@@ -4,8 +4,10 @@
  * the identity table once everything is quiet. The checker compares the two.
  */
 
-export type SystemName = 'shopify' | 'hubspot' | 'square';
-export const SYSTEMS: readonly SystemName[] = ['shopify', 'hubspot', 'square'];
+export type SystemName = 'shopify' | 'hubspot' | 'square' | 'klaviyo';
+export const SYSTEMS: readonly SystemName[] = ['shopify', 'hubspot', 'square', 'klaviyo'];
+/** Systems that keep a phone to one record (Shopify's customers, Klaviyo's profiles): a family's shared phone is held by one of them only. */
+export const UNIQUE_PHONES: readonly SystemName[] = ['shopify', 'klaviyo'];
 
 /** The fields the workload edits and the checker compares. Address is compared part by part as "line1|city|zip|country". */
 export type CheckedField = 'email' | 'phone' | 'firstName' | 'lastName' | 'address';
@@ -78,7 +80,7 @@ export interface TruthEdit {
   system: SystemName;
   field: CheckedField;
   value: FieldValue;
-  /** The source time in ms as the vendor reports it (Shopify and Square: updated_at, whole seconds; HubSpot: ms). */
+  /** The source time in ms as the vendor reports it (Shopify and Square: updated_at, Klaviyo: updated, whole seconds; HubSpot: ms). */
   at: number;
   /** Order of the edits as made: breaks a tie of two edits in one system in one second (the later one is what the record holds). */
   seq: number;
@@ -89,15 +91,17 @@ export interface TruthEdit {
   madeAt?: number;
   /** When the call that made it returned: the fake's state may commit one edit as several changes (the customer, its address). */
   madeUntil?: number;
-  /** Every webhook the edit caused was dropped (the drop phase): omnihub learns of it only by a later sighting, if any. */
+  /** Every webhook the edit caused was dropped (the drop phase), or its system sends none (Klaviyo, polled): omnihub learns of it only by a later sighting, if any. */
   unseen?: true;
+  /** Set by the checker (sightings.ts): the edit was first seen only by a read the hub owed and did not make (before retrying a refused write). */
+  owedRead?: string;
 }
 
 export interface GroundTruth {
   people: TruthPerson[];
   records: TruthRecord[];
   edits: TruthEdit[];
-  /** Fields a system cannot hold for a person by the vendor's own rules (Shopify: a phone another customer has; Square keeps none unique). */
+  /** Fields a system cannot hold for a person by the vendor's own rules (Shopify, Klaviyo: a phone another record has; Square keeps none unique). */
   unholdable: Array<{ person: string; system: SystemName; field: CheckedField }>;
   /** Values only forged deliveries carried: none may appear anywhere. */
   forgedValues: string[];

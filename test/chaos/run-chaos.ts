@@ -1,22 +1,25 @@
 import { requestLogOf, type RecordedRequest } from '../../connectors/testing/fake-http';
-import type { ShopifyChange } from './sightings';
+import type { RecordChange, ShopifyChange } from './sightings';
 import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
-import { seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
-import { HUBSPOT_SECRET, SHOPIFY_SECRET, SQUARE_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
+import { between, seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
+import { HUBSPOT_SECRET, KLAVIYO_SECRET, SHOPIFY_SECRET, SQUARE_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
 import { check, type Verdict } from './checker';
 import { goldenCustomers } from './golden';
 import { SYSTEMS, type GroundTruth, type Snapshot, type SystemName } from './model';
 import type { VendorAdapter } from './vendors/adapter';
 import { hubspotAdapter } from './vendors/hubspot';
+import { klaviyoAdapter } from './vendors/klaviyo';
 import { shopifyAdapter } from './vendors/shopify';
 import { squareAdapter } from './vendors/square';
 import { Workload, type WorkloadCounts } from './workload';
 import { checkOrders, OrderWorkload, type OrderCounts, type OrderFinding } from './orders';
 
 /**
- * One chaos run: the local pipeline (DynamoDB Local, the three fakes over their real SDKs, the
+ * One chaos run: the local pipeline (DynamoDB Local, the four fakes over their real SDKs, the
  * bundled handlers) under a seeded workload and seeded vendor chaos, then, once quiet, the
- * checker's verdict, writes after quiescence and forged deliveries accepted.
+ * checker's verdict, writes after quiescence and forged deliveries accepted. Klaviyo sends no
+ * webhooks: it is polled (its reconciliation run) every few workload steps, and at quiescence
+ * until a poll moves nothing, as the deployed schedule polls every pollMinutes.
  */
 
 export interface ChaosRates {
@@ -42,6 +45,13 @@ export interface ChaosRates {
 
 /** How long, in real time, a vendor keeps retrying a delivery in the chaos run (see drive). */
 const REAL_RETRY_WINDOW_MS = 120_000;
+
+/** Klaviyo's search lag in the run: Get Profiles (the poll's pages) shows a write this much later. */
+const KLAVIYO_SEARCH_LAG_MS = 300;
+/** Klaviyo applies its 202-accepted jobs (consent, events) this much later. */
+const KLAVIYO_JOB_LAG_MS = 300;
+/** Poll rounds at quiescence before a poll that still moves something counts as a loop. */
+const MAX_QUIET_POLLS = 6;
 
 export const DEFAULT_RATES: ChaosRates = {
   duplicate: 0.2,
@@ -74,6 +84,12 @@ export interface ChaosOptions {
    */
   reconcile?: boolean;
   reconcileEveryMs?: number;
+  /**
+   * A polled vendor (Klaviyo) is polled every so many workload steps, drawn anew each time from
+   * this range (seeded): the deployed schedule's every pollMinutes, compressed as the retry
+   * windows are. Default [4, 12].
+   */
+  pollEverySteps?: readonly [number, number];
   progress?: (line: string) => void;
 }
 
@@ -89,7 +105,12 @@ export interface ChaosReport {
   settled: boolean;
   workload: WorkloadCounts;
   orders: OrderCounts & { findings: OrderFinding[]; repeatedMoves: number };
-  deliveries: Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number }>;
+  /** The vendors with webhooks (a polled vendor has none). */
+  deliveries: Partial<Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number }>>;
+  /** Each polled vendor: polls asked for (during the workload, with each reconciliation, at quiescence, in the loop check), and poll runs completed. */
+  polls: Partial<Record<SystemName, PollCounts>>;
+  /** Unseen edits (dropped webhooks, a polled vendor) overwritten before any read saw them: not lost updates, no observer could know them. */
+  unobservable: Verdict['unobservable'];
   apiFaults: Record<SystemName, { source: string; rateLimited: number; serverError: number }>;
   retrySchedule: Record<SystemName, string>;
   crashes: number;
@@ -113,6 +134,8 @@ export interface ChaosReport {
     deadLetters: Array<{ queue: string; reason: string; body: string }>;
     /** Every committed Shopify change (the drop phase's sightings are judged between them). */
     shopifyChanges: readonly ShopifyChange[];
+    /** Every committed change of a polled vendor's records (its edits' sightings are judged between them). */
+    polledChanges: Partial<Record<SystemName, readonly RecordChange[]>>;
   };
   writes: Record<SystemName, number>;
   capacity: CapacityReport;
@@ -120,6 +143,15 @@ export interface ChaosReport {
   /** Every count that must be 0. */
   failures: Record<string, number>;
   replay: string;
+}
+
+export interface PollCounts {
+  asked: number;
+  duringWorkload: number;
+  withReconciliation: number;
+  atQuiescence: number;
+  loopCheck: number;
+  completed: number;
 }
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
@@ -138,6 +170,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     shopify: { throttle: { maximumAvailable: 1_000_000, restoreRate: 100_000 } },
     // Square's search lags its writes by about a second (the fake's default); the create-time lookup must live with it.
     square: { rateLimit: { max: 1_000_000, intervalMs: 1000 }, searchLagMs: 1000 },
+    // Klaviyo's Get Profiles lags its writes (the poll must live with it: its five-minute overlap); jobs apply later.
+    klaviyo: { rateLimits: false, searchLagMs: KLAVIYO_SEARCH_LAG_MS, jobLagMs: KLAVIYO_JOB_LAG_MS },
   });
   try {
     return await drive(pipeline, options, rates, progress, started);
@@ -152,12 +186,17 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     shopify: shopifyAdapter(p.shopify, SHOPIFY_SECRET.webhookSecret),
     hubspot: hubspotAdapter(p.hubspot, HUBSPOT_SECRET.clientSecret),
     square: squareAdapter(p.square!, SQUARE_SECRET),
+    klaviyo: klaviyoAdapter(p.klaviyo!, { privateKey: KLAVIYO_SECRET.privateKey, searchLagMs: KLAVIYO_SEARCH_LAG_MS }),
   };
+  const senders = SYSTEMS.flatMap((system) => {
+    const sender = vendors[system].sender;
+    return sender ? [{ system, sender }] : [];
+  });
+  const polled = SYSTEMS.filter((system) => vendors[system].polled);
   const faults = Object.fromEntries(
     SYSTEMS.map((system) => [system, vendors[system].injectApiFaults({ seed: streamSeed(options.seed, `${system}-api`), rateLimited: rates.rateLimited, serverError: rates.serverError })]),
   ) as Record<SystemName, ReturnType<VendorAdapter['injectApiFaults']>>;
-  for (const system of SYSTEMS) {
-    const sender = vendors[system].sender;
+  for (const { system, sender } of senders) {
     sender.chaos = {
       seed: streamSeed(options.seed, `${system}-webhooks`),
       duplicate: rates.duplicate,
@@ -199,20 +238,52 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   const orders = new OrderWorkload(seededRandom(streamSeed(options.seed, 'orders')), { shopify: p.shopify, square: p.square!, hubspot: p.hubspot }, (system) => workload.shopper(system));
   const orderRandom = seededRandom(streamSeed(options.seed, 'order-steps'));
   const orderShare = rates.dropWebhooks > 0 && !options.reconcile ? 0 : rates.orders;
-  const genuine = () => SYSTEMS.reduce((sent, system) => sent + vendors[system].sender.stats.sent, 0);
+  const genuine = () => senders.reduce((sent, { sender }) => sent + sender.stats.sent, 0);
   const delivered = () => genuine() + workload.forgedStatuses.length;
+
+  // What moves: SaaS writes, webhooks sent, and events on the bus other than a poll's own (its request, its observations).
+  const pollTraffic = (event: Record<string, unknown>) => {
+    const type = event['detail-type'];
+    if (type === 'BackfillRequested') return true;
+    const correlationId = (event.detail as { correlationId?: unknown } | undefined)?.correlationId;
+    return type === 'CustomerObserved' && typeof correlationId === 'string' && polled.some((system) => correlationId.startsWith(`backfill:${system}:`));
+  };
+  const activity = () => SYSTEMS.reduce((total, system) => total + vendors[system].writes(), 0) + genuine() + p.runtime.bus.published.filter((event) => !pollTraffic(event)).length;
+  const moves = activity;
 
   const receiverRandom = seededRandom(streamSeed(options.seed, 'receiver'));
   let receiverFaults = 0;
   let lastReport = 0;
   let reconciles = 0;
   let lastReconcile = Date.now();
+  // A polled vendor's schedule, in workload steps: its poll runs beside the workload, as the deployed timer's does.
+  const pollRandom = seededRandom(streamSeed(options.seed, 'polls'));
+  const [pollMin, pollMax] = options.pollEverySteps ?? [4, 12];
+  const nextPollGap = () => Math.round(between(pollRandom, [pollMin, pollMax]));
+  const polls = Object.fromEntries(
+    polled.map((system) => [system, { asked: 0, duringWorkload: 0, withReconciliation: 0, atQuiescence: 0, loopCheck: 0, completed: 0 } satisfies PollCounts]),
+  ) as Partial<Record<SystemName, PollCounts>>;
+  /** Counts a poll of each polled vendor; asks for it unless a reconciliation of every connector already did. */
+  const poll = (phase: 'duringWorkload' | 'withReconciliation' | 'atQuiescence' | 'loopCheck') => {
+    for (const system of polled) {
+      if (phase !== 'withReconciliation') p.runtime.reconcileNow({ connector: system, entity: 'customers' });
+      polls[system]!.asked += 1;
+      polls[system]![phase] += 1;
+    }
+  };
+  let stepsToPoll = nextPollGap();
   while (delivered() < options.deliveries) {
     await workload.step();
     if (orderRandom() < orderShare) orders.step();
+    if (polled.length > 0 && --stepsToPoll <= 0) {
+      poll('duringWorkload');
+      stepsToPoll = nextPollGap();
+    }
     if (options.reconcile && Date.now() - lastReconcile >= (options.reconcileEveryMs ?? 5_000)) {
+      // Every connector, the polled one too (its poll is its reconciliation run).
       p.runtime.reconcileNow();
       reconciles += 1;
+      poll('withReconciliation');
       lastReconcile = Date.now();
     }
     if (receiverRandom() < rates.receiverFault) {
@@ -238,30 +309,60 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     await sleep(1500);
     p.runtime.reconcileNow();
     reconciles += 1;
+    poll('withReconciliation');
     settled = (await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS)) && settled;
+  }
+  // A polled vendor's last edits reach the hub only by a poll: poll once the index caught up with
+  // the last writes, and again while a poll still moves something (its changes, written
+  // elsewhere, echo back), as the schedule would. One that still moves after MAX_QUIET_POLLS is a loop.
+  let pollsStillMoving = 0;
+  if (polled.length > 0) {
+    pollsStillMoving = 1;
+    for (let round = 0; round < MAX_QUIET_POLLS; round++) {
+      await sleep(KLAVIYO_SEARCH_LAG_MS + 200);
+      const before = moves();
+      poll('atQuiescence');
+      settled = (await quiesce(p, options.settleTimeoutMs ?? 2 * REAL_RETRY_WINDOW_MS)) && settled;
+      if (moves() === before) {
+        pollsStillMoving = 0;
+        break;
+      }
+    }
   }
   const settleMs = Date.now() - started - workloadMs;
   progress(`  quiet after ${(settleMs / 1000).toFixed(1)} s more (settled: ${settled})`);
 
-  // Loops: nothing may be written, sent or published once everything is quiet.
-  const activity = () => SYSTEMS.reduce((total, system) => total + vendors[system].writes(), 0) + genuine() + p.runtime.bus.published.length;
+  // Loops: nothing may be written, sent or published once everything is quiet, not even when the
+  // schedule polls again (a poll's own requests and observations are not activity: what they cause is).
   const before = activity();
+  if (polled.length > 0) poll('loopCheck');
   await sleep(options.quietMs);
-  await quiesce(p, options.quietMs);
+  await quiesce(p, options.quietMs + 2 * KLAVIYO_SEARCH_LAG_MS);
   const writesAfterQuiescence = activity() - before;
+  for (const system of polled) polls[system]!.completed = p.logs.filter((line) => pollCompleted(line, system)).length;
 
   const table = await p.table.items();
   const snapshot: Snapshot = {
     records: SYSTEMS.flatMap((system) => vendors[system].list()),
     customers: goldenCustomers(table),
   };
-  const verdict = check(workload.truth, snapshot, vendors.shopify.trail?.());
+  const polledTrails = Object.fromEntries(polled.map((system) => [system, vendors[system].polled!.trail()]));
+  const verdict = check(workload.truth, snapshot, vendors.shopify.trail?.(), polledTrails);
   const orderVerdict = checkOrders(orders.orders, workload.truth.people, { shopify: p.shopify, square: p.square!, hubspot: p.hubspot }, p.runtime.bus.published);
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
   // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed.
-  const deliveriesAbandoned = SYSTEMS.reduce((failed, system) => failed + vendors[system].sender.stats.failed, 0);
-  const failures = { ...verdict.counts, ...orderVerdict.counts, writesAfterQuiescence, forgedAccepted, deliveriesAbandoned, ...(settled ? {} : { didNotSettle: 1 }) };
-  const stats = (system: SystemName) => ({ ...vendors[system].sender.stats });
+  const deliveriesAbandoned = senders.reduce((failed, { sender }) => failed + sender.stats.failed, 0);
+  const failures = {
+    ...verdict.counts,
+    ...orderVerdict.counts,
+    writesAfterQuiescence,
+    forgedAccepted,
+    deliveriesAbandoned,
+    ...(settled ? {} : { didNotSettle: 1 }),
+    // A poll at quiescence that still moved something after MAX_QUIET_POLLS rounds: a loop through the polled vendor.
+    ...(pollsStillMoving > 0 ? { pollsStillMoving } : {}),
+  };
+
   return {
     seed: options.seed,
     deliveriesTarget: options.deliveries,
@@ -274,11 +375,13 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     settled,
     workload: workload.counts,
     orders: { ...orders.counts, findings: orderVerdict.findings, repeatedMoves: orderVerdict.repeatedMoves },
-    deliveries: Object.fromEntries(SYSTEMS.map((system) => [system, stats(system)])) as ChaosReport['deliveries'],
+    deliveries: Object.fromEntries(senders.map(({ system, sender }) => [system, { ...sender.stats }])),
+    polls,
+    unobservable: verdict.unobservable,
     apiFaults: Object.fromEntries(
       SYSTEMS.map((system) => [system, { source: vendors[system].apiFaultSource(), rateLimited: faults[system].counts.rateLimited, serverError: faults[system].counts.serverError }]),
     ) as ChaosReport['apiFaults'],
-    retrySchedule: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].retryScheduleSource])) as Record<SystemName, string>,
+    retrySchedule: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].retryScheduleSource ?? 'none (polled)'])) as Record<SystemName, string>,
     crashes,
     crashCandidates,
     receiverFaults,
@@ -289,10 +392,11 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       logs: p.logs,
       table,
       requests: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].requests])) as Record<SystemName, RecordedRequest[]>,
-      webhooks: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].sender.deliveries])) as Record<SystemName, WebhookDeliveryRecord[]>,
+      webhooks: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].sender?.deliveries ?? []])) as Record<SystemName, WebhookDeliveryRecord[]>,
       bus: p.runtime.bus.published.map((event) => ({ type: event['detail-type'], time: event.time, detail: event.detail })),
       deadLetters: p.runtime.deadLetters().map(({ queue, reason, body }) => ({ queue, reason, body })),
       shopifyChanges: vendors.shopify.trail?.().changes ?? [],
+      polledChanges: Object.fromEntries(polled.map((system) => [system, vendors[system].polled!.trail().changes])),
     },
     writes: writes(vendors),
     capacity: p.capacity(),
@@ -312,20 +416,32 @@ function writes(vendors: Record<SystemName, VendorAdapter>): Record<SystemName, 
 async function quiesce(p: Pipeline, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const fakes = [p.shopify, p.hubspot, ...(p.square ? [p.square] : [])];
-  const moved = () => fakes.reduce((total, fake) => total + fake.requests.length + fake.webhooks.deliveries.length, 0) + p.runtime.bus.published.length;
+  const moved = () =>
+    fakes.reduce((total, fake) => total + fake.requests.length + fake.webhooks.deliveries.length, 0) + (p.klaviyo?.requests.length ?? 0) + p.runtime.bus.published.length;
   let stableRounds = 0;
   while (Date.now() < deadline) {
     const before = moved();
     // The deadline's timer is cleared once idle: a pending one would keep the process alive for minutes.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-    await Promise.race([Promise.all([...fakes.map((fake) => fake.webhooks.idle()), p.runtime.idle()]), timeout]);
+    await Promise.race([Promise.all([...fakes.map((fake) => fake.webhooks.idle()), p.klaviyo?.idle(), p.runtime.idle()]), timeout]);
     clearTimeout(timer);
     await sleep(250);
     stableRounds = before === moved() && p.runtime.queues.every((queue) => queue.depth === 0) ? stableRounds + 1 : 0;
     if (stableRounds >= 2) return true;
   }
   return false;
+}
+
+/** A log line of a completed poll run of that connector ('backfill: run completed'). */
+function pollCompleted(line: string, system: SystemName): boolean {
+  if (!line.includes('backfill: run completed')) return false;
+  try {
+    const entry = JSON.parse(line) as { connector?: unknown; entity?: unknown };
+    return entry.connector === system && (entry.entity ?? 'customers') === 'customers';
+  } catch {
+    return false;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -343,16 +459,31 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     '',
     'workload:',
     `  creates ${report.workload.creates} (family ${report.workload.family}), edits ${report.workload.edits}, same field in both within seconds ${report.workload.sameFieldPairs}`,
+    `  by system (creates / edits): ${Object.entries(report.workload.bySystem).map(([system, made]) => `${system} ${made.creates} / ${made.edits}`).join(', ')}`,
     `  phone-only twins ${report.workload.twins}, merges ${report.workload.merges}, deletions ${report.workload.deletions}, refused by the vendor ${report.workload.refusedByVendor}`,
     ...(report.workload.skipped.merge ? ['  merges skipped: the HubSpot fake has no admin.mergeContacts yet'] : []),
-    ...(report.workload.skipped.delete.length > 0 ? [`  deletions skipped in ${report.workload.skipped.delete.join(', ')}: the fake has no admin delete yet`] : []),
+    ...(report.workload.skipped.delete.length > 0 ? [`  deletions skipped in ${report.workload.skipped.delete.join(', ')}: the fake has no delete`] : []),
     `  forged deliveries ${report.forgedSent}, accepted ${report.forgedAccepted}`,
     `  orders: web ${report.orders.web}, Square pickup ${report.orders.squarePickups} (pickups ${report.orders.pickups}, moves ${report.orders.pickupMoves}), counter ${report.orders.counter} (no customer ${report.orders.anonymous}), nobody free to buy ${report.orders.noShopper}, refused ${report.orders.refused}; pickup moves announced again ${report.orders.repeatedMoves}`,
     'deliveries (triggered / sent / duplicated / reordered / retried / failed / dropped):',
     ...SYSTEMS.map((system) => {
       const d = report.deliveries[system];
+      const polls = report.polls[system];
+      if (!d) {
+        return polls
+          ? `  ${system.padEnd(8)} none: polled ${polls.asked} times (${polls.duringWorkload} during the workload, ${polls.withReconciliation} with reconciliations, ${polls.atQuiescence} at quiescence, ${polls.loopCheck} in the loop check), ${polls.completed} poll runs completed`
+          : `  ${system.padEnd(8)} none`;
+      }
       return `  ${system.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed} / ${d.dropped}   retry schedule: ${report.retrySchedule[system]}`;
     }),
+    ...(Object.keys(report.unobservable).length > 0
+      ? [
+          `unseen edits nothing was left of to see (no observer could know them): ${Object.entries(report.unobservable)
+            .map(([system, c]) => `${system} ${c.total} (overwritten by the person's next edit ${c.byPerson}, by a write of the hub's ${c.byHub}, by another change ${c.byUnknown}, never read ${c.neverRead})`)
+            .join(', ')}`,
+          ...report.verdict.unobservableByHub.slice(0, findingsShown).map((line) => `  ${line}`),
+        ]
+      : []),
     ...(report.reconciles > 0 ? [`reconciliations: ${report.reconciles} (each connector read what changed since its last run)`] : []),
     'API faults injected (429 / 5xx):',
     ...SYSTEMS.map((system) => `  ${system.padEnd(8)} ${report.apiFaults[system].rateLimited} / ${report.apiFaults[system].serverError}   via ${report.apiFaults[system].source}`),

@@ -5,6 +5,9 @@
  *   npm run chaos -- --drop-webhooks 0.1 --reconcile      (a tenth of the webhooks never sent; reconciliation on)
  *   (or CHAOS_SEED, CHAOS_DELIVERIES, CHAOS_PEOPLE, CHAOS_QUIET_MS, CHAOS_DROP_WEBHOOKS, CHAOS_RECONCILE=1)
  *
+ * Klaviyo sends no webhooks: the run polls it (its reconciliation run) every few workload steps and
+ * at quiescence until a poll moves nothing (run-chaos.ts).
+ *
  * Exits 1 when any count that must be 0 is not, printing how to replay the seed.
  */
 import { writeFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 import { between, type Random } from '../../connectors/testing/seeded-random';
-import { addressKey, emailKey, phoneKey, textKey, recordKey, SYSTEMS, type AddressParts, type CheckedField, type FieldValue, type GroundTruth, type SystemName, type TruthEdit, type TruthRecord } from './model';
+import { addressKey, emailKey, phoneKey, textKey, recordKey, SYSTEMS, UNIQUE_PHONES, type AddressParts, type CheckedField, type FieldValue, type GroundTruth, type SystemName, type TruthEdit, type TruthRecord } from './model';
 import type { PersonFields, VendorAdapter } from './vendors/adapter';
 
 /**
@@ -19,7 +19,7 @@ interface Person {
   origin: SystemName;
   /** The phone changed since creation: a phone-only twin could then match an older number in flight. */
   phoneEdited: boolean;
-  /** Real time of this person's last edit in any system: the next edit in a whole-second system (Shopify, Square) waits for a later second. */
+  /** Real time of this person's last edit in any system: the next edit in a whole-second system (Shopify, Square, Klaviyo) waits for a later second. */
   lastEditMs: number;
   busy: boolean;
   records: Partial<Record<SystemName, string>>;
@@ -31,6 +31,8 @@ export interface WorkloadCounts {
   people: number;
   creates: number;
   edits: number;
+  /** Creates and edits made in each system. */
+  bySystem: Partial<Record<SystemName, { creates: number; edits: number }>>;
   sameFieldPairs: number;
   family: number;
   twins: number;
@@ -74,6 +76,7 @@ export class Workload {
       people: 0,
       creates: 0,
       edits: 0,
+      bySystem: Object.fromEntries(this.systems.map((system) => [system, { creates: 0, edits: 0 }])),
       sameFieldPairs: 0,
       family: 0,
       twins: 0,
@@ -116,13 +119,16 @@ export class Workload {
 
   /** A delivery signed with a wrong secret, straight to the receiver: must get 401 and change nothing. */
   async forge(): Promise<void> {
-    const system = this.system();
+    // A polled vendor sends no webhooks: there is nothing of it to forge.
+    const system = this.pick(this.systems.filter((candidate) => this.vendors[candidate].forge));
+    const forge = system && this.vendors[system].forge;
+    if (!system || !forge) return;
     const person = this.pick(this.people.filter((candidate) => candidate.records[system] !== undefined));
     const id = person?.records[system];
     if (!id) return;
     const marker = `Forged${this.next()}`;
     this.truth.forgedValues.push(marker);
-    this.forgedStatuses.push(await this.vendors[system].forge(this.options.webhookUrl(system), id, marker));
+    this.forgedStatuses.push(await forge(this.options.webhookUrl(system), id, marker));
   }
 
   /**
@@ -150,28 +156,32 @@ export class Workload {
 
   // --- what people do ------------------------------------------------------------------------
 
-  private createPerson(system: SystemName, relative?: Person): void {
+  private async createPerson(system: SystemName, relative?: Person): Promise<void> {
     const n = this.next();
     const email = `person${n}.s${this.options.seed}@chaos.example.com`;
     const phone = relative ? relative.phone : this.random() < 0.75 ? this.freshPhone() : null;
     const address = this.random() < 0.7 ? this.freshAddress() : undefined;
     const fields: PersonFields = { email, firstName: this.firstName(), lastName: this.lastName(), ...(phone ? { phone } : {}), ...(address ? { address } : {}) };
-    const written = this.vendors[system].create(fields);
+    const madeAt = Date.now();
+    const written = await this.vendors[system].create(fields);
+    // A polled vendor tells nobody of the new record: it is known by the first read of it (test/chaos/sightings.ts).
+    const where = this.vendors[system].polled ? { externalId: written.externalId, madeAt, madeUntil: Date.now(), unseen: true as const } : {};
     const person: Person = { id: `p${n}`, email, phone, sharedPhone: relative !== undefined, origin: system, phoneEdited: false, lastEditMs: Date.now(), busy: false, records: { [system]: written.externalId }, buysIn: new Set() };
     this.people.push(person);
     this.truth.people.push({ id: person.id, email });
     this.register({ system, externalId: written.externalId, person: person.id, gone: false, deliberateDuplicate: false });
-    for (const [field, value] of Object.entries(canonical(fields)) as Array<[CheckedField, FieldValue]>) this.recordEdit(person, system, field, value, written.at);
+    for (const [field, value] of Object.entries(canonical(fields)) as Array<[CheckedField, FieldValue]>) this.recordEdit(person, system, field, value, written.at, undefined, where);
     this.counts.people += 1;
     this.counts.creates += 1;
+    this.counts.bySystem[system]!.creates += 1;
     if (relative) {
-      // Shopify keeps a phone to one customer: whoever of the family gets there second cannot hold it.
+      // Shopify and Klaviyo keep a phone to one record: whoever of the family gets there second cannot hold it.
       this.counts.family += 1;
       relative.sharedPhone = true;
       person.sharedPhone = true;
-      this.truth.unholdable.push({ person: person.id, system: 'shopify', field: 'phone' });
-      if (relative.origin !== 'shopify') {
-        this.truth.unholdable.push({ person: relative.id, system: 'shopify', field: 'phone' });
+      for (const unique of UNIQUE_PHONES.filter((candidate) => this.systems.includes(candidate))) {
+        this.truth.unholdable.push({ person: person.id, system: unique, field: 'phone' });
+        if (relative.origin !== unique) this.truth.unholdable.push({ person: relative.id, system: unique, field: 'phone' });
       }
     }
   }
@@ -185,18 +195,21 @@ export class Workload {
     const change = this.change(person, field);
     // An edit that changes nothing in the vendor fires nothing: it is no edit.
     if (!change || (current.values[field] ?? null) === change.value) return false;
-    const sender = this.vendors[system].sender.stats;
-    const [triggered, dropped] = [sender.triggered, sender.dropped];
+    const vendor = this.vendors[system];
+    const sender = vendor.sender?.stats;
+    const [triggered, dropped] = [sender?.triggered ?? 0, sender?.dropped ?? 0];
     const madeAt = Date.now();
-    const written = this.vendors[system].update(id, change.fields);
+    const written = vendor.update(id, change.fields);
     const madeUntil = Date.now();
-    const unseen = sender.triggered > triggered && sender.dropped - dropped === sender.triggered - triggered;
+    // Unseen: every webhook it caused was dropped, or its vendor sends none (polled: known by the first read after it).
+    const unseen = vendor.polled !== undefined || (sender !== undefined && sender.triggered > triggered && sender.dropped - dropped === sender.triggered - triggered);
     this.recordEdit(person, system, field, change.value, written.at, current.values[field] ?? null, { externalId: id, madeAt, madeUntil, ...(unseen ? { unseen: true as const } : {}) });
     if (field === 'phone') {
       person.phone = change.value;
       person.phoneEdited = true;
     }
     this.counts.edits += 1;
+    this.counts.bySystem[system]!.edits += 1;
     return true;
   }
 
@@ -296,7 +309,7 @@ export class Workload {
   }
 
   /**
-   * Shopify and Square time a record by the second (updated_at): an edit there waits for a second
+   * Shopify, Square and Klaviyo time a record by the second (updated_at, updated): an edit there waits for a second
    * later than the person's last edit anywhere, so no two edits of one field ever tie by source
    * time. HubSpot's clock has milliseconds: a later millisecond is enough.
    */

@@ -1,5 +1,5 @@
 import type { ApiFaultInjector } from '../../../connectors/testing/api-faults';
-import type { ShopifyTrail } from '../sightings';
+import type { ShopifyTrail, SightingTrail } from '../sightings';
 import type { RecordedRequest } from '../../../connectors/testing/fake-http';
 import type { WebhookSender } from '../../../connectors/testing/webhook-sender';
 import type { AddressParts, SnapshotRecord, SystemName } from '../model';
@@ -26,18 +26,27 @@ export interface Written {
 
 export interface VendorAdapter {
   system: SystemName;
-  sender: WebhookSender;
+  /** The vendor's webhooks; absent for a polled vendor (`polled`). */
+  sender?: WebhookSender;
+  /**
+   * A vendor that sends no webhooks (Klaviyo): its changes reach the hub only through the poll
+   * (the connector's reconciliation run, which the run drives every few workload steps and once
+   * more at quiescence, as the deployed schedule does every pollMinutes). Every edit made there is
+   * unseen until a read of the record: its trail is what the checker judges those edits by.
+   */
+  polled?: { trail(): SightingTrail };
   /** Shopify only: its committed changes, requests and deliveries, for the drop phase's checker (test/chaos/sightings.ts). */
   trail?: () => ShopifyTrail;
-  /** Where the retry schedule comes from: the fake itself, or this adapter's fallback until the fake passes one. */
-  retryScheduleSource: 'fake' | 'fallback';
+  /** Where the retry schedule comes from: the fake itself, or this adapter's fallback until the fake passes one (a vendor with webhooks only). */
+  retryScheduleSource?: 'fake' | 'fallback';
   /**
    * The resolution of the vendor's source time for a record, in ms: 1000 when it times a change by
-   * a whole-second updated_at (Shopify, Square), 1 for a millisecond property clock (HubSpot). An
+   * a whole-second updated_at (Shopify, Square, Klaviyo), 1 for a millisecond property clock (HubSpot). An
    * edit there waits for a later tick than the person's last edit anywhere.
    */
   clockResolutionMs: number;
-  create(fields: PersonFields): Written;
+  /** A person creating a record in the vendor's UI (a vendor whose UI is played over its API answers later). */
+  create(fields: PersonFields): Written | Promise<Written>;
   update(externalId: string, fields: PersonFields): Written;
   /** The live record with this email, if the vendor holds one. */
   findByEmail(email: string): string | undefined;
@@ -48,8 +57,8 @@ export interface VendorAdapter {
   remove?(externalId: string): boolean;
   /** Merges `secondary` into `primary` as a person would; the survivor (HubSpot gives it a new id). Undefined when the fake cannot. */
   merge?(primary: string, secondary: string): Written;
-  /** Sends a delivery signed with a wrong secret straight to the receiver; resolves to the HTTP status. */
-  forge(webhookUrl: string, externalId: string, marker: string): Promise<number>;
+  /** Sends a delivery signed with a wrong secret straight to the receiver; resolves to the HTTP status. Absent for a vendor that sends none. */
+  forge?(webhookUrl: string, externalId: string, marker: string): Promise<number>;
   /** Called as the request is recorded (before it is answered): did it write to the vendor? What a crash is injected after. */
   isSuccessfulWrite(request: RecordedRequest): boolean;
   /** API writes the vendor executed so far. */
@@ -57,8 +66,8 @@ export interface VendorAdapter {
   requests: RecordedRequest[];
   /** Makes a seeded share of API requests answer 429 / 5xx; returns the injector (its counts). */
   injectApiFaults(rates: { rateLimited: number; serverError: number; seed: number }): ApiFaultInjector;
-  /** Where faults come from: the fake's own injector (vendor-exact answers), or off. */
-  apiFaultSource(): 'fake' | 'off';
+  /** Where faults come from: the fake's own injector (vendor-exact answers), the fake's forced failures drawn by the adapter (`forced`, also vendor-exact), or off. */
+  apiFaultSource(): 'fake' | 'forced' | 'off';
 }
 
 /**
