@@ -36,3 +36,34 @@ export function writeSavedState(path: string, state: unknown): void {
   writeFileSync(temporary, JSON.stringify(state));
   renameSync(temporary, path);
 }
+
+/** How soon after a change a fake saves its file: changes in one burst make one write. */
+const SAVE_DEBOUNCE_MS = 250;
+
+/**
+ * Saves shortly after each change (`schedule`, repeated calls in the wait make one save);
+ * `flush()` saves now if a save is pending, `saveNow()` saves now whatever is pending.
+ */
+export function debouncedSave(save: () => void): { schedule(): void; flush(): void; saveNow(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const run = () => {
+    timer = undefined;
+    save();
+  };
+  return {
+    schedule() {
+      if (timer) return;
+      timer = setTimeout(run, SAVE_DEBOUNCE_MS);
+      timer.unref();
+    },
+    flush() {
+      if (!timer) return;
+      clearTimeout(timer);
+      run();
+    },
+    saveNow() {
+      if (timer) clearTimeout(timer);
+      run();
+    },
+  };
+}

@@ -27,3 +27,37 @@ export function streamSeed(seed: number, label: string): number {
   for (const char of label) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
   return hash;
 }
+
+/**
+ * A seeded stream a fake saves and resumes (its ids survive `npm start` restarts): where it stands
+ * is its seed and how many draws it has made, and a resumed stream replays that many, so the ids
+ * that follow are the ones it would have made.
+ */
+export class ResumableRandom {
+  private readonly random: Random;
+  private drawn = 0;
+
+  constructor(
+    readonly seed: number,
+    resumeAt = 0,
+  ) {
+    this.random = seededRandom(seed);
+    while (this.drawn < resumeAt) this.draw();
+  }
+
+  draw(): number {
+    this.drawn += 1;
+    return this.random();
+  }
+
+  /** `length` characters of `alphabet`, one draw each. */
+  pick(alphabet: string, length: number): string {
+    let out = '';
+    for (let index = 0; index < length; index += 1) out += alphabet[Math.floor(this.draw() * alphabet.length)];
+    return out;
+  }
+
+  state(): { seed: number; draws: number } {
+    return { seed: this.seed, draws: this.drawn };
+  }
+}

@@ -1,4 +1,4 @@
-import { seededRandom, type Random } from '../../testing/seeded-random';
+import { ResumableRandom } from '../../testing/seeded-random';
 
 /**
  * Klaviyo's clocks and ids as its answers show them.
@@ -38,17 +38,13 @@ export interface IdSourceState {
 }
 
 export class IdSource {
-  private readonly random: Random;
-  private readonly seed: number;
-  private draws = 0;
+  private readonly stream: ResumableRandom;
   private lastTime: number;
 
-  /** `resumeAt`: continue a stream after that many draws (replayed, so the ids that follow are the ones it would have made). */
+  /** `resumeAt`: continue a stream after that many draws. */
   constructor(seed = 23, resumeAt = 0, lastTime = 0) {
-    this.seed = seed;
-    this.random = seededRandom(seed);
+    this.stream = new ResumableRandom(seed, resumeAt);
     this.lastTime = lastTime;
-    for (; this.draws < resumeAt; this.draws += 1) this.random();
   }
 
   /** A profile id: a ULID made at `at`. */
@@ -56,33 +52,24 @@ export class IdSource {
     this.lastTime = Math.max(at.getTime(), this.lastTime + 1);
     let time = '';
     for (let rest = this.lastTime, index = 0; index < 10; index += 1, rest = Math.floor(rest / 32)) time = CROCKFORD[rest % 32] + time;
-    return `${time}${this.pick(CROCKFORD, 16)}`;
+    return `${time}${this.stream.pick(CROCKFORD, 16)}`;
   }
 
   metricId(): string {
-    return this.pick(BASE62, 6);
+    return this.stream.pick(BASE62, 6);
   }
 
   eventId(): string {
-    return this.pick(BASE62, 12);
+    return this.stream.pick(BASE62, 12);
   }
 
   /** A v4-shaped UUID. */
   uuid(): string {
-    const hex = this.pick(HEX, 32);
+    const hex = this.stream.pick(HEX, 32);
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   }
 
   state(): IdSourceState {
-    return { seed: this.seed, draws: this.draws, lastTime: this.lastTime };
-  }
-
-  private pick(alphabet: string, length: number): string {
-    let id = '';
-    for (let index = 0; index < length; index += 1) {
-      this.draws += 1;
-      id += alphabet[Math.floor(this.random() * alphabet.length)];
-    }
-    return id;
+    return { ...this.stream.state(), lastTime: this.lastTime };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readSavedState, writeSavedState } from '../../testing/saved-state';
+import { debouncedSave, readSavedState, writeSavedState } from '../../testing/saved-state';
 import type { IdSourceState } from './clock';
 import type { EventsSnapshot } from './events-state';
 import type { QueuedJob } from './jobs';
@@ -13,7 +13,6 @@ import type { ProfilesSnapshot } from './profiles-state';
  * but not yet applied (Klaviyo would not forget a 202), and where the id stream stands. Read back
  * through zod, never trusted.
  */
-const SAVE_DEBOUNCE_MS = 250;
 
 export interface AccountSnapshot {
   ids: IdSourceState;
@@ -127,21 +126,6 @@ export function saveAccount(path: string, snapshot: AccountSnapshot): void {
 
 /** Saves the account shortly after each change (`schedule`); `flush()` saves now if anything is pending. */
 export function persistAccount(snapshot: () => AccountSnapshot, path: string): { schedule(): void; flush(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const save = () => {
-    timer = undefined;
-    saveAccount(path, snapshot());
-  };
-  return {
-    schedule() {
-      if (timer) return;
-      timer = setTimeout(save, SAVE_DEBOUNCE_MS);
-      timer.unref();
-    },
-    flush() {
-      if (!timer) return;
-      clearTimeout(timer);
-      save();
-    },
-  };
+  const { schedule, flush } = debouncedSave(() => saveAccount(path, snapshot()));
+  return { schedule, flush };
 }

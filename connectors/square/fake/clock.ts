@@ -1,4 +1,4 @@
-import { seededRandom, type Random } from '../../testing/seeded-random';
+import { ResumableRandom } from '../../testing/seeded-random';
 
 /**
  * Square's timestamps as its answers show them: `created_at` to the millisecond with trailing
@@ -23,29 +23,18 @@ export interface IdSourceState {
 
 /** Ids shaped like Square's (customers: 26 upper-case characters, orders: 29), from a seeded stream. */
 export class IdSource {
-  private readonly random: Random;
-  private readonly seed: number;
-  private draws = 0;
+  private readonly stream: ResumableRandom;
 
-  /** `resumeAt`: continue a stream after that many draws (replayed, so the ids that follow are the ones it would have made). */
+  /** `resumeAt`: continue a stream after that many draws. */
   constructor(seed = 7, resumeAt = 0) {
-    this.seed = seed;
-    this.random = seededRandom(seed);
-    for (; this.draws < resumeAt; this.draws += 1) this.random();
+    this.stream = new ResumableRandom(seed, resumeAt);
   }
 
   next(length: number): string {
-    let id = '';
-    for (let index = 0; index < length; index += 1) id += ALPHABET[Math.floor(this.draw() * ALPHABET.length)];
-    return id;
+    return this.stream.pick(ALPHABET, length);
   }
 
   state(): IdSourceState {
-    return { seed: this.seed, draws: this.draws };
-  }
-
-  private draw(): number {
-    this.draws += 1;
-    return this.random();
+    return this.stream.state();
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readSavedState, writeSavedState } from '../../testing/saved-state';
+import { debouncedSave, readSavedState, writeSavedState } from '../../testing/saved-state';
 import type { IdSourceState } from './clock';
 import { ADDRESS_PARTS, TEXT_FIELDS, type CustomersSnapshot, type CustomersState, type TextField } from './customers-state';
 import { FULFILLMENT_STATES, type OrdersSnapshot, type OrdersState } from './orders-state';
@@ -12,7 +12,6 @@ import { FULFILLMENT_STATES, type OrdersSnapshot, type OrdersState } from './ord
  * a restart are new ones. Webhooks in flight are not kept. Read back through zod, never trusted.
  */
 
-const SAVE_DEBOUNCE_MS = 250;
 
 export interface SellerSnapshot {
   ids: IdSourceState;
@@ -175,7 +174,7 @@ export function loadSeller(path: string): SellerSnapshot | undefined {
 }
 
 export function saveSeller(path: string, snapshot: SellerSnapshot): void {
-  const body = ({
+  writeSavedState(path, {
     version: 1,
     ids: snapshot.ids,
     customers: snapshot.customers.customers,
@@ -186,28 +185,12 @@ export function saveSeller(path: string, snapshot: SellerSnapshot): void {
     orderReplays: snapshot.orders.replays,
     receipts: snapshot.orders.receipts,
   });
-  writeSavedState(path, body);
 }
 
 /** Saves the seller to `path` shortly after each change; `flush()` saves now if anything is pending. */
 export function persistSeller(state: { customers: CustomersState; orders: OrdersState; ids: () => IdSourceState }, path: string): { flush(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const save = () => {
-    timer = undefined;
-    saveSeller(path, { ids: state.ids(), customers: state.customers.snapshot(), orders: state.orders.snapshot() });
-  };
-  const schedule = () => {
-    if (timer) return;
-    timer = setTimeout(save, SAVE_DEBOUNCE_MS);
-    timer.unref();
-  };
+  const { schedule, flush } = debouncedSave(() => saveSeller(path, { ids: state.ids(), customers: state.customers.snapshot(), orders: state.orders.snapshot() }));
   state.customers.onChange(schedule);
   state.orders.onChange(schedule);
-  return {
-    flush() {
-      if (!timer) return;
-      clearTimeout(timer);
-      save();
-    },
-  };
+  return { flush };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { seededRandom, type Random } from '../../testing/seeded-random';
+import { ResumableRandom } from '../../testing/seeded-random';
 
 /**
  * Twilio's clocks and ids as its answers show them.
@@ -39,32 +39,19 @@ export interface IdSourceState {
 }
 
 export class IdSource {
-  private readonly random: Random;
-  private readonly seed: number;
-  private draws = 0;
+  private readonly stream: ResumableRandom;
 
-  /** `resumeAt`: continue a stream after that many draws (replayed, so the sids that follow are the ones it would have made). */
+  /** `resumeAt`: continue a stream after that many draws. */
   constructor(seed = 2010, resumeAt = 0) {
-    this.seed = seed;
-    this.random = seededRandom(seed);
-    for (; this.draws < resumeAt; this.draws += 1) this.random();
+    this.stream = new ResumableRandom(seed, resumeAt);
   }
 
   /** A message sid: SM…, or MM… when it carries media. */
   messageSid(withMedia = false): string {
-    return `${withMedia ? 'MM' : 'SM'}${this.hex(32)}`;
+    return `${withMedia ? 'MM' : 'SM'}${this.stream.pick(HEX, 32)}`;
   }
 
   state(): IdSourceState {
-    return { seed: this.seed, draws: this.draws };
-  }
-
-  private hex(length: number): string {
-    let out = '';
-    for (let index = 0; index < length; index += 1) {
-      this.draws += 1;
-      out += HEX[Math.floor(this.random() * 16)];
-    }
-    return out;
+    return this.stream.state();
   }
 }

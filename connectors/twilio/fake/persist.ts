@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readSavedState, writeSavedState } from '../../testing/saved-state';
+import { debouncedSave, readSavedState, writeSavedState } from '../../testing/saved-state';
 import type { IdSourceState } from './clock';
 import type { DeliveryOutcome } from './messages-api';
 import type { MessagesSnapshot } from './messages-state';
@@ -15,7 +15,6 @@ import type { OptOutEntry } from './opt-out';
  * and where the sid stream stands. Webhook deliveries in flight are not kept. Read back through
  * zod, never trusted.
  */
-const SAVE_DEBOUNCE_MS = 250;
 
 export interface AccountSnapshot {
   ids: IdSourceState;
@@ -74,26 +73,11 @@ export function loadAccount(path: string): AccountSnapshot | undefined {
 }
 
 export function saveAccount(path: string, snapshot: AccountSnapshot): void {
-  const body = ({ version: 1, ...snapshot });
-  writeSavedState(path, body);
+  writeSavedState(path, { version: 1, ...snapshot });
 }
 
 /** Saves the account shortly after each change (`schedule`); `flush()` saves now. */
 export function persistAccount(snapshot: () => AccountSnapshot, path: string): { schedule(): void; flush(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const save = () => {
-    timer = undefined;
-    saveAccount(path, snapshot());
-  };
-  return {
-    schedule() {
-      if (timer) return;
-      timer = setTimeout(save, SAVE_DEBOUNCE_MS);
-      timer.unref();
-    },
-    flush() {
-      if (timer) clearTimeout(timer);
-      save();
-    },
-  };
+  const { schedule, saveNow } = debouncedSave(() => saveAccount(path, snapshot()));
+  return { schedule, flush: saveNow };
 }
