@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKeySession, EventsApi, MetricsApi, ProfilesApi, RetryWithExponentialBackoff } from 'klaviyo-api';
-import type { RateCeiling } from '../../core/backfill/record-source';
+import type { RateCeiling, RequestCounter } from '../../core/backfill/record-source';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions } from '../connector';
 import type { KlaviyoConfig, KlaviyoSecret } from './manifest';
@@ -42,12 +42,6 @@ const DEFAULT_TUNING: Required<KlaviyoTuning> = {
   random: Math.random,
 };
 
-export interface ApiUsage {
-  requests: number;
-  throttled: number;
-  waitedMs: number;
-}
-
 /** A Klaviyo answer we did not absorb: status, error codes, and the duplicate's id on a 409. */
 export interface KlaviyoFailure {
   status: number | undefined;
@@ -60,7 +54,7 @@ export interface KlaviyoFailure {
 
 export function klaviyoApi(options: ClientOptions<KlaviyoConfig, KlaviyoSecret>, tuningOverrides: KlaviyoTuning = {}) {
   const tuning = { ...DEFAULT_TUNING, ...tuningOverrides };
-  const usage: ApiUsage = { requests: 0, throttled: 0, waitedMs: 0 };
+  const usage: RequestCounter = { requests: 0, throttled: 0, waitedMs: 0 };
   const session = new ApiKeySession(options.secret.privateKey, new RetryWithExponentialBackoff({ numRetries: 0 }));
   const basePath = options.baseUrl ?? 'https://a.klaviyo.com';
   const profilesApi = new ProfilesApi(session);

@@ -1,4 +1,4 @@
-import type { ListRequest, RecordPage, RecordSource } from '../../core/backfill/record-source';
+import { requestUsageSince, type ListRequest, type RecordPage, type RecordSource } from '../../core/backfill/record-source';
 import { ConnectorError } from '../../core/errors';
 import type { Observation } from '../../core/model/observation';
 import type { ClientOptions } from '../connector';
@@ -77,12 +77,7 @@ export function createKlaviyoReader(options: ClientOptions<KlaviyoConfig, Klaviy
       const result: RecordPage = {
         observations: page.observations,
         ...(page.next ? { next: page.next } : {}),
-        usage: {
-          requests: api.usage.requests - before.requests,
-          spent: api.usage.requests - before.requests,
-          waitedMs: Math.round(api.usage.waitedMs - before.waitedMs),
-          throttled: api.usage.throttled - before.throttled,
-        },
+        usage: requestUsageSince(before, api.usage),
         ceiling: KLAVIYO_PROFILES_CEILING,
       };
       return result;

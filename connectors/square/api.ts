@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SquareClient, SquareEnvironment } from 'square';
-import type { RateCeiling } from '../../core/backfill/record-source';
+import type { RateCeiling, RequestCounter } from '../../core/backfill/record-source';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions } from '../connector';
 import type { SquareConfig, SquareSecret } from './manifest';
@@ -57,11 +57,7 @@ const DEFAULT_TUNING: Required<SquareTuning> = {
 export const SQUARE_ASSUMED_CEILING: RateCeiling = { unit: 'requests', perSecond: 10, burst: 20 };
 
 /** What an API call cost, for the reader's usage report: every HTTP attempt, the SDK's retries included. */
-export interface ApiUsage {
-  requests: number;
-  throttled: number;
-  waitedMs: number;
-}
+export type ApiUsage = RequestCounter;
 
 /** A Square answer we did not absorb, read from the SDK's SquareError (or a network failure: no status). */
 export interface Failure {

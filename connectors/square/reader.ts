@@ -1,4 +1,4 @@
-import type { ListRequest, RecordPage, RecordSource } from '../../core/backfill/record-source';
+import { requestUsageSince, type ListRequest, type RecordPage, type RecordSource } from '../../core/backfill/record-source';
 import { ConnectorError } from '../../core/errors';
 import type { ClientOptions } from '../connector';
 import { SQUARE_ASSUMED_CEILING } from './api';
@@ -55,12 +55,7 @@ export function createSquareReader(options: ClientOptions<SquareConfig, SquareSe
       const result: RecordPage = {
         observations,
         ...(answer.data.cursor ? { next: answer.data.cursor } : {}),
-        usage: {
-          requests: api.usage.requests - before.requests,
-          spent: api.usage.requests - before.requests,
-          waitedMs: Math.round(api.usage.waitedMs - before.waitedMs),
-          throttled: api.usage.throttled - before.throttled,
-        },
+        usage: requestUsageSince(before, api.usage),
         ceiling: SQUARE_ASSUMED_CEILING,
       };
       return result;

@@ -34,6 +34,19 @@ export interface ReadUsage {
   throttled: number;
 }
 
+/** A connector's running count of its calls to a vendor metered by requests (Square, Klaviyo). */
+export interface RequestCounter {
+  requests: number;
+  throttled: number;
+  waitedMs: number;
+}
+
+/** What one page cost such a vendor, from the counter before it (`before`, a copy) and now: every request is spent. */
+export function requestUsageSince(before: RequestCounter, now: RequestCounter): ReadUsage {
+  const requests = now.requests - before.requests;
+  return { requests, spent: requests, waitedMs: Math.round(now.waitedMs - before.waitedMs), throttled: now.throttled - before.throttled };
+}
+
 export interface RecordPage<R = Observation> {
   observations: R[];
   /** Opaque position of the next page; absent on the last page. */

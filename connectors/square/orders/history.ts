@@ -1,5 +1,5 @@
 import * as z from '../../../core/schema';
-import type { ListRequest, RecordPage, RecordSource } from '../../../core/backfill/record-source';
+import { requestUsageSince, type ListRequest, type RecordPage, type RecordSource } from '../../../core/backfill/record-source';
 import type { Order } from '../../../core/model/order';
 import type { ClientOptions } from '../../connector';
 import { SQUARE_ASSUMED_CEILING, type SquareTuning } from '../api';
@@ -90,7 +90,7 @@ export function createSquareOrderHistory(options: ClientOptions<SquareConfig, Sq
       return {
         observations: orders,
         ...(next ? { next } : {}),
-        usage: { requests: api.usage.requests - before.requests, spent: api.usage.requests - before.requests, waitedMs: Math.round(api.usage.waitedMs - before.waitedMs), throttled: api.usage.throttled - before.throttled },
+        usage: requestUsageSince(before, api.usage),
         ceiling: SQUARE_ASSUMED_CEILING,
         ...(skipped > 0 ? { skipped } : {}),
       };
