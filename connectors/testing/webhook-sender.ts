@@ -131,9 +131,12 @@ export class WebhookSender {
     this.settings = { ...chaos };
   }
 
-  send(body: string, headers: Record<string, string>): void {
+  /**
+   * `url`: where this delivery goes, when not to `targetUrl` (Twilio posts each message's status
+   * callbacks to the URL given with that message).
+   */
+  send(body: string, headers: Record<string, string>, url: string | undefined = this.targetUrl): void {
     // Retries go to the address configured when the webhook was triggered (Shopify documents it).
-    const url = this.targetUrl;
     if (!url) return;
     this.cancelled = false;
     this.stats.triggered += 1;

@@ -50,14 +50,6 @@ export class TwilioWebhooks {
       'x-home-region': 'us1',
       accept: '*/*',
     };
-    // The sender delivers to its targetUrl as it stands when send() is called (retries included):
-    // point it at this callback's URL for the call, then back at the inbound webhook URL.
-    const inboundUrl = this.sender.targetUrl;
-    this.sender.targetUrl = target;
-    try {
-      this.sender.send(body, headers);
-    } finally {
-      this.sender.targetUrl = inboundUrl;
-    }
+    this.sender.send(body, headers, target);
   }
 }
