@@ -27,8 +27,9 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
 
   /**
    * What the write left, for the fields we wrote (docs/identity.md §2): the profile's fields from
-   * Klaviyo's answer to that write; consent from the jobs that write it (consent-writes.ts), to
-   * the profile's email and phone as they now are.
+   * Klaviyo's answer to that write, at its `updated`; consent from the jobs that write it
+   * (consent-writes.ts), to the profile's email and phone as they now are, at Klaviyo's clock
+   * when it took each job (§10).
    */
   async function finish(profile: KlaviyoProfile, written: PartialFieldValues, withheld: PartialFieldValues = {}): Promise<WriteOutcome> {
     const now = fromKlaviyoProfile(profile, mapping);
@@ -37,7 +38,13 @@ export function createKlaviyoClient(options: ClientOptions<KlaviyoConfig, Klaviy
     const consent = await writeConsent(api, options.config, { email: profile.attributes.email, phoneNumber: profile.attributes.phoneNumber }, pick(written, CONSENT_FIELDS));
     const holds = PartialFieldValuesSchema.parse({ ...Object.fromEntries(profileFields.map((name) => [name, now[name] ?? null])), ...consent.holds });
     const allWithheld = { ...withheld, ...consent.withheld };
-    return { externalId: profile.id, at: (profile.attributes.updated ?? new Date()).toISOString(), holds, ...(Object.keys(allWithheld).length > 0 ? { withheld: allWithheld } : {}) };
+    return {
+      externalId: profile.id,
+      at: (profile.attributes.updated ?? new Date()).toISOString(),
+      holds,
+      ...(Object.keys(consent.fieldTimes).length > 0 ? { fieldTimes: consent.fieldTimes } : {}),
+      ...(Object.keys(allWithheld).length > 0 ? { withheld: allWithheld } : {}),
+    };
   }
 
   const get = (externalId: string) => getProfile(api, externalId);

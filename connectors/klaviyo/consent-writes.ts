@@ -14,7 +14,10 @@ import type { KlaviyoConfig } from './manifest';
  *   the same, and §10 never lets a default undo a choice.
  * Email consent needs the profile's email, SMS consent its phone: without it the value is withheld
  * until the identifier is there. Both jobs answer 202 with no body and are applied later, so what
- * the profile holds is what was sent; the next poll reads it back, the same value, as nothing new.
+ * the profile holds is what was sent, timed by the answer's `Date`: Klaviyo's clock when it took
+ * the job, no later than the `last_updated` the applied job shows (docs/identity.md §10; the
+ * profile's `updated` does not move for consent). A read before the job is applied shows the old
+ * consent at its older time, and the next poll reads ours back, the same value, as nothing new.
  * https://developers.klaviyo.com/en/v2026-07-15/reference/bulk_subscribe_profiles
  * https://developers.klaviyo.com/en/v2026-07-15/reference/bulk_unsubscribe_profiles
  */
@@ -32,8 +35,16 @@ export interface ConsentIdentifiers {
   phoneNumber: string | null | undefined;
 }
 
-export async function writeConsent(api: Api, config: KlaviyoConfig, who: ConsentIdentifiers, values: PartialFieldValues): Promise<{ holds: PartialFieldValues; withheld: PartialFieldValues }> {
+export interface ConsentWritten {
+  holds: PartialFieldValues;
+  withheld: PartialFieldValues;
+  /** Each consent field a job was sent for, at Klaviyo's clock when it took the job. */
+  fieldTimes: Partial<Record<'emailConsent' | 'smsConsent', string>>;
+}
+
+export async function writeConsent(api: Api, config: KlaviyoConfig, who: ConsentIdentifiers, values: PartialFieldValues): Promise<ConsentWritten> {
   const holds: PartialFieldValues = {};
+  const fieldTimes: ConsentWritten['fieldTimes'] = {};
   const withheld: PartialFieldValues = {};
   const subscribe: Channel[] = [];
   const unsubscribe: Channel[] = [];
@@ -52,9 +63,13 @@ export async function writeConsent(api: Api, config: KlaviyoConfig, who: Consent
     holds[field] = value;
   }
   const identifiers = { ...(who.email ? { email: who.email } : {}), ...(who.phoneNumber ? { phoneNumber: who.phoneNumber } : {}) };
+  const timeJobs = (channels: Channel[], answer: { response?: { headers?: unknown } }) => {
+    const at = acceptedAt(answer);
+    if (at) for (const channel of channels) fieldTimes[channel === 'email' ? 'emailConsent' : 'smsConsent'] = at;
+  };
   if (subscribe.length > 0) {
     const subscriptions = Object.fromEntries(subscribe.map((channel) => [channel, { marketing: { consent: 'SUBSCRIBED' } }]));
-    await api.call('subscribe', ({ profilesApi }) =>
+    const answer = await api.call('subscribe', ({ profilesApi }) =>
       profilesApi.bulkSubscribeProfiles({
         data: {
           type: 'profile-subscription-bulk-create-job',
@@ -63,14 +78,24 @@ export async function writeConsent(api: Api, config: KlaviyoConfig, who: Consent
         },
       }),
     );
+    timeJobs(subscribe, answer);
   }
   if (unsubscribe.length > 0) {
     const subscriptions = Object.fromEntries(unsubscribe.map((channel) => [channel, { marketing: { consent: 'UNSUBSCRIBED' } }]));
-    await api.call('unsubscribe', ({ profilesApi }) =>
+    const answer = await api.call('unsubscribe', ({ profilesApi }) =>
       profilesApi.bulkUnsubscribeProfiles({
         data: { type: 'profile-subscription-bulk-delete-job', attributes: { profiles: { data: [{ type: 'profile', attributes: { ...identifiers, subscriptions } }] } } },
       }),
     );
+    timeJobs(unsubscribe, answer);
   }
-  return { holds, withheld };
+  return { holds, withheld, fieldTimes };
+}
+
+/** The answer's `Date` (an HTTP-date, to the second) as an ISO instant; undefined when absent or unreadable. */
+function acceptedAt(answer: { response?: { headers?: unknown } }): string | undefined {
+  const headers = answer.response?.headers;
+  const date = headers && typeof headers === 'object' ? Reflect.get(headers, 'date') : undefined;
+  const ms = typeof date === 'string' ? Date.parse(date) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

@@ -291,6 +291,8 @@ export function recordWrite(
     system: string;
     externalId: string;
     at: Timestamp;
+    /** Fields the vendor times apart from the record, at the vendor's clock for this write (§10). */
+    fieldTimes?: Partial<Record<FieldName, Timestamp>>;
     sourceTimes: Partial<Record<FieldName, Timestamp>>;
     holds: Partial<Record<FieldName, unknown>>;
     /** The record as sync read it before this write (absent for a create): its clock and values. */
@@ -310,9 +312,11 @@ export function recordWrite(
     const value = write.holds[name];
     if (value === undefined) continue;
     const held = link.held[name];
-    if (held && toMillis(held.seenAt ?? held.at) > toMillis(write.at)) continue; // the record already told us something newer
+    // The record's clock for this field after the write: its own, where the vendor keeps one apart.
+    const writeAt = write.fieldTimes?.[name] ?? write.at;
+    if (held && toMillis(held.seenAt ?? held.at) > toMillis(writeAt)) continue; // the record already told us something newer
     // …or the edit made right after our write, whose clock `at` is: our write came before it.
-    if (held && write.changedSince?.includes(name) && toMillis(held.seenAt ?? held.at) >= toMillis(write.at) && changes(held.value, value)) continue;
+    if (held && write.changedSince?.includes(name) && toMillis(held.seenAt ?? held.at) >= toMillis(writeAt) && changes(held.value, value)) continue;
     const readValue = write.read ? (write.read.values[name] ?? null) : undefined;
     // The read's time for a value it shows unchanged is the time we know for it (a whole-record
     // clock such as Shopify's dates every field by the last change of any).
@@ -322,13 +326,13 @@ export function recordWrite(
     const read = write.read ? { raceFrom: write.read.at, readValue, readAt, ...(readPartTimes ? { readPartTimes } : {}) } : {};
     // What our read showed lasted until our write landed: in the write's second it is a known state
     // too (another field's edit made in that second, just before our write, carries it; §2).
-    const lastedUntilWrite = write.read && changes(readValue ?? null, value) ? [{ at: write.at, value: readValue ?? null }] : [];
-    const knownStates = statesKnownIn(held, [write.at, ...(write.read ? [write.read.at] : [])], value, lastedUntilWrite);
+    const lastedUntilWrite = write.read && changes(readValue ?? null, value) ? [{ at: writeAt, value: readValue ?? null }] : [];
+    const knownStates = statesKnownIn(held, [writeAt, ...(write.read ? [write.read.at] : [])], value, lastedUntilWrite);
     const earlierRaces = racesKept(held);
     link.held[name] = {
       value,
-      at: write.sourceTimes[name] ?? write.at,
-      seenAt: write.at,
+      at: write.sourceTimes[name] ?? writeAt,
+      seenAt: writeAt,
       ...read,
       ...(knownStates.length > 0 ? { knownStates } : {}),
       ...(earlierRaces.length > 0 ? { earlierRaces } : {}),

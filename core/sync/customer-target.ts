@@ -16,6 +16,12 @@ export interface WriteOutcome {
   /** The values the record now holds for the fields we wrote, mapped back to canonical form. */
   holds: PartialFieldValues;
   /**
+   * A finer clock for fields the vendor times apart from the record (Klaviyo's consent, written by
+   * a job that leaves `updated` alone): when the vendor took that write, no later than the time
+   * the field will carry (docs/identity.md §10). Fields not named here are timed by `at`.
+   */
+  fieldTimes?: Partial<Record<FieldName, Timestamp>>;
+  /**
    * Values the system refused because another of its records holds them (Shopify keeps phones
    * unique): the rest was written; these are left out and not sent again until they change.
    */

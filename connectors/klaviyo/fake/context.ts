@@ -35,7 +35,12 @@ export function document(status: number, body: unknown): FakeResponse {
   return { status, body, headers: { 'content-type': JSON_API } };
 }
 
-/** 202 Accepted with an empty body (bulk jobs, Create Event). */
-export function accepted(): FakeResponse {
-  return { status: 202, headers: { 'content-type': JSON_API } };
+/**
+ * 202 Accepted with an empty body, for work done later (bulk jobs, Create Event). Its `Date` is
+ * Klaviyo's clock when it took the work (an origin server with a clock sends one, RFC 9110
+ * §6.6.1): the fake's clock, not this machine's, so a client can time what it wrote by the clock
+ * the applied job will show (no earlier than this).
+ */
+export function accepted(at: Date): FakeResponse {
+  return { status: 202, headers: { 'content-type': JSON_API, date: at.toUTCString() } };
 }

@@ -81,7 +81,7 @@ function acceptEvent(request: FakeRequest, _params: string[], context: FakeConte
   const job = readEvent(request, context);
   if (!job.ok) return respond(job.failure);
   context.jobs.accept(job.value);
-  return accepted();
+  return accepted(context.now());
 }
 
 function readEvent(request: FakeRequest, context: FakeContext): Result<Job> {

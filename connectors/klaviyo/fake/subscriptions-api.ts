@@ -104,7 +104,7 @@ function acceptSubscribe(request: FakeRequest, _params: string[], context: FakeC
   const job = readSubscribe(request, context);
   if (!job.ok) return respond(job.failure);
   context.jobs.accept(job.value);
-  return accepted();
+  return accepted(context.now());
 }
 
 function readSubscribe(request: FakeRequest, context: FakeContext): Result<Job> {
@@ -186,7 +186,7 @@ function acceptUnsubscribe(request: FakeRequest, _params: string[], context: Fak
   const job = readUnsubscribe(request);
   if (!job.ok) return respond(job.failure);
   context.jobs.accept(job.value);
-  return accepted();
+  return accepted(context.now());
 }
 
 function readUnsubscribe(request: FakeRequest): Result<Job> {

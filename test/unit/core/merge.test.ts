@@ -1161,3 +1161,59 @@ describe('consent: a default never undoes a choice (docs/identity.md §10)', () 
     expect(customer.fields.smsConsent).toEqual({ value: 'not_subscribed', source: 'shopify', at: '2026-01-01T10:00:00Z' });
   });
 });
+
+describe('a consent write timed by the consent\'s own clock (docs/identity.md §10)', () => {
+  // Ada subscribed in Shopify at 10:00; omnihub made her Klaviyo profile (updated 12:00:00) and
+  // subscribed her there, a job Klaviyo applied at 12:00:03 (the channel's last_updated). She
+  // then unsubscribed in Shopify at 12:05; sync read her profile and sent the unsubscribe job,
+  // which Klaviyo accepted at 12:06:10 (the answer's Date) and has not applied yet.
+  const KLAVIYO = { system: 'klaviyo', externalId: '01KLAVIYOPROFILE' };
+  const readBeforeWrite = anObservation({ ...KLAVIYO, observedAt: '2026-01-01T12:00:00Z', fieldTimes: { emailConsent: '2026-01-01T12:00:03Z' }, values: { email: 'ada@example.com', emailConsent: 'subscribed' } });
+  const unsubscribedInShopify = () => {
+    const subscribed = applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', emailConsent: 'subscribed' } }), NOW).customer;
+    const made = recordWrite(subscribed, { ...KLAVIYO, at: '2026-01-01T12:00:00Z', sourceTimes: { email: '2026-01-01T10:00:00Z', emailConsent: '2026-01-01T10:00:00Z' }, holds: { email: 'ada@example.com', emailConsent: 'subscribed' } }, NOW);
+    return applyObservation(made, anObservation({ observedAt: '2026-01-01T12:05:00Z', values: { email: 'ada@example.com', emailConsent: 'unsubscribed' } }), NOW).customer;
+  };
+  const writeUnsubscribe = (customer: Customer) =>
+    recordWrite(
+      customer,
+      {
+        ...KLAVIYO,
+        at: '2026-01-01T12:00:00Z',
+        fieldTimes: { emailConsent: '2026-01-01T12:06:10Z' },
+        sourceTimes: { emailConsent: '2026-01-01T12:05:00Z' },
+        holds: { emailConsent: 'unsubscribed' },
+        read: { at: readBeforeWrite.observedAt, values: readBeforeWrite.values, fieldTimes: readBeforeWrite.fieldTimes! },
+      },
+      NOW,
+    );
+
+  it('records the write though sync\'s read, merged first, showed the old consent at a time after the profile\'s updated', () => {
+    // Prepare: the resolver merged sync's read before the write was recorded
+    const customer = applyObservation(unsubscribedInShopify(), { ...readBeforeWrite, readBack: { linkVersion: 0 } }, NOW).customer;
+
+    // Act
+    const written = writeUnsubscribe(customer);
+
+    // Assess
+    expect(written.links.find((link) => link.system === 'klaviyo')?.held.emailConsent).toMatchObject({ value: 'unsubscribed', seenAt: '2026-01-01T12:06:10Z' });
+    expect(planSync(written, 'klaviyo', ['email', 'emailConsent'])).toEqual({ action: 'skip', reason: 'target already holds these values' });
+  });
+
+  it('takes sync\'s read arriving after the write, and a poll before the job is applied, as late states: nothing to write again', () => {
+    // Prepare
+    const written = writeUnsubscribe(unsubscribedInShopify());
+
+    // Act
+    const lateRead = applyObservation(written, { ...readBeforeWrite, readBack: { linkVersion: 0 } }, NOW);
+    const poll = applyObservation(lateRead.customer, readBeforeWrite, NOW);
+
+    // Assess
+    for (const result of [lateRead, poll]) {
+      expect(result.recheck).toEqual([]);
+      expect(result.changedFields).toEqual([]);
+      expect(planSync(result.customer, 'klaviyo', ['email', 'emailConsent'])).toEqual({ action: 'skip', reason: 'target already holds these values' });
+    }
+    expect(poll.customer.fields.emailConsent).toMatchObject({ value: 'unsubscribed', source: 'shopify' });
+  });
+});

@@ -203,4 +203,32 @@ describe('Klaviyo client and reader (klaviyo-api against the fake)', () => {
     expect(written.holds).toEqual({ lastName: 'Written' });
     expect(fake.profile(made.externalId)?.attributes).toMatchObject({ first_name: 'Typed in Klaviyo', last_name: 'Written' });
   });
+
+  it("times a consent write by Klaviyo's clock when it took the job, which the applied job's last_updated is no earlier than", async () => {
+    // Prepare: Klaviyo's clock, a minute behind this machine's and stepping a second a call
+    let klaviyoNow = Date.now() - 60_000;
+    const clock = () => new Date((klaviyoNow += 1000));
+    const own = await startKlaviyoFake({ apiKey: PRIVATE_KEY, searchLagMs: 0, jobLagMs: 50, now: clock });
+    try {
+      const client = createKlaviyoClient({ ...options(), baseUrl: own.baseUrl });
+      const made = await client.create({ email: 'grace@example.net', emailConsent: 'subscribed' }, { customerId: 'cust-grace' });
+      if (made.kind !== 'created') throw new Error('not created');
+
+      // Act
+      const written = await client.update(made.externalId, { emailConsent: 'unsubscribed' });
+      await own.idle();
+
+      // Assess
+      const email = own.profile(made.externalId)?.attributes.subscriptions?.email?.marketing;
+      expect(email?.consent).toBe('UNSUBSCRIBED');
+      expect(written.holds).toEqual({ emailConsent: 'unsubscribed' });
+      expect(written.fieldTimes?.emailConsent).toBeDefined();
+      expect(Date.parse(written.fieldTimes!.emailConsent!)).toBeGreaterThan(Date.parse(made.fieldTimes!.emailConsent!));
+      expect(Date.parse(written.fieldTimes!.emailConsent!)).toBeLessThanOrEqual(Date.parse(String(email?.last_updated)));
+      expect(Date.parse(written.fieldTimes!.emailConsent!)).toBeLessThan(Date.now() - 30_000);
+      expect(written.at).toBe(made.at); // the profile's `updated` did not move
+    } finally {
+      await own.close();
+    }
+  });
 });
