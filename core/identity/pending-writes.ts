@@ -1,6 +1,6 @@
 import { FIELD_NAMES, type Customer, type FieldName, type PendingWrite } from '../model/customer';
 import { fieldTime, type Observation } from '../model/observation';
-import { isParts, sameValue } from '../model/same-value';
+import { isNothing, isParts, sameValue } from '../model/same-value';
 import { toMillis, type Timestamp } from '../model/system';
 import { MAX_FUTURE_SKEW_MS } from './clock';
 
@@ -84,8 +84,10 @@ function withinWindow(write: PendingWrite, at: number): boolean {
 /**
  * The observed value is what we wrote. For an address, every part it states is the part we
  * wrote (or nothing, where we wrote none): a part someone else changed makes the address not ours.
+ * A clear we wrote part by part reads back as no address at all (Klaviyo's empty location): ours too.
  */
 function isOurValue(written: unknown, observed: unknown): boolean {
+  if (isNothing(written) && isNothing(observed)) return true;
   if (!isParts(written) || !isParts(observed)) return sameValue(written, observed);
   const stated = Object.entries(observed);
   return stated.length > 0 && stated.every(([part, value]) => sameValue(written[part] ?? null, value ?? null));

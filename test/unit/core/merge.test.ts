@@ -1217,3 +1217,26 @@ describe('a consent write timed by the consent\'s own clock (docs/identity.md §
     expect(poll.customer.fields.emailConsent).toMatchObject({ value: 'unsubscribed', source: 'shopify' });
   });
 });
+
+describe('a copy of ours that cleared an address, read back as "no address" (docs/identity.md §2, §5)', () => {
+  it('is dated back to the source time we copied, so it never restates the clear as a newer edit of that system', () => {
+    // Prepare: Square cleared the address at 10:00:18 (golden: null, square); a sync of ours
+    // wrote that clear to Klaviyo (every part null) and died before recording it. Klaviyo
+    // holds our 72 Main St from before, and times the cleared profile 10:00:19.
+    const klaviyo = { system: 'klaviyo', externalId: '01KLAVIYOPROFILE' };
+    const street = { line1: '72 Main St', line2: null, city: 'Franklin', region: null, postalCode: '12664', country: 'US' };
+    const cleared = { line1: null, line2: null, city: null, region: null, postalCode: null, country: null };
+    let customer = applyObservation(aCustomer(), anObservation({ system: 'square', externalId: 'SQ1', observedAt: '2026-01-01T10:00:17Z', values: { address: street } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ ...klaviyo, observedAt: '2026-01-01T10:00:17Z', values: { address: street } }), NOW).customer;
+    customer = applyObservation(customer, anObservation({ system: 'square', externalId: 'SQ1', observedAt: '2026-01-01T10:00:18Z', values: { address: null } }), NOW).customer;
+    customer.pendingWrites = [{ ...klaviyo, startedAt: '2026-01-01T10:00:19.551Z', values: { address: cleared }, sourceTimes: { address: '2026-01-01T10:00:18Z' } }];
+
+    // Act: Klaviyo's poll reads the profile (an empty location maps to no address)
+    const result = applyObservation(customer, anObservation({ ...klaviyo, observedAt: '2026-01-01T10:00:19Z', values: { address: null } }), NOW);
+
+    // Assess: still Square's clear at 10:00:18; a Square edit of that second can still win it back
+    expect(result.customer.fields.address).toMatchObject({ source: 'square', at: '2026-01-01T10:00:18Z' });
+    const squareAgain = applyObservation(result.customer, { ...anObservation({ system: 'square', externalId: 'SQ1', observedAt: '2026-01-01T10:00:18Z', values: { address: street } }), readBack: { linkVersion: result.customer.links.find((link) => link.system === 'square')!.version } }, NOW);
+    expect(squareAgain.customer.fields.address?.value).toMatchObject({ line1: '72 Main St' });
+  });
+});
