@@ -4,7 +4,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConnector } from '../connectors';
 import { loadOrdersConnector } from '../connectors/orders';
-import type { Connector } from '../connectors/connector';
+import { writableFieldsWith, type Connector } from '../connectors/connector';
 import { BackfillBusyError, runBackfill, type BackfillPorts } from '../core/backfill/backfill';
 import { backfillCorrelationId, InMemoryCheckpointStore, type Checkpoint, type CheckpointStore } from '../core/backfill/checkpoint';
 import { DryRun, type DryRunSummary } from '../core/backfill/dry-run';
@@ -145,7 +145,7 @@ export async function backfillCommand(options: BackfillOptions, target: Backfill
 async function dryRun(options: BackfillOptions, target: BackfillTarget, selected: BackfillConnector[], checkpoints: CheckpointStore, io: BackfillIo): Promise<number> {
   const planner = new DryRun(
     new DynamoDbIdentityStore(target.db, target.tableName),
-    target.connectors.map(({ connector }) => ({ id: connector.manifest.id, writableFields: connector.manifest.writableFields, addressParts: connector.manifest.addressParts })),
+    target.connectors.map(({ connector, settings }) => ({ id: connector.manifest.id, writableFields: writableFieldsWith(connector.manifest, settings), addressParts: connector.manifest.addressParts })),
   );
   for (const entry of selected) {
     // From the last completed run's watermark, as a real run would; an unfinished run is planned whole.

@@ -71,6 +71,11 @@ export interface MappingContext {
 }
 
 export type { CreateOutcome, CustomerTarget, WriteOutcome } from '../core/sync/customer-target';
+
+/** The fields a connector writes with its settings (docs: ConnectorManifest.writableFieldsFor). */
+export function writableFieldsWith<Config extends z.AnySchema>(manifest: Pick<ConnectorManifest<Config>, 'writableFields' | 'writableFieldsFor'>, config: z.infer<Config>): readonly FieldName[] {
+  return manifest.writableFieldsFor?.(config) ?? manifest.writableFields;
+}
 import type { CustomerTarget } from '../core/sync/customer-target';
 import type { RecordSource } from '../core/backfill/record-source';
 import type { OrderProjectionTarget, OrderSource, StatsTarget } from '../core/orders/ports';
@@ -102,8 +107,16 @@ export interface ConnectorManifest<
    * API token so the internet-facing receiver can read only this one.
    */
   webhookSecretSchema: WebhookSecret;
-  /** Canonical fields this connector writes to its system. */
+  /**
+   * Canonical fields this connector can write to its system (what a change must reach it for:
+   * the resolver's routing).
+   */
   writableFields: readonly FieldName[];
+  /**
+   * The fields it writes with these settings, where a setting turns one on (HubSpot's email
+   * consent needs `marketingSubscriptionId`): what sync plans with. Default: `writableFields`.
+   */
+  writableFieldsFor?(config: z.infer<Config>): readonly FieldName[];
   /** The address parts the system can hold (default: all). Sync compares and writes only these. */
   addressParts?: readonly (keyof Address)[];
   /** True when webhooks carry ids only and the connector must read the records (CustomerReferenced). */

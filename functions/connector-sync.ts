@@ -1,5 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadConnector } from '../connectors';
+import { writableFieldsWith } from '../connectors/connector';
 import * as z from '../core/schema';
 import { syncCustomers } from '../core/sync/sync-customer';
 import { parseBackfillCorrelationId } from '../core/backfill/checkpoint';
@@ -35,6 +36,8 @@ const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_R
 const secrets = new SecretStore();
 const checkpoints = new DynamoDbCheckpointStore(db, env.TABLE_NAME);
 const config = z.parse(connector.manifest.configSchema, env.CONNECTOR_CONFIG);
+/** What sync writes with these settings (a setting can turn a field on: HubSpot's email consent). */
+const writableFields = writableFieldsWith(connector.manifest, config);
 const mapping = { defaultCountry: env.DEFAULT_COUNTRY as CountryCode };
 let client:
   | { target: ReturnType<typeof connector.createClient>; stats: ReturnType<NonNullable<typeof connector.createStatsTarget>> | undefined; secretJson: string }
@@ -117,7 +120,7 @@ async function syncChanges(events: QueuedEvent[], failed: Map<string, unknown>) 
   try {
     results = await syncCustomers(store, await getClient(), [...byCustomer.keys()], {
       system: env.CONNECTOR_ID,
-      writableFields: connector!.manifest.writableFields,
+      writableFields,
       addressParts: connector!.manifest.addressParts,
       leaseOwners: (customerId) => byCustomer.get(customerId)!.messageIds,
       forCustomer: (customerId, work) => withLogKeys({ correlationId: byCustomer.get(customerId)!.correlationId, customerId }, work),

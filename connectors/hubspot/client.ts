@@ -15,9 +15,11 @@ import { VERSION as SDK_VERSION } from '@hubspot/api-client/lib/src/configuratio
 import type { PartialFieldValues } from '../../core/model/customer';
 import type { Observation } from '../../core/model/observation';
 import { MAX_RETRIES, rateLimited, readFailure, retryWait, toConnectorError, unreadable, type Failure } from './failures';
-import type { ClientOptions, CustomerTarget, MappingContext, WriteOutcome } from '../connector';
+import type { UpdateOptions } from '../../core/sync/customer-target';
+import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
+import { createConsentWriter, type ConsentWritten } from './consent';
 import type { HubspotConfig, HubspotSecret } from './manifest';
-import { HUBSPOT_HISTORY_PROPERTIES, HUBSPOT_READ_PROPERTIES, toCanonicalValues, toHubspotProperties, toObservation, writtenFields } from './mapping';
+import { historyProperties, hubspotMapping, readProperties, toCanonicalValues, toHubspotProperties, toObservation, writtenFields, type HubspotMapping } from './mapping';
 import { HubspotBatchReadResponseSchema, HubspotContactSchema, type HubspotContact } from './schemas';
 
 // Kept importable from here: the reader and older code import them from the client.
@@ -45,8 +47,10 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure };
  * nothing is lost. A DAILY 429 is not waited out: it becomes a retryable ConnectorError.
  */
 export function createHubspotClient(options: ClientOptions<HubspotConfig, HubspotSecret>): CustomerTarget {
-  const { config, secret, mapping, log } = options;
+  const { config, secret, log } = options;
+  const mapping = hubspotMapping(options.mapping, config);
   const contacts = contactsApis(secret.accessToken, options.baseUrl);
+  const consent = createConsentWriter({ accessToken: secret.accessToken, baseUrl: options.baseUrl, subscriptionId: config.marketingSubscriptionId, log });
   const batchSize = Math.min(config.batchSize, MAX_HISTORY_BATCH);
 
   async function attempt<T>(operation: string, call: () => Promise<T>): Promise<Attempt<T>> {
@@ -76,11 +80,33 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
     return result.value;
   }
 
-  async function update(externalId: string, values: PartialFieldValues): Promise<WriteOutcome> {
+  async function patch(externalId: string, values: PartialFieldValues): Promise<{ written: WriteOutcome; email: string | null | undefined }> {
     const properties = toHubspotProperties(values);
     // PATCH /crm/v3/objects/contacts/{contactId}: https://developers.hubspot.com/docs/api/crm/contacts
-    const contact = await run('update', () => contacts.basicApi.update(externalId, { properties }));
-    return outcome(readContact(contact, 'update'), values, properties, mapping);
+    const contact = readContact(await run('update', () => contacts.basicApi.update(externalId, { properties })), 'update');
+    return { written: outcome(contact, values, properties, mapping), email: contact.properties.email };
+  }
+
+  /** The contact's email as HubSpot holds it (the subscription status belongs to the email address). */
+  async function emailOf(externalId: string): Promise<string | null | undefined> {
+    // GET /crm/v3/objects/contacts/{contactId}?properties=email
+    const contact = readContact(await run('read', () => contacts.basicApi.getById(externalId, ['email'])), 'read');
+    return contact.properties.email;
+  }
+
+  /**
+   * The contact's properties through the contacts API, then email consent through the
+   * communication preferences API (consent.ts), to the email the contact holds after the PATCH.
+   * Consent alone patches nothing: the email comes from sync's read.
+   */
+  async function update(externalId: string, values: PartialFieldValues, { read }: UpdateOptions = {}): Promise<WriteOutcome> {
+    const { emailConsent, ...others } = values;
+    if (emailConsent === undefined) return (await patch(externalId, values)).written;
+    const patched = Object.keys(toHubspotProperties(others)).length > 0 ? await patch(externalId, others) : undefined;
+    const email = patched ? patched.email : read && read.values.email !== undefined ? read.values.email : await emailOf(externalId);
+    const written = await consent.write(email, emailConsent, read?.fieldTimes?.emailConsent);
+    const base = patched?.written ?? { externalId, at: written.at ?? read?.observedAt ?? new Date().toISOString(), holds: {} };
+    return withConsent(base, written);
   }
 
   return {
@@ -89,7 +115,12 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
       const properties = Object.fromEntries(Object.entries(toHubspotProperties(values)).filter(([, value]) => value !== ''));
       // POST /crm/v3/objects/contacts: https://developers.hubspot.com/docs/api/crm/contacts
       const result = await attempt('create', () => contacts.basicApi.create({ properties, associations: [] }));
-      if (result.ok) return { kind: 'created', ...outcome(readContact(result.value, 'create'), values, properties, mapping) };
+      if (result.ok) {
+        const contact = readContact(result.value, 'create');
+        const created = outcome(contact, values, properties, mapping);
+        if (values.emailConsent === undefined) return { kind: 'created', ...created };
+        return { kind: 'created', ...withConsent(created, await consent.write(contact.properties.email, values.emailConsent, undefined)) };
+      }
 
       // 409 "Contact already exists. Existing ID: N": the email is taken, so the person is already
       // there. Nothing is written: sync checks whose contact it is and observes it first.
@@ -113,7 +144,7 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
         // Ids that do not exist come back in `errors` (207), not in `results`: they are left out.
         const result = await attempt('read', () =>
           contacts.batchApi.read(
-            { inputs: chunk.map((id) => ({ id })), properties: [...HUBSPOT_READ_PROPERTIES], propertiesWithHistory: [...HUBSPOT_HISTORY_PROPERTIES] },
+            { inputs: chunk.map((id) => ({ id })), properties: readProperties(mapping), propertiesWithHistory: historyProperties(mapping) },
             false,
           ),
         );
@@ -173,12 +204,24 @@ export function contactsApis(accessToken: string, baseUrl: string | undefined): 
   return { basicApi: new BasicApi(configuration), batchApi: new BatchApi(configuration), searchApi: new SearchApi(configuration) };
 }
 
+/** A contact write's outcome with what the consent write left: consent is timed by its own answer (§10). */
+function withConsent(base: WriteOutcome, consent: ConsentWritten): WriteOutcome {
+  const withheld = { ...base.withheld, ...consent.withheld };
+  const timed = consent.at !== undefined && consent.holds.emailConsent !== undefined;
+  return {
+    ...base,
+    holds: { ...base.holds, ...consent.holds },
+    ...(timed ? { fieldTimes: { ...base.fieldTimes, emailConsent: consent.at } } : {}),
+    ...(Object.keys(withheld).length > 0 ? { withheld } : {}),
+  };
+}
+
 /** What the write left in HubSpot, for the fields we wrote, in canonical form. */
 function outcome(
   contact: HubspotContact,
   values: PartialFieldValues,
   sent: Record<string, string>,
-  mapping: MappingContext,
+  mapping: HubspotMapping,
 ): WriteOutcome {
   // Prefer what HubSpot answers it holds; a property it leaves out of the answer holds what we sent.
   const held = toCanonicalValues({ ...sent, ...pickSent(contact.properties, sent) }, mapping);

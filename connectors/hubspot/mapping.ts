@@ -34,6 +34,38 @@ export const HUBSPOT_READ_PROPERTIES = [
 type PropertyName = (typeof HUBSPOT_READ_PROPERTIES)[number];
 type Properties = Readonly<Record<string, string | null | undefined>>;
 
+/**
+ * The mapping context with the connector's consent setting: `optOutProperty` is the contact
+ * property of the configured marketing subscription (`hs_email_optout_<marketingSubscriptionId>`),
+ * absent when none is configured (then only the global opt-out is read).
+ */
+export interface HubspotMapping extends MappingContext {
+  optOutProperty?: string;
+}
+
+/**
+ * HubSpot's per-subscription contact property ("Opted out of email: <subscription name>"): 'true'
+ * once the email unsubscribed from that subscription type, 'false' once it subscribed (opted in),
+ * empty while not specified. `hs_email_optout` ("Opted out of all email") is the global one.
+ * https://knowledge.hubspot.com/articles/kcs_article/email/once-a-new-email-type-is-created-when-will-a-corresponding-contact-property-be-created
+ */
+export function optOutPropertyOf(subscriptionId: string): string {
+  return `hs_email_optout_${subscriptionId}`;
+}
+
+/** The mapping context for a connector config: with the subscription's property when one is configured. */
+export function hubspotMapping(mapping: MappingContext, config: { marketingSubscriptionId?: string | undefined }): HubspotMapping {
+  return config.marketingSubscriptionId ? { ...mapping, optOutProperty: optOutPropertyOf(config.marketingSubscriptionId) } : mapping;
+}
+
+/** The properties a read asks for (and their history), the subscription's property included when configured. */
+export function readProperties(mapping: HubspotMapping): string[] {
+  return mapping.optOutProperty ? [...HUBSPOT_READ_PROPERTIES, mapping.optOutProperty] : [...HUBSPOT_READ_PROPERTIES];
+}
+export function historyProperties(mapping: HubspotMapping): string[] {
+  return mapping.optOutProperty ? [...HUBSPOT_HISTORY_PROPERTIES, mapping.optOutProperty] : [...HUBSPOT_HISTORY_PROPERTIES];
+}
+
 /** The properties behind each canonical field we read: their history times the field. */
 const FIELD_PROPERTIES = {
   email: ['email'],
@@ -65,7 +97,7 @@ export interface MappedValues {
  * value that is not an email, a phone number or a country goes to `unusable` (field names
  * only), never into `values`: not a match key, and not a clear either.
  */
-export function mapProperties(properties: Properties, context: MappingContext): MappedValues {
+export function mapProperties(properties: Properties, context: HubspotMapping): MappedValues {
   const unusable: FieldName[] = [];
   function normalized<R, T>(field: FieldName, raw: R | null | undefined, normalize: (value: R) => T | undefined): T | null | undefined {
     if (raw === undefined) return undefined;
@@ -80,14 +112,33 @@ export function mapProperties(properties: Properties, context: MappingContext): 
     firstName: text(properties, 'firstname'),
     lastName: text(properties, 'lastname'),
     address: normalized('address', toAddress(properties), normalizeAddress),
-    // Read only: opt-out is the one consent fact the contacts API states; 'false' does not mean subscribed.
-    emailConsent: text(properties, 'hs_email_optout') === 'true' ? ('unsubscribed' as const) : undefined,
+    emailConsent: emailConsentOf(properties, context.optOutProperty),
   });
   return { values, unusable };
 }
 
+/**
+ * Email marketing consent as the contact's opt-out properties state it. The global opt-out
+ * ('true': unsubscribed from all email) is an explicit unsubscribe, whatever the subscription
+ * says; its 'false' says nothing (docs/identity.md §10). The configured subscription's property
+ * states a choice either way: 'true' unsubscribed, 'false' subscribed (it is set only by an
+ * explicit opt-in or opt-out); empty is "not specified", nothing said.
+ */
+function emailConsentOf(properties: Properties, optOutProperty: string | undefined): 'subscribed' | 'unsubscribed' | undefined {
+  if (text(properties, 'hs_email_optout') === 'true') return 'unsubscribed';
+  if (!optOutProperty || !Object.hasOwn(properties, optOutProperty)) return undefined;
+  const value = properties[optOutProperty]?.trim();
+  return value === 'true' ? 'unsubscribed' : value === 'false' ? 'subscribed' : undefined;
+}
+
+/** The property whose value states the consent (the global opt-out when set, else the subscription's): its history times the field. */
+function consentProperty(properties: Properties, optOutProperty: string | undefined): string | undefined {
+  if (text(properties, 'hs_email_optout') === 'true' || !optOutProperty) return 'hs_email_optout';
+  return properties[optOutProperty]?.trim() ? optOutProperty : undefined;
+}
+
 /** The canonical values only (write outcomes, tests): unusable values are left out. */
-export function toCanonicalValues(properties: Properties, context: MappingContext): PartialFieldValues {
+export function toCanonicalValues(properties: Properties, context: HubspotMapping): PartialFieldValues {
   return mapProperties(properties, context).values;
 }
 
@@ -141,9 +192,16 @@ function newestHistoryTimes<K extends string>(contact: HubspotContact, propertie
   return Object.keys(times).length > 0 ? times : undefined;
 }
 
-/** Each field's own time; the address takes the newest of its parts. */
-function fieldTimesOf(contact: HubspotContact): Observation['fieldTimes'] {
-  return newestHistoryTimes(contact, Object.entries(FIELD_PROPERTIES) as Array<[FieldName, readonly string[]]>);
+/**
+ * Each field's own time; the address takes the newest of its parts. Email consent is timed by the
+ * property that states it (the global opt-out, or the subscription's), or, when neither holds a
+ * value, by the newest of both (their clears; else the contact's creation).
+ */
+function fieldTimesOf(contact: HubspotContact, context: HubspotMapping): Observation['fieldTimes'] {
+  const stating = consentProperty(contact.properties, context.optOutProperty);
+  const consentNames = stating ? [stating] : ['hs_email_optout', ...(context.optOutProperty ? [context.optOutProperty] : [])];
+  const entries = Object.entries({ ...FIELD_PROPERTIES, emailConsent: consentNames }) as Array<[FieldName, readonly string[]]>;
+  return newestHistoryTimes(contact, entries);
 }
 
 /** Each address part's own time, by its own property (docs/identity.md §1). */
@@ -155,7 +213,7 @@ function partTimesOf(contact: HubspotContact): Observation['partTimes'] {
  * The contact as an observation, timed by HubSpot's own clocks: the contact's updatedAt
  * (lastmodifieddate) and, where batch read returned history, each property's own time.
  */
-export function toObservation(contact: HubspotContact, context: MappingContext): Observation {
+export function toObservation(contact: HubspotContact, context: HubspotMapping): Observation {
   const { values, unusable } = mapProperties(contact.properties, context);
   return {
     system: hubspotManifest.id,
@@ -163,7 +221,7 @@ export function toObservation(contact: HubspotContact, context: MappingContext):
     observedAt: contact.updatedAt.toISOString(),
     values,
     ...compact({
-      fieldTimes: fieldTimesOf(contact),
+      fieldTimes: fieldTimesOf(contact, context),
       partTimes: partTimesOf(contact),
       unusable: unusable.length > 0 ? unusable : undefined,
       mergedIds: mergedIdsOf(contact),
@@ -189,6 +247,15 @@ const VALUE_PROPERTIES: ReadonlySet<string> = new Set(['email', 'phone', 'firstn
  * so omnihub's own `omnihub_*` stats properties never come back as webhooks.
  */
 export const SUBSCRIBED_PROPERTIES: readonly string[] = [...VALUE_PROPERTIES, ...Object.keys(ADDRESS_PART_PROPERTIES), 'hs_email_optout'];
+
+/**
+ * The subscriptions for a config: with `marketingSubscriptionId`, its `hs_email_optout_<id>` too
+ * (a change of it names the contact, which the connector then reads: the receiver has no config,
+ * and the property is not one it can state alone).
+ */
+export function subscribedProperties(config: { marketingSubscriptionId?: string | undefined }): string[] {
+  return config.marketingSubscriptionId ? [...SUBSCRIBED_PROPERTIES, optOutPropertyOf(config.marketingSubscriptionId)] : [...SUBSCRIBED_PROPERTIES];
+}
 
 /**
  * One property of a contact set to `raw` at `at`, as an observation of the one field it states
@@ -280,8 +347,8 @@ export function writtenFields(values: PartialFieldValues): FieldName[] {
 }
 
 /**
- * Canonical values → contact properties, writable fields only (consent and tags are not written:
- * see README). null clears a property, which HubSpot expects as ''. HubSpot has no second
+ * Canonical values → contact properties, writable fields only (email consent is written through
+ * the communication preferences API, consent.ts; tags are not written: see README). null clears a property, which HubSpot expects as ''. HubSpot has no second
  * street line, so address.line2 is not written.
  */
 export function toHubspotProperties(values: PartialFieldValues): Record<string, string> {

@@ -7,7 +7,7 @@ import type { Observation } from '../../core/model/observation';
 import type { ClientOptions } from '../connector';
 import { contactsApis, MAX_HISTORY_BATCH, readFailure, retryWait, toConnectorError, unreadable } from './client';
 import type { HubspotConfig, HubspotSecret } from './manifest';
-import { historyObservations, HUBSPOT_HISTORY_PROPERTIES, HUBSPOT_READ_PROPERTIES, toObservation } from './mapping';
+import { historyObservations, historyProperties, hubspotMapping, readProperties, toObservation } from './mapping';
 import { HubspotContactSchema } from './schemas';
 
 /**
@@ -112,7 +112,8 @@ class BurstPacer {
 }
 
 export function createHubspotReader(options: ClientOptions<HubspotConfig, HubspotSecret>): RecordSource {
-  const { mapping, log } = options;
+  const { log } = options;
+  const mapping = hubspotMapping(options.mapping, options.config);
   const apis = contactsApis(options.secret.accessToken, options.baseUrl);
   const pacer = new BurstPacer();
   const usage = { requests: 0, waitedMs: 0, throttled: 0 };
@@ -152,7 +153,7 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
   async function listAll(cursor: string | undefined, historySince: string | undefined): Promise<{ observations: Observation[]; next?: string }> {
     if (cursor !== undefined && !/^\d+$/.test(cursor)) throw badCursor();
     const data = await call('list', () =>
-      apis.basicApi.getPageWithHttpInfo(LIST_PAGE_SIZE, cursor, [...HUBSPOT_READ_PROPERTIES], [...HUBSPOT_HISTORY_PROPERTIES], undefined, false),
+      apis.basicApi.getPageWithHttpInfo(LIST_PAGE_SIZE, cursor, readProperties(mapping), historyProperties(mapping), undefined, false),
     );
     const parsed = z.safeParse(ListResponseSchema, data);
     if (!parsed.success) throw unreadable('list', parsed.error.issues);
@@ -185,7 +186,7 @@ export function createHubspotReader(options: ClientOptions<HubspotConfig, Hubspo
       const inputs = ids.slice(start, start + MAX_HISTORY_BATCH).map((id) => ({ id }));
       // POST /crm/v3/objects/contacts/batch/read: ids gone since the search come back in `errors` (207), not results.
       const read = await call('read', () =>
-        apis.batchApi.readWithHttpInfo({ inputs, properties: [...HUBSPOT_READ_PROPERTIES], propertiesWithHistory: [...HUBSPOT_HISTORY_PROPERTIES] }, false),
+        apis.batchApi.readWithHttpInfo({ inputs, properties: readProperties(mapping), propertiesWithHistory: historyProperties(mapping) }, false),
       );
       const parsed = z.safeParse(BatchReadSchema, read);
       if (!parsed.success) throw unreadable('read', parsed.error.issues);

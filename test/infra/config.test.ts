@@ -171,6 +171,19 @@ describe('loadConfig', () => {
     expect(error.message).toContain('"batchSize": 100');
   });
 
+  it('accepts a numeric hubspot marketingSubscriptionId, and rejects any other naming the key and the fix', () => {
+    // Act
+    const config = loadConfig(contextWith('hubspot', { batchSize: 100, marketingSubscriptionId: '7300411' }));
+    const error = configErrorOf(contextWith('hubspot', { marketingSubscriptionId: 'Marketing Information' }));
+
+    // Assess
+    expect(enabledConnectors(config).find((c) => c.manifest.id === 'hubspot')?.settings).toEqual({ batchSize: 100, marketingSubscriptionId: '7300411' });
+    expect(error.message).toContain('omnihub.connectors.hubspot.marketingSubscriptionId');
+    expect(error.message).toContain('"Marketing Information"');
+    expect(error.message).toContain('GET /communication-preferences/v3/definitions');
+    expect(error.message).toContain('"marketingSubscriptionId": "7300411"');
+  });
+
   it('rejects a shop that is not a myshopify subdomain with the manifest explanation and an example', () => {
     // Act
     const error = configErrorOf(contextWith('shopify', { shop: 'My Shop!' }));

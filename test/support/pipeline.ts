@@ -70,6 +70,8 @@ export async function startPipeline(
   options: {
     shopify?: Partial<ShopifyFakeOptions>;
     hubspot?: Partial<HubspotFakeOptions>;
+    /** The HubSpot connector's cdk.json settings beyond batchSize (e.g. marketingSubscriptionId). */
+    hubspotConfig?: { marketingSubscriptionId?: string };
     /** Connect Square too (its fake signs the fixed notification URL of SQUARE_SECRET). */
     square?: Partial<SquareFakeOptions>;
     /** Connect Klaviyo too (no webhooks: its changes come in through pollKlaviyo()). */
@@ -111,7 +113,7 @@ export async function startPipeline(
       },
       {
         ...routedConnector(hubspotManifest),
-        config: { batchSize: 100 },
+        config: { batchSize: 100, ...options.hubspotConfig },
         secret: { accessToken: HUBSPOT_SECRET.accessToken },
         webhookSecret: options.webhookSecrets?.hubspot ?? { clientSecret: HUBSPOT_SECRET.clientSecret },
         baseUrl: hubspot.baseUrl,

@@ -146,6 +146,14 @@ function boolOptions(): PropertyOption[] {
   ];
 }
 
+/**
+ * The portal's one email subscription type, "Marketing Information" (a new HubSpot portal has it).
+ * HubSpot gives each subscription type a contact property `hs_email_optout_<id>` ("Opted out of
+ * email: <name>"), which only the communication preferences API and the UI set.
+ */
+export const MARKETING_SUBSCRIPTION_ID = '7300411';
+export const MARKETING_OPT_OUT_PROPERTY = `hs_email_optout_${MARKETING_SUBSCRIPTION_ID}`;
+
 /** Contact properties the fake portal defines (a subset of HubSpot's defaults): what the contact client writes and reads. */
 export const CONTACT_DEFAULT_PROPERTIES: ReadonlySet<string> = new Set([
   'email',
@@ -163,6 +171,7 @@ export const CONTACT_DEFAULT_PROPERTIES: ReadonlySet<string> = new Set([
   'website',
   'lifecyclestage',
   'hs_email_optout',
+  MARKETING_OPT_OUT_PROPERTY,
   'hs_additional_emails',
   'hs_merged_object_ids',
   'createdate',
@@ -171,10 +180,10 @@ export const CONTACT_DEFAULT_PROPERTIES: ReadonlySet<string> = new Set([
 ]);
 
 /** Set by HubSpot itself; the API refuses them. Email opt-out changes in the UI (sandbox) only. */
-const CONTACT_READ_ONLY = new Set(['createdate', 'lastmodifieddate', 'hs_object_id', 'hs_email_optout', 'hs_additional_emails', 'hs_merged_object_ids']);
+const CONTACT_READ_ONLY = new Set(['createdate', 'lastmodifieddate', 'hs_object_id', 'hs_email_optout', MARKETING_OPT_OUT_PROPERTY, 'hs_additional_emails', 'hs_merged_object_ids']);
 function contactDefaults(): PropertyDefinition[] {
   return [...CONTACT_DEFAULT_PROPERTIES].map((name) =>
-    builtIn(name, name === 'hs_email_optout' ? 'bool' : name === 'createdate' || name === 'lastmodifieddate' ? 'datetime' : 'string', 'contactinformation', {
+    builtIn(name, name.startsWith('hs_email_optout') ? 'bool' : name === 'createdate' || name === 'lastmodifieddate' ? 'datetime' : 'string', 'contactinformation', {
       readOnlyValue: CONTACT_READ_ONLY.has(name),
     }),
   );

@@ -20,7 +20,8 @@ import { SUBSCRIBED_PROPERTIES } from '../mapping';
 import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare, WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
 import { RollingWindow } from '../../testing/rolling-window';
 import { serveAssociations } from './associations-api';
-import { PropertyCatalog } from './catalog';
+import { MARKETING_OPT_OUT_PROPERTY, MARKETING_SUBSCRIPTION_ID, PropertyCatalog } from './catalog';
+import { CommunicationPreferences, serveCommunicationPreferences, type SubscriptionState } from './communication-preferences';
 import { CrmPortal, type ApiContext } from './crm';
 import { renderFull, type CrmObject, type CrmObjectJson } from './objects';
 import { serveObjects } from './objects-api';
@@ -43,7 +44,11 @@ export interface HubspotFakeOptions {
   clientSecret: string;
   /** Where webhooks go (the hub's /webhooks/hubspot). Without it no webhook is sent. */
   webhookUrl?: string;
-  /** The properties the app's `contact.propertyChange` subscriptions name. Default: those the connector's setup subscribes to (SUBSCRIBED_PROPERTIES). */
+  /**
+   * The properties the app's `contact.propertyChange` subscriptions name. Default: those the
+   * connector's setup subscribes to (SUBSCRIBED_PROPERTIES), with the marketing subscription's
+   * `hs_email_optout_<id>` (the setup for `marketingSubscriptionId`).
+   */
   propertyChangeSubscriptions?: readonly string[];
   /** Burst limit as a rolling window (HubSpot: 100-250 per 10 s) and an optional daily quota. */
   rateLimit?: { max: number; intervalMs: number; daily?: number };
@@ -129,6 +134,18 @@ export interface HubspotFake {
     apiReads(): RecordedRequest[];
     /** API calls that write (create, update, batch create/update, archive), whatever their status. */
     apiWrites(): RecordedRequest[];
+    /**
+     * A person's own choice, as HubSpot records it (a preferences page, an unsubscribe link, a
+     * user in the UI): the marketing subscription by default. Unlike the v3 API, a person may
+     * subscribe again after an opt-out. Fires the property's propertyChange webhook.
+     */
+    setSubscription(email: string, state: 'SUBSCRIBED' | 'UNSUBSCRIBED', subscriptionId?: string): void;
+    /** A person's "unsubscribe from all email": `hs_email_optout` 'true'. */
+    unsubscribeFromAll(email: string): void;
+    /** The subscription's state for an email (the marketing subscription by default). */
+    subscriptionState(email: string, subscriptionId?: string): SubscriptionState;
+    /** Whether the email opted out of all email. */
+    optedOutOfAll(email: string): boolean;
   };
 }
 
@@ -159,6 +176,7 @@ const BatchReadInputSchema = z.object({
   propertiesWithHistory: z.array(z.string()).optional(),
   idProperty: z.string().optional(),
 });
+const SandboxPreferenceSchema = z.object({ emailAddress: z.string().min(1), subscriptionId: z.string().regex(/^\d+$/).optional() });
 /** https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/post-crm-v3-objects-contacts-merge */
 const MergeInputSchema = z.object({ primaryObjectId: z.string().min(1), objectIdToMerge: z.string().min(1) });
 /** https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/gdpr/post-crm-v3-objects-contacts-gdpr-delete */
@@ -214,7 +232,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     retrySchedule: HUBSPOT_RETRY_SCHEDULE,
     prepare: hubspotPrepare(options.clientSecret, () => webhooks.targetUrl),
   });
-  const subscribed = new Set(options.propertyChangeSubscriptions ?? SUBSCRIBED_PROPERTIES);
+  const subscribed = new Set(options.propertyChangeSubscriptions ?? [...SUBSCRIBED_PROPERTIES, MARKETING_OPT_OUT_PROPERTY]);
   const emitter = new WebhookEmitter({
     sender: webhooks,
     clientSecret: options.clientSecret,
@@ -397,9 +415,11 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   }
 
   const context: ApiContext = { crm, portalId, now, api, errorBody, invalidInput };
+  const preferences = new CommunicationPreferences(state, (result, source) => write(result, source));
 
   function serveApi(request: FakeRequest): FakeResponse {
-    const routed = serveProperties(request, context) ?? serveAssociations(request, context) ?? serveObjects(request, context);
+    const routed =
+      serveCommunicationPreferences(request, context, preferences) ?? serveProperties(request, context) ?? serveAssociations(request, context) ?? serveObjects(request, context);
     if (routed) return routed;
     const { method, path } = request;
     const single = new RegExp(`^${CONTACTS}/([^/]+)$`).exec(path)?.[1];
@@ -655,6 +675,9 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
    *   GET    /_sandbox/orders                   every order with its properties, line items and associated contact ids
    *   GET    /_sandbox/orders/:id               one order, the same way
    *   GET    /_sandbox/requests[?since=n]       the request log: {total, requests:[{method, path, status, body, at}]} from index n
+   *   POST   /_sandbox/communication-preferences/subscribe      {emailAddress, subscriptionId?}: a person opts in (even after an opt-out)
+   *   POST   /_sandbox/communication-preferences/unsubscribe    {emailAddress, subscriptionId?}: a person unsubscribes (the marketing subscription by default)
+   *   POST   /_sandbox/communication-preferences/unsubscribe-all {emailAddress}: a person opts out of all email
    */
   function serveSandbox(request: FakeRequest): FakeResponse {
     const { path, method } = request;
@@ -664,6 +687,15 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       return { status: 200, body: { total: server.requests.length, requests } };
     }
     if (path === '/_sandbox/contacts' && method === 'GET') return { status: 200, body: { results: state.list().map(full) } };
+    const preference = /^\/_sandbox\/communication-preferences\/(subscribe|unsubscribe|unsubscribe-all)$/.exec(path)?.[1];
+    if (preference !== undefined && method === 'POST') {
+      const input = SandboxPreferenceSchema.safeParse(request.json);
+      if (!input.success) return invalidInput(input.error);
+      const { emailAddress, subscriptionId = MARKETING_SUBSCRIPTION_ID } = input.data;
+      if (preference === 'unsubscribe-all') preferences.unsubscribeFromAll(emailAddress, 'ui');
+      else preferences.set(emailAddress, subscriptionId, preference === 'subscribe' ? 'SUBSCRIBED' : 'UNSUBSCRIBED', 'ui');
+      return { status: 200, body: { emailAddress, subscriptionId, state: preferences.stateOf(emailAddress, subscriptionId), optedOutOfAll: preferences.optedOutOfAll(emailAddress) } };
+    }
     if (path === '/_sandbox/orders' && method === 'GET') return { status: 200, body: { results: crm.objects.list('orders').map(sandboxOrder) } };
     const orderId = /^\/_sandbox\/orders\/(\d+)$/.exec(path)?.[1];
     if (orderId !== undefined && method === 'GET') {
@@ -784,6 +816,10 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       },
       apiReads: () => server.requests.filter(isApiRead),
       apiWrites: () => server.requests.filter(isApiWrite),
+      setSubscription: (email, next, subscriptionId = MARKETING_SUBSCRIPTION_ID) => preferences.set(email, subscriptionId, next, 'ui'),
+      unsubscribeFromAll: (email) => preferences.unsubscribeFromAll(email, 'ui'),
+      subscriptionState: (email, subscriptionId = MARKETING_SUBSCRIPTION_ID) => preferences.stateOf(email, subscriptionId),
+      optedOutOfAll: (email) => preferences.optedOutOfAll(email),
     },
   };
 }

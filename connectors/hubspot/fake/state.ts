@@ -220,6 +220,27 @@ export class HubspotFakeState {
     return { ok: true, contact, created: false, changes };
   }
 
+  /**
+   * Properties only HubSpot itself sets (a subscription's opt-out, written by the communication
+   * preferences API): no validation, history and lastmodifieddate as for any change.
+   */
+  setByHubspot(id: string, properties: Record<string, string>, source: WriteSource): WriteResult {
+    const contact = this.get(id);
+    if (!contact) return { ok: false, failure: { kind: 'not_found', id } };
+    const at = this.now();
+    const changes: PropertyChange[] = [];
+    for (const [name, value] of Object.entries(properties)) {
+      if ((contact.properties.get(name) ?? '') === value) continue;
+      setProperty(contact, name, value, { value, timestamp: at, ...historySource(source) });
+      changes.push({ name, value });
+    }
+    if (changes.length > 0) {
+      contact.updatedAt = at;
+      this.changed(contact.id);
+    }
+    return { ok: true, contact, created: false, changes };
+  }
+
   /** DELETE: the record is archived (restorable), its id reads as not found. */
   archive(id: string): FakeContact | undefined {
     const contact = this.get(id);
