@@ -205,6 +205,11 @@ export class HubspotFakeState {
     const holder = email ? this.findByEmail(email) : undefined;
     if (holder && holder.id !== contact.id) return { ok: false, failure: { kind: 'conflict', existingId: holder.id } };
 
+    return { ok: true, contact, created: false, changes: this.applyChanges(contact, properties, source) };
+  }
+
+  /** The properties that differ, each with its history entry; a write that changes nothing leaves lastmodifieddate alone and fires no webhook. */
+  private applyChanges(contact: FakeContact, properties: Record<string, string>, source: WriteSource): PropertyChange[] {
     const at = this.now();
     const changes: PropertyChange[] = [];
     for (const [name, value] of Object.entries(properties)) {
@@ -212,12 +217,11 @@ export class HubspotFakeState {
       setProperty(contact, name, value, { value, timestamp: at, ...historySource(source) });
       changes.push({ name, value });
     }
-    // A PATCH that changes nothing leaves lastmodifieddate alone and fires no webhook.
     if (changes.length > 0) {
       contact.updatedAt = at;
       this.changed(contact.id);
     }
-    return { ok: true, contact, created: false, changes };
+    return changes;
   }
 
   /**
@@ -227,18 +231,7 @@ export class HubspotFakeState {
   setByHubspot(id: string, properties: Record<string, string>, source: WriteSource): WriteResult {
     const contact = this.get(id);
     if (!contact) return { ok: false, failure: { kind: 'not_found', id } };
-    const at = this.now();
-    const changes: PropertyChange[] = [];
-    for (const [name, value] of Object.entries(properties)) {
-      if ((contact.properties.get(name) ?? '') === value) continue;
-      setProperty(contact, name, value, { value, timestamp: at, ...historySource(source) });
-      changes.push({ name, value });
-    }
-    if (changes.length > 0) {
-      contact.updatedAt = at;
-      this.changed(contact.id);
-    }
-    return { ok: true, contact, created: false, changes };
+    return { ok: true, contact, created: false, changes: this.applyChanges(contact, properties, source) };
   }
 
   /** DELETE: the record is archived (restorable), its id reads as not found. */
