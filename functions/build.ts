@@ -1,5 +1,6 @@
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { bundleAliases, bundleSettings, type FunctionBuild } from './catalog';
+import { oneConnectorRegistry } from './one-connector-registry';
 import { pruneKlaviyoSdk } from './prune-klaviyo-sdk';
 import { pruneSquareSdk } from './prune-square-sdk';
 
@@ -68,9 +69,16 @@ export async function buildFunction({ entry, outfile, define = {} }: FunctionBui
     banner: { js: bundleSettings.banner },
     mainFields: [...bundleSettings.mainFields],
     alias: bundleAliases,
-    plugins: [omitUnusedModules, pruneSquareSdk, pruneKlaviyoSdk],
-    // Every bundle names its connector and entity ("" for none): connectors/descriptor.ts folds on them.
-    define: { 'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""', 'process.env.OMNIHUB_ENTITY_BUNDLE': '""', 'process.env.OMNIHUB_BACKFILL_BUNDLE': '""', ...define },
+    plugins: [omitUnusedModules, oneConnectorRegistry, pruneSquareSdk, pruneKlaviyoSdk],
+    // Every bundle names its connector and entity ("" for none): connectors/descriptor.ts folds on them;
+    // a receiver bundle its connector too (OMNIHUB_RECEIVER_BUNDLE, functions/one-connector-registry.ts).
+    define: {
+      'process.env.OMNIHUB_CONNECTOR_BUNDLE': '""',
+      'process.env.OMNIHUB_ENTITY_BUNDLE': '""',
+      'process.env.OMNIHUB_BACKFILL_BUNDLE': '""',
+      'process.env.OMNIHUB_RECEIVER_BUNDLE': '""',
+      ...define,
+    },
     metafile: true,
     logLevel: 'error',
   });

@@ -58,7 +58,8 @@ export const bundleSettings = {
 // Decimal, as the budgets are written ("≤ 300 KB"): 300 KB is 300,000 bytes.
 export const KB = 1000;
 export const bundleBudgets = {
-  'webhook-receiver': 150 * KB,
+  /** Each connector's own webhook receiver (webhook-receiver-shopify, ...): its connector's webhook code only. */
+  'webhook-receiver-<connector>': 150 * KB,
   'identity-resolver': 300 * KB,
   /** Each connector's own connector-sync bundle (sync-shopify, sync-hubspot, ...). */
   'sync-<connector>': 300 * KB,
@@ -68,9 +69,10 @@ export const bundleBudgets = {
   'backfill-<connector>': 300 * KB,
 } as const;
 
-/** The budget of a deployed function by its name: webhook-receiver, identity-resolver or sync-<connector id>. */
+/** The budget of a deployed function by its name: webhook-receiver-<connector id>, identity-resolver, sync-<connector id> ... */
 export function bundleBudget(name: string): number {
-  if (name === 'webhook-receiver' || name === 'identity-resolver') return bundleBudgets[name];
+  if (name.startsWith('webhook-receiver-')) return bundleBudgets['webhook-receiver-<connector>'];
+  if (name === 'identity-resolver') return bundleBudgets[name];
   if (name.startsWith('sync-')) return bundleBudgets['sync-<connector>'];
   if (name.startsWith('backfill-')) return bundleBudgets['backfill-<connector>'];
   if (name.startsWith('orders-')) return bundleBudgets['orders-<connector>'];
@@ -85,6 +87,20 @@ export interface FunctionBuild {
   outfile: string;
   /** Build-time constants (a sync bundle carries only its own connector). */
   define?: Record<string, string>;
+}
+
+/**
+ * A connector's own webhook receiver (webhook-receiver-<id>): only that connector's webhook
+ * verification and parsing, no other's (functions/one-connector-registry.ts narrows the
+ * registry), and no vendor SDK (OMNIHUB_CONNECTOR_BUNDLE stays "": every `load` folds away).
+ */
+export function receiverBundleDefine(connectorId: string): Record<string, string> {
+  return { 'process.env.OMNIHUB_RECEIVER_BUNDLE': JSON.stringify(connectorId) };
+}
+
+/** The deployed (and local) name of a connector's webhook receiver. */
+export function receiverFunctionName(connectorId: string): string {
+  return `webhook-receiver-${connectorId}`;
 }
 
 /**

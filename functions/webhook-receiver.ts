@@ -18,6 +18,11 @@ import { webhookRoute } from './lib/webhook-route';
  * both send payload format 2.0): raw body → verify signature → parse → look up → PutEvents →
  * remember → 200 (functions/lib/receive-webhook.ts). No SaaS API call on this path: vendors
  * give up after a few seconds (Shopify 5 s), so we only record what arrived and answer.
+ *
+ * Deployed once per connector that receives webhooks (webhook-receiver-<id>, infra/omnihub-stack.ts),
+ * each bundle built with receiverBundleDefine(<id>): its registry holds that one connector
+ * (functions/one-connector-registry.ts) and CONNECTOR_SECRETS that one signing secret, so any
+ * other connector's path is answered 404. Unbundled (tests) it serves every connector in CONNECTOR_SECRETS.
  */
 const env = parseEnv(WebhookReceiverEnvSchema);
 const logger = createLogger('webhook-receiver');

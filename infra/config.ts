@@ -60,9 +60,10 @@ export const OmnihubConfigSchema = z.strictObject({
   /** X-Ray: off, the receiver only (traces start there and follow the events), or every function. */
   tracing: z.enum(['off', 'sampled', 'active']).default('off'),
   /**
-   * With ingress "functionUrl": the receiver's reserved concurrency, the cap on what a flood of
-   * requests can run (beyond it the URL answers 429 and vendors retry). Needs that much unreserved
-   * concurrency in the account.
+   * With ingress "functionUrl": each webhook receiver's reserved concurrency (one receiver per
+   * connector that receives webhooks), the cap on what a flood of one vendor's requests can run
+   * (beyond it that URL answers 429 and the vendor retries). Reserved per receiver: the account
+   * needs this times the number of receivers, plus Lambda's 100 unreserved.
    */
   webhookConcurrency: z.number().int().min(1).max(1000).default(10),
   /** What happens to the identity table, connector secrets and log groups when the stack is deleted. */

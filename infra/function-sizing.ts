@@ -6,7 +6,7 @@
  * Memory Used" is about the V8 heap the bench prints per worker plus ~60 MB of runtime, and a
  * size keeps at least 1.5x that. Lambda gives CPU in proportion to memory (1,769 MB = 1 vCPU),
  * which matters only where a cold first request is on someone's clock.
- *  - webhook-receiver: heap ~68 MB (~130 MB used), so 256 MB would fit; kept at 512 MB because
+ *  - webhook-receiver (each connector's webhook-receiver-<id>): heap ~68 MB (~130 MB used), so 256 MB would fit; kept at 512 MB because
  *    vendors give a webhook 5 s and 128-256 MB starve a cold first request of CPU (1.1 s at
  *    128 MB vs 0.28 s at 512 MB for a DynamoDB client, reference §1.2). Its GB-seconds cost
  *    $0.17 per million updates at 512 MB, $0.08 at 256: not worth a slower answer.

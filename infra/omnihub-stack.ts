@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { hydrateBatchSize, routedConnector } from '../connectors/manifests';
-import { connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { connectorBundleDefine, functionEntries, receiverBundleDefine, receiverFunctionName } from '../functions/catalog';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { routeBindings } from '../core/routing';
@@ -56,20 +56,30 @@ export class OmnihubStack extends Stack {
 
     // tracing "sampled": traces start at the receiver and follow its events; "active": every function starts its own.
     const downstreamTracing = config.tracing === 'active' ? 'active' : config.tracing === 'sampled' ? 'passThrough' : 'off';
-    const receiver = new OmnihubFunction(this, 'WebhookReceiver', {
-      ...common,
-      entry: functionEntries['webhook-receiver'],
-      description: 'omnihub: verify, dedupe and publish SaaS webhooks',
-      memorySize: functionMemoryMb['webhook-receiver'],
-      timeout: Duration.seconds(10),
-      tracing: config.tracing === 'off' ? 'off' : 'active',
-      // A function URL has no throttle of its own: reserved concurrency caps what a flood can run (beyond it: 429, vendors retry).
-      reservedConcurrentExecutions: config.ingress === 'functionUrl' ? config.webhookConcurrency : undefined,
-    })
-      .bindTable(table, receiverTableAccess)
-      .bindBus(bus)
-      // Signing secrets only: the internet-facing function can read no API token.
-      .bindSecretMap('CONNECTOR_SECRETS', secrets.webhook);
+    // One receiver per connector that receives webhooks, each bundled with only its own connector's
+    // webhook code (receiverBundleDefine): a new connector adds a receiver and grows no other.
+    const receivers = new Map<string, OmnihubFunction>();
+    for (const { manifest } of connectors) {
+      if (!receivesWebhooks(manifest)) continue;
+      const signingSecret = secrets.webhook.get(manifest.id) ?? fail(`No webhook signing secret for connector ${manifest.id}`);
+      const receiver = new OmnihubFunction(this, `WebhookReceiver-${manifest.id}`, {
+        ...common,
+        entry: functionEntries['webhook-receiver'],
+        define: receiverBundleDefine(manifest.id),
+        description: `omnihub: verify, dedupe and publish ${manifest.displayName} webhooks`,
+        memorySize: functionMemoryMb['webhook-receiver'],
+        timeout: Duration.seconds(10),
+        tracing: config.tracing === 'off' ? 'off' : 'active',
+        // A function URL has no throttle of its own: reserved concurrency caps what a flood can run (beyond it: 429, vendors retry).
+        // Per receiver: each connector's own cap, so one vendor's flood cannot starve another's webhooks.
+        reservedConcurrentExecutions: config.ingress === 'functionUrl' ? config.webhookConcurrency : undefined,
+      })
+        .bindTable(table, receiverTableAccess)
+        .bindBus(bus)
+        // Its own connector's signing secret only: the internet-facing function can read no API token, and no other vendor's secret.
+        .bindSecretMap('CONNECTOR_SECRETS', new Map([[manifest.id, signingSecret]]));
+      receivers.set(manifest.id, receiver);
+    }
 
     const resolver = new OmnihubFunction(this, 'IdentityResolver', {
       ...common,
@@ -154,37 +164,43 @@ export class OmnihubStack extends Stack {
       },
     });
 
-    // Keyed by the parking target each function parks under (functions/identity-resolver.ts, connector-sync.ts).
-    const parkingLogGroups = new Map([
-      ['webhook-receiver', receiver.logGroup],
-      ['identity-resolver', resolver.logGroup],
-      ...[...syncFunctions].map(([connectorId, fn]) => [`sync-${connectorId}`, fn.logGroup] as const),
-      ...[...orderFunctions].map(([connectorId, fn]) => [`orders-${connectorId}`, fn.logGroup] as const),
-      ...backfill.parkingLogGroups(),
-    ]);
+    // Each function that parks, with the parking target it parks under (functions/identity-resolver.ts, connector-sync.ts):
+    // every receiver parks under the one target "webhook-receiver" (functions/lib/receive-webhook.ts RECEIVER_PARKING_TARGET;
+    // the parked envelope names the connector), so `npx omnihub parked webhook-receiver` lists them all.
+    const parkingLogGroups = [
+      ...[...receivers].map(([connectorId, fn]) => ({ target: 'webhook-receiver', name: receiverFunctionName(connectorId), logGroup: fn.logGroup })),
+      { target: 'identity-resolver', name: 'identity-resolver', logGroup: resolver.logGroup },
+      ...[...syncFunctions].map(([connectorId, fn]) => ({ target: `sync-${connectorId}`, name: `sync-${connectorId}`, logGroup: fn.logGroup })),
+      ...[...orderFunctions].map(([connectorId, fn]) => ({ target: `orders-${connectorId}`, name: `orders-${connectorId}`, logGroup: fn.logGroup })),
+      ...backfill.parkingLogGroups().map(([target, logGroup]) => ({ target, name: target, logGroup })),
+    ];
     const alarms = new OperationsAlarms(this, 'OperationsAlarms', {
       deadLetterQueues: routing.deadLetterQueues,
       parkingLogGroups,
-      receiverLogGroup: receiver.logGroup,
+      receiverLogGroups: new Map([...receivers].map(([connectorId, fn]) => [connectorId, fn.logGroup])),
       alarmEmail: config.alarmEmail,
       removalPolicy,
     });
 
+    // HTTP API: one stage, a route per connector integrated with that connector's receiver.
+    // Function URL: a URL per receiver; the URL to register is still <its URL>/webhooks/<connector>.
     const webhooks =
       config.ingress === 'httpApi'
         ? new WebhookApi(this, 'Webhooks', {
-            connectorIds: connectors.filter(({ manifest }) => receivesWebhooks(manifest)).map(({ manifest }) => manifest.id),
-            receiver,
+            receivers,
             throttle: config.webhookThrottle,
             logRetention: common.logRetention,
             removalPolicy,
           })
-        : new WebhookFunctionUrl(this, 'Webhooks', { receiver });
+        : new WebhookFunctionUrl(this, 'Webhooks', { receivers });
 
-    new CfnOutput(this, 'WebhookBaseUrl', {
-      value: `${webhooks.url}webhooks/`,
-      description: 'Append the connector id: <base>/<connector>',
-    });
+    // Only the HTTP API has one base every connector's URL starts with; function URLs differ per receiver.
+    if (webhooks instanceof WebhookApi) {
+      new CfnOutput(this, 'WebhookBaseUrl', {
+        value: `${webhooks.url}webhooks/`,
+        description: 'Append the connector id: <base>/<connector> (each connector has its own WebhookUrl<Connector> output too)',
+      });
+    }
     for (const { manifest } of connectors) {
       const suffix = pascal(manifest.id);
       if (!receivesWebhooks(manifest)) {
@@ -200,7 +216,7 @@ export class OmnihubStack extends Stack {
         continue;
       }
       new CfnOutput(this, `WebhookUrl${suffix}`, {
-        value: `${webhooks.url}webhooks/${manifest.id}`,
+        value: webhooks.urlOf(manifest.id),
         description: `Register this URL as the ${manifest.displayName} webhook endpoint`,
       });
       new CfnOutput(this, `Secret${suffix}`, {

@@ -2,11 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { build, stop, type BuildOptions } from 'esbuild';
 import { buildFunction } from '../functions/build';
-import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries } from '../functions/catalog';
+import { manifests } from '../connectors/manifests';
+import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries, receiverBundleDefine, receiverFunctionName } from '../functions/catalog';
 import { buildCached, fileHasher, type FileHasher } from './bundle-cache';
 
 export interface BuiltFunction {
-  /** The deployed function's name: webhook-receiver, identity-resolver, sync-<connector>, orders-<connector>, backfill-<connector>. */
+  /** The deployed function's name: webhook-receiver-<connector>, identity-resolver, sync-<connector>, orders-<connector>, backfill-<connector>. */
   name: string;
   file: string;
   bytes: number;
@@ -21,14 +22,14 @@ export interface BuiltFunction {
  * own code. A change to any of them rebuilds every bundle.
  */
 const keyFiles = (root: string) =>
-  ['functions/build.ts', 'functions/catalog.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
+  ['functions/build.ts', 'functions/catalog.ts', 'functions/one-connector-registry.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
     path.join(root, f),
   );
 
 /**
  * Bundles every Lambda function exactly as the CDK stack does (functions/build.ts), into
- * `outDir`: one connector-sync and one backfill bundle per connector, each carrying only its
- * own connector. A bundle whose inputs did not change since the last build into `outDir` is reused.
+ * `outDir`: one connector-sync and one backfill bundle per connector, and one webhook receiver
+ * per connector that receives webhooks (not a polled one), each carrying only its own connector. A bundle whose inputs did not change since the last build into `outDir` is reused.
  */
 export async function bundleFunctions(
   root: string,
@@ -39,10 +40,12 @@ export async function bundleFunctions(
   orderConnectorIds: string[] = [],
   /** The connectors orders are placed in: one order backfill bundle each (backfill-<id>-orders). */
   orderOriginIds: string[] = [],
+  /** The connectors that receive webhooks: one receiver bundle each (webhook-receiver-<id>); by default those of `connectorIds` not polled. */
+  receiverConnectorIds: string[] = connectorIds.filter(receivesWebhooks),
 ): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
   const jobs: Array<{ name: string; entry: string; define: Record<string, string> }> = [
-    { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], define: {} },
+    ...receiverConnectorIds.map((id) => ({ name: receiverFunctionName(id), entry: functionEntries['webhook-receiver'], define: receiverBundleDefine(id) })),
     { name: 'identity-resolver', entry: functionEntries['identity-resolver'], define: {} },
     ...connectorIds.map((id) => ({ name: `sync-${id}`, entry: functionEntries['connector-sync'], define: connectorBundleDefine(id) })),
     ...connectorIds.map((id) => ({ name: `backfill-${id}`, entry: functionEntries.backfill, define: connectorBundleDefine(id) })),
@@ -61,6 +64,11 @@ export async function bundleFunctions(
     }),
   );
   return Object.fromEntries(built.map((b) => [b.name, b]));
+}
+
+/** Whether a connector's changes arrive as webhooks, as the stack decides it (infra/constructs/connector-secrets.ts receivesWebhooks). */
+export function receivesWebhooks(connectorId: string): boolean {
+  return (manifests.find((m) => m.id === connectorId)?.inbound ?? 'webhooks') === 'webhooks';
 }
 
 /** The small host that runs inside each worker and invokes a bundled handler (see function-host.ts). */

@@ -4,7 +4,8 @@ import { EVENT_SOURCE, reconcileRequestDetail } from '../core/events';
 import { hydrateBatchSize, manifests, readEveryMinutes } from '../connectors/manifests';
 import { backfillEntities, boundFunctionName, MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
-import { bundleFunctionHost, bundleFunctions, stopBundler, type BuiltFunction } from './bundle';
+import { receiverFunctionName } from '../functions/catalog';
+import { bundleFunctionHost, bundleFunctions, receivesWebhooks, stopBundler, type BuiltFunction } from './bundle';
 import { startDynamoDbFaults } from './dynamodb-faults';
 import { LocalBus } from './local-bus';
 import { LocalFunction } from './local-function';
@@ -79,7 +80,7 @@ export interface Runtime {
   /** Fault injection for tests and chaos runs. */
   faults: {
     failPutEvents(count: number): void;
-    /** The receiver's `operation` calls to DynamoDB (e.g. "BatchWriteItem") fail until the returned function is called. */
+    /** Every receiver's `operation` calls to DynamoDB (e.g. "BatchWriteItem") fail until the returned function is called. */
     failReceiverDynamoDb(operation: string): () => void;
     /** Crashes the invocation a tagged request named (`<function>#<invocation>`, see invocationHeader); false if it is not running. */
     crashInvocation(tag: string): Promise<boolean>;
@@ -101,6 +102,8 @@ export interface RuntimeMetering {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
   const withOrders = options.connectors.filter(hasOrders);
+  // One receiver per connector that receives webhooks (webhook-receiver-<id>), as the stack deploys them.
+  const receiverIds = options.connectors.map((c) => c.id).filter(receivesWebhooks);
   const [bundles, hostFile] = await Promise.all([
     bundleFunctions(
       options.root,
@@ -109,13 +112,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       undefined,
       withOrders.map((c) => c.id),
       options.connectors.filter((c) => c.orders?.observe).map((c) => c.id),
+      receiverIds,
     ),
     bundleFunctionHost(options.root, buildDir),
   ]);
   if (options.stopBundlerWhenBuilt) await stopBundler();
 
   const bus = new LocalBus();
-  const webhookSecretIds = Object.fromEntries(options.connectors.map((c) => [c.id, `omnihub/${c.id}/webhook`]));
   const aws = await startAwsEndpoints({
     onEvent: (envelope, entryBytes) => bus.put(envelope, entryBytes),
     secrets: Object.fromEntries(
@@ -125,7 +128,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ]),
     ),
   });
-  // The receiver reaches DynamoDB through a pass-through that tests can make fail (faults below).
+  // The receivers reach DynamoDB through a pass-through that tests can make fail (faults below).
   const receiverDynamoDb = await startDynamoDbFaults(options.dynamodbEndpoint);
 
   // The same variables the CDK stack sets (functions/lib/env.ts), plus the SDK's endpoint overrides.
@@ -148,10 +151,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     new LocalFunction(name, { hostFile, bundle: bundle.file, env: { ...commonEnv, ...env }, poolSize: workers, timeoutMs: 30_000, onLog, invocationHeader: options.invocationHeader });
 
   const functions = new Map<string, LocalFunction>();
-  functions.set('webhook-receiver', makeFunction('webhook-receiver', bundles['webhook-receiver']!, {
-      CONNECTOR_SECRETS: JSON.stringify(webhookSecretIds),
+  const receivers: Record<string, LocalFunction> = {};
+  for (const id of receiverIds) {
+    const name = receiverFunctionName(id);
+    // Its own connector's signing secret only, as the stack binds it.
+    receivers[id] = makeFunction(name, bundles[name]!, {
+      CONNECTOR_SECRETS: JSON.stringify({ [id]: `omnihub/${id}/webhook` }),
       AWS_ENDPOINT_URL_DYNAMODB: receiverDynamoDb.url,
-    }));
+    });
+    functions.set(name, receivers[id]);
+  }
   functions.set(
     'identity-resolver',
     makeFunction('identity-resolver', bundles['identity-resolver']!, {
@@ -216,8 +225,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   await options.dynamodbReady;
   const server = await startWebhookServer({
     port: options.port ?? 0,
-    receiver: functions.get('webhook-receiver')!,
-    connectors: options.connectors.map((c) => c.id),
+    receivers,
     ingress: options.ingress,
     onRequest: options.onWebhook,
   });

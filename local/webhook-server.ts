@@ -11,19 +11,23 @@ export type Ingress = 'functionUrl' | 'httpApi';
 const HTTP_API_METERING_BYTES = 512 * 1024;
 
 /**
- * The webhook ingress, locally, sending the receiver the event shape AWS sends (payload format 2.0):
- *  - `functionUrl` (the default, as deployed): every request goes to the receiver as a Lambda
- *    function URL event (route `$default`); the receiver answers 404 to anything but a webhook;
- *  - `httpApi`: `POST /webhooks/{connector}` for each enabled connector as an HTTP API event;
- *    anything else gets API Gateway's 404 without invoking anything.
+ * The webhook ingress, locally, sending each connector's receiver the event shape AWS sends
+ * (payload format 2.0). One host stands for every receiver: `/webhooks/<id>` goes to the
+ * receiver of connector <id>, as its own URL does in AWS.
+ *  - `functionUrl` (the default, as deployed): every request goes to a receiver as a Lambda
+ *    function URL event (route `$default`); one that names no receiver's connector goes to the
+ *    first receiver, as a stray request reaches whichever receiver's URL it was sent to, and is
+ *    answered 404 by it (anything but `POST /webhooks/<its connector>`);
+ *  - `httpApi`: `POST /webhooks/{connector}` for each connector with a receiver as an HTTP API
+ *    event to that receiver; anything else gets API Gateway's 404 without invoking anything.
  * `metered` counts the requests that reached AWS's front door (the HTTP API's billed requests,
  * 512 KB increments; a function URL has no charge of its own).
  */
 export async function startWebhookServer(options: {
   port: number;
   host?: string;
-  receiver: Pick<LocalFunction, 'invoke'>;
-  connectors: string[];
+  /** Connector id → its receiver (the connectors that receive webhooks). */
+  receivers: Readonly<Record<string, Pick<LocalFunction, 'invoke'>>>;
   ingress?: Ingress;
   onRequest?: (info: { connector: string; status: number; ms: number }) => void;
 }): Promise<{ url: string; metered: { requests: number; httpApiBilledRequests: number }; close(): Promise<void> }> {
@@ -36,8 +40,10 @@ export async function startWebhookServer(options: {
       const rawBody = await readBody(req);
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
       const match = /^\/webhooks\/([a-z0-9-]+)$/.exec(url.pathname);
-      const routed = req.method === 'POST' && match !== null && options.connectors.includes(match[1]!);
-      if (ingress === 'httpApi' && !routed) {
+      const own = match ? options.receivers[match[1]!] : undefined;
+      const routed = req.method === 'POST' && own !== undefined;
+      const receiver = own ?? Object.values(options.receivers)[0];
+      if ((ingress === 'httpApi' && !routed) || !receiver) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'Not Found' }));
         return;
@@ -45,7 +51,7 @@ export async function startWebhookServer(options: {
       metered.requests++;
       metered.httpApiBilledRequests += Math.max(1, Math.ceil(rawBody.byteLength / HTTP_API_METERING_BYTES));
       const event = ingress === 'httpApi' ? toHttpApiEvent(req, url, rawBody, match![1]!) : toFunctionUrlEvent(req, url, rawBody);
-      const outcome = await options.receiver.invoke(event);
+      const outcome = await receiver.invoke(event);
       const result = (outcome.result ?? {
         statusCode: 500,
         body: JSON.stringify({ message: 'Internal Server Error' }),

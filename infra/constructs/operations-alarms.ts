@@ -22,10 +22,14 @@ const PERIOD = Duration.minutes(5);
 export interface OperationsAlarmsProps {
   /** Route binding name → its dead-letter queue (EventRouting.deadLetterQueues). */
   deadLetterQueues: ReadonlyMap<string, IQueue>;
-  /** Parking target (`webhook-receiver`, `identity-resolver`, `sync-<connector>`) → the log group of the function that parks for it. */
-  parkingLogGroups: ReadonlyMap<string, ILogGroup>;
-  /** The webhook receiver's log group: it logs a refused webhook whose signing secret is not configured. */
-  receiverLogGroup: ILogGroup;
+  /**
+   * Every function that parks events: its log group, its name (the metric filter is named after
+   * it) and the parking target it parks under (`webhook-receiver`, shared by every connector's
+   * receiver; `identity-resolver`; `sync-<connector>` ...).
+   */
+  parkingLogGroups: ReadonlyArray<{ target: string; name: string; logGroup: ILogGroup }>;
+  /** Connector id → its webhook receiver's log group: each logs a refused webhook whose signing secret is not configured. */
+  receiverLogGroups: ReadonlyMap<string, ILogGroup>;
   /** Subscribed to the topic when set (cdk.json omnihub.alarmEmail). */
   alarmEmail?: string | undefined;
   removalPolicy: RemovalPolicy;
@@ -115,8 +119,9 @@ export class OperationsAlarms extends Construct {
       this.alarms.push(alarm);
     }
 
-    for (const [target, logGroup] of props.parkingLogGroups) {
-      new MetricFilter(this, `Parked-${target}`, {
+    // One metric filter per function, all into one metric without dimensions: one alarm for every function.
+    for (const { name, logGroup } of props.parkingLogGroups) {
+      new MetricFilter(this, `Parked-${name}`, {
         logGroup,
         filterPattern: FilterPattern.literal(PARKED_FILTER_PATTERN),
         metricNamespace: PARKED_METRIC.namespace,
@@ -124,7 +129,7 @@ export class OperationsAlarms extends Construct {
         metricValue: '1',
       });
     }
-    const targets = [...props.parkingLogGroups.keys()];
+    const targets = [...new Set(props.parkingLogGroups.map(({ target }) => target))];
     const parked = new Alarm(this, 'ParkedEvents', {
       alarmName: `${stack.stackName}-parked-events`,
       alarmDescription:
@@ -139,19 +144,22 @@ export class OperationsAlarms extends Construct {
     parked.addAlarmAction(action);
     this.alarms.push(parked);
 
-    new MetricFilter(this, 'WebhookSecretNotConfiguredFilter', {
-      logGroup: props.receiverLogGroup,
-      filterPattern: FilterPattern.literal(SECRET_NOT_CONFIGURED_FILTER_PATTERN),
-      metricNamespace: SECRET_NOT_CONFIGURED_METRIC.namespace,
-      metricName: SECRET_NOT_CONFIGURED_METRIC.metricName,
-      metricValue: '1',
-    });
+    // One filter per connector's receiver, into one metric: one alarm (its log line names the secret).
+    for (const [connectorId, logGroup] of props.receiverLogGroups) {
+      new MetricFilter(this, `WebhookSecretNotConfiguredFilter-${connectorId}`, {
+        logGroup,
+        filterPattern: FilterPattern.literal(SECRET_NOT_CONFIGURED_FILTER_PATTERN),
+        metricNamespace: SECRET_NOT_CONFIGURED_METRIC.namespace,
+        metricName: SECRET_NOT_CONFIGURED_METRIC.metricName,
+        metricValue: '1',
+      });
+    }
     const notConfigured = new Alarm(this, 'WebhookSecretNotConfigured', {
       alarmName: `${stack.stackName}-webhook-secret-not-configured`,
       alarmDescription:
         'A connector sends webhooks but its signing secret omnihub/<connector>/webhook still holds its placeholder (or nothing): ' +
         'they are refused with 503 and the vendor retries for a while. Set the secret with the stack output Secret<Connector>SetCommand; ' +
-        'the receiver log line "webhook secret not configured" names the secret.',
+        'the log line "webhook secret not configured" of that connector\'s receiver names the secret.',
       metric: new Metric({ ...SECRET_NOT_CONFIGURED_METRIC, statistic: Stats.SUM, period: PERIOD }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -7,17 +7,17 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface WebhookApiProps {
-  /** Enabled connector ids: one route each. */
-  connectorIds: readonly string[];
-  receiver: IFunction;
+  /** Connector id → its own webhook receiver: one route each, integrated with that connector's receiver only. */
+  receivers: ReadonlyMap<string, IFunction>;
   throttle: { rate: number; burst: number };
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
 }
 
 /**
- * HTTP API with one literal route `POST /webhooks/<id>` per enabled connector, so a disabled
- * connector's URL answers 404 at the edge without invoking anything. Stage throttling caps
+ * HTTP API with one literal route `POST /webhooks/<id>` per enabled connector that receives
+ * webhooks, each integrated with that connector's own receiver, so a disabled connector's URL
+ * answers 404 at the edge without invoking anything. Stage throttling caps
  * what a flood can cost; vendors retry a 429.
  */
 export class WebhookApi extends Construct {
@@ -62,10 +62,10 @@ export class WebhookApi extends Construct {
       },
     });
 
-    const integration = new HttpLambdaIntegration('Receiver', props.receiver, {
-      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-    });
-    for (const connectorId of props.connectorIds) {
+    for (const [connectorId, receiver] of props.receivers) {
+      const integration = new HttpLambdaIntegration(`Receiver-${connectorId}`, receiver, {
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      });
       const [route] = this.api.addRoutes({ path: `/webhooks/${connectorId}`, methods: [HttpMethod.POST], integration });
       if (route) {
         Validations.of(route).acknowledge({
@@ -80,5 +80,10 @@ export class WebhookApi extends Construct {
   /** The stage URL (ends with "/"). */
   get url(): string {
     return this.stage.url;
+  }
+
+  /** The URL to register with a connector's vendor. */
+  urlOf(connectorId: string): string {
+    return `${this.stage.url}webhooks/${connectorId}`;
   }
 }

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { Metafile } from 'esbuild';
 import { manifests } from '../../connectors/manifests';
 import { buildFunction } from '../../functions/build';
-import { bundleBudget, connectorBundleDefine, functionEntries } from '../../functions/catalog';
+import { bundleBudget, connectorBundleDefine, functionEntries, receiverBundleDefine, receiverFunctionName } from '../../functions/catalog';
 import { withoutTsx } from '../../local/local-function';
 
 const SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 7);
@@ -79,7 +79,15 @@ export async function printBundles(root: string): Promise<void> {
   const emptyEntry = path.join(outDir, 'empty-handler.ts');
   await writeFile(emptyEntry, 'export async function handler() {\n  return {};\n}\n');
   const jobs: Job[] = [
-    { name: 'webhook-receiver', entry: functionEntries['webhook-receiver'], env: { ...COMMON_ENV, CONNECTOR_SECRETS: '{"shopify":"omnihub/shopify/webhook"}' } },
+    // One receiver per connector that receives webhooks, each with only its own connector's webhook code (as deployed).
+    ...manifests
+      .filter((m) => (m.inbound ?? 'webhooks') === 'webhooks')
+      .map(({ id }) => ({
+        name: receiverFunctionName(id),
+        entry: functionEntries['webhook-receiver'],
+        define: receiverBundleDefine(id),
+        env: { ...COMMON_ENV, CONNECTOR_SECRETS: JSON.stringify({ [id]: `omnihub/${id}/webhook` }) },
+      })),
     { name: 'identity-resolver', entry: functionEntries['identity-resolver'], env: { ...COMMON_ENV, CONNECTOR_IDS: manifests.map((m) => m.id).join(',') } },
     ...manifests.map(({ id }) => ({
       name: `sync-${id}`,
@@ -115,7 +123,7 @@ export async function printBundles(root: string): Promise<void> {
     `\nFunctions (bundle = index.mjs as deployed; cold import = new worker until the bundle is imported, median of ${SAMPLES}; ` +
       `× empty = vs an empty handler bundled the same way: ${emptyMs.toFixed(1)} ms, of which import ${median(empty.map((s) => s.importMs)).toFixed(1)} ms)`,
   );
-  console.log(`  ${'function'.padEnd(18)} ${'bundle'.padStart(9)} ${'budget'.padStart(8)} ${'cold import'.padStart(12)} ${'× empty'.padStart(8)} ${'import'.padStart(9)} ${'heap'.padStart(8)}   top 5 contributors`);
+  console.log(`  ${'function'.padEnd(24)} ${'bundle'.padStart(9)} ${'budget'.padStart(8)} ${'cold import'.padStart(12)} ${'× empty'.padStart(8)} ${'import'.padStart(9)} ${'heap'.padStart(8)}   top 5 contributors`);
   for (const b of built.filter((b) => b.name !== 'empty handler')) {
     const ms = median(samples.get(b.name)!.map((s) => s.ms));
     const importMs = median(samples.get(b.name)!.map((s) => s.importMs));
@@ -125,7 +133,7 @@ export async function printBundles(root: string): Promise<void> {
       .map((c) => `${c.name} ${kb(c.bytes)}`)
       .join(', ');
     console.log(
-      `  ${b.name.padEnd(18)} ${kb(b.bytes).padStart(9)} ${kb(bundleBudget(b.name)).replace('.0', '').padStart(8)} ${`${ms.toFixed(1)} ms`.padStart(12)} ${(ms / emptyMs).toFixed(2).padStart(8)} ${`${importMs.toFixed(1)} ms`.padStart(9)} ${kb(heap).replace(/\.\d/, '').padStart(8)}   ${top}`,
+      `  ${b.name.padEnd(24)} ${kb(b.bytes).padStart(9)} ${kb(bundleBudget(b.name)).replace('.0', '').padStart(8)} ${`${ms.toFixed(1)} ms`.padStart(12)} ${(ms / emptyMs).toFixed(2).padStart(8)} ${`${importMs.toFixed(1)} ms`.padStart(9)} ${kb(heap).replace(/\.\d/, '').padStart(8)}   ${top}`,
     );
   }
 }

@@ -79,9 +79,10 @@ const GB = 1024 ** 3;
 
 const LEVEL_RANK: Record<string, number> = { TRACE: 0, DEBUG: 1, INFO: 2, TEXT: 2, WARN: 3, ERROR: 4, CRITICAL: 5, FATAL: 5 };
 
-/** The memory role of a function as the local runtime names it (sync-<id> are all connector-sync). */
+/** The memory role of a function as the local runtime names it (sync-<id> are all connector-sync, webhook-receiver-<id> all webhook-receiver). */
 export function roleOf(functionName: string): FunctionRole {
-  if (functionName === 'webhook-receiver' || functionName === 'identity-resolver') return functionName;
+  if (functionName === 'webhook-receiver' || functionName.startsWith('webhook-receiver-')) return 'webhook-receiver';
+  if (functionName === 'identity-resolver') return functionName;
   if (functionName.startsWith('sync-')) return 'connector-sync';
   if (functionName.startsWith('orders-')) return 'order-sync';
   if (functionName.startsWith('backfill-')) return 'backfill';
@@ -119,7 +120,7 @@ export function keptLogBytes(logBytes: Record<string, number>, logLevel: LogLeve
 /** Traces recorded: none when off; the receiver's invocations when sampled (the trace starts there); every invocation when active. */
 export function tracesRecorded(counted: Pick<Counted, 'functions'>, tracing: CostShape['tracing']): number {
   if (tracing === 'off') return 0;
-  const traced = tracing === 'sampled' ? counted.functions.filter((f) => f.name === 'webhook-receiver') : counted.functions;
+  const traced = tracing === 'sampled' ? counted.functions.filter((f) => roleOf(f.name) === 'webhook-receiver') : counted.functions;
   return traced.reduce((sum, f) => sum + f.invocations, 0);
 }
 

@@ -19,7 +19,7 @@ function functionProps(template: Template, prefix: string) {
   const [id] = logicalIds(template, 'AWS::Lambda::Function', prefix);
   return FunctionProps.parse(template.findResources('AWS::Lambda::Function')[id ?? 'missing']?.Properties);
 }
-const PREFIXES = ['WebhookReceiver', 'IdentityResolver', 'ConnectorSyncshopify', 'ConnectorSynchubspot'];
+const PREFIXES = ['WebhookReceivershopify', 'IdentityResolver', 'ConnectorSyncshopify', 'ConnectorSynchubspot'];
 
 describe('the default deployed shape (cdk.json)', () => {
   let synth: Synthesized;
@@ -30,12 +30,14 @@ describe('the default deployed shape (cdk.json)', () => {
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth?.cleanup());
 
-  it('takes webhooks through a public function URL on the receiver, and has no HTTP API', () => {
+  it('takes webhooks through a public function URL on each connector\'s receiver, and has no HTTP API', () => {
     // Prepare
-    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
-    const [urlId, ...otherUrls] = logicalIds(template, 'AWS::Lambda::Url');
+    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceivershopify');
+    const urls = template.findResources('AWS::Lambda::Url');
+    const [urlId, ...otherUrls] = Object.keys(urls).filter((id) => JSON.stringify(urls[id]?.Properties.TargetFunctionArn) === JSON.stringify({ 'Fn::GetAtt': [receiverId, 'Arn'] }));
     // Assess
     expect(otherUrls).toEqual([]);
+    expect(Object.keys(urls)).toHaveLength(logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver').length);
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [receiverId, 'Arn'] } });
     // Lambda requires both statements of a public URL since October 2025.
     template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' });
@@ -44,8 +46,8 @@ describe('the default deployed shape (cdk.json)', () => {
     template.hasOutput('WebhookUrlShopify', { Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [urlId, 'FunctionUrl'] }, 'webhooks/shopify']] } });
   });
 
-  it('caps the receiver at webhookConcurrency reserved instances (a flood gets 429s), and reserves nothing elsewhere', () => {
-    expect(functionProps(template, 'WebhookReceiver').ReservedConcurrentExecutions).toBe(10);
+  it('caps each receiver at webhookConcurrency reserved instances (a flood gets 429s), and reserves nothing elsewhere', () => {
+    for (const id of logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver')) expect(functionProps(template, id).ReservedConcurrentExecutions, id).toBe(10);
     for (const prefix of PREFIXES.slice(1)) expect(functionProps(template, prefix).ReservedConcurrentExecutions, prefix).toBeUndefined();
   });
 

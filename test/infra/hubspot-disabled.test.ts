@@ -74,7 +74,9 @@ describe('OmnihubStack with hubspot and square disabled and non-default settings
   it('routes POST /webhooks/shopify through the HTTP API (ingress "httpApi") with payload format 2.0, no function URL and no reserved concurrency', () => {
     template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     template.resourceCountIs('AWS::Lambda::Url', 0);
-    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
+    const [receiverId, ...others] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
+    expect(others).toEqual([]);
+    expect(receiverId).toMatch(/^WebhookReceivershopify/);
     expect(template.findResources('AWS::Lambda::Function')[receiverId ?? 'missing']?.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 

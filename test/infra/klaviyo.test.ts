@@ -49,15 +49,19 @@ describe('OmnihubStack with klaviyo enabled (polled every 7 minutes, HTTP API in
     expect(JSON.parse(found[0]!.Target.Input)).toEqual({ schemaVersion: 1, correlationId: 'reconcile:klaviyo', connector: 'klaviyo', entity: 'customers', mode: 'reconcile' });
   });
 
-  it('gives it no webhook route, no signing secret and no webhook output, and the receiver no secret of it', () => {
+  it('gives it no webhook route, no receiver, no signing secret and no webhook output, and the other receivers no secret of it', () => {
     const rendered = JSON.stringify(synth.template.toJSON());
     expect(rendered).not.toContain('omnihub/klaviyo/webhook');
     const routes = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map((route) => z.object({ Properties: z.object({ RouteKey: z.string() }) }).parse(route).Properties.RouteKey);
     expect(routes).not.toContain('POST /webhooks/klaviyo');
     expect(routes).toContain('POST /webhooks/shopify');
-    const [receiverId] = logicalIds(synth.template, 'AWS::Lambda::Function', 'WebhookReceiver');
-    const receiverSecrets = JSON.stringify(FunctionSchema.parse(synth.template.findResources('AWS::Lambda::Function')[receiverId!]).Properties.Environment.Variables.CONNECTOR_SECRETS);
-    expect(receiverSecrets).not.toContain('klaviyo');
+    expect(logicalIds(synth.template, 'AWS::Lambda::Function', 'WebhookReceiverklaviyo')).toEqual([]);
+    const receiverIds = logicalIds(synth.template, 'AWS::Lambda::Function', 'WebhookReceiver');
+    expect(receiverIds.length).toBeGreaterThan(0);
+    for (const receiverId of receiverIds) {
+      const receiverSecrets = JSON.stringify(FunctionSchema.parse(synth.template.findResources('AWS::Lambda::Function')[receiverId]).Properties.Environment.Variables.CONNECTOR_SECRETS);
+      expect(receiverSecrets).not.toContain('klaviyo');
+    }
     const outputs = Object.keys(synth.template.findOutputs('*'));
     expect(outputs).not.toContain('WebhookUrlKlaviyo');
     expect(outputs).not.toContain('SecretKlaviyoWebhook');

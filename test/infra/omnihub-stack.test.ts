@@ -138,9 +138,8 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
   });
 
   it('runs every Lambda function on nodejs24.x arm64 with JSON logs at WARN, no tracing and explicit memory and timeout', () => {
-    // receiver, resolver, a sync and a backfill function per connector, and an order function per connector with orders
-    // receiver, resolver; per connector sync and backfill; its order function; where orders are placed, their backfill
-    template.resourceCountIs('AWS::Lambda::Function', 2 + 2 * enabled.length + enabled.filter((m) => m.orders).length + enabled.filter((m) => m.orders?.observe).length);
+    // resolver; per connector its receiver (all three receive webhooks), sync and backfill; its order function; where orders are placed, their backfill
+    template.resourceCountIs('AWS::Lambda::Function', 1 + 3 * enabled.length + enabled.filter((m) => m.orders).length + enabled.filter((m) => m.orders?.observe).length);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -172,7 +171,7 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
 
   it('sets exactly the environment variables functions/lib/env.ts parses', () => {
     const cases = [
-      { prefix: 'WebhookReceiver', schema: WebhookReceiverEnvSchema },
+      ...enabled.map((m) => ({ prefix: `WebhookReceiver${m.id}`, schema: WebhookReceiverEnvSchema })),
       { prefix: 'IdentityResolver', schema: IdentityResolverEnvSchema },
       ...enabled.map((m) => ({ prefix: `ConnectorSync${m.id}`, schema: ConnectorSyncEnvSchema })),
     ];
@@ -185,14 +184,17 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     }
   });
 
-  it('gives the webhook receiver a map of every enabled connector to its webhook signing secret ARN, and no API secret', () => {
-    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
-    const rendered = JSON.stringify(functionEnv(template, receiverId ?? 'missing').CONNECTOR_SECRETS);
+  it('gives each webhook receiver a map of its own connector to its webhook signing secret ARN, and no other secret', () => {
     for (const manifest of enabled) {
+      const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', `WebhookReceiver${manifest.id}`);
+      const rendered = JSON.stringify(functionEnv(template, receiverId ?? 'missing').CONNECTOR_SECRETS);
       const [webhookSecretId] = logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecretsWebhookSecret${manifest.id}`);
-      const [apiSecretId] = logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecrets${manifest.id}`);
       expect(rendered).toContain(`"${manifest.id}\\":\\"",{"Ref":"${webhookSecretId}"}`);
-      expect(rendered).not.toContain(`"Ref":"${apiSecretId}"`);
+      for (const other of enabled) {
+        const [apiSecretId] = logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecrets${other.id}`);
+        expect(rendered).not.toContain(`"Ref":"${apiSecretId}"`);
+        if (other.id !== manifest.id) expect(rendered).not.toContain(other.id);
+      }
     }
   });
 
@@ -203,9 +205,10 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     }
   });
 
-  it('lets the webhook receiver read the webhook signing secrets and no API secret', () => {
-    const webhookSecrets = enabled.map((m) => logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecretsWebhookSecret${m.id}`)[0]);
-    expect(secretsReadBy(template, 'WebhookReceiver').sort()).toEqual([...webhookSecrets].sort());
+  it('lets each webhook receiver read its own connector\'s signing secret and no other secret (no API secret)', () => {
+    for (const m of enabled) {
+      expect(secretsReadBy(template, `WebhookReceiver${m.id}`), m.id).toEqual(logicalIds(template, 'AWS::SecretsManager::Secret', `ConnectorSecretsWebhookSecret${m.id}`));
+    }
     expect(secretsReadBy(template, 'IdentityResolver')).toEqual([]);
   });
 
@@ -213,12 +216,13 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     // Prepare: docs/identity.md §8, per function (action → partition-key patterns)
     const identity = ['CUST#*', 'LINK#*', 'EMAIL#*', 'PHONE#*', 'DUPLICATES', 'PARKED#identity-resolver'];
     const expected: Record<string, Record<string, string[]>> = {
-      WebhookReceiver: {
-        GetItem: ['DELIVERY#*'],
-        BatchGetItem: ['DELIVERY#*'],
-        PutItem: ['DELIVERY#*', 'PARKED#webhook-receiver'],
-        BatchWriteItem: ['DELIVERY#*'],
-      },
+      // Every connector's receiver parks under the one target webhook-receiver.
+      ...Object.fromEntries(
+        enabled.map((m) => [
+          `WebhookReceiver${m.id}`,
+          { GetItem: ['DELIVERY#*'], BatchGetItem: ['DELIVERY#*'], PutItem: ['DELIVERY#*', 'PARKED#webhook-receiver'], BatchWriteItem: ['DELIVERY#*'] },
+        ]),
+      ),
       IdentityResolver: Object.fromEntries(
         ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'].map((action) => [
           action,
@@ -287,10 +291,12 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     expect(everyStatement).not.toMatch(/dynamodb:(Scan|\*|\w*\*)/);
   });
 
-  it('sends every webhook to the receiver through its function URL (the receiver routes POST /webhooks/<id> itself)', () => {
-    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
-    template.resourceCountIs('AWS::Lambda::Url', 1);
-    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [receiverId, 'Arn'] } });
+  it('sends each connector\'s webhooks to its own receiver through that receiver\'s function URL (the receiver routes POST /webhooks/<id> itself)', () => {
+    template.resourceCountIs('AWS::Lambda::Url', enabled.length);
+    for (const m of enabled) {
+      const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', `WebhookReceiver${m.id}`);
+      template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [receiverId, 'Arn'] } });
+    }
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 0);
   });
 
@@ -464,32 +470,33 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
     });
   });
 
-  it('counts the receiver\'s "webhook secret not configured" log lines into omnihub/WebhookSecretNotConfigured', () => {
+  it('counts each receiver\'s "webhook secret not configured" log lines into omnihub/WebhookSecretNotConfigured', () => {
     // Prepare
     const functions = template.findResources('AWS::Lambda::Function');
-    const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver');
-    const receiverLogGroup = RefSchema.parse(functions[receiverId ?? 'missing']?.Properties.LoggingConfig.LogGroup);
 
     // Assess
-    template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: receiverLogGroup,
-      FilterPattern: '{ $.message = "webhook secret not configured" }',
-      MetricTransformations: [{ MetricNamespace: 'omnihub', MetricName: 'WebhookSecretNotConfigured', MetricValue: '1' }],
-    });
+    for (const m of enabled) {
+      const [receiverId] = logicalIds(template, 'AWS::Lambda::Function', `WebhookReceiver${m.id}`);
+      template.hasResourceProperties('AWS::Logs::MetricFilter', {
+        LogGroupName: RefSchema.parse(functions[receiverId ?? 'missing']?.Properties.LoggingConfig.LogGroup),
+        FilterPattern: '{ $.message = "webhook secret not configured" }',
+        MetricTransformations: [{ MetricNamespace: 'omnihub', MetricName: 'WebhookSecretNotConfigured', MetricValue: '1' }],
+      });
+    }
   });
 
-  it('counts "event parked" log lines of the receiver, the identity resolver and each connector-sync and backfill function into omnihub/ParkedEvents', () => {
+  it('counts "event parked" log lines of each receiver, the identity resolver and each connector-sync and backfill function into omnihub/ParkedEvents', () => {
     // Prepare
     const functions = template.findResources('AWS::Lambda::Function');
     const logGroupOf = (prefix: string) => {
       const [id] = logicalIds(template, 'AWS::Lambda::Function', prefix);
       return RefSchema.parse(functions[id ?? 'missing']?.Properties.LoggingConfig.LogGroup);
     };
-    const parking = ['WebhookReceiver', 'IdentityResolver', ...enabled.flatMap((m) => [`ConnectorSync${m.id}`, `BackfillBackfill${m.id}`, ...(m.orders ? [`OrderSync${m.id}`] : []), ...(m.orders?.observe ? [`BackfillOrdersBackfill${m.id}`] : [])])];
+    const parking = ['IdentityResolver', ...enabled.flatMap((m) => [`WebhookReceiver${m.id}`, `ConnectorSync${m.id}`, `BackfillBackfill${m.id}`, ...(m.orders ? [`OrderSync${m.id}`] : []), ...(m.orders?.observe ? [`BackfillOrdersBackfill${m.id}`] : [])])];
 
     // Assess
     expect(PARKED_FILTER_PATTERN).toBe('{ $.message = "event parked" }');
-    template.resourceCountIs('AWS::Logs::MetricFilter', parking.length + 1); // + webhook secret not configured
+    template.resourceCountIs('AWS::Logs::MetricFilter', parking.length + enabled.length); // + each receiver's webhook secret not configured
     for (const prefix of parking) {
       template.hasResourceProperties('AWS::Logs::MetricFilter', {
         LogGroupName: logGroupOf(prefix),
@@ -512,9 +519,11 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
   });
 
   it('outputs the webhook URLs, table, bus and secret names, and both put-secret-value commands per connector', () => {
-    for (const output of ['WebhookBaseUrl', 'WebhookUrlShopify', 'WebhookUrlHubspot', 'TableName', 'EventBusName']) {
+    for (const output of ['WebhookUrlShopify', 'WebhookUrlHubspot', 'WebhookUrlSquare', 'TableName', 'EventBusName']) {
       template.hasOutput(output, {});
     }
+    // Function URLs differ per receiver: no common base (the HTTP API has one, test/infra/webhook-receivers.test.ts).
+    expect(Object.keys(template.findOutputs('*'))).not.toContain('WebhookBaseUrl');
     template.hasOutput('SecretShopify', { Value: 'omnihub/shopify' });
     template.hasOutput('SecretShopifyWebhook', { Value: 'omnihub/shopify/webhook' });
     template.hasOutput('SecretShopifySetCommand', {

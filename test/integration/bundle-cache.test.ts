@@ -150,9 +150,10 @@ describe('bundle cache', () => {
     const hostRecord = await readFile(path.join(outDir, 'function-host.mjs.inputs.json'), 'utf8');
     await bundleFunctionHost(root, outDir);
     // Assess
-    expect(Object.values(first).map((b) => b.fromCache)).toEqual([false, false, false, false, false, false]);
+    expect(Object.values(first).map((b) => b.fromCache)).toEqual([false, false, false, false, false, false, false]);
     expect(Object.values(second).map((b) => [b.name, b.fromCache])).toEqual([
-      ['webhook-receiver', true],
+      ['webhook-receiver-shopify', true],
+      ['webhook-receiver-hubspot', true],
       ['identity-resolver', true],
       ['sync-shopify', true],
       ['sync-hubspot', true],

@@ -109,7 +109,7 @@ describe('npm start', () => {
     // Assess: the restart reused every bundle (nothing changed): not one byte of the build folder moved, not even the build ids in the records
     const after = await built();
     expect(Object.keys(after)).toEqual(Object.keys(before));
-    expect(Object.keys(after)).toEqual(expect.arrayContaining(['webhook-receiver.mjs', 'sync-hubspot.mjs.inputs.json', 'function-host.mjs']));
+    expect(Object.keys(after)).toEqual(expect.arrayContaining(['webhook-receiver-shopify.mjs', 'webhook-receiver-hubspot.mjs', 'sync-hubspot.mjs.inputs.json', 'function-host.mjs']));
     for (const [file, bytes] of Object.entries(after)) expect(bytes.equals(before[file]!), file).toBe(true);
     // Assess
     const { stdout } = await lookUp('ada.lovelace@example.com');

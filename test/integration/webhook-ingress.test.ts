@@ -13,17 +13,24 @@ describe('local webhook ingress', () => {
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
-  async function start(ingress: Ingress) {
+  async function start(ingress: Ingress, connectors = ['shopify']) {
     const received: APIGatewayProxyEventV2[] = [];
-    const receiver = {
-      invoke: async (event: unknown) => {
-        received.push(event as APIGatewayProxyEventV2);
-        return { result: { statusCode: 200, body: '{"accepted":1}' }, durationMs: 1 };
-      },
-    };
-    const server = await startWebhookServer({ port: 0, receiver, connectors: ['shopify'], ingress });
+    const receivedBy: Record<string, string[]> = {};
+    const receivers = Object.fromEntries(
+      connectors.map((id) => [
+        id,
+        {
+          invoke: async (event: unknown) => {
+            received.push(event as APIGatewayProxyEventV2);
+            (receivedBy[id] ??= []).push((event as APIGatewayProxyEventV2).rawPath);
+            return { result: { statusCode: 200, body: '{"accepted":1}' }, durationMs: 1 };
+          },
+        },
+      ]),
+    );
+    const server = await startWebhookServer({ port: 0, receivers, ingress });
     servers.push(server);
-    return { server, received };
+    return { server, received, receivedBy };
   }
 
   it('sends every request to the receiver as a function URL event (payload format 2.0, route $default) when ingress is functionUrl', async () => {
@@ -59,6 +66,15 @@ describe('local webhook ingress', () => {
     expect([webhook.status, disabled.status, get.status]).toEqual([200, 404, 404]);
     expect(received.map((e) => e.routeKey)).toEqual(['POST /webhooks/shopify']);
     expect(server.metered.requests).toBe(1);
+  });
+
+  it.each(['functionUrl', 'httpApi'] as const)('hands /webhooks/<id> to connector <id>\'s own receiver (%s)', async (ingress) => {
+    // Prepare
+    const { server, receivedBy } = await start(ingress, ['shopify', 'hubspot']);
+    // Act
+    for (const id of ['hubspot', 'shopify', 'hubspot']) await fetch(`${server.url}/webhooks/${id}`, { method: 'POST', body: '{}' });
+    // Assess
+    expect(receivedBy).toEqual({ shopify: ['/webhooks/shopify'], hubspot: ['/webhooks/hubspot', '/webhooks/hubspot'] });
   });
 
   it('meters an HTTP API request per started 512 KB', async () => {

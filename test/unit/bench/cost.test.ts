@@ -37,7 +37,9 @@ const counted: Counted = {
   sqs: { send: 8, receive: 8, delete: 8 },
   secretsManagerCalls: 2,
   functions: [
-    fn('webhook-receiver', { invocations: 4, billedMs: 100, writeUnits: 4, strongReadUnits: 2, readUnits: 2, logBytes: { INFO: 2000, WARN: 100 } }),
+    // One receiver per connector (webhook-receiver-<id>): counted together under webhook-receiver.
+    fn('webhook-receiver-shopify', { invocations: 3, billedMs: 75, writeUnits: 3, strongReadUnits: 1, readUnits: 1, logBytes: { INFO: 1500, WARN: 100 } }),
+    fn('webhook-receiver-hubspot', { invocations: 1, billedMs: 25, writeUnits: 1, strongReadUnits: 1, readUnits: 1, logBytes: { INFO: 500 } }),
     fn('identity-resolver', { invocations: 4, billedMs: 400, writeUnits: 10, strongReadUnits: 8, readUnits: 9, logBytes: { INFO: 4000, ERROR: 50 } }),
     fn('sync-hubspot', { invocations: 2, billedMs: 200, writeUnits: 6, logBytes: { DEBUG: 999, INFO: 500 } }),
   ],
@@ -115,7 +117,7 @@ describe('cost per 1 million updates', () => {
   });
 
   it('names every local function\'s memory role, and refuses one it does not know', () => {
-    expect(['webhook-receiver', 'identity-resolver', 'sync-shopify', 'sync-hubspot'].map(roleOf)).toEqual(['webhook-receiver', 'identity-resolver', 'connector-sync', 'connector-sync']);
+    expect(['webhook-receiver-shopify', 'webhook-receiver-hubspot', 'identity-resolver', 'sync-shopify', 'sync-hubspot'].map(roleOf)).toEqual(['webhook-receiver', 'webhook-receiver', 'identity-resolver', 'connector-sync', 'connector-sync']);
     expect(() => roleOf('backfill')).toThrow(/infra\/function-sizing.ts/);
   });
 
