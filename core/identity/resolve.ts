@@ -94,7 +94,10 @@ interface Lookup {
   owners: Map<string, string>;
 }
 
-/** Link, then email, then phone: a phone joins only a record that has no email (a shared phone is not a person). */
+/**
+ * Link, then email, then phone: a phone joins a record with an email only to a customer who has
+ * none (she was known by her phone alone); otherwise a shared phone is not a person.
+ */
 async function lookUp(store: IdentityStore, observation: Observation): Promise<Lookup> {
   const candidates: MatchKey[] = [{ kind: 'link', system: observation.system, externalId: observation.externalId }];
   const { email, phone } = observation.values;
@@ -108,11 +111,17 @@ async function lookUp(store: IdentityStore, observation: Observation): Promise<L
   const hasEmail = Boolean(email) || (observation.unusable ?? []).includes('email');
   for (const [key, owner] of found) {
     if (!owner) continue;
-    if (key.kind === 'phone' && hasEmail) continue;
     const customer = await store.getCustomer(owner);
+    // §3: a phone joins a record with an email only to a customer known by the phone alone.
+    if (key.kind === 'phone' && hasEmail && customer && knownByEmail(customer)) continue;
     if (customer) return { customer, matchedBy: key.kind, owners };
   }
   return { customer: undefined, matchedBy: 'new', owners };
+}
+
+/** Has the customer an email, claimed or as a golden value (one we could not claim is still hers)? */
+function knownByEmail(customer: Customer): boolean {
+  return customer.emails.length > 0 || Boolean(customer.fields.email?.value);
 }
 
 function emptyCustomer(now: Date): Customer {

@@ -70,6 +70,21 @@ describe('identity rules (docs/identity.md §3)', () => {
     expect(store.customers.size).toBe(1);
   });
 
+  it('a record with an email joins a customer known by that phone alone, and a second email with the phone is then a new customer', async () => {
+    // Prepare: she messaged the shop from her phone (a twilio observation: the phone only).
+    const store = new MemoryStore();
+    const phoneOnly = await resolveObservation(store, anObservation({ system: 'twilio', externalId: '+12125550177', values: { phone: '+12125550177' } }), noWait);
+    // Act: she orders online with that phone and her email; later a family member uses the same phone with another email.
+    const online = await resolveObservation(store, anObservation({ externalId: '7', values: { email: 'mae@example.com', phone: '+12125550177' } }), noWait);
+    const family = await resolveObservation(store, anObservation({ system: 'hubspot', externalId: '8', values: { email: 'june@example.com', phone: '+12125550177' } }), noWait);
+    // Assess
+    expect(online).toMatchObject({ outcome: 'updated', matchedBy: 'phone' });
+    expect(online.outcome === 'updated' && phoneOnly.outcome === 'created' && online.customer.id).toBe(phoneOnly.outcome === 'created' && phoneOnly.customer.id);
+    expect(family).toMatchObject({ outcome: 'created', matchedBy: 'new' });
+    expect(store.customers.size).toBe(2);
+    expect(store.duplicates).toMatchObject([{ shared: 'phone' }]);
+  });
+
   it('a record whose email could not be read does not join by phone alone', async () => {
     // Prepare
     const store = new MemoryStore();
