@@ -3,6 +3,7 @@ import type { Address, FieldName } from '../core/model/customer';
 import type { CountryCode } from '../core/model/normalize';
 import type { Observation } from '../core/model/observation';
 import type { Timestamp } from '../core/model/system';
+import type { Message, MessageStatus } from '../core/model/message';
 import type { LogSink } from '../core/log';
 
 /**
@@ -39,7 +40,25 @@ export type WebhookItem =
   | { dedupeKey: string; kind: 'removed'; externalId: string; reason: 'deleted' | 'redacted'; occurredAt: Timestamp }
   | { dedupeKey: string; kind: 'merged'; survivorId: string; mergedIds: string[]; occurredAt: Timestamp }
   /** An order changed (docs/identity.md §9): the origin's order function reads it (OrderReferenced). */
-  | { dedupeKey: string; kind: 'order-referenced'; externalId: string; occurredAt: Timestamp };
+  | { dedupeKey: string; kind: 'order-referenced'; externalId: string; occurredAt: Timestamp }
+  /**
+   * A message a customer sent (docs/identity.md §11). Its webhook carries no time: the receiver
+   * times it by its first acceptance of the delivery. `smsConsent`: the STOP/START it states.
+   */
+  | { dedupeKey: string; kind: 'message-received'; message: Omit<Message, 'at'>; smsConsent?: 'subscribed' | 'unsubscribed' }
+  /**
+   * A status callback of a message omnihub sent (§11: the furthest status wins). `error`: why a
+   * send failed, in the vendor's words; `optedOut` when the refusal is the recipient's STOP.
+   */
+  | { dedupeKey: string; kind: 'message-status'; origin: Message['origin']; status: MessageStatus; error: MessageSendError | null };
+
+/** Why a message was not delivered: the vendor's code and words (never the recipient's details). */
+export interface MessageSendError {
+  code: number;
+  reason: string;
+  /** The recipient opted out of messages from this sender (Twilio 21610): her SMS unsubscribe. */
+  optedOut: boolean;
+}
 
 /**
  * An event inside an otherwise good delivery that we cannot use (HubSpot batches up to 100
@@ -80,6 +99,7 @@ import type { CustomerTarget } from '../core/sync/customer-target';
 import type { RecordSource } from '../core/backfill/record-source';
 import type { OrderProjectionTarget, OrderSource, StatsTarget } from '../core/orders/ports';
 import type { Order } from '../core/model/order';
+import type { MessageProjectionTarget } from '../core/messages/ports';
 
 export interface ClientOptions<Config, Secret> {
   config: Config;
@@ -135,6 +155,17 @@ export interface ConnectorManifest<
    * elsewhere (OrderProjectionTarget). Absent: the connector has nothing to do with orders.
    */
   orders?: { observe: boolean; project: boolean };
+  /**
+   * Messages (docs/identity.md §11): `observe` when customers' messages arrive through this system
+   * (Twilio's webhooks); `project` when it shows them on the customer's timeline
+   * (MessageProjectionTarget, in its order-side bundle). Absent: nothing to do with messages.
+   */
+  messages?: { observe: boolean; project: boolean };
+  /**
+   * False for a channel that holds no customer record (Twilio: only the phone a message came
+   * from): it gets no customer sync or backfill, and no CustomerChanged. Default true.
+   */
+  customerRecords?: boolean;
   /** True when the system holds each customer's cross-channel stats on its record (StatsTarget). */
   stats?: boolean;
   /** How long a delivery id is remembered, ≥ the vendor's retry window. */
@@ -159,6 +190,11 @@ export interface Connector<
     /** Pure, on raw bytes, before any parsing. `now` for timestamp windows. */
     verify(request: WebhookRequest, secret: z.infer<WebhookSecret>, now: Date): VerifyResult;
     parse(request: WebhookRequest, mapping: MappingContext): ParseResult;
+    /**
+     * The body a 200 carries when the vendor reads it (Twilio takes the answer to an inbound
+     * message as TwiML: an empty `<Response/>` sends no reply). Default: JSON counts.
+     */
+    acceptedReply?: { contentType: string; body: string };
   };
   createClient(options: ClientOptions<z.infer<Config>, z.infer<Secret>>): CustomerTarget;
   /** Every record of the system, page by page (first sync and reconciliation: core/backfill). */
@@ -176,6 +212,8 @@ export interface OrdersConnector<Config = unknown, Secret = unknown> {
   createSource?(options: ClientOptions<Config, Secret>): OrderSource;
   /** With `manifest.orders.project`. */
   createTarget?(options: ClientOptions<Config, Secret>): OrderProjectionTarget;
+  /** With `manifest.messages.project`: copies messages onto the customer's timeline here (docs/identity.md §11). */
+  createMessageTarget?(options: ClientOptions<Config, Secret>): MessageProjectionTarget;
   /**
    * With `manifest.orders.observe`: every order of the system, page by page (the order backfill
    * and reconciliation: core/backfill). Loaded on demand, and only in the order backfill's bundle

@@ -18,15 +18,21 @@ export interface RoutedConnector {
   orders?: { observe: boolean; project: boolean };
   /** It holds each customer's cross-channel stats. */
   stats?: boolean;
+  /** Messages arrive through it (observe) and/or it shows them on the customer's timeline (project). */
+  messages?: { observe: boolean; project: boolean };
+  /** False for a channel that holds no customer record (Twilio): no customer sync, no backfill. Default true. */
+  customerRecords?: boolean;
 }
 
 /** The capability a per-connector route needs. */
-export type Capability = 'hydrate' | 'read-customers' | 'observe-orders' | 'project-orders' | 'stats';
+export type Capability = 'customers' | 'hydrate' | 'read-customers' | 'observe-orders' | 'project-orders' | 'stats' | 'project-messages';
 
 export function hasCapability(connector: RoutedConnector, capability: Capability | undefined): boolean {
   switch (capability) {
     case undefined:
       return true;
+    case 'customers':
+      return connector.customerRecords !== false;
     case 'hydrate':
       return connector.hydrates;
     // An order names its buyer's record in its origin: that connector must be able to read it.
@@ -38,6 +44,8 @@ export function hasCapability(connector: RoutedConnector, capability: Capability
       return connector.orders?.project === true;
     case 'stats':
       return connector.stats === true;
+    case 'project-messages':
+      return connector.messages?.project === true;
   }
 }
 
@@ -110,6 +118,7 @@ export const routes: readonly Route[] = [
     target: 'connector-sync',
     fanOut: 'per-connector',
     detailFilter: (connectorId) => ({ systems: [connectorId] }),
+    requires: 'customers',
   },
   {
     // Customer stats live on the customer's record: its connector's customer function writes them.
@@ -153,6 +162,7 @@ export const routes: readonly Route[] = [
     target: 'backfill',
     fanOut: 'per-connector',
     detailFilter: (connectorId) => ({ connector: [connectorId], entity: ['customers'] }),
+    requires: 'customers',
   },
   {
     // Past orders, and those whose webhooks never came: the origin's own order backfill
@@ -165,12 +175,35 @@ export const routes: readonly Route[] = [
     detailFilter: (connectorId) => ({ connector: [connectorId], entity: ['orders'] }),
     requires: 'observe-orders',
   },
+  {
+    // Messages (docs/identity.md §11): the resolver finds the customer by the phone and records it...
+    name: 'resolve-messages',
+    eventType: 'MessageObserved',
+    target: 'identity-resolver',
+    fanOut: 'once',
+  },
+  {
+    // ...and the status callbacks of the messages omnihub sent, forward only...
+    name: 'resolve-message-statuses',
+    eventType: 'MessageStatusReported',
+    target: 'identity-resolver',
+    fanOut: 'once',
+  },
+  {
+    // ...and each system that shows conversations copies it once, in its activity function (with its orders).
+    name: 'project-messages',
+    eventType: 'MessageLogged',
+    target: 'order-sync',
+    fanOut: 'per-connector',
+    detailFilter: (connectorId) => ({ systems: [connectorId] }),
+    requires: 'project-messages',
+  },
 ];
 
 /** What a connector's backfill and reconciliation read: its customers, and the orders placed in it when it has any. */
 export function backfillEntities(connector: RoutedConnector): Array<'customers' | 'orders'> {
-  // The same capability the backfill-order-pages route requires.
-  return connector.orders?.observe ? ['customers', 'orders'] : ['customers'];
+  // The same capabilities the backfill-pages and backfill-order-pages routes require.
+  return [...(hasCapability(connector, 'customers') ? (['customers'] as const) : []), ...(connector.orders?.observe ? (['orders'] as const) : [])];
 }
 
 /** The function a per-connector route binding delivers to, by the name the local runtime and the bench use (`sync-shopify`, `backfill-square-orders` ...). */

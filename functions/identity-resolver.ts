@@ -1,5 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { CustomerObserved, CustomerRecordRemoved, CustomerRecordsMerged, OrderObserved } from '../core/events';
+import type { CustomerObserved, CustomerRecordRemoved, CustomerRecordsMerged, MessageObserved, MessageStatusReported, OrderObserved } from '../core/events';
+import { OmnihubError } from '../core/errors';
+import { messageObservation } from '../core/messages/phone-observation';
+import { messageKey } from '../core/model/message';
+import { DynamoDbMessageStore } from './lib/adapters/dynamodb-message-store';
 import { orderKey } from '../core/model/order';
 import { resolveOrder } from '../core/orders/resolve-order';
 import type { HeldOrder, PickupMove } from '../core/orders/order-store';
@@ -26,6 +30,7 @@ const logger = createLogger('identity-resolver');
 const db = createDocumentClient();
 const store = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const orders = new DynamoDbOrderStore(db, env.TABLE_NAME);
+const messages = new DynamoDbMessageStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
 const log = asLogSink(logger);
@@ -43,6 +48,8 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
         else if (busEvent.type === 'CustomerRecordRemoved') await remove(busEvent.detail);
         else if (busEvent.type === 'CustomerRecordsMerged') await merge(busEvent.detail);
         else if (busEvent.type === 'OrderObserved') await resolveOrderObserved(busEvent.detail, redelivered);
+        else if (busEvent.type === 'MessageObserved') await resolveMessage(busEvent.detail, redelivered);
+        else if (busEvent.type === 'MessageStatusReported') await recordMessageStatus(busEvent.detail, redelivered);
       } catch (error) {
         log.error('resolve failed', { correlationId: busEvent.detail.correlationId, error });
         failed.set(record.messageId, error);
@@ -52,7 +59,8 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
   });
 }
 
-async function resolve({ observation, correlationId }: CustomerObserved, redelivered: boolean) {
+/** The customer the observation now belongs to (undefined: a statement about a record not linked yet). */
+async function resolve({ observation, correlationId }: CustomerObserved, redelivered: boolean): Promise<string | undefined> {
   const ctx = { correlationId, system: observation.system, externalId: observation.externalId, observedAt: observation.observedAt };
   if (observation.unusable?.length) {
     // docs/identity.md §6: visible, by field name only.
@@ -80,7 +88,7 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
     // A redelivery may follow a crash between our write and our publish: announce again.
     // Harmless when it was published: sync skips targets that already hold the values.
     if (redelivered) await announce({ customerId: result.customerId, correlationId, origin: observation.system, fields: [...FIELD_NAMES] });
-    return;
+    return result.customerId;
   }
   log.info(`resolve: ${result.outcome}`, {
     ...ctx,
@@ -96,10 +104,11 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
   const newLink = result.outcome === 'created' || result.matchedBy !== 'link';
   const changed = [...new Set([...result.changedFields, ...result.recheck])];
   const fields = changed.length > 0 ? changed : newLink ? [...FIELD_NAMES] : [];
-  if (fields.length === 0) return;
+  if (fields.length === 0) return result.customer.id;
   // The origin's own record already holds what it told us, unless it may lack a golden value.
   const originToo = newLink || mayLackGolden(result.customer, observation.system, fields);
   await announce({ customerId: result.customer.id, correlationId, origin: observation.system, fields, version: result.customer.version, originToo });
+  return result.customer.id;
 }
 
 async function remove(detail: CustomerRecordRemoved) {
@@ -201,6 +210,57 @@ async function publishMoves(key: string, held: HeldOrder, moves: PickupMove[], c
   );
   await orders.markMovesPublished(held.order.origin, moves.map((move) => move.to));
   log.info('order: pickup moves published', { correlationId, orderKey: key, moves: moves.map((m) => `${m.from}>${m.to}`) });
+}
+
+/**
+ * MessageObserved → her customer, by the phone (docs/identity.md §11): the message's observation
+ * of the channel goes through the identity rules (a new phone makes a phone-only customer, a
+ * STOP unsubscribes her SMS), then the message is recorded once under its key and announced to
+ * the systems that show conversations. A repeat finds it recorded; a redelivery (a crash before
+ * the announcement) announces it again, and each copy is made once anyway.
+ */
+async function resolveMessage({ message, smsConsent, correlationId }: MessageObserved, redelivered: boolean) {
+  const key = messageKey(message.origin);
+  const ctx = { correlationId, messageKey: key, channel: message.channel };
+  const held = await messages.getMessage(message.origin);
+  if (held) {
+    log.info('message: repeat', { ...ctx, customerId: held.customerId });
+    if (redelivered) await announceMessage(key, held.customerId, correlationId);
+    return;
+  }
+  const customerId = await resolve({ schemaVersion: 1, correlationId, observation: messageObservation(message, smsConsent) }, redelivered);
+  if (!customerId) throw new Error('the message’s phone was not placed with a customer; retrying');
+  const outcome = await messages.recordMessage(message, customerId);
+  log.info(`message: ${outcome}`, { ...ctx, customerId, ...(smsConsent ? { smsConsent } : {}) });
+  if (outcome === 'recorded' || redelivered) await announceMessage(key, customerId, correlationId);
+}
+
+async function announceMessage(key: string, customerId: string, correlationId: string) {
+  if (env.MESSAGE_COPY_IDS.length === 0) return;
+  await publisher.publish([{ type: 'MessageLogged', detail: { schemaVersion: 1, correlationId, messageKey: key, customerId, systems: env.MESSAGE_COPY_IDS } }]);
+}
+
+/**
+ * MessageStatusReported → the status of a message omnihub sent, forward only (§11). A send that
+ * ends failed or undelivered is parked with its error (the parked-event alarm in AWS; `npx
+ * omnihub parked identity-resolver`); a refusal because she opted out is also her SMS unsubscribe. A
+ * callback for a message not recorded yet (the sender records it after Twilio's answer) is
+ * retried until it is.
+ */
+async function recordMessageStatus(detail: MessageStatusReported, redelivered: boolean) {
+  const ctx = { correlationId: detail.correlationId, messageKey: messageKey(detail.origin), status: detail.status, errorCode: detail.error?.code };
+  const outcome = await messages.recordStatus(detail.origin, detail.status, detail.error?.code ?? null);
+  log.info(`message status: ${outcome}`, ctx);
+  if (outcome === 'unknown') throw new Error('a status callback for a message not recorded (yet); retrying');
+  const final = detail.status === 'failed' || detail.status === 'undelivered';
+  // A redelivery after a crash between the record and the parking parks it then.
+  if (!final || (outcome === 'unchanged' && !redelivered)) return;
+  const held = await messages.getMessage(detail.origin);
+  if (held?.message.status !== detail.status) return;
+  if (detail.error?.optedOut && held.message.channel === 'sms') {
+    await resolve({ schemaVersion: 1, correlationId: detail.correlationId, observation: messageObservation({ ...held.message, at: detail.at }, 'unsubscribed') }, false);
+  }
+  throw new OmnihubError('MESSAGE.NOT_DELIVERED', `message ${detail.status} (${detail.error?.reason ?? 'no error code'})`, { retryable: false, metadata: { errorCode: detail.error?.code ?? 0 } });
 }
 
 async function announce(change: { customerId: string; correlationId: string; origin: string; fields: FieldName[]; version?: number; originToo?: boolean }) {

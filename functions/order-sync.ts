@@ -2,7 +2,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { loadOrdersConnector } from '../connectors/orders';
 import * as z from '../core/schema';
 import { parseBackfillCorrelationId } from '../core/backfill/checkpoint';
-import type { OrderChanged, OrderReferenced } from '../core/events';
+import type { MessageLogged, OrderChanged, OrderReferenced } from '../core/events';
+import { parseMessageKey } from '../core/model/message';
+import { DynamoDbMessageStore } from './lib/adapters/dynamodb-message-store';
 import { parseOrderKey } from '../core/model/order';
 import type { CountryCode } from '../core/model/normalize';
 import { primaryLink } from '../core/sync/plan-sync';
@@ -23,7 +25,8 @@ import { processQueueBatch, type QueuedEvent } from './lib/sqs-batch';
  * carries only the vendor code it calls (docs/identity.md §9):
  *  - OrderReferenced → read the orders its webhooks named, emit OrderObserved (origin systems);
  *  - OrderChanged → make or update this system's copy, associated with the buyer's record there
- *    (systems that hold copies: the CRM). A copy made for an order backfill is counted on its run.
+ *    (systems that hold copies: the CRM). A copy made for an order backfill is counted on its run;
+ *  - MessageLogged → copy the message once onto the customer's timeline here (docs/identity.md §11).
  * (The order backfill itself runs in backfill-<id>-orders: functions/backfill.ts.)
  */
 const env = parseEnv(ConnectorSyncEnvSchema);
@@ -34,6 +37,7 @@ const logger = createLogger(`orders-${env.CONNECTOR_ID}`);
 const db = createDocumentClient();
 const identity = new DynamoDbIdentityStore(db, env.TABLE_NAME);
 const orders = new DynamoDbOrderStore(db, env.TABLE_NAME);
+const messages = new DynamoDbMessageStore(db, env.TABLE_NAME);
 const publisher = new EventPublisher(env.EVENT_BUS_NAME);
 const checkpoints = new DynamoDbCheckpointStore(db, env.TABLE_NAME);
 const parking = new ParkingLot(db, env.TABLE_NAME, { retentionDays: env.PARKED_RETENTION_DAYS });
@@ -44,6 +48,7 @@ let clients:
   | {
       source?: ReturnType<NonNullable<typeof connector.createSource>>;
       target?: ReturnType<NonNullable<typeof connector.createTarget>>;
+      messageTarget?: ReturnType<NonNullable<typeof connector.createMessageTarget>>;
       secretJson: string;
     }
   | undefined;
@@ -54,7 +59,7 @@ async function getClients() {
   const secretJson = JSON.stringify(secret);
   if (clients?.secretJson !== secretJson) {
     const options = { config, secret, mapping, baseUrl: env.CONNECTOR_BASE_URL, log: asLogSink(logger) };
-    clients = { source: connector!.createSource?.(options), target: connector!.createTarget?.(options), secretJson };
+    clients = { source: connector!.createSource?.(options), target: connector!.createTarget?.(options), messageTarget: connector!.createMessageTarget?.(options), secretJson };
   }
   return clients;
 }
@@ -66,6 +71,7 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     const failed = new Map<string, unknown>();
     await readOrders(events.flatMap((e) => (e.event.type === 'OrderReferenced' ? [{ record: e.record, detail: e.event.detail }] : [])), failed);
     await projectOrders(events, failed);
+    for (const { record, event } of events) if (event.type === 'MessageLogged') await projectMessage(record.messageId, event.detail, failed);
     return failed;
   });
 }
@@ -142,4 +148,33 @@ async function projectOne(orderKey: string) {
   const projected = await target.projectOrder(held.order, { copyId: copy?.copyId ?? null, buyerRecordId });
   await orders.putCopy(origin, env.CONNECTOR_ID, { copyId: projected.copyId, revision: held.order.revision, buyerRecordId });
   return { ...projected, revision: held.order.revision, associated: buyerRecordId !== null, ...(held.customerId && !buyerRecordId ? { buyerHasNoRecordHere: true } : {}) };
+}
+
+/**
+ * One message, copied once (§11): its copy here is recorded beside it, and the connector's write
+ * is idempotent by the message key in the vendor, so a crash between the two copies nothing twice.
+ * A customer with no record here yet (her customer sync is still making it) is waited for: the
+ * event is retried until the record is linked.
+ */
+async function projectMessage(messageId: string, detail: MessageLogged, failed: Map<string, unknown>) {
+  const log = asLogSink(logger);
+  const ctx = { correlationId: detail.correlationId, messageKey: detail.messageKey, customerId: detail.customerId };
+  try {
+    const origin = parseMessageKey(detail.messageKey);
+    const copyId = await messages.getCopy(origin, env.CONNECTOR_ID);
+    if (copyId) return log.info('messages: up-to-date', ctx);
+    const held = await messages.getMessage(origin);
+    if (!held) throw new Error('the message is not recorded (yet)');
+    const customer = await identity.getCustomer(held.customerId);
+    const recordId = customer ? primaryLink(customer, env.CONNECTOR_ID)?.externalId : undefined;
+    if (!recordId) throw new Error(`the customer has no ${env.CONNECTOR_ID} record yet; retrying once her sync has made it`);
+    const { messageTarget } = await getClients();
+    if (!messageTarget) throw new Error(`${env.CONNECTOR_ID} shows no messages`);
+    const projected = await messageTarget.projectMessage(held.message, { customerId: held.customerId, customerRecordId: recordId });
+    await messages.recordCopy(origin, env.CONNECTOR_ID, projected.copyId);
+    log.info(`messages: ${projected.outcome}`, { ...ctx, copyId: projected.copyId });
+  } catch (error) {
+    log.error('messages: projection failed', { ...ctx, error });
+    failed.set(messageId, error);
+  }
 }

@@ -51,6 +51,9 @@ export async function handler(event: APIGatewayProxyEventV2, context?: Context):
   logger.appendKeys({ connector: connectorId });
 
   const answer = await receiveWebhook(connector, secretId, toWebhookRequest(event), correlationId, deps);
+  if (answer.status === 200 && answer.reply) {
+    return { statusCode: 200, headers: { 'content-type': answer.reply.contentType, 'x-omnihub-correlation-id': correlationId }, body: answer.reply.body };
+  }
   return reply(answer.status, answer.body, correlationId);
 }
 

@@ -92,13 +92,18 @@ export class OmnihubStack extends Stack {
       .bindTable(table, resolverTableAccess)
       .bindBus(bus);
     // Who a change must reach (functions/identity-resolver.ts): the enabled connectors.
-    resolver.addEnvironment('CONNECTOR_IDS', connectors.map(({ manifest }) => manifest.id).join(','));
+    // (A channel without customer records, Twilio, is none of them: docs/identity.md §11.)
+    resolver.addEnvironment('CONNECTOR_IDS', connectors.filter(({ manifest }) => manifest.customerRecords !== false).map(({ manifest }) => manifest.id).join(','));
     // Who an order's new revision and a customer's new stats must reach.
     resolver.addEnvironment('ORDER_COPY_IDS', connectors.filter(({ manifest }) => manifest.orders?.project).map(({ manifest }) => manifest.id).join(','));
     resolver.addEnvironment('STATS_IDS', connectors.filter(({ manifest }) => manifest.stats).map(({ manifest }) => manifest.id).join(','));
+    // Who a message must reach: the systems that show conversations.
+    resolver.addEnvironment('MESSAGE_COPY_IDS', connectors.filter(({ manifest }) => manifest.messages?.project).map(({ manifest }) => manifest.id).join(','));
 
     const syncFunctions = new Map<string, OmnihubFunction>();
     for (const { manifest, settings } of connectors) {
+      // A channel without customer records (Twilio) has no customer side to sync.
+      if (manifest.customerRecords === false) continue;
       const secret = secrets.api.get(manifest.id);
       if (!secret) throw new Error(`No secret for connector ${manifest.id}`);
       const fn = new OmnihubFunction(this, `ConnectorSync-${manifest.id}`, {
@@ -122,7 +127,7 @@ export class OmnihubStack extends Stack {
     // The order side of each connector with orders, bundled apart from its customer side (functions/order-sync.ts).
     const orderFunctions = new Map<string, OmnihubFunction>();
     for (const { manifest, settings } of connectors) {
-      if (!manifest.orders?.observe && !manifest.orders?.project) continue;
+      if (!manifest.orders?.observe && !manifest.orders?.project && !manifest.messages?.project) continue;
       const fn = new OmnihubFunction(this, `OrderSync-${manifest.id}`, {
         ...common,
         entry: functionEntries['order-sync'],

@@ -31,6 +31,8 @@ export const resolverTableAccess: readonly TableAccess[] = [
   { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['ORDER#*', 'KPI'] },
   // A customer's order list: an entry moves when an order's buyer changes.
   { actions: ['PutItem', 'DeleteItem'], leadingKeys: ['ORDERS#*'] },
+  // Messages (docs/identity.md §11): written once, their status forward only; never deleted.
+  { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['MSG#*'] },
 ];
 
 /** A connector's order function: reads orders, buyers and their links; writes its copies' ids (ORDER#… / COPY#<id>) and its parked events. */
@@ -38,6 +40,8 @@ export function orderSyncTableAccess(connectorId: string): readonly TableAccess[
   return [
     { actions: ['GetItem', 'Query'], leadingKeys: ['CUST#*', 'LINK#*'] },
     { actions: ['GetItem', 'PutItem'], leadingKeys: ['ORDER#*'] },
+    // Messages it copies: the message and its copy's id here (MSG#… / COPY#<id>).
+    { actions: ['GetItem', 'PutItem'], leadingKeys: ['MSG#*'] },
     { actions: ['PutItem'], leadingKeys: [`PARKED#orders-${connectorId}`] },
     // A copy made for an order backfill is counted on the origin's run (ADD counters).
     { actions: ['UpdateItem'], leadingKeys: ['CHECKPOINT#*'] },

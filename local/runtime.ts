@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EVENT_SOURCE, reconcileRequestDetail } from '../core/events';
 import { hydrateBatchSize, manifests, readEveryMinutes } from '../connectors/manifests';
-import { backfillEntities, boundFunctionName, MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
+import { backfillEntities, boundFunctionName, hasCapability, MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { receiverFunctionName } from '../functions/catalog';
 import { bundleFunctionHost, bundleFunctions, receivesWebhooks, stopBundler, type BuiltFunction } from './bundle';
@@ -102,13 +102,15 @@ export interface RuntimeMetering {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const buildDir = options.buildDir ?? path.join(options.root, '.omnihub', 'build');
   const withOrders = options.connectors.filter(hasOrders);
+  // A channel without customer records (Twilio) has no customer sync or backfill, as in the stack.
+  const withCustomers = options.connectors.filter((c) => hasCapability(c, 'customers'));
   // One receiver per connector that receives webhooks (webhook-receiver-<id>), as the stack deploys them.
   const receiverIds = options.connectors.map((c) => c.id).filter(receivesWebhooks);
   const [bundles, hostFile] = await Promise.all([
     bundleFunctions(
       options.root,
       buildDir,
-      options.connectors.map((c) => c.id),
+      withCustomers.map((c) => c.id),
       undefined,
       withOrders.map((c) => c.id),
       options.connectors.filter((c) => c.orders?.observe).map((c) => c.id),
@@ -164,9 +166,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   functions.set(
     'identity-resolver',
     makeFunction('identity-resolver', bundles['identity-resolver']!, {
-      CONNECTOR_IDS: options.connectors.map((c) => c.id).join(','),
+      CONNECTOR_IDS: withCustomers.map((c) => c.id).join(','),
       ORDER_COPY_IDS: options.connectors.filter((c) => c.orders?.project).map((c) => c.id).join(','),
       STATS_IDS: options.connectors.filter((c) => c.stats).map((c) => c.id).join(','),
+      MESSAGE_COPY_IDS: options.connectors.filter((c) => c.messages?.project).map((c) => c.id).join(','),
     }),
   );
   for (const c of options.connectors) {
@@ -176,8 +179,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       CONNECTOR_SECRET: `omnihub/${c.id}`,
       ...(c.baseUrl ? { CONNECTOR_BASE_URL: c.baseUrl } : {}),
     };
-    functions.set(`sync-${c.id}`, makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, connectorEnv));
     if (hasOrders(c)) functions.set(`orders-${c.id}`, makeFunction(`orders-${c.id}`, bundles[`orders-${c.id}`]!, connectorEnv));
+    if (!hasCapability(c, 'customers')) continue;
+    functions.set(`sync-${c.id}`, makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, connectorEnv));
     // A run is one chain of pages: one worker is enough.
     functions.set(`backfill-${c.id}`, makeFunction(`backfill-${c.id}`, bundles[`backfill-${c.id}`]!, connectorEnv, 1));
     if (c.orders?.observe) functions.set(`backfill-${c.id}-orders`, makeFunction(`backfill-${c.id}-orders`, bundles[`backfill-${c.id}-orders`]!, connectorEnv, 1));
@@ -275,8 +279,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 }
 
+/** An activity function (orders-<id>): orders placed in it or copied to it, or messages shown in it. */
 function hasOrders(c: RoutedConnector): boolean {
-  return c.orders?.observe === true || c.orders?.project === true;
+  return c.orders?.observe === true || c.orders?.project === true || c.messages?.project === true;
 }
 
 /** The envelope the reconciliation schedule puts on the bus (the same detail the stack's schedule sends). */

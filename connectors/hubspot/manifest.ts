@@ -59,6 +59,8 @@ export const hubspotManifest = {
   addressParts: ['line1', 'city', 'region', 'postalCode', 'country'],
   // Orders are projected here (commerce orders with line items); stats go to contact properties.
   orders: { observe: false, project: true },
+  // Messages shown on the customer's timeline (docs/identity.md §11), by its activity function.
+  messages: { observe: false, project: true },
   stats: true,
   hydrates: true,
   // HubSpot retries up to 10 times over about 24 hours.

@@ -158,3 +158,6 @@ export const HubspotAssociationsPageSchema = z.object({
   results: z.array(z.object({ toObjectId: z.union([z.string(), z.number()]) })),
   paging: z.optional(z.object({ next: z.optional(z.object({ after: z.string() })) })),
 });
+
+/** A record as a create or read answers it (SimplePublicObject): only its id is read. */
+export const HubspotObjectIdSchema = z.object({ id: z.string().check(z.regex(/^\d+$/, 'a HubSpot record id is numeric')) });

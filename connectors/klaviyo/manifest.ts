@@ -47,6 +47,8 @@ export const klaviyoManifest = {
   inbound: 'poll',
   // Orders placed elsewhere as events on the buyer's profile (orders.ts); the stats as profile properties (stats.ts).
   orders: { observe: false, project: true },
+  // Messages shown on the customer's timeline (docs/identity.md §11), by its activity function.
+  messages: { observe: false, project: true },
   stats: true,
   // Nothing is delivered to us: no delivery ids to remember.
   dedupeTtlSeconds: 3600,

@@ -34,10 +34,15 @@ export type DeliveryParse = { ok: true; delivery: TwilioDelivery } | { ok: false
 const SID = /^(SM|MM)[0-9a-f]{32}$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-export function parseTwilioDelivery(params: ReadonlyMap<string, readonly string[]>, accountSid: string): DeliveryParse {
+/**
+ * `accountSid`, when given, must be the delivery's. The receiver gives none: it holds only the Auth
+ * Token (the API secret is not its to read), and a valid signature already proves the account.
+ */
+export function parseTwilioDelivery(params: ReadonlyMap<string, readonly string[]>, accountSid?: string): DeliveryParse {
   const one = (name: string) => params.get(name)?.[0];
   const account = one('AccountSid');
-  if (account !== accountSid) return { ok: false, reason: account === undefined ? 'AccountSid is missing' : 'AccountSid is not this account' };
+  if (account === undefined || !/^AC[0-9a-f]{32}$/.test(account)) return { ok: false, reason: account === undefined ? 'AccountSid is missing' : 'AccountSid is not an Account SID' };
+  if (accountSid !== undefined && account !== accountSid) return { ok: false, reason: 'AccountSid is not this account' };
   const sid = one('MessageSid');
   if (!sid || !SID.test(sid)) return { ok: false, reason: 'MessageSid is missing or not a message SID (SM/MM and 32 hex digits)' };
   const to = address(one('To'));

@@ -1,6 +1,7 @@
 import * as z from '../schema';
 import { FieldNameSchema, OmnihubIdSchema } from '../model/customer';
 import { ObservationSchema } from '../model/observation';
+import { MessageSchema, MessageStatusSchema } from '../model/message';
 import { OrderSchema, PickupStateSchema } from '../model/order';
 import { ExternalIdSchema, SystemIdSchema, TimestampSchema } from '../model/system';
 import { BusEnvelopeSchema, DetailBaseSchema, EVENT_SOURCE } from './envelope';
@@ -145,6 +146,37 @@ export const CustomerStatsChangedSchema = z.extend(DetailBaseSchema, {
 });
 export type CustomerStatsChanged = z.infer<typeof CustomerStatsChangedSchema>;
 
+/**
+ * A message reached the shop (docs/identity.md §11), as its receiver accepted it: the resolver
+ * finds its customer by the phone, records it once and states the consent it carries.
+ */
+export const MessageObservedSchema = z.extend(DetailBaseSchema, {
+  message: MessageSchema,
+  /** SMS consent the message states (a STOP or START keyword, Twilio's OptOutType). */
+  smsConsent: z.optional(z.enum(['subscribed', 'unsubscribed'])),
+});
+export type MessageObserved = z.infer<typeof MessageObservedSchema>;
+
+/** A status callback of a message omnihub sent: recorded forward only; a failure parked. */
+export const MessageStatusReportedSchema = z.extend(DetailBaseSchema, {
+  origin: z.object({ system: SystemIdSchema, externalId: ExternalIdSchema }),
+  status: MessageStatusSchema,
+  /** Why the send failed, in the vendor's words; `optedOut`: the recipient's STOP (an SMS unsubscribe). */
+  error: z.nullable(z.object({ code: z.number(), reason: z.string().check(z.maxLength(300)), optedOut: z.boolean() })),
+  /** When the receiver accepted the callback (Twilio's carry no time). */
+  at: TimestampSchema,
+});
+export type MessageStatusReported = z.infer<typeof MessageStatusReportedSchema>;
+
+/** A message was recorded for a customer: each system that shows conversations copies it once. */
+export const MessageLoggedSchema = z.extend(DetailBaseSchema, {
+  /** `messageKey(origin)`: `twilio:SM…` */
+  messageKey: z.string().check(z.minLength(3), z.maxLength(240)),
+  customerId: OmnihubIdSchema,
+  systems: z.array(SystemIdSchema).check(z.minLength(1)),
+});
+export type MessageLogged = z.infer<typeof MessageLoggedSchema>;
+
 /** detail-type → detail schema. The one list of events; versioned by schemaVersion inside the detail. */
 export const EventSchemas = {
   CustomerObserved: CustomerObservedSchema,
@@ -158,6 +190,9 @@ export const EventSchemas = {
   OrderChanged: OrderChangedSchema,
   OrderStatusChanged: OrderStatusChangedSchema,
   CustomerStatsChanged: CustomerStatsChangedSchema,
+  MessageObserved: MessageObservedSchema,
+  MessageStatusReported: MessageStatusReportedSchema,
+  MessageLogged: MessageLoggedSchema,
 } as const;
 export type EventType = keyof typeof EventSchemas;
 export type EventDetail<T extends EventType> = z.infer<(typeof EventSchemas)[T]>;
@@ -173,7 +208,10 @@ export type BusEvent =
   | { type: 'OrderObserved'; detail: OrderObserved }
   | { type: 'OrderChanged'; detail: OrderChanged }
   | { type: 'OrderStatusChanged'; detail: OrderStatusChanged }
-  | { type: 'CustomerStatsChanged'; detail: CustomerStatsChanged };
+  | { type: 'CustomerStatsChanged'; detail: CustomerStatsChanged }
+  | { type: 'MessageObserved'; detail: MessageObserved }
+  | { type: 'MessageStatusReported'; detail: MessageStatusReported }
+  | { type: 'MessageLogged'; detail: MessageLogged };
 
 /** Parse an EventBridge envelope (as delivered to a target, or inside an SQS body) into a typed event. */
 export function parseBusEvent(raw: unknown): BusEvent {

@@ -39,6 +39,13 @@ export function messageKey(origin: Message['origin']): string {
   return `${origin.system}:${origin.externalId}`;
 }
 
+/** The origin a message key names (the inverse of messageKey). */
+export function parseMessageKey(key: string): Message['origin'] {
+  const at = key.indexOf(':');
+  if (at <= 0 || at === key.length - 1) throw new RangeError(`not a message key: ${key.slice(0, 60)}`);
+  return { system: key.slice(0, at), externalId: key.slice(at + 1) };
+}
+
 /**
  * How far each status is along the way. `undelivered` and `failed` are final: nothing moves a
  * message out of them, and a late `sent` after `delivered` is no news.

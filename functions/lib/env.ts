@@ -53,6 +53,8 @@ export const IdentityResolverEnvSchema = z.extend(CommonEnvSchema, {
   ORDER_COPY_IDS: z._default(IdListSchema, []),
   /** The enabled connectors that hold customers' stats (CustomerStatsChanged reaches them); may be empty. */
   STATS_IDS: z._default(IdListSchema, []),
+  /** The enabled connectors that show conversations (MessageLogged reaches them); may be empty. */
+  MESSAGE_COPY_IDS: z._default(IdListSchema, []),
 });
 
 export const ConnectorSyncEnvSchema = z.extend(CommonEnvSchema, {

@@ -25,6 +25,8 @@ export interface ReceiveWebhookDeps {
 export interface WebhookAnswer {
   status: number;
   body: Record<string, unknown>;
+  /** What a 200 carries instead of JSON, when the vendor reads the answer (Twilio: TwiML). */
+  reply?: { contentType: string; body: string };
 }
 
 /**
@@ -81,7 +83,7 @@ export async function receiveWebhook(
   const duplicates = parsed.items.length - fresh.length + (unusable.length - freshUnusable.length);
 
   try {
-    await deps.publisher.publish(toEvents(system, fresh, correlationId));
+    await deps.publisher.publish(toEvents(system, fresh, correlationId, received));
   } catch (error) {
     log.error('publish failed', { error });
     return { status: 500, body: { message: 'Could not record the webhook; please retry' } };
@@ -107,7 +109,7 @@ export async function receiveWebhook(
 
   const counts = { accepted: fresh.length, duplicates, ignored: parsed.ignored, unusable: freshUnusable.length };
   log.info('webhook accepted', { items: fresh.length, duplicates, ignored: parsed.ignored, unusable: freshUnusable.length });
-  return { status: 200, body: counts };
+  return { status: 200, body: counts, ...(connector.webhook.acceptedReply ? { reply: connector.webhook.acceptedReply } : {}) };
 }
 
 /** An unusable event with a vendor id is remembered too, so the vendor's retry does not park it twice. */
@@ -139,7 +141,7 @@ async function park(system: string, event: UnusableEvent, correlationId: string,
  * One event per observation, removal and merge, and one per referenced record or order: HubSpot
  * sends one event per changed property, and the connector reads the whole record anyway.
  */
-function toEvents(system: string, items: WebhookItem[], correlationId: string): OutgoingEvent[] {
+function toEvents(system: string, items: WebhookItem[], correlationId: string, received: Date): OutgoingEvent[] {
   const events: OutgoingEvent[] = [];
   const referenced = new Map<string, string>(); // external id → latest occurredAt
   const ordersReferenced = new Map<string, string>(); // order id → latest occurredAt
@@ -166,6 +168,19 @@ function toEvents(system: string, items: WebhookItem[], correlationId: string): 
         if (!seen || Date.parse(item.occurredAt) > Date.parse(seen)) referenced.set(item.externalId, item.occurredAt);
         break;
       }
+      case 'message-received':
+        // Timed by this first acceptance (docs/identity.md §11): a repeat of the delivery is dropped above.
+        events.push({
+          type: 'MessageObserved',
+          detail: { ...base, message: { ...item.message, at: received.toISOString() }, ...(item.smsConsent ? { smsConsent: item.smsConsent } : {}) },
+        });
+        break;
+      case 'message-status':
+        events.push({
+          type: 'MessageStatusReported',
+          detail: { ...base, origin: item.origin, status: item.status, error: item.error, at: received.toISOString() },
+        });
+        break;
       case 'order-referenced': {
         // Several topics for one order in a delivery are one read of it.
         const seen = ordersReferenced.get(item.externalId);

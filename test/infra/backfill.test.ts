@@ -21,6 +21,9 @@ const ScheduleSchema = z.object({
   }),
 });
 
+/** Every connector but a channel that holds no customer record (Twilio): what has a backfill. */
+const withCustomerRecords = manifests.filter((manifest) => manifest.customerRecords !== false);
+
 function schedules(synth: Synthesized) {
   return Object.values(synth.template.findResources('AWS::Scheduler::Schedule')).map((raw) => ScheduleSchema.parse(raw).Properties);
 }
@@ -28,16 +31,24 @@ function schedules(synth: Synthesized) {
 describe('Backfill construct with the cdk.json context and klaviyo enabled (every connector on, reconcileMinutes 15, klaviyo polled every 5 min)', () => {
   let synth: Synthesized;
   beforeAll(() => {
-    synth = synthOmnihub(contextWith('klaviyo', { enabled: true, pollMinutes: 5 }));
+    synth = synthOmnihub(contextWith('twilio', { enabled: true }, contextWith('klaviyo', { enabled: true, pollMinutes: 5 })));
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth.cleanup());
+
+  it('deploys no backfill for a channel without customer records (Twilio), and no schedule for it', () => {
+    for (const manifest of manifests.filter((m) => m.customerRecords === false)) {
+      expect(logicalIds(synth.template, 'AWS::Lambda::Function', `BackfillBackfill${manifest.id}`), manifest.id).toEqual([]);
+      expect(schedules(synth).filter((s) => JSON.parse(s.Target.Input).connector === manifest.id), manifest.id).toEqual([]);
+    }
+    expect(manifests.some((m) => m.customerRecords === false)).toBe(true);
+  });
 
   it('deploys one backfill function per enabled connector with the variables functions/backfill.ts parses and a 5-minute timeout', () => {
     // Prepare
     const required = Object.keys(BackfillEnvSchema.shape).filter((key) => !BackfillEnvSchema.shape[key as keyof typeof BackfillEnvSchema.shape].safeParse(undefined).success);
 
     // Assess
-    for (const manifest of manifests) {
+    for (const manifest of withCustomerRecords) {
       const [id] = logicalIds(synth.template, 'AWS::Lambda::Function', `BackfillBackfill${manifest.id}`);
       expect(id, manifest.id).toBeDefined();
       const fn = z
@@ -57,7 +68,7 @@ describe('Backfill construct with the cdk.json context and klaviyo enabled (ever
     const found = schedules(synth);
 
     // Assess
-    const expected = manifests.flatMap((manifest) => (manifest.orders?.observe ? [[manifest.id, 'customers'], [manifest.id, 'orders']] : [[manifest.id, 'customers']]));
+    const expected = withCustomerRecords.flatMap((manifest) => (manifest.orders?.observe ? [[manifest.id, 'customers'], [manifest.id, 'orders']] : [[manifest.id, 'customers']]));
     expect(found.map((s) => [JSON.parse(s.Target.Input).connector, JSON.parse(s.Target.Input).entity]).sort()).toEqual(expected.sort());
     for (const [id, entity] of expected) {
       const schedule = found.find((s) => JSON.parse(s.Target.Input).connector === id && JSON.parse(s.Target.Input).entity === entity);
@@ -92,7 +103,7 @@ describe('Backfill construct with the cdk.json context and klaviyo enabled (ever
   });
 
   it('routes BackfillRequested for each connector to its own backfill function of customers, or of orders where orders are placed, one request per invocation', () => {
-    for (const manifest of manifests) {
+    for (const manifest of withCustomerRecords) {
       synth.template.hasResourceProperties('AWS::Events::Rule', {
         EventPattern: { source: ['omnihub'], 'detail-type': ['BackfillRequested'], detail: { connector: [manifest.id], entity: ['customers'] } },
       });

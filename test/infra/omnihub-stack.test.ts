@@ -231,6 +231,8 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
             ...identity,
             ...(['GetItem', 'PutItem', 'UpdateItem'].includes(action) ? ['ORDER#*', 'KPI'] : []),
             ...(['PutItem', 'DeleteItem'].includes(action) ? ['ORDERS#*'] : []),
+            // and messages (§11): written once, status forward only, never deleted
+            ...(['GetItem', 'PutItem', 'UpdateItem'].includes(action) ? ['MSG#*'] : []),
           ],
         ]),
       ),
@@ -260,9 +262,9 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
           .map((m) => [
             `OrderSync${m.id}`,
             {
-              GetItem: ['CUST#*', 'LINK#*', 'ORDER#*'],
+              GetItem: ['CUST#*', 'LINK#*', 'ORDER#*', 'MSG#*'],
               Query: ['CUST#*', 'LINK#*'],
-              PutItem: ['ORDER#*', `PARKED#orders-${m.id}`],
+              PutItem: ['ORDER#*', 'MSG#*', `PARKED#orders-${m.id}`],
               UpdateItem: ['CHECKPOINT#*'],
             },
           ]),

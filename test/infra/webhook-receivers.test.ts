@@ -52,16 +52,26 @@ describe('webhook receivers behind function URLs (ingress "functionUrl", every c
   let synth: Synthesized;
   let template: Template;
   beforeAll(() => {
-    synth = synthOmnihub(contextWith('klaviyo', { enabled: true }));
+    synth = synthOmnihub(contextWith('twilio', { enabled: true }, contextWith('klaviyo', { enabled: true })));
     template = synth.template;
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth?.cleanup());
 
   it('deploys one receiver per connector that receives webhooks, and none for a polled one', () => {
-    expect(webhookConnectors.sort()).toEqual(['hubspot', 'shopify', 'square']);
+    expect(webhookConnectors.sort()).toEqual(['hubspot', 'shopify', 'square', 'twilio']);
     expect(logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiver')).toHaveLength(webhookConnectors.length);
     for (const id of webhookConnectors) receiverOf(template, id);
     expect(logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiverklaviyo')).toEqual([]);
+  });
+
+  it('gives Twilio, a channel without customer records, a receiver and no customer side: no sync, no backfill, no rule naming it, and no CustomerChanged for it', () => {
+    expect(logicalIds(template, 'AWS::Lambda::Function', 'ConnectorSynctwilio')).toEqual([]);
+    expect(logicalIds(template, 'AWS::Lambda::Function', 'OrderSynctwilio')).toEqual([]);
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).map((raw) => JSON.stringify(raw));
+    expect(rules.filter((rule) => rule.includes('"twilio"') && !rule.includes('BackfillRequested'))).toEqual([]);
+    const resolver = FunctionSchema.parse(template.findResources('AWS::Lambda::Function')[logicalIds(template, 'AWS::Lambda::Function', 'IdentityResolver')[0]!]);
+    expect(resolver.Properties.Environment.Variables.CONNECTOR_IDS).toBe('shopify,hubspot,square,klaviyo');
+    expect(resolver.Properties.Environment.Variables.MESSAGE_COPY_IDS).toBe('hubspot,klaviyo');
   });
 
   it('binds each receiver its own connector\'s signing secret only: no other vendor\'s, no API token', () => {
@@ -117,7 +127,7 @@ describe('webhook receivers behind the HTTP API (ingress "httpApi")', () => {
   let synth: Synthesized;
   let template: Template;
   beforeAll(() => {
-    synth = synthOmnihub({ ...contextWith('klaviyo', { enabled: true }), ingress: 'httpApi' });
+    synth = synthOmnihub({ ...contextWith('twilio', { enabled: true }, contextWith('klaviyo', { enabled: true })), ingress: 'httpApi' });
     template = synth.template;
   }, SYNTH_TIMEOUT_MS);
   afterAll(() => synth?.cleanup());

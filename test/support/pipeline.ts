@@ -11,6 +11,8 @@ import { startSquareFake, type SquareFake, type SquareFakeOptions } from '../../
 import { squareManifest } from '../../connectors/square/manifest';
 import { startKlaviyoFake, type KlaviyoFake, type KlaviyoFakeOptions } from '../../connectors/klaviyo/fake/server';
 import { klaviyoManifest } from '../../connectors/klaviyo/manifest';
+import { startTwilioFake, type TwilioFake, type TwilioFakeOptions } from '../../connectors/twilio/fake/server';
+import { twilioManifest } from '../../connectors/twilio/manifest';
 import { INVOCATION_HEADER } from '../../connectors/testing/fake-http';
 import { startRuntime, type Runtime } from '../../local/runtime';
 import { aFreshTable } from './identity-table';
@@ -20,6 +22,10 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SHOPIFY_SECRET = { accessToken: 'shpat_test', webhookSecret: 'shopify-test-webhook-secret' };
 export const HUBSPOT_SECRET = { accessToken: 'pat-test', clientSecret: 'hubspot-test-client-secret' };
 export const KLAVIYO_SECRET = { privateKey: 'pk_test0klaviyo0private0key0000' };
+export const TWILIO_SECRET = { accountSid: `AC${'0f'.repeat(16)}`, authToken: '0f'.repeat(16) };
+/** The shop's numbers in the Twilio fake: SMS, and its WhatsApp sender. */
+export const SHOP_SMS = '+15005550006';
+export const SHOP_WHATSAPP = '+14155238886';
 export const SQUARE_SECRET = { accessToken: 'EAAAl-test-square-token', signatureKey: 'square-test-signature-key', notificationUrl: 'https://hub.example.com/webhooks/square' };
 
 /**
@@ -49,6 +55,8 @@ export interface Pipeline {
   square?: SquareFake;
   /** Present when the pipeline was started with `klaviyo` (polled: `pollKlaviyo()` reads what changed there). */
   klaviyo?: KlaviyoFake;
+  /** Present when the pipeline was started with `twilio` (its webhooks signed for the hub's URL). */
+  twilio?: TwilioFake;
   /** Runs Klaviyo's poll now (what its schedule does every pollMinutes) and waits for the pipeline to settle. */
   pollKlaviyo(): Promise<void>;
   table: Awaited<ReturnType<typeof aFreshTable>>;
@@ -76,6 +84,8 @@ export async function startPipeline(
     square?: Partial<SquareFakeOptions>;
     /** Connect Klaviyo too (no webhooks: its changes come in through pollKlaviyo()). */
     klaviyo?: Partial<KlaviyoFakeOptions>;
+    /** Connect Twilio too (messages: the shop's SMS number and WhatsApp sender). */
+    twilio?: Partial<TwilioFakeOptions>;
     queue?: Parameters<typeof startRuntime>[0]['queue'];
     /** Outside vitest (the benchmark): a DynamoDB Local to use. */
     dynamodbEndpoint?: string;
@@ -96,6 +106,9 @@ export async function startPipeline(
   const hubspot = await startHubspotFake({ ...HUBSPOT_SECRET, now: clock, ...options.hubspot });
   const square = options.square ? await startSquareFake({ ...SQUARE_SECRET, searchLagMs: 0, now: clock, ...options.square }) : undefined;
   const klaviyo = options.klaviyo ? await startKlaviyoFake({ apiKey: KLAVIYO_SECRET.privateKey, searchLagMs: 0, jobLagMs: 0, now: clock, ...options.klaviyo }) : undefined;
+  const twilio = options.twilio
+    ? await startTwilioFake({ ...TWILIO_SECRET, senders: [SHOP_SMS, `whatsapp:${SHOP_WHATSAPP}`], now: clock, statusStepMs: 20, ...options.twilio })
+    : undefined;
   const logs: string[] = [];
   const runtime = await startRuntime({
     root,
@@ -141,6 +154,17 @@ export async function startPipeline(
             },
           ]
         : []),
+      ...(twilio
+        ? [
+            {
+              ...routedConnector(twilioManifest),
+              config: { smsFrom: SHOP_SMS, whatsappFrom: SHOP_WHATSAPP },
+              secret: TWILIO_SECRET,
+              webhookSecret: { authToken: TWILIO_SECRET.authToken },
+              baseUrl: twilio.baseUrl,
+            },
+          ]
+        : []),
     ],
     onLog: (line) => logs.push(line),
     queue: { visibilityDelayMs: 100, ...options.queue },
@@ -151,12 +175,14 @@ export async function startPipeline(
   shopify.setWebhookUrl(runtime.webhookUrl('shopify'));
   hubspot.webhooks.targetUrl = runtime.webhookUrl('hubspot');
   square?.setWebhookUrl(runtime.webhookUrl('square'));
-  const requestCount = () => shopify.requests.length + hubspot.requests.length + (square?.requests.length ?? 0) + (klaviyo?.requests.length ?? 0) + runtime.bus.published.length;
+  twilio?.setWebhookUrl(runtime.webhookUrl('twilio'));
+  const requestCount = () =>
+    shopify.requests.length + hubspot.requests.length + (square?.requests.length ?? 0) + (klaviyo?.requests.length ?? 0) + (twilio?.requests.length ?? 0) + runtime.bus.published.length;
 
   const settle = async () => {
     for (let round = 0; round < 50; round++) {
       const before = requestCount();
-      await Promise.all([shopify.webhooks.idle(), hubspot.webhooks.idle(), square?.webhooks.idle(), klaviyo?.idle()]);
+      await Promise.all([shopify.webhooks.idle(), hubspot.webhooks.idle(), square?.webhooks.idle(), klaviyo?.idle(), twilio?.idle()]);
       await runtime.idle();
       await new Promise((r) => setTimeout(r, 20));
       const after = requestCount();
@@ -171,6 +197,7 @@ export async function startPipeline(
     hubspot,
     ...(square ? { square } : {}),
     ...(klaviyo ? { klaviyo } : {}),
+    ...(twilio ? { twilio } : {}),
     async pollKlaviyo() {
       if (!klaviyo) throw new Error('startPipeline({ klaviyo }) first');
       runtime.reconcileNow({ connector: 'klaviyo', entity: 'customers' });
@@ -193,7 +220,7 @@ export async function startPipeline(
     settle,
     async stop() {
       await runtime.stop();
-      await Promise.all([shopify.close(), hubspot.close(), square?.close(), klaviyo?.close()]);
+      await Promise.all([shopify.close(), hubspot.close(), square?.close(), klaviyo?.close(), twilio?.close()]);
     },
   };
 }

@@ -22,13 +22,15 @@ interface Definition {
 }
 
 /**
- * HUBSPOT_DEFINED types between the objects the fake serves. From order: contacts 507, line items
- * 513 (facts §3.2, HubSpot's orders guide). The reverse ids (508, 514) follow HubSpot's pairing of
- * consecutive ids and are not confirmed; the client uses the order-side ids only.
+ * HUBSPOT_DEFINED types between the objects the fake serves, each with its reverse, all from
+ * HubSpot's table "Association type ID values": order → contact 507 (contact → order 508), order
+ * → line item 513 (line item → order 514), communication → contact 81 (contact → communication 82).
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/associations/associate-records/guide#association-type-id-values
  */
 const DEFINITIONS: Definition[] = [
   { from: 'orders', to: 'contacts', typeId: 507, reverseTypeId: 508 },
   { from: 'orders', to: 'line_items', typeId: 513, reverseTypeId: 514 },
+  { from: 'communications', to: 'contacts', typeId: 81, reverseTypeId: 82 },
 ];
 
 export function definitionOf(from: ObjectType, to: ObjectType, typeId: number): { typeId: number; reverseTypeId: number } | undefined {
@@ -171,7 +173,7 @@ export class AssociationStore {
   }
 }
 
-const TypeSchema = z.enum(['contacts', 'orders', 'line_items']);
+const TypeSchema = z.enum(['contacts', 'orders', 'line_items', 'communications']);
 export const AssociationsSnapshotSchema = z.array(
   z.object({ fromType: TypeSchema, fromId: z.string(), toType: TypeSchema, toId: z.string(), typeIds: z.array(z.number().int()) }),
 );

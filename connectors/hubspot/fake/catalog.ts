@@ -9,13 +9,17 @@ import { z } from 'zod';
  */
 
 /** The object types the fake serves, by the name its store uses. */
-export type ObjectType = 'contacts' | 'orders' | 'line_items';
+export type ObjectType = 'contacts' | 'orders' | 'line_items' | 'communications';
 
-/** HubSpot's object type ids (`0-123` is the commerce order). */
-export const OBJECT_TYPE_IDS: Record<ObjectType, string> = { contacts: '0-1', orders: '0-123', line_items: '0-8' };
+/**
+ * HubSpot's object type ids (`0-123` is the commerce order, `0-18` the communication: an SMS,
+ * WhatsApp or LinkedIn message logged on the timeline).
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/understanding-the-crm#object-type-ids
+ */
+export const OBJECT_TYPE_IDS: Record<ObjectType, string> = { contacts: '0-1', orders: '0-123', line_items: '0-8', communications: '0-18' };
 
 /** How error messages name the type (HubSpot: "Could not get some ORDER objects"). */
-export const OBJECT_TYPE_NAMES: Record<ObjectType, string> = { contacts: 'CONTACT', orders: 'ORDER', line_items: 'LINE_ITEM' };
+export const OBJECT_TYPE_NAMES: Record<ObjectType, string> = { contacts: 'CONTACT', orders: 'ORDER', line_items: 'LINE_ITEM', communications: 'COMMUNICATION' };
 
 /** The path segments HubSpot accepts for each type: name, plural, id (facts §3.2: `order`, `orders` and `0-123` all work). */
 const SEGMENTS: Record<string, ObjectType> = {
@@ -28,6 +32,9 @@ const SEGMENTS: Record<string, ObjectType> = {
   line_items: 'line_items',
   line_item: 'line_items',
   '0-8': 'line_items',
+  communications: 'communications',
+  communication: 'communications',
+  '0-18': 'communications',
 };
 
 export function objectTypeOf(segment: string): ObjectType | undefined {
@@ -254,10 +261,43 @@ function lineItemDefaults(): PropertyDefinition[] {
   ];
 }
 
+/**
+ * Communication properties: the ones the communications guide documents, the channel's three
+ * values among them, and the read-only defaults. `hs_communication_logged_from` "must be set to
+ * CRM in your request": the API is given no other option.
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/objects/communications/guide
+ */
+function communicationDefaults(): PropertyDefinition[] {
+  const group = 'communicationinformation';
+  const options = (values: string[]): PropertyOption[] => values.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false }));
+  return [
+    builtIn('hs_communication_channel_type', 'enumeration', group, { options: options(['WHATS_APP', 'LINKEDIN_MESSAGE', 'SMS']) }),
+    builtIn('hs_communication_logged_from', 'enumeration', group, { options: options(['CRM']) }),
+    builtIn('hs_communication_body', 'string', group, { fieldType: 'textarea' }),
+    builtIn('hs_timestamp', 'datetime', group),
+    builtIn('hs_object_id', 'number', group, { readOnlyValue: true }),
+    builtIn('hs_createdate', 'datetime', group, { readOnlyValue: true }),
+    builtIn('hs_lastmodifieddate', 'datetime', group, { readOnlyValue: true }),
+  ];
+}
+
+/**
+ * What a create must carry ("Required properties to create records": communications need
+ * `hs_timestamp` and `hs_communication_channel_type`; the guide adds that
+ * `hs_communication_logged_from` must be set). https://developers.hubspot.com/docs/api-reference/latest/crm/objects/guide
+ */
+export const REQUIRED_ON_CREATE: Record<ObjectType, readonly string[]> = {
+  contacts: [],
+  orders: [],
+  line_items: [],
+  communications: ['hs_timestamp', 'hs_communication_channel_type', 'hs_communication_logged_from'],
+};
+
 const DEFAULT_GROUPS: Record<ObjectType, PropertyGroupDefinition[]> = {
   contacts: [{ name: 'contactinformation', label: 'Contact information', displayOrder: -1 }],
   orders: [{ name: 'orderinformation', label: 'Order information', displayOrder: -1 }],
   line_items: [{ name: 'lineiteminformation', label: 'Line item information', displayOrder: -1 }],
+  communications: [{ name: 'communicationinformation', label: 'Communication information', displayOrder: -1 }],
 };
 
 export type CreatePropertyResult =
@@ -273,7 +313,7 @@ export class PropertyCatalog {
   }
 
   private reset(): void {
-    const defaults: Record<ObjectType, PropertyDefinition[]> = { contacts: contactDefaults(), orders: orderDefaults(), line_items: lineItemDefaults() };
+    const defaults: Record<ObjectType, PropertyDefinition[]> = { contacts: contactDefaults(), orders: orderDefaults(), line_items: lineItemDefaults(), communications: communicationDefaults() };
     for (const type of Object.keys(defaults) as ObjectType[]) {
       this.properties.set(type, new Map(defaults[type].map((property) => [property.name, property])));
       this.groups.set(type, new Map(DEFAULT_GROUPS[type].map((group) => [group.name, { ...group }])));
@@ -455,7 +495,7 @@ const PropertyJsonSchema = z.object({
 export const CatalogSnapshotSchema = z.object({
   types: z.array(
     z.object({
-      objectType: z.enum(['contacts', 'orders', 'line_items']),
+      objectType: z.enum(['contacts', 'orders', 'line_items', 'communications']),
       properties: z.array(PropertyJsonSchema),
       groups: z.array(z.object({ name: z.string(), label: z.string(), displayOrder: z.number() })),
     }),

@@ -8,7 +8,7 @@ import type { HubspotFakeState } from './state';
 
 /**
  * The fake portal's CRM beyond contacts: property definitions (shared with contacts), orders,
- * line items and their associations, and the search index per object type. Saved with the
+ * line items, communications and their associations, and the search index per object type. Saved with the
  * contacts in the persist file under `crm` (absent in files saved before orders existed).
  */
 export class CrmPortal {
@@ -25,7 +25,7 @@ export class CrmPortal {
   ) {
     this.objects = new CrmObjectStore(now, catalog);
     const copy = (object: CrmObject): CrmObject => ({ ...object, properties: new Map(object.properties) });
-    this.searchIndexes = { orders: new LaggingIndex(searchLagMs, copy), line_items: new LaggingIndex(searchLagMs, copy) };
+    this.searchIndexes = { orders: new LaggingIndex(searchLagMs, copy), line_items: new LaggingIndex(searchLagMs, copy), communications: new LaggingIndex(searchLagMs, copy) };
     this.objects.onChange((object) => {
       this.searchIndexes[object.type].record(object.id, object.archived ? undefined : object);
       if (object.archived) this.associations.forget(object.type, object.id);

@@ -6,8 +6,9 @@ import { batchTimes, notFound, propertyProblems, type ApiContext } from './crm';
 import { renderObject, renderWrittenObject, type CrmObject, type CrmObjectJson, type StoredType } from './objects';
 
 /**
- * CRM v3 object routes for commerce orders and line items, as @hubspot/api-client's generic
- * `crm.objects` APIs call them: `/crm/v3/objects/{order|orders|0-123|line_items|0-8}` with
+ * CRM v3 object routes for commerce orders, line items and communications, as
+ * @hubspot/api-client's generic `crm.objects` APIs call them:
+ * `/crm/v3/objects/{order|orders|0-123|line_items|0-8|communications|0-18}` with
  * create (with associations), get/patch/delete by id (or `idProperty`), batch read, create,
  * update, upsert and archive, and search over the lagging index.
  * https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/orders/guide
@@ -41,7 +42,7 @@ const SearchSchema = z.object({
   after: z.union([z.string(), z.number()]).optional(),
 });
 
-/** Serves the route when it is an order or line item route; undefined leaves it to the contacts routes. */
+/** Serves the route when it is an order, line item or communication route; undefined leaves it to the contacts routes. */
 export function serveObjects(request: FakeRequest, context: ApiContext): FakeResponse | undefined {
   const match = /^\/crm\/v3\/objects\/([^/]+)(?:\/(.+))?$/.exec(request.path);
   if (!match) return undefined;

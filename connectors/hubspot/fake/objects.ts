@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import type { ObjectType, PropertyCatalog, ValueProblem } from './catalog';
+import { REQUIRED_ON_CREATE, type ObjectType, type PropertyCatalog, type ValueProblem } from './catalog';
 
 /**
- * The fake portal's commerce orders (`0-123`) and line items (`0-8`), in memory: numeric string
- * ids, values stored as strings ('' clears), every property checked against the catalog
- * (unknown, read-only, wrong type, duplicate unique value), and the read-only defaults
+ * The fake portal's commerce orders (`0-123`), line items (`0-8`) and communications (`0-18`),
+ * in memory: numeric string ids, values stored as strings ('' clears), every property checked
+ * against the catalog (unknown, read-only, wrong type, duplicate unique value, required on
+ * create), and the read-only defaults
  * (hs_object_id, create and modified dates) maintained from the clock. Contacts live in
  * state.ts, with their history and merges.
  */
@@ -36,18 +37,19 @@ export type ObjectWriteFailure =
 export type ObjectWriteResult = { ok: true; object: CrmObject; created: boolean; changed: boolean } | { ok: false; failure: ObjectWriteFailure };
 
 /** The dates each type names its own way (orders `hs_createdate`, line items `createdate`). */
-const CREATED: Record<StoredType, string> = { orders: 'hs_createdate', line_items: 'createdate' };
+const CREATED: Record<StoredType, string> = { orders: 'hs_createdate', line_items: 'createdate', communications: 'hs_createdate' };
 const MODIFIED = 'hs_lastmodifieddate';
 
 /** What GET answers without `properties` (HubSpot's defaults). */
 const DEFAULT_PROPERTIES: Record<StoredType, string[]> = {
   orders: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   line_items: ['amount', 'createdate', 'hs_lastmodifieddate', 'hs_object_id', 'name', 'price', 'quantity'],
+  communications: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
 export class CrmObjectStore {
   readonly objects = new Map<string, CrmObject>();
-  /** Orders and line items share one id sequence, far from the contacts' ids. */
+  /** Orders, line items and communications share one id sequence, far from the contacts' ids. */
   private nextId = 1_000_001;
   private readonly listeners: Array<(object: CrmObject) => void> = [];
 
@@ -79,9 +81,14 @@ export class CrmObjectStore {
     return this.list(type).find((object) => object.properties.get(name) === value);
   }
 
-  /** Everything wrong with this write, before anything is written (batch calls check every input first). */
+  /**
+   * Everything wrong with this write, before anything is written (batch calls check every input
+   * first). Without `selfId` the write creates a record, so the type's required properties must be in it.
+   */
   check(type: StoredType, properties: Record<string, string>, selfId?: string): ValueProblem[] {
     const problems = this.catalog.problems(type, properties);
+    // Wording and code are the fake's (no public sample of this 400 found); the requirement is documented.
+    if (selfId === undefined) for (const name of REQUIRED_ON_CREATE[type]) if (!properties[name]) problems.push({ name, error: 'REQUIRED_PROPERTY', message: `${name} is required` });
     for (const [name, value] of Object.entries(properties)) {
       if (problems.some((problem) => problem.name === name) || value === '') continue;
       // https://developers.hubspot.com/docs/api-reference/latest/crm/objects/line-items/guide: price cannot be negative. Wording is the fake's.
@@ -171,7 +178,7 @@ export const ObjectsSnapshotSchema = z.object({
   objects: z.array(
     z.object({
       id: z.string().regex(/^\d+$/),
-      type: z.enum(['orders', 'line_items']),
+      type: z.enum(['orders', 'line_items', 'communications']),
       properties: z.record(z.string(), z.string()),
       createdAt: z.iso.datetime(),
       updatedAt: z.iso.datetime(),

@@ -86,10 +86,15 @@ export interface SandboxOrder extends CrmObjectJson {
   contactIds: string[];
 }
 
+/** A communication as the contact's timeline shows it: every property, and the contacts it is on. */
+export interface SandboxCommunication extends CrmObjectJson {
+  contactIds: string[];
+}
+
 export interface HubspotFake {
   baseUrl: string;
   state: HubspotFakeState;
-  /** Property definitions, orders, line items and associations. */
+  /** Property definitions, orders, line items, communications and associations. */
   crm: CrmPortal;
   /** Every request the fake answered (API and sandbox), in order. */
   requests: RecordedRequest[];
@@ -123,6 +128,9 @@ export interface HubspotFake {
     getOrder(id: string): SandboxOrder | undefined;
     /** Every live line item, whatever its parent. */
     listLineItems(): CrmObjectJson[];
+    /** Every live communication (SMS, WhatsApp, LinkedIn message) with its associated contact ids (GET /_sandbox/communications). */
+    listCommunications(): SandboxCommunication[];
+    getCommunication(id: string): SandboxCommunication | undefined;
     getContact(id: string): ContactJson | undefined;
     findContactByEmail(email: string): ContactJson | undefined;
     listContacts(): ContactJson[];
@@ -674,6 +682,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
    *   POST   /_sandbox/contacts/gdpr-delete     {objectId}: contact.privacyDeletion and contact.deletion
    *   GET    /_sandbox/orders                   every order with its properties, line items and associated contact ids
    *   GET    /_sandbox/orders/:id               one order, the same way
+   *   GET    /_sandbox/communications           every communication with its properties and associated contact ids
    *   GET    /_sandbox/requests[?since=n]       the request log: {total, requests:[{method, path, status, body, at}]} from index n
    *   POST   /_sandbox/communication-preferences/subscribe      {emailAddress, subscriptionId?}: a person opts in (even after an opt-out)
    *   POST   /_sandbox/communication-preferences/unsubscribe    {emailAddress, subscriptionId?}: a person unsubscribes (the marketing subscription by default)
@@ -697,6 +706,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
       return { status: 200, body: { emailAddress, subscriptionId, state: preferences.stateOf(emailAddress, subscriptionId), optedOutOfAll: preferences.optedOutOfAll(emailAddress) } };
     }
     if (path === '/_sandbox/orders' && method === 'GET') return { status: 200, body: { results: crm.objects.list('orders').map(sandboxOrder) } };
+    if (path === '/_sandbox/communications' && method === 'GET') return { status: 200, body: { results: crm.objects.list('communications').map(sandboxCommunication) } };
     const orderId = /^\/_sandbox\/orders\/(\d+)$/.exec(path)?.[1];
     if (orderId !== undefined && method === 'GET') {
       const order = crm.objects.get('orders', orderId);
@@ -752,6 +762,11 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return { ...renderFull(order, catalog), lineItems, contactIds };
   }
 
+  function sandboxCommunication(communication: CrmObject): SandboxCommunication {
+    const contactIds = crm.associations.targets('communications', communication.id, 'contacts').map(({ toId }) => toId);
+    return { ...renderFull(communication, catalog), contactIds };
+  }
+
   function restore(id: string): FakeContact | undefined {
     const contact = state.restore(id);
     if (contact) deliver([{ action: 'restore', objectId: contact.id, occurredAt: contact.updatedAt, source: 'ui' }]);
@@ -801,6 +816,11 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
         return order ? sandboxOrder(order) : undefined;
       },
       listLineItems: () => crm.objects.list('line_items').map((lineItem) => renderFull(lineItem, catalog)),
+      listCommunications: () => crm.objects.list('communications').map(sandboxCommunication),
+      getCommunication(id) {
+        const communication = crm.objects.get('communications', id);
+        return communication ? sandboxCommunication(communication) : undefined;
+      },
       getContact(id) {
         const contact = state.get(id);
         return contact ? full(contact) : undefined;

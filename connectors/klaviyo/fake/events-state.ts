@@ -4,7 +4,8 @@ import { klaviyoStamp, truncateToSecond, type IdSource } from './clock';
  * Metrics and the events recorded against them (Events API, eventsApi.d.ts; models
  * eventCreateQueryV2ResourceObjectAttributes.d.ts, eventResponseObjectResourceAttributes.d.ts):
  * - A metric is made the first time an event names it (`metric.data.attributes.name`), with an
- *   id and the API integration; Klaviyo's own consent metrics carry the Klaviyo integration.
+ *   id and the API integration; Klaviyo's own consent metrics carry the Klaviyo integration. A
+ *   metric is one name from one integration: the same name from another is another metric.
  *   Integration objects chosen after Klaviyo's samples ({object, id, key, name, category}).
  * - "If the unique_id is repeated for the same profile and metric, only the first processed event
  *   will be recorded. If this is not present, this will use the time to the second": the dedupe
@@ -89,8 +90,14 @@ export class EventsState {
     return this.metrics.get(id);
   }
 
+  /**
+   * The metric of that name from that integration: "All Placed Order events collected or sent via
+   * the same mechanism (a given integration or our APIs) will share the same Placed Order metric"
+   * (Metrics API overview), so an API event named as one of Klaviyo's own metrics makes a second
+   * metric of that name rather than joining Klaviyo's.
+   */
   metricNamed(name: string, integration: MetricIntegration = API_INTEGRATION): FakeMetric {
-    for (const metric of this.metrics.values()) if (metric.name === name) return metric;
+    for (const metric of this.metrics.values()) if (metric.name === name && metric.integration.key === integration.key) return metric;
     const at = klaviyoStamp(this.now());
     let id = this.ids.metricId();
     while (this.metrics.has(id)) id = this.ids.metricId();

@@ -1,0 +1,12 @@
+import { describeConnector } from '../descriptor';
+import { twilioManifest } from './manifest';
+
+export const twilioDescriptor = describeConnector({
+  manifest: twilioManifest,
+  // Only the receiver's bundle ("") carries the webhook code: no other function parses webhooks.
+  webhook: async () => ((process.env.OMNIHUB_CONNECTOR_BUNDLE ?? '') === '' ? await import('./webhook') : undefined),
+  // Twilio holds no customer record (manifest.customerRecords false) and no orders: nothing to load.
+  load: async () => undefined,
+  loadOrders: async () => undefined,
+  sandbox: async () => (process.env.OMNIHUB_CONNECTOR_BUNDLE === undefined ? (await import('./sandbox')).startTwilioSandbox : undefined),
+});
