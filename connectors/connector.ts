@@ -100,6 +100,7 @@ import type { RecordSource } from '../core/backfill/record-source';
 import type { OrderProjectionTarget, OrderSource, StatsTarget } from '../core/orders/ports';
 import type { Order } from '../core/model/order';
 import type { MessageProjectionTarget } from '../core/messages/ports';
+import type { NoticeSender } from '../core/notices/ports';
 
 export interface ClientOptions<Config, Secret> {
   config: Config;
@@ -166,6 +167,8 @@ export interface ConnectorManifest<
    * from): it gets no customer sync or backfill, and no CustomerChanged. Default true.
    */
   customerRecords?: boolean;
+  /** True when it sends the pickup notices (NoticeConnector, docs/identity.md §12). */
+  notices?: boolean;
   /** True when the system holds each customer's cross-channel stats on its record (StatsTarget). */
   stats?: boolean;
   /** How long a delivery id is remembered, ≥ the vendor's retry window. */
@@ -230,4 +233,13 @@ export function defineConnector<Config extends z.AnySchema, Secret extends z.Any
   connector: Connector<Config, Secret, WebhookSecret>,
 ): Connector<Config, Secret, WebhookSecret> {
   return connector;
+}
+
+/**
+ * A messaging connector's notice side (docs/identity.md §12), loaded in its notice bundle only
+ * (ConnectorDescriptor.loadNotices): the vendor SDK's send and list calls, nothing else.
+ */
+export interface NoticeConnector<Config = unknown, Secret = unknown> {
+  /** `statusCallback`: where the vendor posts the status of what it sends (the connector's own webhook URL). */
+  createSender(options: ClientOptions<Config, Secret> & { statusCallback?: string }): NoticeSender;
 }

@@ -1,5 +1,5 @@
 import type * as z from '../core/schema';
-import type { Connector, ConnectorManifest, OrdersConnector } from './connector';
+import type { Connector, ConnectorManifest, NoticeConnector, OrdersConnector } from './connector';
 
 /** A manifest as the registry lists it: every schema an object schema (the CDK app reads their shapes). */
 export type RegisteredManifest = ConnectorManifest<z.ZodMiniObject, z.ZodMiniObject, z.ZodMiniObject>;
@@ -28,6 +28,11 @@ export interface ConnectorDescriptor {
    * bundles "customers": each carries only its entity's vendor calls.
    */
   loadOrders(): Promise<OrdersConnector | undefined>;
+  /**
+   * The notice side of a connector that sends notices (`manifest.notices`), in its notice bundle
+   * only (OMNIHUB_ENTITY_BUNDLE "notices") and unbundled.
+   */
+  loadNotices?(): Promise<NoticeConnector | undefined>;
   /** How `npm start` runs the vendor's fake; undefined inside a bundle, or for a connector without one. */
   sandbox(): Promise<StartSandbox | undefined>;
 }

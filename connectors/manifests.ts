@@ -19,8 +19,16 @@ export function hydrateBatchSize(settings: Record<string, unknown>): number | un
 }
 
 /** What routing needs of a manifest (core/routing.ts RoutedConnector): its capabilities. */
-export function routedConnector(manifest: Pick<RegisteredManifest, 'id' | 'hydrates' | 'orders' | 'stats' | 'messages' | 'customerRecords'>): RoutedConnector {
-  return { id: manifest.id, hydrates: manifest.hydrates, orders: manifest.orders, stats: manifest.stats, messages: manifest.messages, customerRecords: manifest.customerRecords };
+export function routedConnector(manifest: Pick<RegisteredManifest, 'id' | 'hydrates' | 'orders' | 'stats' | 'messages' | 'customerRecords' | 'notices'>): RoutedConnector {
+  return {
+    id: manifest.id,
+    hydrates: manifest.hydrates,
+    orders: manifest.orders,
+    stats: manifest.stats,
+    messages: manifest.messages,
+    customerRecords: manifest.customerRecords,
+    notices: manifest.notices,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { EVENT_SOURCE, type EventType } from './events';
  */
 
 /** The Lambda functions events can be routed to. */
-export type RouteTarget = 'identity-resolver' | 'connector-sync' | 'order-sync' | 'backfill';
+export type RouteTarget = 'identity-resolver' | 'connector-sync' | 'order-sync' | 'backfill' | 'notice-sender';
 
 /** What routing needs to know of an enabled connector: what it can do (its manifest says). */
 export interface RoutedConnector {
@@ -22,10 +22,12 @@ export interface RoutedConnector {
   messages?: { observe: boolean; project: boolean };
   /** False for a channel that holds no customer record (Twilio): no customer sync, no backfill. Default true. */
   customerRecords?: boolean;
+  /** It sends the pickup notices (docs/identity.md §12). */
+  notices?: boolean;
 }
 
 /** The capability a per-connector route needs. */
-export type Capability = 'customers' | 'hydrate' | 'read-customers' | 'observe-orders' | 'project-orders' | 'stats' | 'project-messages';
+export type Capability = 'customers' | 'hydrate' | 'read-customers' | 'observe-orders' | 'project-orders' | 'stats' | 'project-messages' | 'notices';
 
 export function hasCapability(connector: RoutedConnector, capability: Capability | undefined): boolean {
   switch (capability) {
@@ -46,6 +48,8 @@ export function hasCapability(connector: RoutedConnector, capability: Capability
       return connector.stats === true;
     case 'project-messages':
       return connector.messages?.project === true;
+    case 'notices':
+      return connector.notices === true;
   }
 }
 
@@ -198,6 +202,15 @@ export const routes: readonly Route[] = [
     detailFilter: (connectorId) => ({ systems: [connectorId] }),
     requires: 'project-messages',
   },
+  {
+    // Pickup notices (docs/identity.md §12): an order ready for pickup, told to its customer once.
+    name: 'send-pickup-notices',
+    eventType: 'OrderStatusChanged',
+    target: 'notice-sender',
+    fanOut: 'per-connector',
+    detailFilter: () => ({ to: ['ready_for_pickup'] }),
+    requires: 'notices',
+  },
 ];
 
 /** What a connector's backfill and reconciliation read: its customers, and the orders placed in it when it has any. */
@@ -217,6 +230,8 @@ export function boundFunctionName(route: Route, connectorId: string | undefined)
       return `orders-${connectorId}`;
     case 'backfill':
       return `backfill-${connectorId}${route.entity === 'orders' ? '-orders' : ''}`;
+    case 'notice-sender':
+      return `notices-${connectorId}`;
   }
 }
 

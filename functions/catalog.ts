@@ -14,6 +14,7 @@ export const functionEntries: Record<FunctionName, string> = {
   'connector-sync': 'functions/connector-sync.ts',
   'order-sync': 'functions/order-sync.ts',
   backfill: 'functions/backfill.ts',
+  'notice-sender': 'functions/notice-sender.ts',
 };
 
 const shim = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -67,6 +68,8 @@ export const bundleBudgets = {
   'orders-<connector>': 300 * KB,
   /** Each connector's own backfill bundle (backfill-shopify, ...). */
   'backfill-<connector>': 300 * KB,
+  /** Each messaging connector's notice bundle (notices-twilio). */
+  'notices-<connector>': 300 * KB,
 } as const;
 
 /** The budget of a deployed function by its name: webhook-receiver-<connector id>, identity-resolver, sync-<connector id> ... */
@@ -76,6 +79,7 @@ export function bundleBudget(name: string): number {
   if (name.startsWith('sync-')) return bundleBudgets['sync-<connector>'];
   if (name.startsWith('backfill-')) return bundleBudgets['backfill-<connector>'];
   if (name.startsWith('orders-')) return bundleBudgets['orders-<connector>'];
+  if (name.startsWith('notices-')) return bundleBudgets['notices-<connector>'];
   throw new Error(`No bundle budget for function "${name}" (functions/catalog.ts bundleBudgets)`);
 }
 
@@ -108,7 +112,7 @@ export function receiverFunctionName(connectorId: string): string {
  * (connectors/descriptor.ts); a backfill bundle also its entity's paged reader, which the
  * others leave out (OMNIHUB_BACKFILL_BUNDLE, connectors/connector.ts `loadReader`).
  */
-export function connectorBundleDefine(connectorId: string, entity: 'customers' | 'orders' = 'customers', role?: 'backfill'): Record<string, string> {
+export function connectorBundleDefine(connectorId: string, entity: 'customers' | 'orders' | 'notices' = 'customers', role?: 'backfill'): Record<string, string> {
   return {
     'process.env.OMNIHUB_CONNECTOR_BUNDLE': JSON.stringify(connectorId),
     'process.env.OMNIHUB_ENTITY_BUNDLE': JSON.stringify(entity),

@@ -23,6 +23,8 @@ export const functionMemoryMb = {
   'order-sync': 256,
   // Mostly waiting for the vendor's quota: little memory.
   backfill: 256,
+  // One notice at a time, waiting on the vendor's answer (not measured yet: the order function's size).
+  'notice-sender': 256,
 } as const;
 
 export type FunctionRole = keyof typeof functionMemoryMb;

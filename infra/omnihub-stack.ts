@@ -22,7 +22,7 @@ import { OperationsAlarms } from './constructs/operations-alarms';
 import { WebhookApi } from './constructs/webhook-api';
 import { WebhookFunctionUrl } from './constructs/webhook-function-url';
 import { functionMemoryMb } from './function-sizing';
-import { orderSyncTableAccess, receiverTableAccess, resolverTableAccess, syncTableAccess } from './table-access';
+import { noticeTableAccess, orderSyncTableAccess, receiverTableAccess, resolverTableAccess, syncTableAccess } from './table-access';
 
 export interface OmnihubStackProps extends StackProps {
   config: OmnihubConfig;
@@ -145,6 +145,28 @@ export class OmnihubStack extends Stack {
       orderFunctions.set(manifest.id, fn);
     }
 
+    // Pickup notices (docs/identity.md §12), one function per connector that sends them, bundled with its send calls only.
+    const noticeFunctions = new Map<string, OmnihubFunction>();
+    for (const { manifest, settings } of connectors) {
+      if (!manifest.notices) continue;
+      const fn = new OmnihubFunction(this, `NoticeSender-${manifest.id}`, {
+        ...common,
+        entry: functionEntries['notice-sender'],
+        define: connectorBundleDefine(manifest.id, 'notices'),
+        description: `omnihub: send pickup notices through ${manifest.displayName}, once`,
+        memorySize: functionMemoryMb['notice-sender'],
+        timeout: Duration.seconds(60),
+        tracing: downstreamTracing,
+      })
+        .bindTable(table, noticeTableAccess(manifest.id))
+        .bindBus(bus)
+        .bindSecret('CONNECTOR_SECRET', secrets.api.get(manifest.id)!);
+      fn.addEnvironment('CONNECTOR_ID', manifest.id);
+      fn.addEnvironment('CONNECTOR_CONFIG', JSON.stringify(settings));
+      fn.addEnvironment('MESSAGE_COPY_IDS', connectors.filter((c) => c.manifest.messages?.project).map((c) => c.manifest.id).join(','));
+      noticeFunctions.set(manifest.id, fn);
+    }
+
     const backfill = new Backfill(this, 'Backfill', { connectors, table, bus, apiSecrets: secrets.api, functionDefaults: { ...common, tracing: downstreamTracing }, reconcileMinutes: config.reconcileMinutes });
 
     const routing = new EventRouting(this, 'EventRouting', {
@@ -153,6 +175,9 @@ export class OmnihubStack extends Stack {
       targetOf: (binding) => {
         if (binding.route.target === 'identity-resolver') return resolver;
         if (binding.route.target === 'backfill') return backfill.targetOf(binding) ?? fail(`Route ${binding.route.name} has no backfill function for "${binding.connectorId}"`);
+        if (binding.route.target === 'notice-sender') {
+          return (binding.connectorId && noticeFunctions.get(binding.connectorId)) || fail(`Route ${binding.route.name} has no notice function for "${binding.connectorId}"`);
+        }
         if (binding.route.target === 'order-sync') {
           return (binding.connectorId && orderFunctions.get(binding.connectorId)) || fail(`Route ${binding.route.name} has no order-sync function for "${binding.connectorId}"`);
         }
@@ -177,6 +202,7 @@ export class OmnihubStack extends Stack {
       { target: 'identity-resolver', name: 'identity-resolver', logGroup: resolver.logGroup },
       ...[...syncFunctions].map(([connectorId, fn]) => ({ target: `sync-${connectorId}`, name: `sync-${connectorId}`, logGroup: fn.logGroup })),
       ...[...orderFunctions].map(([connectorId, fn]) => ({ target: `orders-${connectorId}`, name: `orders-${connectorId}`, logGroup: fn.logGroup })),
+      ...[...noticeFunctions].map(([connectorId, fn]) => ({ target: `notices-${connectorId}`, name: `notices-${connectorId}`, logGroup: fn.logGroup })),
       ...backfill.parkingLogGroups().map(([target, logGroup]) => ({ target, name: target, logGroup })),
     ];
     const alarms = new OperationsAlarms(this, 'OperationsAlarms', {
@@ -198,6 +224,9 @@ export class OmnihubStack extends Stack {
             removalPolicy,
           })
         : new WebhookFunctionUrl(this, 'Webhooks', { receivers });
+
+    // Each notice's status callbacks go to its connector's own webhook URL.
+    for (const [connectorId, fn] of noticeFunctions) fn.addEnvironment('STATUS_CALLBACK_URL', webhooks.urlOf(connectorId));
 
     // Only the HTTP API has one base every connector's URL starts with; function URLs differ per receiver.
     if (webhooks instanceof WebhookApi) {

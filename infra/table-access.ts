@@ -67,3 +67,12 @@ export function backfillTableAccess(connectorId: string, entity: 'customers' | '
     ? [{ actions: ['Query', 'PutItem'], leadingKeys: [`CHECKPOINT#${connectorId}`, `PARKED#backfill-${connectorId}`] }]
     : [{ actions: ['Query', 'PutItem'], leadingKeys: [`CHECKPOINT#${connectorId}#orders`, `PARKED#backfill-${connectorId}-orders`] }];
 }
+
+/** A messaging connector's notice function (docs/identity.md §12): reads the customer and order, claims and settles notices, records the sent message. */
+export function noticeTableAccess(connectorId: string): readonly TableAccess[] {
+  return [
+    { actions: ['GetItem', 'Query'], leadingKeys: ['CUST#*', 'ORDER#*'] },
+    { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['NOTICE#*'] },
+    { actions: ['PutItem'], leadingKeys: ['MSG#*', `PARKED#notices-${connectorId}`] },
+  ];
+}

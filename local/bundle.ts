@@ -7,7 +7,7 @@ import { bundleAliases, bundleSettings, connectorBundleDefine, functionEntries, 
 import { buildCached, fileHasher, type FileHasher } from './bundle-cache';
 
 export interface BuiltFunction {
-  /** The deployed function's name: webhook-receiver-<connector>, identity-resolver, sync-<connector>, orders-<connector>, backfill-<connector>. */
+  /** The deployed function's name: webhook-receiver-<connector>, identity-resolver, sync-<connector>, orders-<connector>, backfill-<connector>, notices-<connector>. */
   name: string;
   file: string;
   bytes: number;
@@ -42,6 +42,8 @@ export async function bundleFunctions(
   orderOriginIds: string[] = [],
   /** The connectors that receive webhooks: one receiver bundle each (webhook-receiver-<id>); by default those of `connectorIds` not polled. */
   receiverConnectorIds: string[] = connectorIds.filter(receivesWebhooks),
+  /** The connectors that send pickup notices: one notice bundle each (notices-<id>). */
+  noticeConnectorIds: string[] = [],
 ): Promise<Record<string, BuiltFunction>> {
   await mkdir(outDir, { recursive: true });
   const jobs: Array<{ name: string; entry: string; define: Record<string, string> }> = [
@@ -51,6 +53,7 @@ export async function bundleFunctions(
     ...connectorIds.map((id) => ({ name: `backfill-${id}`, entry: functionEntries.backfill, define: connectorBundleDefine(id) })),
     ...orderConnectorIds.map((id) => ({ name: `orders-${id}`, entry: functionEntries['order-sync'], define: connectorBundleDefine(id, 'orders') })),
     ...orderOriginIds.map((id) => ({ name: `backfill-${id}-orders`, entry: functionEntries.backfill, define: connectorBundleDefine(id, 'orders', 'backfill') })),
+    ...noticeConnectorIds.map((id) => ({ name: `notices-${id}`, entry: functionEntries['notice-sender'], define: connectorBundleDefine(id, 'notices') })),
   ];
   const built = await Promise.all(
     jobs.map(async ({ name, entry, define }): Promise<BuiltFunction> => {

@@ -115,6 +115,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       withOrders.map((c) => c.id),
       options.connectors.filter((c) => c.orders?.observe).map((c) => c.id),
       receiverIds,
+      options.connectors.filter((c) => hasCapability(c, 'notices')).map((c) => c.id),
     ),
     bundleFunctionHost(options.root, buildDir),
   ]);
@@ -172,6 +173,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       MESSAGE_COPY_IDS: options.connectors.filter((c) => c.messages?.project).map((c) => c.id).join(','),
     }),
   );
+  const noticeEnvs = new Map<string, Record<string, string>>();
   for (const c of options.connectors) {
     const connectorEnv = {
       CONNECTOR_ID: c.id,
@@ -180,6 +182,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(c.baseUrl ? { CONNECTOR_BASE_URL: c.baseUrl } : {}),
     };
     if (hasOrders(c)) functions.set(`orders-${c.id}`, makeFunction(`orders-${c.id}`, bundles[`orders-${c.id}`]!, connectorEnv));
+    if (hasCapability(c, 'notices')) {
+      // Its status callback URL is the webhook server's, known once it listens (below): set before its first start.
+      const env = { ...commonEnv, ...connectorEnv, MESSAGE_COPY_IDS: options.connectors.filter((o) => o.messages?.project).map((o) => o.id).join(',') };
+      noticeEnvs.set(c.id, env);
+      functions.set(
+        `notices-${c.id}`,
+        new LocalFunction(`notices-${c.id}`, { hostFile, bundle: bundles[`notices-${c.id}`]!.file, env, poolSize: 1, timeoutMs: 30_000, onLog, invocationHeader: options.invocationHeader }),
+      );
+    }
     if (!hasCapability(c, 'customers')) continue;
     functions.set(`sync-${c.id}`, makeFunction(`sync-${c.id}`, bundles[`sync-${c.id}`]!, connectorEnv));
     // A run is one chain of pages: one worker is enough.
@@ -188,7 +199,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   // One at a time: each worker's cold import is then measured without the others competing for CPU.
   // The backfill functions start on their first request: most starts of the hub never use them.
-  const eager = [...functions].filter(([name]) => !name.startsWith('backfill-')).map(([, f]) => f);
+  // (The notice functions too: their status callback URL is the webhook server's, which listens last.)
+  const eager = [...functions].filter(([name]) => !name.startsWith('backfill-') && !name.startsWith('notices-')).map(([, f]) => f);
   if (options.startFunctionsTogether) await Promise.all(eager.map((f) => f.start()));
   else for (const f of eager) await f.start();
 
@@ -233,6 +245,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ingress: options.ingress,
     onRequest: options.onWebhook,
   });
+  for (const [id, env] of noticeEnvs) env.STATUS_CALLBACK_URL = `${server.url}/webhooks/${id}`;
 
   return {
     url: server.url,

@@ -47,6 +47,7 @@ export function toCanonicalOrder(node: ShopifyOrderNode, lines: ShopifyLineItemN
       };
     }),
     pickup,
+    locale: localeOf(node.customerLocale),
     buyer: {
       externalId: node.customer ? customerIdFromGid(node.customer.id) : null,
       email: normalizeEmail(node.email) ?? null,
@@ -54,6 +55,19 @@ export function toCanonicalOrder(node: ShopifyOrderNode, lines: ShopifyLineItemN
     },
   };
 }
+
+/**
+ * Order.customerLocale, the language the buyer checked out in ("en", "fr-CA"), as Shopify gives
+ * it; null when it gives none. One longer than the canonical schema allows is dropped, not
+ * allowed to make the whole order unusable. https://shopify.dev/docs/api/admin-graphql/2025-10/objects/Order
+ */
+function localeOf(customerLocale: string | null): string | null {
+  const locale = customerLocale?.trim();
+  return locale && locale.length <= MAX_LOCALE_LENGTH ? locale : null;
+}
+
+/** OrderSchema's bound on `locale`. */
+const MAX_LOCALE_LENGTH = 35;
 
 /** `gid://shopify/LineItem/123` → `123` (Shopify's numeric id, as the REST payloads give it). */
 export function idFromGid(gid: string): string {

@@ -54,6 +54,8 @@ export const ShopifyOrderNodeSchema = z.object({
   currentTotalPriceSet: MoneyBagSchema,
   currentSubtotalPriceSet: MoneyBagSchema,
   customer: z.nullable(z.object({ id: ShopifyCustomerGidSchema })),
+  /** "A two-letter or three-letter language code, optionally followed by a region modifier" ("en", "fr-CA"); nullable. */
+  customerLocale: z.nullable(z.string()),
   lineItems: ShopifyLineItemPageSchema,
   fulfillmentOrders: ShopifyFulfillmentOrderPageSchema,
 });

@@ -50,14 +50,15 @@ export const ORDER_FIELDS = /* GraphQL */ `
     currentTotalPriceSet { shopMoney { amount currencyCode } }
     currentSubtotalPriceSet { shopMoney { amount currencyCode } }
     customer { id }
+    customerLocale
     lineItems(first: ${LINE_ITEMS_FIRST}) { nodes { ${LINE_ITEM_FIELDS} } pageInfo { hasNextPage endCursor } }
     fulfillmentOrders(first: ${FULFILLMENT_ORDERS_FIRST}) { nodes { ${FULFILLMENT_ORDER_FIELDS} } pageInfo { hasNextPage endCursor } }
   }
 `;
 
 /**
- * Calculated cost of one order in OrderFields: the Order (1), two MoneyBags with their MoneyV2
- * (2 each), the customer (1), the line items connection (2 + 25 × (LineItem 1 + MoneyBag 2)) and
+ * Calculated cost of one order in OrderFields (scalars such as customerLocale cost nothing): the
+ * Order (1), two MoneyBags with their MoneyV2 (2 each), the customer (1), the line items connection (2 + 25 × (LineItem 1 + MoneyBag 2)) and
  * the fulfillment orders connection (2 + 5 × (FulfillmentOrder, deliveryMethod,
  * assignedLocation, location: 4)). https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits#cost-calculation
  */

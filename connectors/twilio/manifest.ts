@@ -8,8 +8,43 @@ import type { ConnectorManifest } from '../connector';
  */
 const E164 = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, 'a phone number in E.164, such as "+15005550006"'));
 
+/** The placeholders a notice template may use (core/notices/pickup-notice.ts fills them). */
+export const NOTICE_PLACEHOLDERS = ['storeName', 'orderName', 'location', 'firstName'] as const;
+
+const TemplateSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(640, 'at most 640 characters (4 SMS segments)'),
+  z.refine((text) => [...text.matchAll(/\{(\w+)\}/g)].every(([, name]) => (NOTICE_PLACEHOLDERS as readonly string[]).includes(name!)), {
+    message: `a placeholder that is not one of ${NOTICE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+  }),
+);
+
+/**
+ * The pickup notice (docs/identity.md §12): sent when an order becomes ready for pickup, by SMS
+ * (or WhatsApp) to a customer who has a phone that has not opted out.
+ */
+export const NoticesConfigSchema = z.strictObject({
+  /** The shop's name as the customer knows it: the notice's {storeName}. */
+  storeName: z.string().check(z.minLength(1), z.maxLength(60)),
+  /** `sms` (default) or `whatsapp` (a WhatsApp notice outside the 24-hour window needs an approved template: Twilio refuses it with 63016). */
+  channel: z._default(z.enum(['sms', 'whatsapp']), 'sms'),
+  /**
+   * The text by the locale the order was placed in ("fr", "en-CA"; a language alone matches its
+   * regions), with `default` for every other: {storeName}, {orderName}, {location}, {firstName}.
+   */
+  readyForPickup: z._default(
+    z.record(z.string().check(z.regex(/^(default|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, 'a locale such as "fr" or "en-CA", or "default"')), TemplateSchema).check(
+      z.refine((templates) => 'default' in templates, { message: 'needs a "default" template, for orders in any other locale' }),
+    ),
+    { default: '{storeName}: your order {orderName} is ready for pickup at {location}. Reply STOP to opt out.' },
+  ),
+});
+export type NoticesConfig = z.infer<typeof NoticesConfigSchema>;
+
 export const TwilioConfigSchema = z
   .strictObject({
+    /** Pickup notices; without it, none are sent (Klaviyo's `Ready for Pickup` event remains). */
+    notices: z.optional(NoticesConfigSchema),
     /** The shop's SMS number, E.164: what customers text, and what SMS notices are sent from. */
     smsFrom: z.optional(E164),
     /** The shop's WhatsApp sender, E.164 (sent as `whatsapp:+…`). */
@@ -50,6 +85,8 @@ export const twilioManifest = {
   hydrates: false,
   // Inbound messages arrive here; their copies go to the CRM and the email tool.
   messages: { observe: true, project: false },
+  // Pickup notices by SMS or WhatsApp (connectors.twilio.notices; docs/identity.md §12).
+  notices: true,
   // Twilio retries a webhook only when the URL asks (#rc=, up to 5 times) and then tries the
   // fallback URL; a day of delivery keys covers both. The message's own key is kept for good.
   dedupeTtlSeconds: 24 * 3600,
@@ -58,5 +95,5 @@ export const twilioManifest = {
     webhookSecret: { authToken: 'TWILIO_AUTH_TOKEN' },
     config: { smsFrom: 'TWILIO_SMS_FROM', whatsappFrom: 'TWILIO_WHATSAPP_FROM', messagingServiceSid: 'TWILIO_MESSAGING_SERVICE_SID' },
   },
-  exampleConfig: { enabled: true, smsFrom: '+15005550006' },
+  exampleConfig: { enabled: true, smsFrom: '+15005550006', notices: { storeName: 'Main Street Goods' } },
 } as const satisfies ConnectorManifest<typeof TwilioConfigSchema, typeof TwilioSecretSchema, typeof TwilioWebhookSecretSchema>;

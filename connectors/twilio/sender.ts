@@ -15,26 +15,8 @@ const SYSTEM = 'twilio';
  * idempotency key on Create Message, so the message list is the only witness).
  * https://www.twilio.com/docs/messaging/api/message-resource
  */
-export interface SendRequest {
-  /** The customer, E.164. */
-  to: string;
-  channel: MessageChannel;
-  body: string;
-}
-
-export type SendOutcome =
-  /** Twilio took it (201): its sid, first status and `date_created`. Delivery is told by status callbacks. */
-  | { kind: 'accepted'; sid: string; status: MessageStatus; at: string }
-  /** 21610: the person replied STOP to this sender (an explicit SMS unsubscribe, docs/identity.md §11). */
-  | { kind: 'opted-out'; code: 21610; reason: string }
-  /** Refused for this recipient or this content (an invalid or landline number, a WhatsApp template needed): not retried. */
-  | { kind: 'refused'; code: number; reason: string };
-
-export interface SentMessage {
-  sid: string;
-  status: MessageStatus;
-  at: string;
-}
+import type { NoticeSender, SendOutcome, SendRequest, SentMessage } from '../../core/notices/ports';
+export type { SendOutcome, SendRequest, SentMessage } from '../../core/notices/ports';
 
 export interface TwilioSenderOptions {
   config: TwilioConfig;
@@ -49,7 +31,7 @@ export interface TwilioSenderOptions {
 /** Twilio's codes for a recipient or content it will never take as sent (orders-messages-facts.md §5.5). */
 const REFUSED_FOR_RECIPIENT = new Set([21211, 21408, 21606, 21608, 21612, 21614, 21635, 63016, 63024]);
 
-export function createTwilioSender(options: TwilioSenderOptions) {
+export function createTwilioSender(options: TwilioSenderOptions): NoticeSender {
   const { config, secret, log } = options;
   const clientOptions: { httpClient?: RequestClient; autoRetry: boolean; maxRetries: number } = {
     // The SDK's own retry waits out a 429 (code 20429) with backoff; a 5xx is ours to retry (SQS).
@@ -68,6 +50,8 @@ export function createTwilioSender(options: TwilioSenderOptions) {
   }
 
   return {
+    shopAddress: (channel) => (channel === 'whatsapp' ? config.whatsappFrom : config.smsFrom),
+
     async send(request: SendRequest): Promise<SendOutcome> {
       try {
         const message = await client.messages.create({
@@ -77,7 +61,9 @@ export function createTwilioSender(options: TwilioSenderOptions) {
           ...(options.statusCallback ? { statusCallback: options.statusCallback } : {}),
         });
         log.info('Twilio message accepted', { sid: message.sid, channel: request.channel, status: message.status });
-        return { kind: 'accepted', sid: message.sid, status: statusOf(message.status), at: message.dateCreated.toISOString() };
+        // A Messaging Service picks the sender: the answer's `from` says which (it may be null while queued).
+        const from = message.from?.replace(/^whatsapp:/, '');
+        return { kind: 'accepted', sid: message.sid, status: statusOf(message.status), at: message.dateCreated.toISOString(), ...(from ? { from } : {}) };
       } catch (error) {
         const failure = readRestException(error);
         if (failure?.code === 21610) return { kind: 'opted-out', code: 21610, reason: failure.message };
@@ -93,13 +79,14 @@ export function createTwilioSender(options: TwilioSenderOptions) {
      */
     async findSent(request: SendRequest, since: string): Promise<SentMessage | undefined> {
       const from = sender(request.channel);
-      const after = Date.parse(since);
+      // Twilio's date_created is whole seconds: a message created in the claim's second counts.
+      const after = Math.floor(Date.parse(since) / 1000) * 1000;
       let found: SentMessage | undefined;
       try {
         await client.messages.each({ to: address(request.channel, request.to), ...('from' in from ? { from: from.from } : {}), pageSize: 50 }, (message, done) => {
           if (message.dateCreated.getTime() < after) return done();
           if (message.direction === 'outbound-api' && message.body === request.body) {
-            found = { sid: message.sid, status: statusOf(message.status), at: message.dateCreated.toISOString() };
+            found = { sid: message.sid, status: statusOf(message.status), at: message.dateCreated.toISOString(), ...(message.from ? { from: message.from.replace(/^whatsapp:/, '') } : {}) };
             return done();
           }
         });

@@ -55,6 +55,11 @@ export const OrderSchema = z.object({
     readyAt: z.nullable(TimestampSchema),
     pickedUpAt: z.nullable(TimestampSchema),
   }),
+  /**
+   * The language the buyer shopped in, as the origin gives it (Shopify's `customerLocale`, such as
+   * "fr" or "en-CA"); absent where the origin has none. Picks a notice's template (§12).
+   */
+  locale: z.optional(z.nullable(z.string().check(z.maxLength(35)))),
   /** The buyer as the origin names it (its customer id, the order's email or phone): resolved to an omnihub customer by docs/identity.md §3. */
   buyer: z.object({
     externalId: z.nullable(ExternalIdSchema),

@@ -66,6 +66,14 @@ export const ConnectorSyncEnvSchema = z.extend(CommonEnvSchema, {
   CONNECTOR_BASE_URL: z.optional(z.url()),
 });
 
+/** A messaging connector's notice function (functions/notice-sender.ts): its sync's variables, and where messages go. */
+export const NoticeSenderEnvSchema = z.extend(ConnectorSyncEnvSchema, {
+  /** The connectors that show conversations: the sent notice is copied to them (MessageLogged). */
+  MESSAGE_COPY_IDS: z._default(IdListSchema, []),
+  /** The connector's own webhook URL, where the vendor posts the status of each notice. */
+  STATUS_CALLBACK_URL: z.optional(z.url()),
+});
+
 /** The backfill function reads its connector's system: the same variables as that connector's sync. */
 export const BackfillEnvSchema = ConnectorSyncEnvSchema;
 

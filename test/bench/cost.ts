@@ -108,7 +108,7 @@ export const shapeBeforeIssue6: CostShape = {
   tracing: 'active',
   logLevel: 'INFO',
   systemLogLevel: 'INFO',
-  memoryMb: { 'webhook-receiver': 512, 'identity-resolver': 256, 'connector-sync': 512, 'order-sync': 256, backfill: 256 },
+  memoryMb: { 'webhook-receiver': 512, 'identity-resolver': 256, 'connector-sync': 512, 'order-sync': 256, backfill: 256, 'notice-sender': 256 },
 };
 
 /** Bytes of application log lines Lambda keeps at `logLevel` (lines below it are dropped before ingestion). */

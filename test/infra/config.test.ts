@@ -184,6 +184,18 @@ describe('loadConfig', () => {
     expect(error.message).toContain('"marketingSubscriptionId": "7300411"');
   });
 
+  it('accepts twilio notices with their defaults, and rejects a template with an unknown placeholder or no default, naming the key', () => {
+    // Act
+    const config = loadConfig(contextWith('twilio', { enabled: true, smsFrom: '+15005550006', notices: { storeName: 'Main Street Goods' } }));
+    const error = configErrorOf(contextWith('twilio', { enabled: true, smsFrom: '+15005550006', notices: { storeName: 'Main Street Goods', readyForPickup: { fr: 'Bonjour {name}' } } }));
+
+    // Assess
+    expect(enabledConnectors(config).find((c) => c.manifest.id === 'twilio')?.settings).toMatchObject({ notices: { storeName: 'Main Street Goods', channel: 'sms', readyForPickup: { default: expect.stringContaining('{orderName}') } } });
+    expect(error.message).toContain('omnihub.connectors.twilio.notices.readyForPickup.fr');
+    expect(error.message).toContain('{storeName}, {orderName}, {location}, {firstName}');
+    expect(error.message).toContain('needs a "default" template');
+  });
+
   it('rejects a shop that is not a myshopify subdomain with the manifest explanation and an example', () => {
     // Act
     const error = configErrorOf(contextWith('shopify', { shop: 'My Shop!' }));

@@ -62,8 +62,8 @@ describe('the default deployed shape (cdk.json)', () => {
     }
   });
 
-  it('sizes the functions as measured (infra/function-sizing.ts): receiver 512 MB, resolver 256 MB, connector sync 384 MB, backfill 256 MB', () => {
-    expect(functionMemoryMb).toEqual({ 'webhook-receiver': 512, 'identity-resolver': 256, 'connector-sync': 384, 'order-sync': 256, backfill: 256 });
+  it('sizes the functions as measured (infra/function-sizing.ts): receiver 512 MB, resolver 256 MB, connector sync 384 MB, backfill 256 MB, notices 256 MB', () => {
+    expect(functionMemoryMb).toEqual({ 'webhook-receiver': 512, 'identity-resolver': 256, 'connector-sync': 384, 'order-sync': 256, backfill: 256, 'notice-sender': 256 });
     expect(PREFIXES.map((prefix) => functionProps(template, prefix).MemorySize)).toEqual([512, 256, 384, 384]);
   });
 

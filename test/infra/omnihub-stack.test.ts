@@ -270,6 +270,19 @@ describe('OmnihubStack with the cdk.json context (shopify, hubspot and square en
           ]),
       ),
       ...Object.fromEntries(
+        enabled
+          .filter((m) => m.notices)
+          .map((m) => [
+            `NoticeSender${m.id}`,
+            {
+              GetItem: ['CUST#*', 'ORDER#*', 'NOTICE#*'],
+              Query: ['CUST#*', 'ORDER#*'],
+              PutItem: ['NOTICE#*', 'MSG#*', `PARKED#notices-${m.id}`],
+              UpdateItem: ['NOTICE#*'],
+            },
+          ]),
+      ),
+      ...Object.fromEntries(
         enabled.map((m) => [`BackfillBackfill${m.id}`, { Query: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`], PutItem: [`CHECKPOINT#${m.id}`, `PARKED#backfill-${m.id}`] }]),
       ),
       ...Object.fromEntries(

@@ -64,11 +64,14 @@ describe('webhook receivers behind function URLs (ingress "functionUrl", every c
     expect(logicalIds(template, 'AWS::Lambda::Function', 'WebhookReceiverklaviyo')).toEqual([]);
   });
 
-  it('gives Twilio, a channel without customer records, a receiver and no customer side: no sync, no backfill, no rule naming it, and no CustomerChanged for it', () => {
+  it('gives Twilio, a channel without customer records, a receiver, a notice function and no customer side: no sync, no backfill, no CustomerChanged for it', () => {
     expect(logicalIds(template, 'AWS::Lambda::Function', 'ConnectorSynctwilio')).toEqual([]);
     expect(logicalIds(template, 'AWS::Lambda::Function', 'OrderSynctwilio')).toEqual([]);
     const rules = Object.values(template.findResources('AWS::Events::Rule')).map((raw) => JSON.stringify(raw));
-    expect(rules.filter((rule) => rule.includes('"twilio"') && !rule.includes('BackfillRequested'))).toEqual([]);
+    expect(rules.filter((rule) => rule.includes('"twilio"'))).toEqual([]);
+    // Its one rule: pickup notices, for orders ready for pickup, to its own notice function.
+    expect(logicalIds(template, 'AWS::Lambda::Function', 'NoticeSendertwilio')).toHaveLength(1);
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['omnihub'], 'detail-type': ['OrderStatusChanged'], detail: { to: ['ready_for_pickup'] } } });
     const resolver = FunctionSchema.parse(template.findResources('AWS::Lambda::Function')[logicalIds(template, 'AWS::Lambda::Function', 'IdentityResolver')[0]!]);
     expect(resolver.Properties.Environment.Variables.CONNECTOR_IDS).toBe('shopify,hubspot,square,klaviyo');
     expect(resolver.Properties.Environment.Variables.MESSAGE_COPY_IDS).toBe('hubspot,klaviyo');

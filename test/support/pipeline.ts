@@ -86,6 +86,8 @@ export async function startPipeline(
     klaviyo?: Partial<KlaviyoFakeOptions>;
     /** Connect Twilio too (messages: the shop's SMS number and WhatsApp sender). */
     twilio?: Partial<TwilioFakeOptions>;
+    /** The Twilio connector's cdk.json settings beyond the shop's numbers (e.g. notices). */
+    twilioConfig?: Record<string, unknown>;
     queue?: Parameters<typeof startRuntime>[0]['queue'];
     /** Outside vitest (the benchmark): a DynamoDB Local to use. */
     dynamodbEndpoint?: string;
@@ -158,7 +160,7 @@ export async function startPipeline(
         ? [
             {
               ...routedConnector(twilioManifest),
-              config: { smsFrom: SHOP_SMS, whatsappFrom: SHOP_WHATSAPP },
+              config: { smsFrom: SHOP_SMS, whatsappFrom: SHOP_WHATSAPP, ...options.twilioConfig },
               secret: TWILIO_SECRET,
               webhookSecret: { authToken: TWILIO_SECRET.authToken },
               baseUrl: twilio.baseUrl,

@@ -264,7 +264,7 @@ export function orderBody(order: FakeOrder, customer: FakeCustomer | undefined):
     current_total_price_set: priceSet(currentTotal(order), order.currency),
     current_total_tax: restDecimal(0n, order.currency),
     current_total_tax_set: zero,
-    customer_locale: 'en',
+    customer_locale: order.customerLocale,
     device_id: null,
     discount_codes: [],
     duties_included: false,

@@ -132,6 +132,7 @@ export function createOrdersExtensions(deps: {
         const customer = order.customerId === null ? undefined : customers.get(order.customerId);
         return customer ? viewCustomer(customer) : null;
       },
+      customerLocale: order.customerLocale,
       lineItems: (args: PageArgs) => page(order.lineItems, (line) => line.id, args, (line) => lineItemView(order, line)),
       fulfillmentOrders: (args: PageArgs) => page(order.fulfillmentOrders, (fo) => fo.id, args, (fo) => fulfillmentOrderView(order, fo)),
       fulfillments: ({ first }: { first?: number | null }) =>

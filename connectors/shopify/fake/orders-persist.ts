@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { MetafieldsState } from './metafields-state';
-import type { ShopifyOrdersState } from './orders-state';
+import { SHOP_PRIMARY_LOCALE, type ShopifyOrdersState } from './orders-state';
 
 /**
  * Keeps the fake shop's orders and customer metafields on disk beside its customers (option
@@ -24,6 +24,8 @@ const PersistedOrderSchema = z.object({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   customerId: digits.nullable(),
+  // Files saved before the fake held it: their orders had the shop's primary locale.
+  customerLocale: z.string().nullable().default(SHOP_PRIMARY_LOCALE),
   currency: z.string(),
   sourceName: z.enum(['web', 'pos']),
   locationId: digits.nullable(),

@@ -3,7 +3,7 @@ import type { FakeRequest, FakeResponse } from '../../testing/fake-http';
 import type { AdminOrderInput, ShopifyFake } from './server';
 import { orderBody } from './order-webhooks';
 import type { ShopifyFakeState } from './state';
-import type { ShopifyOrdersState } from './orders-state';
+import { CUSTOMER_LOCALE_PATTERN, type ShopifyOrdersState } from './orders-state';
 
 /**
  * The sandbox admin API for orders (`npm start`): the merchant's order actions over HTTP, each
@@ -21,6 +21,7 @@ const AdminOrderInputSchema = z.strictObject({
   customerId: digits.nullish(),
   email: z.string().nullish(),
   phone: z.string().nullish(),
+  customerLocale: z.string().regex(CUSTOMER_LOCALE_PATTERN).nullable().optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),
   lines: z.array(z.strictObject({ title: z.string().min(1), variantTitle: z.string().nullish(), sku: z.string().nullish(), quantity: z.int().positive(), price: z.string().regex(/^\d+(\.\d+)?$/) })).min(1),
   pickupAt: digits.optional(),

@@ -94,6 +94,7 @@ export const ORDERS_SDL = /* GraphQL */ `
     currentSubtotalPriceSet: MoneyBag!
     totalRefundedSet: MoneyBag!
     customer: Customer
+    customerLocale: String
     lineItems(first: Int, after: String, last: Int, before: String, reverse: Boolean = false): LineItemConnection!
     fulfillmentOrders(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, displayable: Boolean = false, query: String): FulfillmentOrderConnection!
     fulfillments(first: Int): [Fulfillment!]!

@@ -86,6 +86,8 @@ export interface FakeOrder {
   phone: string | null;
   /** null: a guest checkout (or a POS sale without a customer). */
   customerId: bigint | null;
+  /** Order.customerLocale: the language the buyer checked out in ("en", "fr-CA"); Shopify's field is nullable. */
+  customerLocale: string | null;
   currency: string;
   sourceName: OrderSourceName;
   /** The POS location of a counter sale, else null. */
@@ -108,6 +110,8 @@ export interface PlaceOrderInput {
   customerId: bigint | null;
   email: string | null;
   phone: string | null;
+  /** The language of the checkout; null only for an order Shopify recorded none for. */
+  customerLocale: string | null;
   currency: string;
   lines: { title: string; variantTitle?: string | null; sku?: string | null; quantity: number; price: string }[];
   /** Click & collect at this location. */
@@ -117,6 +121,21 @@ export interface PlaceOrderInput {
   shipping?: { title: string; price: string };
   paid: boolean;
 }
+
+/**
+ * The fake shop's primary locale. Shopify gives an order placed without a language of its own
+ * (an admin or API order, a checkout in the default language) the shop's primary locale, not
+ * null (https://github.com/nozzlegear/ShopifySharp/issues/1086: "Order CustomerLocale always
+ * takes the default store locale"); orderCreate has no way to set it
+ * (https://community.shopify.com/t/order-api-set-customer-language-locale-for-notifications/109053).
+ */
+export const SHOP_PRIMARY_LOCALE = 'en';
+
+/**
+ * What Order.customerLocale holds: "A two-letter or three-letter language code, optionally
+ * followed by a region modifier" ("en", "en-CA", "fr-Fr" in Shopify's own changelog, "zh-Hant-TW").
+ */
+export const CUSTOMER_LOCALE_PATTERN = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 
 /** What an action changed: the order after it, and the objects Shopify's webhooks for it describe. */
 export interface OrderChange {
@@ -202,6 +221,7 @@ export class ShopifyOrdersState {
    * fulfillment order, closed, with its fulfillment. A POS sale may also be for pickup later.
    */
   placeOrder(input: PlaceOrderInput): OrderChange {
+    if (input.customerLocale !== null && !CUSTOMER_LOCALE_PATTERN.test(input.customerLocale)) throw new Error(`Customer locale is invalid: ${input.customerLocale}`);
     const now = this.now();
     const id = this.nextOrderId++;
     const number = this.nextNumber++;
@@ -233,6 +253,7 @@ export class ShopifyOrdersState {
       email: input.email,
       phone: input.phone,
       customerId: input.customerId,
+      customerLocale: input.customerLocale,
       currency: input.currency,
       sourceName: input.source,
       locationId: input.source === 'pos' ? (input.soldAt ?? FAKE_LOCATIONS[1]!).id : null,

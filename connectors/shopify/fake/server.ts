@@ -17,7 +17,7 @@ import { createOrdersExtensions } from './orders-graphql';
 import { orderMessages, type OrderAction, type OrderWebhookTopic } from './order-webhooks';
 import { handleOrdersSandbox } from './orders-sandbox';
 import { loadOrders, ordersPath, persistOrders } from './orders-persist';
-import { FAKE_LOCATIONS, ShopifyOrdersState, type CancelReason, type FakeLocation, type OrderChange } from './orders-state';
+import { FAKE_LOCATIONS, SHOP_PRIMARY_LOCALE, ShopifyOrdersState, type CancelReason, type FakeLocation, type OrderChange } from './orders-state';
 
 export type { ForcedFailure, ShopifyApiCall } from './graphql-endpoint';
 
@@ -84,6 +84,12 @@ export interface AdminOrderInput {
   /** Default: the customer's email (checkout copies it). */
   email?: string | null;
   phone?: string | null;
+  /**
+   * The language the buyer checked out in (Order.customerLocale: "fr", "en-CA"). Default: the
+   * shop's primary locale ("en"), as Shopify records for an order placed without one; null: an
+   * order Shopify holds none for (the field is nullable).
+   */
+  customerLocale?: string | null;
   /** Default "USD". */
   currency?: string;
   lines: { title: string; variantTitle?: string | null; sku?: string | null; quantity: number; price: string }[];
@@ -283,6 +289,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions): Promise<Sho
           customerId,
           email: input.email === undefined ? (customer?.email ?? null) : input.email,
           phone: input.phone ?? null,
+          customerLocale: input.customerLocale === undefined ? SHOP_PRIMARY_LOCALE : input.customerLocale,
           currency: input.currency ?? 'USD',
           lines: input.lines,
           ...(pickupAt ? { pickupAt } : {}),

@@ -50,7 +50,7 @@ const shape: CostShape = {
   tracing: 'active',
   logLevel: 'INFO',
   systemLogLevel: 'INFO',
-  memoryMb: { 'webhook-receiver': 1024, 'identity-resolver': 512, 'connector-sync': 256, 'order-sync': 256, backfill: 256 },
+  memoryMb: { 'webhook-receiver': 1024, 'identity-resolver': 512, 'connector-sync': 256, 'order-sync': 256, backfill: 256, 'notice-sender': 256 },
 };
 const usdOf = (lines: Array<{ item: string; usd: number }>, prefix: string) => lines.filter((l) => l.item.startsWith(prefix)).reduce((s, l) => s + l.usd, 0);
 

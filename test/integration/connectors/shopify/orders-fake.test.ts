@@ -176,6 +176,20 @@ describe('sandbox order routes', () => {
     expect(await read.text()).toContain(`"id":${order.id},`);
     expect(receiver.deliveries.map((delivery) => delivery.headers['x-shopify-topic'])).toContain('fulfillment_orders/line_items_prepared_for_pickup');
   });
+
+  it('places an order in the buyer’s language (customerLocale), refusing one that is not a locale', async () => {
+    // Act
+    const place = (extra: Record<string, unknown>) =>
+      fetch(`${fake.baseUrl}/_sandbox/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'guest@example.com', lines: [beans], ...extra }) });
+    const placed = await place({ customerLocale: 'pt-BR' });
+    const refused = await place({ customerLocale: 'Portuguese please' });
+    const { order } = (await placed.json()) as { order: { id: string } };
+    const data = await graphql(`query ($id: ID!) { order(id: $id) { customerLocale } }`, { id: `gid://shopify/Order/${order.id}` });
+
+    // Assess
+    expect([placed.status, refused.status]).toEqual([201, 400]);
+    expect(data.order).toEqual({ customerLocale: 'pt-BR' });
+  });
 });
 
 describe('persistence', () => {
@@ -266,6 +280,37 @@ describe('order reads', () => {
     ]);
     // Per id 1 + the dearer of the two fragments (FulfillmentOrder: 4, Order: 2); the unknown id returned nothing.
     expect(fake.reads().at(-1)).toMatchObject({ requestedQueryCost: 3 * (1 + 4), actualQueryCost: 1 + 2 + (1 + 4) });
+  });
+
+  it('answers customerLocale: the language the order was placed in, else the shop’s primary locale', async () => {
+    // Prepare
+    const french = fake.orderAdmin.placeOrder({ email: 'guest@example.com', lines: [beans], customerLocale: 'fr-CA' });
+    const plain = fake.orderAdmin.placeOrder({ email: 'guest@example.com', lines: [beans] });
+
+    // Act
+    const data = await graphql(`query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Order { id customerLocale } } }`, {
+      ids: [`gid://shopify/Order/${french.id}`, `gid://shopify/Order/${plain.id}`],
+    });
+    const listed = await graphql(`{ orders(first: 5, sortKey: ID) { nodes { customerLocale } } }`);
+
+    // Assess
+    expect(data.nodes).toEqual([
+      { id: `gid://shopify/Order/${french.id}`, customerLocale: 'fr-CA' },
+      { id: `gid://shopify/Order/${plain.id}`, customerLocale: 'en' },
+    ]);
+    expect(listed.orders.nodes).toEqual([{ customerLocale: 'fr-CA' }, { customerLocale: 'en' }]);
+    // A scalar: it adds nothing to the query's cost.
+    expect(fake.reads().at(-2)).toMatchObject({ actualQueryCost: 2 * 1 });
+  });
+
+  it('gives the order’s locale in its webhook bodies too (customer_locale)', async () => {
+    // Act
+    const deliveries = await deliveriesOf(() => {
+      fake.orderAdmin.placeOrder({ email: 'guest@example.com', lines: [beans], customerLocale: 'de' });
+    });
+
+    // Assess
+    expect(JSON.parse(deliveries[0]!.body)).toMatchObject({ customer_locale: 'de' });
   });
 
   it('pages orders(query: "updated_at:>=…", sortKey: UPDATED_AT) by keyset cursors', async () => {

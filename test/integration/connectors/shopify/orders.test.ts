@@ -98,11 +98,24 @@ describe('readOrders', () => {
         total: { amount: restDecimal(line.price * BigInt(line.quantity), 'USD'), currency: 'USD' },
       })),
       pickup: { state: 'none', location: null, readyAt: null, pickedUpAt: null },
+      // Placed without a language: Shopify records the shop's primary locale.
+      locale: 'en',
       buyer: { externalId: customerId, email: 'ada.lovelace@example.com', phone: '+12125550101' },
     });
     expect(order.total.amount).toBe('33.90');
     expect(Math.floor(order.revision / 1000) * 1000).toBe(shop.updatedAt.getTime());
     expect(BigInt(placed.id)).toBeGreaterThan(2n ** 53n);
+  });
+
+  it('reads the language the buyer shopped in (customerLocale) as the order’s locale', async () => {
+    // Prepare
+    const placed = fake.orderAdmin.placeOrder({ customerId: aCustomer(), lines: [beans], customerLocale: 'fr-CA' });
+
+    // Act
+    const order = await readOne(placed.id);
+
+    // Assess
+    expect(order.locale).toBe('fr-CA');
   });
 
   it('reads a POS counter sale as a store order, fulfilled at once', async () => {

@@ -23,6 +23,7 @@ function anOrder(overrides: Partial<ShopifyOrderNode> = {}): ShopifyOrderNode {
     currentTotalPriceSet: usd('199.0'),
     currentSubtotalPriceSet: usd('199.0'),
     customer: { id: 'gid://shopify/Customer/7065055069303700084' },
+    customerLocale: 'en',
     lineItems: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } },
     fulfillmentOrders: { nodes: [], pageInfo: { hasNextPage: false, endCursor: null } },
     ...overrides,
@@ -51,6 +52,20 @@ describe('toCanonicalOrder', () => {
   it('maps a POS order to the store channel, anything else to web', () => {
     expect(toCanonicalOrder(anOrder({ sourceName: 'pos' }), [], [], mapping).channel).toBe('store');
     expect(toCanonicalOrder(anOrder({ sourceName: '755357713' }), [], [], mapping).channel).toBe('web');
+  });
+
+  it('reads the language the buyer shopped in from customerLocale, as Shopify gives it', () => {
+    expect(toCanonicalOrder(anOrder({ customerLocale: 'fr-CA' }), [], [], mapping).locale).toBe('fr-CA');
+    expect(toCanonicalOrder(anOrder({ customerLocale: 'en' }), [], [], mapping).locale).toBe('en');
+  });
+
+  it('has a null locale when Shopify gives none (null or blank)', () => {
+    expect(toCanonicalOrder(anOrder({ customerLocale: null }), [], [], mapping).locale).toBeNull();
+    expect(toCanonicalOrder(anOrder({ customerLocale: '  ' }), [], [], mapping).locale).toBeNull();
+  });
+
+  it('drops a locale longer than the canonical 35 characters instead of losing the order', () => {
+    expect(toCanonicalOrder(anOrder({ customerLocale: `en-${'x'.repeat(40)}` }), [], [], mapping).locale).toBeNull();
   });
 
   it('normalizes the buyer as the customer mapping does', () => {
