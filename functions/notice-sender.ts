@@ -123,6 +123,7 @@ async function notify(move: OrderStatusChanged) {
       mediaCount: 0,
       at: outcome.at,
       status: outcome.status,
+      notice: { kind: 'ready_for_pickup', orderKey: move.orderKey, orderName: held.order.name },
     };
     const recorded = await messages.recordMessage(message, move.customerId);
     await notices.settle(move.eventId, { state: 'sent', sid: outcome.sid });

@@ -44,6 +44,8 @@ export function messageEvent(message: Message): KlaviyoMessageEvent {
       MediaCount: message.mediaCount,
       MessageKey: key,
       ShopAddress: message.shopAddress,
+      // A pickup notice: the shop's flow on Ready for Pickup skips a profile this reached (docs/identity.md §12).
+      ...(message.notice ? { Notice: message.notice.kind, OrderId: message.notice.orderKey, OrderName: message.notice.orderName } : {}),
     },
   };
 }

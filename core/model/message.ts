@@ -31,6 +31,8 @@ export const MessageSchema = z.object({
   /** When it happened: for an inbound message (its webhook carries no time), when omnihub first accepted it. */
   at: TimestampSchema,
   status: MessageStatusSchema,
+  /** A notice omnihub sent (docs/identity.md §12): which, and for which order (the email flow skips whom it reached). */
+  notice: z.optional(z.object({ kind: z.literal('ready_for_pickup'), orderKey: z.string(), orderName: z.string() })),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

@@ -19,6 +19,7 @@ describe('pickup notices', () => {
   beforeAll(async () => {
     p = await startPipeline({
       twilio: {},
+      klaviyo: {},
       crashable: true,
       twilioConfig: {
         notices: {
@@ -63,9 +64,13 @@ describe('pickup notices', () => {
     const logged = p.hubspot.admin.listCommunications().filter((c) => c.properties.omnihub_message_key === `twilio:${texts[0]!.sid}`);
     expect(logged).toHaveLength(1);
     expect(logged[0]!.contactIds).toEqual([contact!.id]);
+    // In Klaviyo, once, naming the order: the shop's Ready for Pickup flow skips her.
+    const smsEvents = p.klaviyo!.events().filter((event) => event.uniqueId === `twilio:${texts[0]!.sid}`);
+    expect(smsEvents).toHaveLength(1);
+    expect(smsEvents[0]).toMatchObject({ metric: 'Received SMS from Shop', properties: { Notice: 'ready_for_pickup', OrderId: `shopify:${order.id}` } });
     // Its status callbacks moved it forward.
     const message = (await p.table.items()).find((item) => item.pk === `MSG#twilio#${texts[0]!.sid}` && item.sk === 'MESSAGE');
-    expect(message).toMatchObject({ message: { direction: 'outbound', status: 'delivered' } });
+    expect(message).toMatchObject({ message: { direction: 'outbound', status: 'delivered', notice: { kind: 'ready_for_pickup', orderKey: `shopify:${order.id}`, orderName: order.name } } });
   });
 
   it('sends one text when the function dies right after Twilio took the send: the retry finds it in Twilio\'s list', async () => {
@@ -100,6 +105,8 @@ describe('pickup notices', () => {
     // Assess
     expect(p.twilio!.messages()).toHaveLength(textsBefore);
     expect((await noticeItems()).find((item) => item.eventId === `shopify:${order.id}#ready_for_pickup`)).toMatchObject({ state: 'skipped', reason: 'no phone' });
+    // The email path: Klaviyo's Ready for Pickup event of her order, which the shop's flow turns into an email.
+    expect(p.klaviyo!.events().filter((event) => event.metric === 'Ready for Pickup' && event.uniqueId === `shopify:${order.id}:ready`)).toHaveLength(1);
   });
 
   it('texts nobody who replied STOP: the email path tells her', async () => {

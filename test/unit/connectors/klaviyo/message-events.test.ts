@@ -74,4 +74,14 @@ describe('messageEvent', () => {
     // Assess
     expect(event.properties).toMatchObject({ Body: '', MediaCount: 1 });
   });
+
+  it('names the order a pickup notice was for, so the shop\'s Ready for Pickup flow can skip whom it reached', () => {
+    // Act
+    const notice = messageEvent(aMessage({ direction: 'outbound', notice: { kind: 'ready_for_pickup', orderKey: 'shopify:450789469', orderName: '#1001' } }));
+    const plain = messageEvent(aMessage({ direction: 'outbound' }));
+
+    // Assess
+    expect(notice.properties).toMatchObject({ Notice: 'ready_for_pickup', OrderId: 'shopify:450789469', OrderName: '#1001' });
+    expect(plain.properties).not.toHaveProperty('Notice');
+  });
 });
