@@ -123,4 +123,29 @@ describe('pickup notices', () => {
     expect(textsTo('+14155550104')).toEqual([]);
     expect((await noticeItems()).find((item) => item.eventId === `shopify:${katherine.id}#ready_for_pickup`)).toMatchObject({ state: 'skipped', reason: 'SMS unsubscribed' });
   });
+
+  it('takes Twilio\'s 21610 on the send as her SMS unsubscribe, everywhere, when her STOP never reached omnihub', async () => {
+    // Prepare: Dorothy replied STOP before omnihub listened (Twilio holds the opt-out; omnihub does not know it).
+    const order = await customerWithOrder({ first_name: 'Dorothy', email: 'dorothy@example.org', phone: '+14155550105' });
+    p.shopify.admin.updateCustomer(String((await p.table.customers()).find((c) => c.emails.includes('dorothy@example.org'))!.links.find((l) => l.system === 'shopify')!.externalId), {
+      sms_marketing_consent: { state: 'subscribed', opt_in_level: 'single_opt_in' },
+    });
+    await p.settle();
+    p.twilio!.setWebhookUrl(undefined);
+    p.twilio!.receive({ from: '+14155550105', body: 'STOP' });
+    await p.twilio!.idle();
+    p.twilio!.setWebhookUrl(p.runtime.webhookUrl('twilio'));
+
+    // Act
+    p.shopify.orderAdmin.markReadyForPickup(order.id);
+    await p.settle();
+
+    // Assess: nothing sent, the claim settled as skipped, and her SMS consent unsubscribed in the golden record and in Shopify.
+    expect(textsTo('+14155550105')).toEqual([]);
+    expect((await noticeItems()).find((item) => item.eventId === `shopify:${order.id}#ready_for_pickup`)).toMatchObject({ state: 'skipped', reason: 'opted out (21610)' });
+    const dorothy = (await p.table.customers()).find((c) => c.emails.includes('dorothy@example.org'));
+    expect(dorothy!.fields.smsConsent).toMatchObject({ value: 'unsubscribed', source: 'twilio' });
+    const shopifyId = dorothy!.links.find((l) => l.system === 'shopify')!.externalId;
+    expect(p.shopify.admin.getCustomer(shopifyId)?.sms_marketing_consent?.state).toBe('unsubscribed');
+  });
 });
