@@ -3,6 +3,7 @@ import { bundleAliases, bundleSettings, type FunctionBuild } from './catalog';
 import { oneConnectorRegistry } from './one-connector-registry';
 import { pruneKlaviyoSdk } from './prune-klaviyo-sdk';
 import { pruneSquareSdk } from './prune-square-sdk';
+import { pruneTwilioSdk } from './prune-twilio-sdk';
 
 /**
  * Builds one Lambda bundle: the only bundler of the project, used by the CDK stack
@@ -69,7 +70,7 @@ export async function buildFunction({ entry, outfile, define = {} }: FunctionBui
     banner: { js: bundleSettings.banner },
     mainFields: [...bundleSettings.mainFields],
     alias: bundleAliases,
-    plugins: [omitUnusedModules, oneConnectorRegistry, pruneSquareSdk, pruneKlaviyoSdk],
+    plugins: [omitUnusedModules, oneConnectorRegistry, pruneSquareSdk, pruneKlaviyoSdk, pruneTwilioSdk],
     // Every bundle names its connector and entity ("" for none): connectors/descriptor.ts folds on them;
     // a receiver bundle its connector too (OMNIHUB_RECEIVER_BUNDLE, functions/one-connector-registry.ts).
     define: {

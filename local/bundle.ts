@@ -22,7 +22,7 @@ export interface BuiltFunction {
  * own code. A change to any of them rebuilds every bundle.
  */
 const keyFiles = (root: string) =>
-  ['functions/build.ts', 'functions/catalog.ts', 'functions/one-connector-registry.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
+  ['functions/build.ts', 'functions/catalog.ts', 'functions/one-connector-registry.ts', 'functions/prune-twilio-sdk.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
     path.join(root, f),
   );
 
