@@ -29,14 +29,20 @@ export const SHOP_WHATSAPP = '+14155238886';
 export const SQUARE_SECRET = { accessToken: 'EAAAl-test-square-token', signatureKey: 'square-test-signature-key', notificationUrl: 'https://hub.example.com/webhooks/square' };
 
 /**
- * A clock for the fakes that never repeats a second: Shopify timestamps have one-second
- * resolution, and real edits by people are seconds apart. It stays close to real time
- * (HubSpot's signature window is checked against it).
+ * A clock for the fakes that never repeats a second while it can: Shopify timestamps have
+ * one-second resolution, and real edits by people are seconds apart. Every call takes the next
+ * second, so a busy test runs it ahead of real time; it stays at most `maxLeadMs` ahead, and past
+ * that lead calls share a second, as real edits can (Shopify's one-second ties, docs/identity.md §2).
+ * (Further ahead, the hub would clamp the fakes' times to its own clock, MAX_FUTURE_SKEW_MS, and
+ * scramble their order: the 21610 and Klaviyo-unsubscribe tests flaked on that.) Close to real
+ * time too for HubSpot's signature window.
  */
-export function steppingClock(stepMs = 1000): () => Date {
+export function steppingClock(stepMs = 1000, maxLeadMs = 30_000): () => Date {
   let last = Date.now() - 60_000;
   return () => {
-    last = Math.max(Date.now() - 60_000, last + stepMs);
+    const now = Date.now();
+    const step = last + stepMs <= now + maxLeadMs ? stepMs : 1;
+    last = Math.max(now - 60_000, last + step);
     return new Date(last);
   };
 }
