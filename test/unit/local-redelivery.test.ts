@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_REDELIVERY_DELAY_MS, redeliveryDelayMs } from '../../local/local-queue';
+import { MAX_RECEIVE_COUNT } from '../../core/routing';
+
+describe('local queue redelivery', () => {
+  it('retries quickly at first and spans about a minute over the receives AWS allows, as a message waiting for a customer record needs', () => {
+    const delays = Array.from({ length: MAX_RECEIVE_COUNT - 1 }, (_, index) => redeliveryDelayMs(100, index + 1));
+    expect(delays.slice(0, 4)).toEqual([100, 200, 400, 800]);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(MAX_REDELIVERY_DELAY_MS);
+    expect(delays.reduce((sum, delay) => sum + delay, 0)).toBeGreaterThan(45_000);
+  });
+});
