@@ -174,6 +174,12 @@ export interface ConnectorManifest<
   /** How long a delivery id is remembered, ≥ the vendor's retry window. */
   dedupeTtlSeconds: number;
   /**
+   * A fragment for the webhook URL the shop registers, and for the callback URLs omnihub hands
+   * the vendor: delivery settings the vendor reads from the URL and never requests (Twilio's
+   * connection overrides). registeredWebhookUrl() appends it.
+   */
+  webhookUrlFragment?: string;
+  /**
    * Environment variables that make `npm start` talk to the real service instead of the
    * sandbox: secret key → variable, and config key → variable. All secret variables set: real.
    */

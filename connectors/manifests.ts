@@ -9,6 +9,11 @@ import { descriptors } from './registry';
  */
 export const manifests = descriptors.map((descriptor) => descriptor.manifest);
 
+/** The webhook URL a shop registers with the vendor: the receiver's URL and the manifest's fragment, if any. */
+export function registeredWebhookUrl(manifest: { webhookUrlFragment?: string }, url: string): string {
+  return manifest.webhookUrlFragment ? `${url}#${manifest.webhookUrlFragment}` : url;
+}
+
 /**
  * How many id-only references one hydrate invocation receives: the connector's batch-read
  * size (`batchSize` in its cdk.json section) when it has one, so one SQS batch is one read.

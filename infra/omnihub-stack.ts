@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { hydrateBatchSize, routedConnector } from '../connectors/manifests';
+import { hydrateBatchSize, registeredWebhookUrl, routedConnector } from '../connectors/manifests';
 import { connectorBundleDefine, functionEntries, receiverBundleDefine, receiverFunctionName } from '../functions/catalog';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
@@ -226,7 +226,8 @@ export class OmnihubStack extends Stack {
         : new WebhookFunctionUrl(this, 'Webhooks', { receivers });
 
     // Each notice's status callbacks go to its connector's own webhook URL.
-    for (const [connectorId, fn] of noticeFunctions) fn.addEnvironment('STATUS_CALLBACK_URL', webhooks.urlOf(connectorId));
+    // (With the connector's fragment: Twilio reads its connection overrides from the callback URL too.)
+    for (const [connectorId, fn] of noticeFunctions) fn.addEnvironment('STATUS_CALLBACK_URL', registeredWebhookUrl(connectors.find(({ manifest }) => manifest.id === connectorId)!.manifest, webhooks.urlOf(connectorId)));
 
     // Only the HTTP API has one base every connector's URL starts with; function URLs differ per receiver.
     if (webhooks instanceof WebhookApi) {
@@ -250,7 +251,7 @@ export class OmnihubStack extends Stack {
         continue;
       }
       new CfnOutput(this, `WebhookUrl${suffix}`, {
-        value: webhooks.urlOf(manifest.id),
+        value: registeredWebhookUrl(manifest, webhooks.urlOf(manifest.id)),
         description: `Register this URL as the ${manifest.displayName} webhook endpoint`,
       });
       new CfnOutput(this, `Secret${suffix}`, {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { EVENT_SOURCE, reconcileRequestDetail } from '../core/events';
-import { hydrateBatchSize, manifests, readEveryMinutes } from '../connectors/manifests';
+import { hydrateBatchSize, manifests, readEveryMinutes, registeredWebhookUrl } from '../connectors/manifests';
 import { backfillEntities, boundFunctionName, hasCapability, MAX_RECEIVE_COUNT, routeBindings, type RoutedConnector } from '../core/routing';
 import { startAwsEndpoints } from './aws-endpoints';
 import { receiverFunctionName } from '../functions/catalog';
@@ -245,12 +245,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ingress: options.ingress,
     onRequest: options.onWebhook,
   });
-  for (const [id, env] of noticeEnvs) env.STATUS_CALLBACK_URL = `${server.url}/webhooks/${id}`;
+  // The URL a shop registers, fragment included (Twilio's connection overrides): the sandboxes read it as the vendor does.
+  const webhookUrl = (id: string) => registeredWebhookUrl(manifests.find((m) => m.id === id) ?? {}, `${server.url}/webhooks/${id}`);
+  for (const [id, env] of noticeEnvs) env.STATUS_CALLBACK_URL = webhookUrl(id);
 
   return {
     url: server.url,
     eventsEndpoint: aws.url,
-    webhookUrl: (id) => `${server.url}/webhooks/${id}`,
+    webhookUrl,
     functions,
     bundles,
     queues,

@@ -133,9 +133,10 @@ export class WebhookSender {
 
   /**
    * `url`: where this delivery goes, when not to `targetUrl` (Twilio posts each message's status
-   * callbacks to the URL given with that message).
+   * callbacks to the URL given with that message). `schedule`: this delivery's own retries, when
+   * not the sender's (Twilio reads them from each URL's connection overrides).
    */
-  send(body: string, headers: Record<string, string>, url: string | undefined = this.targetUrl): void {
+  send(body: string, headers: Record<string, string>, url: string | undefined = this.targetUrl, schedule: RetrySchedule | undefined = this.retrySchedule): void {
     // Retries go to the address configured when the webhook was triggered (Shopify documents it).
     if (!url) return;
     this.cancelled = false;
@@ -148,10 +149,10 @@ export class WebhookSender {
     const held = this.draw(this.settings.reorder);
     if (held) this.stats.reordered += 1;
     const firstWait = between(this.random, held ? (this.settings.holdMs ?? [100, 1000]) : (this.settings.delayMs ?? [0, 0]));
-    this.track(this.lifecycle(url, original, firstWait, 'original'));
+    this.track(this.lifecycle(url, original, firstWait, 'original', schedule));
     if (this.draw(this.settings.duplicate)) {
       this.stats.duplicated += 1;
-      this.track(this.lifecycle(url, original, firstWait + between(this.random, this.settings.duplicateGapMs ?? [0, 200]), 'duplicate'));
+      this.track(this.lifecycle(url, original, firstWait + between(this.random, this.settings.duplicateGapMs ?? [0, 200]), 'duplicate', schedule));
     }
   }
 
@@ -174,15 +175,14 @@ export class WebhookSender {
     void delivery.finally(() => this.pending.delete(delivery));
   }
 
-  private async lifecycle(url: string, original: WebhookPayload, firstWaitMs: number, copy: WebhookDeliveryRecord['copy']): Promise<void> {
+  private async lifecycle(url: string, original: WebhookPayload, firstWaitMs: number, copy: WebhookDeliveryRecord['copy'], schedule: RetrySchedule | undefined): Promise<void> {
     // Let the API response that caused this webhook reach the caller first, as in real life.
     await wait(firstWaitMs);
     for (let attempt = 0; ; attempt += 1) {
       if (this.cancelled) return;
       const payload = this.prepare ? this.prepare(attempt, original) : original;
-      const outcome = await this.attempt(url, payload, attempt, copy);
+      const outcome = await this.attempt(url, payload, attempt, copy, schedule?.timeoutMs);
       if (typeof outcome === 'number' && outcome >= 200 && outcome < 300) return;
-      const schedule = this.retrySchedule;
       if (!schedule || attempt >= schedule.retries || !schedule.retriesOn(outcome)) {
         this.stats.failed += 1;
         return;
@@ -192,9 +192,8 @@ export class WebhookSender {
     }
   }
 
-  private async attempt(url: string, payload: WebhookPayload, attempt: number, copy: WebhookDeliveryRecord['copy']): Promise<DeliveryOutcome> {
+  private async attempt(url: string, payload: WebhookPayload, attempt: number, copy: WebhookDeliveryRecord['copy'], timeoutMs: number | undefined): Promise<DeliveryOutcome> {
     this.stats.sent += 1;
-    const timeoutMs = this.retrySchedule?.timeoutMs;
     let status: DeliveryOutcome;
     try {
       const response = await fetch(url, {

@@ -1,3 +1,4 @@
+import { TWILIO_CONNECTION_OVERRIDES } from './connection-overrides';
 import * as z from '../../core/schema';
 import type { ConnectorManifest } from '../connector';
 
@@ -90,6 +91,7 @@ export const twilioManifest = {
   // Twilio retries a webhook only when the URL asks (#rc=, up to 5 times) and then tries the
   // fallback URL; a day of delivery keys covers both. The message's own key is kept for good.
   dedupeTtlSeconds: 24 * 3600,
+  webhookUrlFragment: TWILIO_CONNECTION_OVERRIDES,
   localEnv: {
     secret: { accountSid: 'TWILIO_ACCOUNT_SID', authToken: 'TWILIO_AUTH_TOKEN' },
     webhookSecret: { authToken: 'TWILIO_AUTH_TOKEN' },

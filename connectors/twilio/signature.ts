@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { VerifyResult, WebhookRequest } from '../connector';
+import { TWILIO_CONNECTION_OVERRIDES } from './connection-overrides';
 
 /**
  * Checks `X-Twilio-Signature` as twilio@6.2.0 does (lib/webhooks/webhooks.js validateRequest and
@@ -12,6 +13,9 @@ import type { VerifyResult, WebhookRequest } from '../connector';
  * Twilio signs the URL as configured, with or without the default port; the SDK accepts both, and
  * so do we (API Gateway's URL has none). There is no timestamp: a captured request verifies
  * forever, so what makes a replay harmless is the MessageSid it carries (docs/identity.md §11).
+ * The URL a shop registers carries omnihub's connection overrides (connection-overrides.ts) in its
+ * fragment, which is never requested; Twilio's docs do not say whether the signature covers it,
+ * so a signature over the URL with that fragment is accepted as well as one over the URL without.
  */
 export function verifyTwilioRequest(request: WebhookRequest, authToken: string): VerifyResult {
   const given = request.headers['x-twilio-signature'];
@@ -19,7 +23,8 @@ export function verifyTwilioRequest(request: WebhookRequest, authToken: string):
   const bodyHash = queryParam(request.url, 'bodySHA256');
   const params = bodyHash === undefined ? formParams(request.rawBody) : new Map<string, string[]>();
   if (bodyHash !== undefined && createHash('sha256').update(request.rawBody).digest('hex') !== bodyHash.toLowerCase()) return { ok: false, reason: 'bad_signature' };
-  const valid = [withoutPort(request.url), withDefaultPort(request.url)].some((url) => sameSignature(given, twilioSignature(authToken, url, params)));
+  const urls = [withoutPort(request.url), withDefaultPort(request.url)].flatMap((url) => [url, `${url}#${TWILIO_CONNECTION_OVERRIDES}`]);
+  const valid = urls.some((url) => sameSignature(given, twilioSignature(authToken, url, params)));
   return valid ? { ok: true } : { ok: false, reason: 'bad_signature' };
 }
 

@@ -55,6 +55,22 @@ describe('messages from customers (Twilio)', () => {
     expect(twilio().webhooks.stats.duplicated).toBeGreaterThan(0);
   });
 
+  it('keeps a message the bus refused: Twilio retries the 500 as the URL\'s connection overrides ask, and it is recorded once', async () => {
+    // Prepare: one delivery, no copy; the receiver's next PutEvents fails, so it answers 500 and remembers nothing.
+    twilio().webhooks.chaos = {};
+    p.runtime.faults.failPutEvents(1);
+
+    // Act
+    const sid = twilio().receive({ from: '+12125550190', body: 'Are you open on Sunday?' });
+    await p.settle();
+    twilio().webhooks.chaos = { duplicate: 1, seed: 11 };
+
+    // Assess
+    const attempts = twilio().webhooks.deliveries.filter((delivery) => delivery.body.includes(sid));
+    expect(attempts.map((delivery) => delivery.status)).toEqual([500, 200]);
+    expect((await messageItems()).filter((item) => item.pk === `MSG#twilio#${sid}`)).toHaveLength(1);
+  });
+
   it('makes a phone-only customer of a new WhatsApp phone, records the message once, and logs it once on her HubSpot contact and in Klaviyo', async () => {
     // Act
     const sid = twilio().receive({ from: 'whatsapp:+12125550147', to: `whatsapp:${SHOP_WHATSAPP}`, body: 'Hi! Can I pick up an order at the Main St store?', profileName: 'Mae' });

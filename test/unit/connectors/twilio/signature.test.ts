@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import type { WebhookRequest } from '../../../../connectors/connector';
+import { TWILIO_CONNECTION_OVERRIDES } from '../../../../connectors/twilio/connection-overrides';
 import { formParams, twilioSignature, verifyTwilioRequest } from '../../../../connectors/twilio/signature';
 
 /**
@@ -79,5 +80,20 @@ describe('Twilio webhook signature (form and JSON variants)', () => {
 
     // Assess
     expect(result).toEqual({ ok: true });
+  });
+  it('accepts a signature over the registered URL with its connection overrides, and still refuses another fragment', () => {
+    // Prepare: the URL the shop registers carries omnihub's overrides; Twilio requests it without them.
+    const requested = 'https://hub.example.com/webhooks/twilio';
+    const body = form(PARAMS);
+
+    // Act
+    const withOverrides = verifyTwilioRequest(request(requested, body, twilioSignature(TOKEN, `${requested}#${TWILIO_CONNECTION_OVERRIDES}`, formParams(body))), TOKEN);
+    const without = verifyTwilioRequest(request(requested, body, twilioSignature(TOKEN, requested, formParams(body))), TOKEN);
+    const otherFragment = verifyTwilioRequest(request(requested, body, twilioSignature(TOKEN, `${requested}#rc=5&rp=all`, formParams(body))), TOKEN);
+
+    // Assess
+    expect(withOverrides).toEqual({ ok: true });
+    expect(without).toEqual({ ok: true });
+    expect(otherFragment).toEqual({ ok: false, reason: 'bad_signature' });
   });
 });
