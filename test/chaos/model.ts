@@ -72,6 +72,23 @@ export interface TruthRecord {
   gone: boolean;
   /** A second record of the same person made on purpose (to be merged): not a duplicate until it is merged away. */
   deliberateDuplicate: boolean;
+  /** Deleted by a person in the vendor (not merged away): what was on it (a message's copy) went with it. */
+  deleted?: true;
+}
+
+/** A message a person sent the shop from their phone (Twilio: SMS or WhatsApp), by its MessageSid. */
+export interface TruthMessage {
+  sid: string;
+  person: string;
+  /** The sender's phone, E.164 (without WhatsApp's prefix). */
+  phone: string;
+  channel: 'sms' | 'whatsapp';
+  /** A whole-message STOP on SMS: her SMS marketing consent is unsubscribed from then on (docs/identity.md §10, §11). */
+  stop: boolean;
+  /** Sent before any record of hers existed: a phone-only customer, joined later by her first record (§3's exception). */
+  beforeAnyRecord: boolean;
+  /** Real time it was sent (ms). */
+  at: number;
 }
 
 /** One edit a person made, with the vendor's own time for it (source time). */
@@ -105,6 +122,8 @@ export interface GroundTruth {
   unholdable: Array<{ person: string; system: SystemName; field: CheckedField }>;
   /** Values only forged deliveries carried: none may appear anywhere. */
   forgedValues: string[];
+  /** Messages people sent the shop (Twilio), when Twilio is in the run. */
+  messages?: TruthMessage[];
 }
 
 // --- what the systems hold ------------------------------------------------------------------

@@ -2,7 +2,8 @@ import { requestLogOf, type RecordedRequest } from '../../connectors/testing/fak
 import type { RecordChange, ShopifyChange } from './sightings';
 import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
 import { between, seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
-import { HUBSPOT_SECRET, KLAVIYO_SECRET, SHOPIFY_SECRET, SQUARE_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
+import { HUBSPOT_SECRET, KLAVIYO_SECRET, SHOP_WHATSAPP, SHOPIFY_SECRET, SQUARE_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
+import { checkMessages, type MessageFinding } from './messages';
 import { check, type Verdict } from './checker';
 import { goldenCustomers } from './golden';
 import { SYSTEMS, type GroundTruth, type Snapshot, type SystemName } from './model';
@@ -11,7 +12,7 @@ import { hubspotAdapter } from './vendors/hubspot';
 import { klaviyoAdapter } from './vendors/klaviyo';
 import { shopifyAdapter } from './vendors/shopify';
 import { squareAdapter } from './vendors/square';
-import { Workload, type WorkloadCounts } from './workload';
+import { Workload, type MessageCounts, type WorkloadCounts } from './workload';
 import { checkOrders, OrderWorkload, type OrderCounts, type OrderFinding } from './orders';
 
 /**
@@ -41,6 +42,14 @@ export interface ChaosRates {
    * are reconciled as customers are (backfill-<origin>-orders).
    */
   orders: number;
+  /**
+   * Share of workload steps that are a message step (Twilio: a person texting the shop, a new
+   * phone or a known one, SMS or WhatsApp, a few STOPs). Twilio's webhooks are never dropped, not
+   * even in the drop phase: Twilio has no reconciliation (nothing to read a missed message back
+   * from), so a dropped one could only be scored as lost. None while webhooks are dropped without
+   * reconciliation (the texter's first record, in Shopify, could then never be seen).
+   */
+  messages: number;
 }
 
 /** How long, in real time, a vendor keeps retrying a delivery in the chaos run (see drive). */
@@ -63,6 +72,7 @@ export const DEFAULT_RATES: ChaosRates = {
   receiverFault: 0.02,
   dropWebhooks: 0,
   orders: 0.15,
+  messages: 0.12,
 };
 
 export interface ChaosOptions {
@@ -105,6 +115,8 @@ export interface ChaosReport {
   settled: boolean;
   workload: WorkloadCounts;
   orders: OrderCounts & { findings: OrderFinding[]; repeatedMoves: number };
+  /** Messages (Twilio): what people sent, and Twilio's inbound webhooks. */
+  messages: MessageCounts & { findings: MessageFinding[]; deliveries: { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number } };
   /** The vendors with webhooks (a polled vendor has none). */
   deliveries: Partial<Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number }>>;
   /** Each polled vendor: polls asked for (during the workload, with each reconciliation, at quiescence, in the loop check), and poll runs completed. */
@@ -128,6 +140,8 @@ export interface ChaosReport {
     table: Record<string, unknown>[];
     requests: Record<SystemName, RecordedRequest[]>;
     webhooks: Record<SystemName, WebhookDeliveryRecord[]>;
+    /** What the Twilio fake holds (every message), its inbound deliveries and API requests. */
+    twilio: { messages: ReturnType<NonNullable<Pipeline['twilio']>['messages']>; deliveries: WebhookDeliveryRecord[]; requests: RecordedRequest[] };
     /** What reached the bus, in order: the observations behind each resolver log line. */
     bus: Array<Record<string, unknown>>;
     /** Each message a queue gave up on: its queue, why, and the event it carried (dump only). */
@@ -172,6 +186,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     square: { rateLimit: { max: 1_000_000, intervalMs: 1000 }, searchLagMs: 1000 },
     // Klaviyo's Get Profiles lags its writes (the poll must live with it: its five-minute overlap); jobs apply later.
     klaviyo: { rateLimits: false, searchLagMs: KLAVIYO_SEARCH_LAG_MS, jobLagMs: KLAVIYO_JOB_LAG_MS },
+    // Messages (SHOP_SMS, SHOP_WHATSAPP); its sids follow the seed.
+    twilio: { idSeed: options.seed },
   });
   try {
     return await drive(pipeline, options, rates, progress, started);
@@ -217,6 +233,11 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     }
   }
 
+  // Twilio's inbound webhooks: duplicated and reordered as the others', never dropped (ChaosRates.messages); retried
+  // as the registered URL's connection overrides ask (connectors/twilio/connection-overrides.ts: a 5xx too).
+  const twilio = p.twilio!;
+  twilio.webhooks.chaos = { seed: streamSeed(options.seed, 'twilio-webhooks'), duplicate: rates.duplicate, reorder: rates.reorder, drop: 0, delayMs: [0, 30], holdMs: [200, 1500] };
+
   // 1 % of sync invocations crash right after the vendor recorded their write, before they can record it.
   const crashRandom = seededRandom(streamSeed(options.seed, 'crash'));
   let crashes = 0;
@@ -234,7 +255,11 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     seed: options.seed,
     maxPeople: options.people,
     webhookUrl: (system) => p.runtime.webhookUrl(system),
+    messenger: { receive: (input) => twilio.receive(input), shopWhatsapp: SHOP_WHATSAPP },
+    messageRandom: seededRandom(streamSeed(options.seed, 'messages')),
   });
+  const messageRandom = seededRandom(streamSeed(options.seed, 'message-steps'));
+  const messageShare = rates.dropWebhooks > 0 && !options.reconcile ? 0 : rates.messages;
   const orders = new OrderWorkload(seededRandom(streamSeed(options.seed, 'orders')), { shopify: p.shopify, square: p.square!, hubspot: p.hubspot }, (system) => workload.shopper(system));
   const orderRandom = seededRandom(streamSeed(options.seed, 'order-steps'));
   const orderShare = rates.dropWebhooks > 0 && !options.reconcile ? 0 : rates.orders;
@@ -248,7 +273,8 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     const correlationId = (event.detail as { correlationId?: unknown } | undefined)?.correlationId;
     return type === 'CustomerObserved' && typeof correlationId === 'string' && polled.some((system) => correlationId.startsWith(`backfill:${system}:`));
   };
-  const activity = () => SYSTEMS.reduce((total, system) => total + vendors[system].writes(), 0) + genuine() + p.runtime.bus.published.filter((event) => !pollTraffic(event)).length;
+  const activity = () =>
+    SYSTEMS.reduce((total, system) => total + vendors[system].writes(), 0) + genuine() + twilio.webhooks.stats.sent + twilio.requests.length + p.runtime.bus.published.filter((event) => !pollTraffic(event)).length;
   const moves = activity;
 
   const receiverRandom = seededRandom(streamSeed(options.seed, 'receiver'));
@@ -275,6 +301,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   while (delivered() < options.deliveries) {
     await workload.step();
     if (orderRandom() < orderShare) orders.step();
+    if (messageRandom() < messageShare) await workload.message();
     if (polled.length > 0 && --stepsToPoll <= 0) {
       poll('duringWorkload');
       stepsToPoll = nextPollGap();
@@ -349,12 +376,27 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
   const polledTrails = Object.fromEntries(polled.map((system) => [system, vendors[system].polled!.trail()]));
   const verdict = check(workload.truth, snapshot, vendors.shopify.trail?.(), polledTrails);
   const orderVerdict = checkOrders(orders.orders, workload.truth.people, { shopify: p.shopify, square: p.square!, hubspot: p.hubspot }, p.runtime.bus.published);
+  const messageVerdict = checkMessages(workload.truth, snapshot, {
+    table,
+    communications: p.hubspot.admin.listCommunications().map((communication) => ({
+      id: communication.id,
+      key: typeof communication.properties.omnihub_message_key === 'string' ? communication.properties.omnihub_message_key : null,
+      contactIds: communication.contactIds,
+    })),
+    events: p.klaviyo?.events().map((event) => ({ uniqueId: event.uniqueId, profileId: event.profileId })),
+    smsConsent: {
+      shopify: new Map(p.shopify.admin.listCustomers().map((customer) => [String(customer.id), customer.sms_marketing_consent?.state ?? null])),
+      ...(p.klaviyo ? { klaviyo: new Map(p.klaviyo.profiles().map((profile) => [profile.id, profile.attributes.subscriptions?.sms?.marketing?.consent ?? null])) } : {}),
+    },
+  });
   const forgedAccepted = workload.forgedStatuses.filter((status) => status !== 401).length;
-  // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed.
-  const deliveriesAbandoned = senders.reduce((failed, { sender }) => failed + sender.stats.failed, 0);
+  // A genuine delivery the vendor gave up on (its retries exhausted, or a 4xx it does not retry) is a change the hub missed;
+  // Twilio retries only as the URL's overrides allow: a message still failing after them is lost.
+  const deliveriesAbandoned = senders.reduce((failed, { sender }) => failed + sender.stats.failed, 0) + twilio.webhooks.stats.failed;
   const failures = {
     ...verdict.counts,
     ...orderVerdict.counts,
+    ...messageVerdict.counts,
     writesAfterQuiescence,
     forgedAccepted,
     deliveriesAbandoned,
@@ -375,6 +417,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
     settled,
     workload: workload.counts,
     orders: { ...orders.counts, findings: orderVerdict.findings, repeatedMoves: orderVerdict.repeatedMoves },
+    messages: { ...workload.counts.messages, findings: messageVerdict.findings, deliveries: { ...twilio.webhooks.stats } },
     deliveries: Object.fromEntries(senders.map(({ system, sender }) => [system, { ...sender.stats }])),
     polls,
     unobservable: verdict.unobservable,
@@ -393,6 +436,7 @@ async function drive(p: Pipeline, options: ChaosOptions, rates: ChaosRates, prog
       table,
       requests: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].requests])) as Record<SystemName, RecordedRequest[]>,
       webhooks: Object.fromEntries(SYSTEMS.map((system) => [system, vendors[system].sender?.deliveries ?? []])) as Record<SystemName, WebhookDeliveryRecord[]>,
+      twilio: { messages: twilio.messages(), deliveries: twilio.webhooks.deliveries, requests: twilio.requests },
       bus: p.runtime.bus.published.map((event) => ({ type: event['detail-type'], time: event.time, detail: event.detail })),
       deadLetters: p.runtime.deadLetters().map(({ queue, reason, body }) => ({ queue, reason, body })),
       shopifyChanges: vendors.shopify.trail?.().changes ?? [],
@@ -415,7 +459,7 @@ function writes(vendors: Record<SystemName, VendorAdapter>): Record<SystemName, 
 /** Waits until no webhook is pending, no queue holds a message and nothing moved for a while. */
 async function quiesce(p: Pipeline, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  const fakes = [p.shopify, p.hubspot, ...(p.square ? [p.square] : [])];
+  const fakes = [p.shopify, p.hubspot, ...(p.square ? [p.square] : []), ...(p.twilio ? [p.twilio] : [])];
   const moved = () =>
     fakes.reduce((total, fake) => total + fake.requests.length + fake.webhooks.deliveries.length, 0) + (p.klaviyo?.requests.length ?? 0) + p.runtime.bus.published.length;
   let stableRounds = 0;
@@ -424,7 +468,7 @@ async function quiesce(p: Pipeline, timeoutMs: number): Promise<boolean> {
     // The deadline's timer is cleared once idle: a pending one would keep the process alive for minutes.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-    await Promise.race([Promise.all([...fakes.map((fake) => fake.webhooks.idle()), p.klaviyo?.idle(), p.runtime.idle()]), timeout]);
+    await Promise.race([Promise.all([...fakes.map((fake) => fake.webhooks.idle()), p.klaviyo?.idle(), p.twilio?.idle(), p.runtime.idle()]), timeout]);
     clearTimeout(timer);
     await sleep(250);
     stableRounds = before === moved() && p.runtime.queues.every((queue) => queue.depth === 0) ? stableRounds + 1 : 0;
@@ -465,6 +509,7 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     ...(report.workload.skipped.delete.length > 0 ? [`  deletions skipped in ${report.workload.skipped.delete.join(', ')}: the fake has no delete`] : []),
     `  forged deliveries ${report.forgedSent}, accepted ${report.forgedAccepted}`,
     `  orders: web ${report.orders.web}, Square pickup ${report.orders.squarePickups} (pickups ${report.orders.pickups}, moves ${report.orders.pickupMoves}), counter ${report.orders.counter} (no customer ${report.orders.anonymous}), nobody free to buy ${report.orders.noShopper}, refused ${report.orders.refused}; pickup moves announced again ${report.orders.repeatedMoves}`,
+    `  messages (Twilio): ${report.messages.sent} sent (SMS ${report.messages.sms}, WhatsApp ${report.messages.whatsapp}, STOP ${report.messages.stops}); ${report.messages.texters} people texted before any record of theirs (first record made ${report.messages.firstRecordMade}, omnihub's completed ${report.messages.firstRecordCompleted}, failed ${report.messages.firstRecordFailed}); message steps with nobody to text ${report.messages.nobodyToText}`,
     'deliveries (triggered / sent / duplicated / reordered / retried / failed / dropped):',
     ...SYSTEMS.map((system) => {
       const d = report.deliveries[system];
@@ -476,6 +521,7 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
       }
       return `  ${system.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed} / ${d.dropped}   retry schedule: ${report.retrySchedule[system]}`;
     }),
+    ((d) => `  ${'twilio'.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed} / ${d.dropped}   retry schedule: the URL's connection overrides (up to 3, at once, on a failed connect, a read timeout or a 5xx; never dropped)`)(report.messages.deliveries),
     ...(Object.keys(report.unobservable).length > 0
       ? [
           `unseen edits nothing was left of to see (no observer could know them): ${Object.entries(report.unobservable)
@@ -497,7 +543,7 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     // Queue and reason only: the body (a customer's event) goes to the dump, not the terminal.
     ...report.evidence.deadLetters.map((letter) => `  ${letter.queue}: ${letter.reason.slice(0, 160)}`),
   ];
-  const findings = [...report.verdict.findings, ...report.orders.findings];
+  const findings = [...report.verdict.findings, ...report.orders.findings, ...report.messages.findings];
   if (findings.length > 0) {
     lines.push('', `findings (${findings.length}, first ${Math.min(findingsShown, findings.length)}):`);
     for (const finding of findings.slice(0, findingsShown)) lines.push(`  [${finding.check}] ${finding.detail}`);

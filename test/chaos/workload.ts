@@ -25,6 +25,33 @@ interface Person {
   records: Partial<Record<SystemName, string>>;
   /** Systems where the person bought: their record there stays. */
   buysIn: Set<SystemName>;
+  /** Real time the person came to be (their first record, or their first message). */
+  createdMs: number;
+  /** Messaged the shop (Twilio): never a family member's relative after, so the phone stays theirs alone (§3). */
+  texted: boolean;
+  /** Replied STOP by SMS. */
+  stopped: boolean;
+}
+
+/** Twilio's people side: a person texting the shop (the fake's `receive`), and the shop's WhatsApp sender. */
+export interface Messenger {
+  receive(input: { from: string; to?: string; body: string; profileName?: string }): string;
+  shopWhatsapp: string;
+}
+
+export interface MessageCounts {
+  sent: number;
+  sms: number;
+  whatsapp: number;
+  stops: number;
+  /** People whose first contact was a message (a phone-only customer first). */
+  texters: number;
+  /** Their first record: made by them in Shopify (before omnihub made one for the phone), or omnihub's completed with their email (the phone was taken). */
+  firstRecordMade: number;
+  firstRecordCompleted: number;
+  firstRecordFailed: number;
+  /** Message steps that found nobody free to text (known everywhere, phone their own). */
+  nobodyToText: number;
 }
 
 export interface WorkloadCounts {
@@ -40,6 +67,7 @@ export interface WorkloadCounts {
   deletions: number;
   refusedByVendor: number;
   skipped: { merge: boolean; delete: SystemName[] };
+  messages: MessageCounts;
 }
 
 const FIRST = ['Ada', 'Ben', 'Cleo', 'Dev', 'Eli', 'Fay', 'Gus', 'Hana', 'Ivo', 'June', 'Kai', 'Lena'];
@@ -47,6 +75,7 @@ const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Silva', 'Novak', 'Reye
 const STREETS = ['Main St', 'Oak Ave', 'Pine Rd', 'Elm St', 'Cedar Ln', 'Lake Dr'];
 const CITIES = ['Springfield', 'Riverton', 'Fairview', 'Georgetown', 'Salem', 'Franklin'];
 const EDITED: readonly CheckedField[] = ['firstName', 'lastName', 'address', 'phone'];
+const BODIES = ['Do you have this in blue?', 'Is my order ready?', 'What time do you open on Sunday?', 'Can I return a gift without a receipt?', 'Thanks!', 'Stop by at 5?', 'Do you ship to Canada?'];
 
 /** How long a person leaves a record alone before deleting it or adding a twin to merge into it. */
 const QUIET_BEFORE_MS = 8_000;
@@ -54,7 +83,7 @@ const QUIET_BEFORE_MS = 8_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Workload {
-  readonly truth: GroundTruth = { people: [], records: [], edits: [], unholdable: [], forgedValues: [] };
+  readonly truth: GroundTruth = { people: [], records: [], edits: [], unholdable: [], forgedValues: [], messages: [] };
   readonly counts: WorkloadCounts;
   readonly forgedStatuses: number[] = [];
   private people: Person[] = [];
@@ -68,7 +97,14 @@ export class Workload {
   constructor(
     private readonly random: Random,
     private readonly vendors: Record<SystemName, VendorAdapter>,
-    private readonly options: { seed: number; maxPeople: number; webhookUrl(system: SystemName): string },
+    private readonly options: {
+      seed: number;
+      maxPeople: number;
+      webhookUrl(system: SystemName): string;
+      /** Twilio in the run: people text the shop (message()); its own seeded stream, so the other draws stay as they were. */
+      messenger?: Messenger;
+      messageRandom?: Random;
+    },
   ) {
     this.systems = SYSTEMS.filter((system) => vendors[system] !== undefined);
     const deleteMissing = this.systems.filter((system) => !vendors[system].remove);
@@ -84,6 +120,7 @@ export class Workload {
       deletions: 0,
       refusedByVendor: 0,
       skipped: { merge: !vendors.hubspot.merge, delete: deleteMissing },
+      messages: { sent: 0, sms: 0, whatsapp: 0, stops: 0, texters: 0, firstRecordMade: 0, firstRecordCompleted: 0, firstRecordFailed: 0, nobodyToText: 0 },
     };
   }
 
@@ -92,7 +129,8 @@ export class Workload {
     const r = this.random();
     const free = this.people.filter((person) => !person.busy);
     if (this.people.length < this.options.maxPeople && (this.people.length < 10 || r < 0.22)) {
-      const relative = this.pick(free.filter((person) => person.phone !== null && !person.sharedPhone));
+      // Never someone who texted the shop: the message placed her by the phone, which must stay hers alone (§3, §11).
+      const relative = this.pick(free.filter((person) => person.phone !== null && !person.sharedPhone && !person.texted));
       if (relative && this.random() < 0.12) await this.guard(() => this.createPerson('hubspot', relative));
       else await this.guard(() => this.createPerson(this.system()));
       return;
@@ -166,7 +204,21 @@ export class Workload {
     const written = await this.vendors[system].create(fields);
     // A polled vendor tells nobody of the new record: it is known by the first read of it (test/chaos/sightings.ts).
     const where = this.vendors[system].polled ? { externalId: written.externalId, madeAt, madeUntil: Date.now(), unseen: true as const } : {};
-    const person: Person = { id: `p${n}`, email, phone, sharedPhone: relative !== undefined, origin: system, phoneEdited: false, lastEditMs: Date.now(), busy: false, records: { [system]: written.externalId }, buysIn: new Set() };
+    const person: Person = {
+      id: `p${n}`,
+      email,
+      phone,
+      sharedPhone: relative !== undefined,
+      origin: system,
+      phoneEdited: false,
+      lastEditMs: Date.now(),
+      busy: false,
+      records: { [system]: written.externalId },
+      buysIn: new Set(),
+      createdMs: madeAt,
+      texted: false,
+      stopped: false,
+    };
     this.people.push(person);
     this.truth.people.push({ id: person.id, email });
     this.register({ system, externalId: written.externalId, person: person.id, gone: false, deliberateDuplicate: false });
@@ -264,9 +316,151 @@ export class Workload {
     const id = this.recordOf(person, system);
     if (!id) return;
     if (!remove(id)) return;
-    this.gone(system, id);
+    this.gone(system, id, true);
     delete person.records[system];
     this.counts.deletions += 1;
+  }
+
+  // --- messages (Twilio) ----------------------------------------------------------------------
+
+  /**
+   * A message step: a new person texting the shop before any record of theirs exists (a
+   * phone-only customer; their first record follows, in the web shop, with that phone and their
+   * email: docs/identity.md §3's exception), or someone the hub surely knows by their own phone
+   * texting it (SMS or WhatsApp), a few of them replying STOP. Never from a family's shared phone
+   * or a phone that changed: what the rules say of those (§3: the phone's owner gets the message)
+   * is not modelled here.
+   */
+  async message(): Promise<void> {
+    const messenger = this.options.messenger;
+    const random = this.options.messageRandom;
+    if (!messenger || !random) return;
+    if (this.people.length < this.options.maxPeople && random() < 0.3) {
+      this.track(this.texter(messenger, random));
+      return;
+    }
+    const candidates = this.people.filter((person) => !person.busy && person.phone !== null && !person.sharedPhone && !person.phoneEdited && Date.now() - person.createdMs >= QUIET_BEFORE_MS && this.knownEverywhere(person));
+    const person = candidates.length === 0 ? undefined : candidates[Math.floor(random() * candidates.length)];
+    if (!person) {
+      this.counts.messages.nobodyToText += 1;
+      return;
+    }
+    const stop = !person.stopped && random() < 0.06;
+    const channel = stop || random() < 0.6 ? 'sms' : 'whatsapp';
+    this.send(messenger, person, channel, stop ? 'STOP' : BODIES[Math.floor(random() * BODIES.length)]!, false);
+  }
+
+  /** Whether every system of the run holds a record of the person (omnihub copied them everywhere: the hub knows them, with their phone). */
+  private knownEverywhere(person: Person): boolean {
+    return this.systems.every((system) => {
+      const id = this.vendors[system].findByEmail(person.email);
+      return id !== undefined && this.vendors[system].read(id)?.values.phone === person.phone;
+    });
+  }
+
+  private send(messenger: Messenger, person: Person, channel: 'sms' | 'whatsapp', body: string, beforeAnyRecord: boolean): void {
+    const phone = person.phone!;
+    const sid =
+      channel === 'whatsapp'
+        ? messenger.receive({ from: `whatsapp:${phone}`, to: `whatsapp:${messenger.shopWhatsapp}`, body, profileName: person.id })
+        : messenger.receive({ from: phone, body });
+    const stop = channel === 'sms' && body === 'STOP';
+    person.texted = true;
+    if (stop) person.stopped = true;
+    this.truth.messages!.push({ sid, person: person.id, phone, channel, stop, beforeAnyRecord, at: Date.now() });
+    this.counts.messages.sent += 1;
+    this.counts.messages[channel] += 1;
+    if (stop) this.counts.messages.stops += 1;
+  }
+
+  /** A new person whose first contact is a message; their first record comes after, in the web shop. */
+  private async texter(messenger: Messenger, random: Random): Promise<void> {
+    const n = this.next();
+    const email = `person${n}.s${this.options.seed}@chaos.example.com`;
+    const person: Person = {
+      id: `p${n}`,
+      email,
+      phone: this.freshPhone(),
+      sharedPhone: false,
+      origin: 'shopify',
+      phoneEdited: false,
+      lastEditMs: Date.now(),
+      busy: true,
+      records: {},
+      buysIn: new Set(),
+      createdMs: Date.now(),
+      texted: true,
+      stopped: false,
+    };
+    this.people.push(person);
+    this.truth.people.push({ id: person.id, email });
+    this.counts.people += 1;
+    this.counts.messages.texters += 1;
+    try {
+      const count = random() < 0.4 ? 2 : 1;
+      for (let index = 0; index < count; index++) {
+        const channel = random() < 0.6 ? 'sms' : 'whatsapp';
+        const stop = channel === 'sms' && !person.stopped && random() < 0.1;
+        this.send(messenger, person, channel, stop ? 'STOP' : BODIES[Math.floor(random() * BODIES.length)]!, true);
+        await sleep(between(random, [100, 1500]));
+      }
+      // Soon after (racing the phone-only customer's copies) or once the hub made her records everywhere.
+      await sleep(between(random, [0, 6000]));
+      await this.firstRecord(person, random);
+    } finally {
+      person.lastEditMs = Math.max(person.lastEditMs, Date.now());
+      person.busy = false;
+    }
+  }
+
+  /**
+   * Her first record with her phone and email, in the web shop. Shopify keeps phones unique: when
+   * omnihub already made the customer of her phone there, her sign-up is refused, and she completes
+   * that customer instead (signs in by the phone and adds her email and name, as
+   * test/integration/messages-flow.test.ts does).
+   */
+  private async firstRecord(person: Person, random: Random): Promise<void> {
+    const vendor = this.vendors.shopify;
+    const address = random() < 0.7 ? this.freshAddress() : undefined;
+    const fields: PersonFields = { email: person.email, phone: person.phone, firstName: this.firstName(), lastName: this.lastName(), ...(address ? { address } : {}) };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.respectClock(person, 'shopify');
+      try {
+        const written = await vendor.create(fields);
+        person.records.shopify = written.externalId;
+        this.register({ system: 'shopify', externalId: written.externalId, person: person.id, gone: false, deliberateDuplicate: false });
+        for (const [field, value] of Object.entries(canonical(fields)) as Array<[CheckedField, FieldValue]>) this.recordEdit(person, 'shopify', field, value, written.at);
+        this.counts.creates += 1;
+        this.counts.bySystem.shopify!.creates += 1;
+        this.counts.messages.firstRecordMade += 1;
+        return;
+      } catch {
+        // Refused: the phone is taken, by the customer omnihub made for it.
+      }
+      const held = vendor.list().find((record) => record.values.phone === person.phone);
+      if (held && !held.values.email && !this.byKey.has(recordKey('shopify', held.externalId))) {
+        const { phone: _phone, ...rest } = fields;
+        const current = vendor.read(held.externalId)!;
+        const sender = vendor.sender?.stats;
+        const [triggered, dropped] = [sender?.triggered ?? 0, sender?.dropped ?? 0];
+        const madeAt = Date.now();
+        const written = vendor.update(held.externalId, rest);
+        const madeUntil = Date.now();
+        const unseen = sender !== undefined && sender.triggered > triggered && sender.dropped - dropped === sender.triggered - triggered;
+        person.records.shopify = held.externalId;
+        this.register({ system: 'shopify', externalId: held.externalId, person: person.id, gone: false, deliberateDuplicate: false });
+        for (const [field, value] of Object.entries(canonical(rest)) as Array<[CheckedField, FieldValue]>) {
+          if ((current.values[field] ?? null) === value) continue;
+          this.recordEdit(person, 'shopify', field, value, written.at, current.values[field] ?? null, { externalId: held.externalId, madeAt, madeUntil, ...(unseen ? { unseen: true as const } : {}) });
+        }
+        this.counts.edits += 1;
+        this.counts.bySystem.shopify!.edits += 1;
+        this.counts.messages.firstRecordCompleted += 1;
+        return;
+      }
+      await sleep(500);
+    }
+    this.counts.messages.firstRecordFailed += 1;
   }
 
   // --- ground truth ----------------------------------------------------------------------------
@@ -289,9 +483,10 @@ export class Workload {
     this.byKey.set(recordKey(record.system, record.externalId), record);
   }
 
-  private gone(system: SystemName, externalId: string): void {
+  private gone(system: SystemName, externalId: string, deleted = false): void {
     const record = this.byKey.get(recordKey(system, externalId));
     if (record) record.gone = true;
+    if (record && deleted) record.deleted = true;
   }
 
   /** The person's live record in a system: the one we know, or the one omnihub made (found by their email). */

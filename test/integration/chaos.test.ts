@@ -11,7 +11,7 @@ async function dumpOnFailure(report: ChaosReport, name: string): Promise<void> {
   if (Object.values(report.failures).every((count) => count === 0) && report.deadLetters === 0) return;
   const file = path.join(root, '.omnihub', `chaos-failure-${name}.json`);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify({ findings: report.verdict.findings, ...report.evidence }));
+  await writeFile(file, JSON.stringify({ findings: [...report.verdict.findings, ...report.orders.findings, ...report.messages.findings], ...report.evidence }));
   console.log(`chaos run failed: ground truth, snapshot and logs in ${file}`);
 }
 
