@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { MatchKey } from '../core/identity/identity-store';
-import { FIELD_NAMES, OmnihubIdSchema, type Customer } from '../core/model/customer';
+import { OmnihubIdSchema, type Customer } from '../core/model/customer';
 import { normalizeEmail, toE164, type CountryCode } from '../core/model/normalize';
 import { DynamoDbIdentityStore } from '../functions/lib/adapters/dynamodb-identity-store';
 import { DynamoDbOrderStore } from '../functions/lib/adapters/dynamodb-order-store';
@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { enabledConnectors, loadConfig } from '../infra/config';
 import { backfillCommand, cliTarget } from './backfill';
 import { readLocalState } from './local-state';
+import { formatCustomer } from './format-customer';
 
 /**
  * npx omnihub customer <email | phone | system:ID | omnihub id> [--json]   the golden record, its links and its orders
@@ -233,26 +234,6 @@ async function findCustomer(store: DynamoDbIdentityStore, query: string, country
   return id ? store.getCustomer(id) : undefined;
 }
 
-export function formatCustomer(customer: Customer): string {
-  const lines = [`Customer ${customer.id}  (version ${customer.version}, created ${customer.createdAt}, updated ${customer.updatedAt})`, ''];
-  lines.push('  Field          Value                               Source     At (source time)');
-  for (const name of FIELD_NAMES) {
-    const field = customer.fields[name];
-    if (!field) continue;
-    lines.push(`  ${name.padEnd(14)} ${formatValue(field.value).padEnd(35)} ${field.source.padEnd(10)} ${field.at}`);
-  }
-  lines.push('', '  Linked records');
-  for (const link of customer.links) {
-    // docs/identity.md §6: values a system holds that could not be read are shown, by field name.
-    const unusable = link.unusable?.length ? `  unreadable: ${link.unusable.join(', ')}` : '';
-    const withheld = link.withheld && Object.keys(link.withheld).length > 0 ? `  not held (another record has it): ${Object.keys(link.withheld).join(', ')}` : '';
-    lines.push(`  ${link.system.padEnd(10)} ${link.externalId.padEnd(24)} linked ${link.linkedAt}${unusable}${withheld}`);
-  }
-  const unreadable = customer.links.reduce((n, link) => n + (link.unusable?.length ?? 0), 0);
-  if (unreadable > 0) lines.push('', `  Unreadable values: ${unreadable} (a value a system holds that omnihub could not normalize; fix it there)`);
-  lines.push('', `  Match keys: ${[...customer.emails, ...customer.phones].join(', ') || '(none)'}`);
-  return lines.join('\n');
-}
 
 export function formatOrders(orders: CustomerOrderEntry[]): string {
   if (orders.length === 0) return '  Orders: none';
@@ -287,12 +268,6 @@ function formatParked(p: ParkedEvent): string {
   return `${p.parkedAt}#${p.id}  ${p.code}  ${redactText(p.reason)}${expires}`;
 }
 
-function formatValue(value: unknown): string {
-  if (value === null) return '(empty)';
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.join(', ');
-  return Object.values(value as Record<string, unknown>).filter(Boolean).join(', ');
-}
 
 function splitParkedId(parkedId: string): [string, string] {
   const at = parkedId.lastIndexOf('#');
