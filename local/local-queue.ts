@@ -29,16 +29,17 @@ const SQS_CHUNK_BYTES = 64 * 1024;
 const SQS_MAX_PER_CALL = 10;
 
 /**
- * How long a failed message stays invisible before its next receive: doubling from
- * `visibilityDelayMs`, at most 30 s. In AWS every receive waits the queue's visibility timeout
+ * How long a failed message stays invisible before its next receive: tripling from
+ * `visibilityDelayMs`, at most a minute. In AWS every receive waits the queue's visibility timeout
  * (6 × the function timeout + the batching window, minutes), so ten receives span half an hour:
- * time for what a message waits on (a customer's record that her sync is still making, a vendor's
- * rate limit) to come. Locally the first retries stay quick, and ten still span about a minute
- * (0.1 s doubling in tests; 0.5 s in npm start), not the few seconds a fixed step would.
+ * time for what a message waits on to come (a customer's record her sync is still making, behind
+ * a vendor's Retry-After of up to a minute). Locally the first retries stay quick (0.1, 0.3, 0.9 s
+ * in tests), and ten receives still span minutes (3.6 in tests, 5 in npm start), not the seconds a
+ * fixed step gave: a message copy waiting for a Klaviyo profile ran out of receives in the chaos run.
  */
-export const MAX_REDELIVERY_DELAY_MS = 30_000;
+export const MAX_REDELIVERY_DELAY_MS = 60_000;
 export function redeliveryDelayMs(visibilityDelayMs: number, receiveCount: number): number {
-  return Math.min(MAX_REDELIVERY_DELAY_MS, visibilityDelayMs * 2 ** Math.max(0, receiveCount - 1));
+  return Math.min(MAX_REDELIVERY_DELAY_MS, visibilityDelayMs * 3 ** Math.max(0, receiveCount - 1));
 }
 
 export function sqsChunks(payloadBytes: number): number {
