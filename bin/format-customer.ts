@@ -10,7 +10,9 @@ export function formatCustomer(customer: Customer): string {
     if (!field) continue;
     // A phone only a message gave is undated (docs/identity.md §11): any record's phone is newer.
     const at = field.at === MESSAGE_PHONE_TIME ? 'undated (from a message)' : field.at;
-    lines.push(`  ${name.padEnd(14)} ${formatValue(field.value).padEnd(35)} ${field.source.padEnd(10)} ${at}`);
+    // A consent choice's evidence (docs/identity.md §10): how the system says it was made.
+    const how = 'how' in field && typeof field.how === 'string' ? `  (${field.how})` : '';
+    lines.push(`  ${name.padEnd(14)} ${formatValue(field.value).padEnd(35)} ${field.source.padEnd(10)} ${at}${how}`);
   }
   lines.push('', '  Linked records');
   for (const link of customer.links) {

@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { CustomerObserved, CustomerRecordRemoved, CustomerRecordsMerged, MessageObserved, MessageStatusReported, OrderObserved } from '../core/events';
 import { OmnihubError } from '../core/errors';
-import { messageObservation } from '../core/messages/phone-observation';
+import { messageObservation, OPTED_OUT_ON_SEND } from '../core/messages/phone-observation';
 import { messageKey } from '../core/model/message';
 import { DynamoDbMessageStore } from './lib/adapters/dynamodb-message-store';
 import { orderKey } from '../core/model/order';
@@ -258,7 +258,7 @@ async function recordMessageStatus(detail: MessageStatusReported, redelivered: b
   const held = await messages.getMessage(detail.origin);
   if (held?.message.status !== detail.status) return;
   if (detail.error?.optedOut && held.message.channel === 'sms') {
-    await resolve({ schemaVersion: 1, correlationId: detail.correlationId, observation: messageObservation({ ...held.message, at: detail.at }, 'unsubscribed') }, false);
+    await resolve({ schemaVersion: 1, correlationId: detail.correlationId, observation: messageObservation({ ...held.message, at: detail.at }, 'unsubscribed', OPTED_OUT_ON_SEND) }, false);
   }
   throw new OmnihubError('MESSAGE.NOT_DELIVERED', `message ${detail.status} (${detail.error?.reason ?? 'no error code'})`, { retryable: false, metadata: { errorCode: detail.error?.code ?? 0 } });
 }

@@ -3,7 +3,7 @@ import { loadNoticeConnector } from '../connectors/notices';
 import { descriptorOf } from '../connectors/registry';
 import { OmnihubError } from '../core/errors';
 import type { OrderStatusChanged } from '../core/events';
-import { messageObservation } from '../core/messages/phone-observation';
+import { messageObservation, OPTED_OUT_ON_SEND } from '../core/messages/phone-observation';
 import { messageKey, type Message } from '../core/model/message';
 import { parseOrderKey } from '../core/model/order';
 import type { HeldNotice } from '../core/notices/notice-store';
@@ -136,7 +136,7 @@ async function notify(move: OrderStatusChanged) {
     // She replied STOP to this sender: an explicit SMS unsubscribe (§10, §11), and the email path tells her.
     await notices.settle(move.eventId, { state: 'skipped', reason: `opted out (${outcome.code})` });
     if (request.channel === 'sms') {
-      const observation = messageObservation({ origin: { system: env.CONNECTOR_ID, externalId: '' }, customerAddress: request.to, at: now }, 'unsubscribed');
+      const observation = messageObservation({ origin: { system: env.CONNECTOR_ID, externalId: '' }, customerAddress: request.to, at: now }, 'unsubscribed', OPTED_OUT_ON_SEND);
       await publisher.publish([{ type: 'CustomerObserved', detail: { schemaVersion: 1, correlationId: move.correlationId, observation } }]);
     }
     return log.info('notice: the customer opted out of texts; not sent', { ...ctx, code: outcome.code });

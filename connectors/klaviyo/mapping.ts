@@ -30,12 +30,18 @@ export function toObservation(profile: KlaviyoProfile, context: MappingContext):
     smsConsent: values.smsConsent !== undefined ? consentTime(profile.attributes.subscriptions?.sms?.marketing) : undefined,
   });
   const unusable = unusableFields(profile, context);
+  // How she gave or withdrew a choice, as Klaviyo records it (its consent `method`, docs/identity.md §10).
+  const consentHow = compact({
+    emailConsent: values.emailConsent ? consentMethod(profile.attributes.subscriptions?.email?.marketing) : undefined,
+    smsConsent: values.smsConsent ? consentMethod(profile.attributes.subscriptions?.sms?.marketing) : undefined,
+  });
   return {
     system: SYSTEM,
     externalId: profile.id,
     observedAt,
     values,
     ...(Object.keys(fieldTimes).length > 0 ? { fieldTimes } : {}),
+    ...(Object.keys(consentHow).length > 0 ? { consentHow } : {}),
     ...(unusable.length > 0 ? { unusable } : {}),
   };
 }
@@ -79,6 +85,11 @@ function mapConsent(channel: KlaviyoChannelConsent | undefined): ConsentState | 
     default:
       return undefined;
   }
+}
+
+function consentMethod(channel: KlaviyoChannelConsent | undefined): string | undefined {
+  const method = channel?.method?.trim();
+  return method ? `Klaviyo consent method ${method}` : undefined;
 }
 
 function consentTime(channel: KlaviyoChannelConsent | undefined): string | undefined {

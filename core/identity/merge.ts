@@ -100,6 +100,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
         changedFields.push(name);
         dirty = true;
       }
+      if (raced) keepConsentHow(next, observation, name, at);
       // The same value, said earlier than we knew (a reordered delivery): the value is older than
       // its first sighting made it look (Shopify times every field by the record's updated_at).
       // Only a whole-record clock dates a value back: a property's own time (HubSpot's, from an
@@ -198,6 +199,7 @@ export function applyObservation(customer: Customer, received: Observation, now:
     dirty = true;
 
     if (takeGolden(next, observation.system, name, heldOrPending, value, at, partTimes)) changedFields.push(name);
+    keepConsentHow(next, observation, name, at);
   }
 
   const unusable = observation.unusable?.length ? [...observation.unusable].sort() : undefined;
@@ -629,6 +631,19 @@ function isOlder(candidate: Timestamp, than: Timestamp): boolean {
 function winsOver(at: Timestamp, system: string, golden: { source: string; at: Timestamp }): boolean {
   const diff = toMillis(at) - toMillis(golden.at);
   return diff > 0 || (diff === 0 && system === golden.source);
+}
+
+/**
+ * A consent golden value that is this statement's (its system, its time) keeps how that system
+ * says the choice was made, or none when it says none (docs/identity.md §10).
+ */
+function keepConsentHow(customer: Customer, observation: Observation, name: FieldName, at: Timestamp): void {
+  if (name !== 'emailConsent' && name !== 'smsConsent') return;
+  const golden = customer.fields[name];
+  if (!golden || golden.source !== observation.system || toMillis(golden.at) !== toMillis(at)) return;
+  const how = observation.consentHow?.[name];
+  if (how) golden.how = how;
+  else delete golden.how;
 }
 
 function setGolden(fields: GoldenFields, name: FieldName, sourced: SourcedValue): void {

@@ -68,12 +68,13 @@ export const GoldenFieldsSchema = z.object({
       parts: z.optional(z.record(z.string(), z.object({ source: SystemIdSchema, at: TimestampSchema }))),
     }),
   ),
-  emailConsent: z.optional(SourcedSchema(FieldValuesSchema.shape.emailConsent)),
-  smsConsent: z.optional(SourcedSchema(FieldValuesSchema.shape.smsConsent)),
+  /** A choice, with how the system that said it says it was made, where it says (docs/identity.md §10). */
+  emailConsent: z.optional(z.extend(SourcedSchema(FieldValuesSchema.shape.emailConsent), { how: z.optional(z.string()) })),
+  smsConsent: z.optional(z.extend(SourcedSchema(FieldValuesSchema.shape.smsConsent), { how: z.optional(z.string()) })),
   tags: z.optional(SourcedSchema(FieldValuesSchema.shape.tags)),
 });
 export type GoldenFields = z.infer<typeof GoldenFieldsSchema>;
-export type SourcedValue = { value: unknown; source: string; at: string; parts?: Record<string, { source: string; at: string }> };
+export type SourcedValue = { value: unknown; source: string; at: string; parts?: Record<string, { source: string; at: string }>; how?: string };
 
 /**
  * What one linked record in one system holds, field by field, as of the system's own time.

@@ -24,6 +24,11 @@ export const ObservationSchema = z.object({
    */
   partTimes: z.optional(z.partialRecord(AddressPartSchema, TimestampSchema)),
   unusable: z.optional(z.array(FieldNameSchema)),
+  /**
+   * How the system says a consent it holds was given or withdrawn (a STOP reply, Klaviyo's
+   * `method`): the evidence the golden field keeps beside its source and time (docs/identity.md §10).
+   */
+  consentHow: z.optional(z.partialRecord(z.enum(['emailConsent', 'smsConsent']), z.string())),
   /** Records the vendor merged into this one: their old ids now read as it (HubSpot `hs_merged_object_ids`). */
   mergedIds: z.optional(z.array(ExternalIdSchema)),
   /**

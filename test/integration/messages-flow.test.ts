@@ -131,7 +131,8 @@ describe('messages from customers (Twilio)', () => {
     // Assess
     expect(p.shopify.admin.getCustomer(String(grace.id))?.sms_marketing_consent?.state).toBe('unsubscribed');
     const [customer] = (await p.table.customers()).filter((c) => c.emails.includes('grace@example.net'));
-    expect(customer!.fields.smsConsent).toMatchObject({ value: 'unsubscribed', source: 'twilio' });
+    // With its evidence: which system, when, how (docs/identity.md §10).
+    expect(customer!.fields.smsConsent).toMatchObject({ value: 'unsubscribed', source: 'twilio', how: 'replied with an opt-out keyword (STOP) by SMS' });
     const profile = p.klaviyo!.profiles().find((candidate) => candidate.attributes.email === 'grace@example.net');
     expect(profile?.attributes.subscriptions?.sms?.marketing?.consent).toBe('UNSUBSCRIBED');
     // The STOP is a message too, on her timeline.
@@ -144,6 +145,23 @@ describe('messages from customers (Twilio)', () => {
     // Assess
     expect(p.shopify.admin.getCustomer(String(grace.id))?.sms_marketing_consent?.state).toBe('unsubscribed');
     expect(p.klaviyo!.profiles().find((candidate) => candidate.attributes.email === 'grace@example.net')?.attributes.subscriptions?.sms?.marketing?.consent).toBe('UNSUBSCRIBED');
+  });
+
+  it('subscribes her SMS again everywhere when she replies START after her STOP: a newer explicit opt-in', async () => {
+    // Prepare: Grace replied STOP in the test before (unsubscribed in Shopify and Klaviyo).
+    const [before] = (await p.table.customers()).filter((c) => c.emails.includes('grace@example.net'));
+    expect(before!.fields.smsConsent?.value).toBe('unsubscribed');
+
+    // Act
+    twilio().receive({ from: '+12125550163', body: 'START' });
+    await p.settle();
+
+    // Assess
+    const [customer] = (await p.table.customers()).filter((c) => c.emails.includes('grace@example.net'));
+    expect(customer!.fields.smsConsent).toMatchObject({ value: 'subscribed', how: 'replied with an opt-in keyword (START) by SMS' });
+    const shopifyId = customer!.links.find((link) => link.system === 'shopify')!.externalId;
+    expect(p.shopify.admin.getCustomer(shopifyId)?.sms_marketing_consent?.state).toBe('subscribed');
+    expect(p.klaviyo!.profiles().find((candidate) => candidate.attributes.email === 'grace@example.net')?.attributes.subscriptions?.sms?.marketing?.consent).toBe('SUBSCRIBED');
   });
 
   it('keeps her newer phone when she first texts from an older one: a message does not date a phone', async () => {

@@ -147,7 +147,7 @@ describe('pickup notices', () => {
     expect(textsTo('+14155550105')).toEqual([]);
     expect((await noticeItems()).find((item) => item.eventId === `shopify:${order.id}#ready_for_pickup`)).toMatchObject({ state: 'skipped', reason: 'opted out (21610)' });
     const dorothy = (await p.table.customers()).find((c) => c.emails.includes('dorothy@example.org'));
-    expect(dorothy!.fields.smsConsent).toMatchObject({ value: 'unsubscribed', source: 'twilio' });
+    expect(dorothy!.fields.smsConsent).toMatchObject({ value: 'unsubscribed', source: 'twilio', how: 'Twilio refused a send with 21610: she replied STOP to this sender' });
     const shopifyId = dorothy!.links.find((l) => l.system === 'shopify')!.externalId;
     expect(p.shopify.admin.getCustomer(shopifyId)?.sms_marketing_consent?.state).toBe('unsubscribed');
   });

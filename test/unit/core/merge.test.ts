@@ -1128,6 +1128,25 @@ describe("what sync's read of HubSpot showed, part by part, when a Shopify addre
   });
 });
 
+describe('consent evidence: which system, when, how (docs/identity.md §10)', () => {
+  it('keeps how the winning statement says the choice was made, and drops it when a system restates the choice without saying how', () => {
+    // Prepare: she replied STOP (Twilio says how); later Klaviyo's record shows the same choice, saying no method.
+    const stop = anObservation({ system: 'twilio', externalId: '+12125550101', observedAt: '2026-01-01T10:00:00Z', values: { phone: '+12125550101', smsConsent: 'unsubscribed' }, consentHow: { smsConsent: 'replied with an opt-out keyword (STOP) by SMS' } });
+    const customer = applyObservation(aCustomer(), stop, NOW).customer;
+    const older = anObservation({ system: 'klaviyo', externalId: '01KLAVIYO', observedAt: '2026-01-01T09:00:00Z', values: { phone: '+12125550101', smsConsent: 'subscribed' }, consentHow: { smsConsent: 'Klaviyo consent method FORM' } });
+    const restated = anObservation({ system: 'shopify', externalId: '7065', observedAt: '2026-01-01T11:00:00Z', values: { phone: '+12125550101', smsConsent: 'unsubscribed' } });
+
+    // Act
+    const afterOlder = applyObservation(customer, older, NOW).customer;
+    const afterRestated = applyObservation(afterOlder, restated, NOW).customer;
+
+    // Assess
+    expect(customer.fields.smsConsent).toEqual({ value: 'unsubscribed', source: 'twilio', at: '2026-01-01T10:00:00Z', how: 'replied with an opt-out keyword (STOP) by SMS' });
+    expect(afterOlder.fields.smsConsent).toEqual(customer.fields.smsConsent);
+    expect(afterRestated.fields.smsConsent).toEqual({ value: 'unsubscribed', source: 'shopify', at: '2026-01-01T11:00:00Z' });
+  });
+});
+
 describe('consent: a default never undoes a choice (docs/identity.md §10)', () => {
   const subscribedInShopify = () =>
     applyObservation(aCustomer(), anObservation({ observedAt: '2026-01-01T10:00:00Z', values: { email: 'ada@example.com', emailConsent: 'subscribed', smsConsent: 'unsubscribed' } }), NOW).customer;
