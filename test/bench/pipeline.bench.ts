@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: pushes customer updates through the local pipeline (DynamoDB Local, the
  * Shopify and HubSpot fakes behind the real SDKs, the bundled handlers in worker pools) and
- * prints what they cost, then the same for Shopify web orders into HubSpot. Figures, not assertions: compare runs on the same machine.
+ * prints what they cost, then the same for Shopify web orders into HubSpot and for Twilio messages onto HubSpot contacts. Figures, not assertions: compare runs on the same machine.
  *
  *   BENCH_UPDATES=200 (burst size)   BENCH_SEQUENTIAL=40 (one-at-a-time latency samples)
  */
@@ -16,6 +16,7 @@ import { printBundles } from './bundles';
 import { aCustomer, anObservation } from '../support/builders';
 import { shopifyCustomerPayload, shopifyDelivery } from '../support/deliveries';
 import { printCostBench } from './cost';
+import { printMessagesBench } from './messages';
 import { printOrdersBench } from './orders';
 import { benchBackfill } from './backfill';
 
@@ -77,6 +78,8 @@ async function main() {
     // §1), which reorders the states of a record: edits were lost to it, and HubSpot's echoes were
     // refused as stale. The bench's edits of one customer are seconds apart anyway.
     clock: () => new Date(),
+    // Twilio for the messages section (its receiver and the HubSpot message copies).
+    twilio: {},
     onWebhook: ({ connector, ms: answered }) => {
       if (connector === 'shopify') webhookMs.push(answered);
     },
@@ -132,6 +135,7 @@ async function main() {
     console.log(`  hub process RSS ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`);
     await printCostBench(p, ids.slice(0, SEQUENTIAL));
     await printOrdersBench(p, ids, Math.min(UPDATES, 100), SEQUENTIAL);
+    await printMessagesBench(p, Math.min(UPDATES, 100), SEQUENTIAL);
     await benchBackfill(ddb.endpoint);
   } finally {
     await p.stop();
