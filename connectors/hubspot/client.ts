@@ -18,6 +18,10 @@ import { MAX_RETRIES, rateLimited, readFailure, retryWait, toConnectorError, unr
 import type { UpdateOptions } from '../../core/sync/customer-target';
 import type { ClientOptions, CustomerTarget, WriteOutcome } from '../connector';
 import { createConsentWriter, type ConsentWritten } from './consent';
+import { createCaller } from './calls';
+import { CUSTOMER_KEY_PROPERTIES, CUSTOMER_KEY_PROPERTY } from './customer-key';
+import { ensureProperties, once } from './property-setup';
+import { propertiesApis } from './properties-sdk';
 import type { HubspotConfig, HubspotSecret } from './manifest';
 import { historyProperties, hubspotMapping, readProperties, toCanonicalValues, toHubspotProperties, toObservation, writtenFields, type HubspotMapping } from './mapping';
 import { HubspotBatchReadResponseSchema, HubspotContactSchema, type HubspotContact } from './schemas';
@@ -33,6 +37,8 @@ export { MAX_RETRIES, readFailure, retryWait, toConnectorError, unreadable, type
 export const MAX_HISTORY_BATCH = 50;
 /** A stated wait longer than this is better spent by SQS redelivery than by a running Lambda. */
 const MAX_WAIT_MS = 30_000;
+/** The customer key property is made once per instance (connectors/hubspot/customer-key.ts). */
+const KEY_SCOPES = 'crm.objects.contacts.write, crm.schemas.contacts.write';
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
@@ -74,6 +80,17 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
     }
   }
 
+  const keyApis = { properties: propertiesApis(secret.accessToken, options.baseUrl) };
+  const ensureCustomerKey = once(() => ensureProperties(createCaller(log, KEY_SCOPES), keyApis, CUSTOMER_KEY_PROPERTIES, KEY_SCOPES, log));
+
+  /** GET /crm/v3/objects/contacts/{customerId}?idProperty=omnihub_customer_id: the contact made for her, or undefined on a 404. */
+  async function contactByCustomerKey(customerId: string): Promise<string | undefined> {
+    const read = await attempt('read by customer id', () => contacts.basicApi.getById(customerId, [CUSTOMER_KEY_PROPERTY], undefined, undefined, false, CUSTOMER_KEY_PROPERTY));
+    if (read.ok) return readContact(read.value, 'read by customer id').id;
+    if (read.failure.status === 404) return undefined;
+    throw toConnectorError(read.failure, 'read by customer id');
+  }
+
   async function run<T>(operation: string, call: () => Promise<T>): Promise<T> {
     const result = await attempt(operation, call);
     if (!result.ok) throw toConnectorError(result.failure, operation);
@@ -110,11 +127,13 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
   }
 
   return {
-    async create(values) {
+    async create(values, scope = {}) {
       // Nothing to clear on a new contact: empty properties are left out.
       const properties = Object.fromEntries(Object.entries(toHubspotProperties(values)).filter(([, value]) => value !== ''));
+      if (scope.customerId) await ensureCustomerKey();
+      const sent = scope.customerId ? { ...properties, [CUSTOMER_KEY_PROPERTY]: scope.customerId } : properties;
       // POST /crm/v3/objects/contacts: https://developers.hubspot.com/docs/api/crm/contacts
-      const result = await attempt('create', () => contacts.basicApi.create({ properties, associations: [] }));
+      const result = await attempt('create', () => contacts.basicApi.create({ properties: sent, associations: [] }));
       if (result.ok) {
         const contact = readContact(result.value, 'create');
         const created = outcome(contact, values, properties, mapping);
@@ -125,9 +144,18 @@ export function createHubspotClient(options: ClientOptions<HubspotConfig, Hubspo
       // 409 "Contact already exists. Existing ID: N": the email is taken, so the person is already
       // there. Nothing is written: sync checks whose contact it is and observes it first.
       const existingId = result.failure.status === 409 ? /Existing ID: (\d+)/.exec(result.failure.body.message ?? '')?.[1] : undefined;
-      if (!existingId) throw toConnectorError(result.failure, 'create');
-      log.info('HubSpot contact already exists for this email', { externalId: existingId });
-      return { kind: 'exists', externalId: existingId, matchedOn: 'email' };
+      if (existingId) {
+        log.info('HubSpot contact already exists for this email', { externalId: existingId });
+        return { kind: 'exists', externalId: existingId, matchedOn: 'email' };
+      }
+      // A 400 may be our customer key held by the contact a crashed create of ours made (its
+      // wording is not relied on): that contact, if it is there, is the answer.
+      const mine = scope.customerId && result.failure.status === 400 ? await contactByCustomerKey(scope.customerId) : undefined;
+      if (mine) {
+        log.info('HubSpot contact found by its omnihub customer id (a create repeated after a crash)', { externalId: mine });
+        return { kind: 'exists', externalId: mine, matchedOn: 'omnihub-id' };
+      }
+      throw toConnectorError(result.failure, 'create');
     },
 
     update,

@@ -42,7 +42,8 @@ export interface WriteOutcome {
  */
 export type CreateOutcome =
   | ({ kind: 'created' } & WriteOutcome)
-  | { kind: 'exists'; externalId: string; matchedOn: 'email' | 'phone' };
+  // 'omnihub-id': the record a create of ours made, found by the customer id it carries (HubSpot).
+  | { kind: 'exists'; externalId: string; matchedOn: 'email' | 'phone' | 'omnihub-id' };
 
 export interface UpdateOptions {
   /**

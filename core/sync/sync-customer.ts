@@ -17,7 +17,7 @@ export type SyncOutcome =
    */
   | { outcome: 'created' | 'updated'; externalId: string; fields: FieldName[]; withheld?: FieldName[]; behind?: true }
   /** The system already had an unlinked record for this person: observed, to be linked by the resolver first. Retry later. */
-  | { outcome: 'found-existing'; externalId: string; matchedOn: 'email' | 'phone' }
+  | { outcome: 'found-existing'; externalId: string; matchedOn: 'email' | 'phone' | 'omnihub-id' }
   /**
    * The linked record is gone from the system (docs/identity.md §7, found gone by sync's read):
    * merged into `survivorId` when another record names it as merged, else deleted. The caller

@@ -1,3 +1,4 @@
+import { requestLogOf } from '../../connectors/testing/fake-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwilioSender } from '../../connectors/twilio/sender';
 import { twilioSignature } from '../../connectors/twilio/signature';
@@ -16,7 +17,10 @@ describe('messages from customers (Twilio)', () => {
   const twilio = () => p.twilio!;
 
   beforeAll(async () => {
-    p = await startPipeline({ klaviyo: {}, twilio: {} });
+    // Real time: a message is timed by the hub's clock when it arrives (Twilio's webhook has no
+    // time), and a STOP competes with consent Shopify timed; a stepping clock running ahead would
+    // make Shopify's look newer (pipeline.ts steppingClock).
+    p = await startPipeline({ klaviyo: {}, twilio: {}, crashable: true, clock: () => new Date() });
     // At least once: every inbound webhook is delivered twice.
     twilio().webhooks.chaos = { duplicate: 1, seed: 11 };
   });
@@ -97,6 +101,32 @@ describe('messages from customers (Twilio)', () => {
     const events = p.klaviyo!.events().filter((event) => event.uniqueId === `twilio:${sid}`);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ profileId, metric: 'Sent WhatsApp Message to Shop' });
+  });
+
+  it('makes one HubSpot contact for a phone-only customer even when sync dies right after HubSpot created it', async () => {
+    // Prepare: crash the sync-hubspot invocation whose contact create HubSpot answered 201 (no email: nothing else makes the retry's create a 409).
+    // HubSpot's webhook of the new contact comes late, so only the retry can find what the create made.
+    p.hubspot.webhooks.chaos = { delayMs: [3000, 3000] };
+    const crashed: string[] = [];
+    requestLogOf(p.hubspot.requests)!.subscribe(async (request) => {
+      if (crashed.length > 0 || !request.invocation?.startsWith('sync-hubspot#') || request.method !== 'POST' || request.path !== '/crm/v3/objects/contacts' || request.status !== 201) return;
+      if (await p.runtime.faults.crashInvocation(request.invocation)) crashed.push(request.invocation);
+    });
+
+    // Act
+    twilio().receive({ from: '+12125550177', body: 'Hello, do you deliver to Queens?' });
+    await p.settle();
+    p.hubspot.webhooks.chaos = {};
+
+    // Assess
+    expect(crashed).toHaveLength(1);
+    const contacts = contactWithPhone('+12125550177');
+    expect(contacts).toHaveLength(1);
+    const [customer, ...others] = await customerWithPhone('+12125550177');
+    expect(others).toEqual([]);
+    expect(customer!.links.filter((link) => link.system === 'hubspot').map((link) => link.externalId)).toEqual([contacts[0]!.id]);
+    expect(contacts[0]!.properties.omnihub_customer_id).toBe(customer!.id);
+    expect(p.runtime.deadLetters()).toEqual([]);
   });
 
   it('joins her online self by the phone when she orders with that phone and her email', async () => {

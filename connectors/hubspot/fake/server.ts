@@ -413,8 +413,20 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return names.length > 0 ? names : undefined;
   }
 
+  /** By id, by email, or by the value of a unique property (`idProperty`); another property is refused (nonUniqueIdProperty). */
   function lookup(idOrEmail: string, idProperty: string | null): FakeContact | undefined {
-    return idProperty === 'email' ? state.findByEmail(idOrEmail) : state.get(idOrEmail);
+    if (idProperty === 'email') return state.findByEmail(idOrEmail);
+    if (idProperty && idProperty !== 'hs_object_id') return state.list().find((contact) => contact.properties.get(idProperty) === idOrEmail);
+    return state.get(idOrEmail);
+  }
+
+  /**
+   * [2ND] HubSpot's 400 for an idProperty that is not a unique property (hubspot-api-nodejs#548):
+   * "Unable to perform update/upsert by non-unique 0-1 property <name> in portal ID <portal>".
+   */
+  function nonUniqueIdProperty(idProperty: string | null): FakeResponse | undefined {
+    if (!idProperty || idProperty === 'email' || idProperty === 'hs_object_id' || catalog.isUnique('contacts', idProperty)) return undefined;
+    return api(400, errorBody(`Unable to perform update/upsert by non-unique 0-1 property ${idProperty} in portal ID ${portalId}`, 'VALIDATION_ERROR'));
   }
 
   function batchTimes(): Record<string, string> {
@@ -551,6 +563,8 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
 
     // GET / PATCH / DELETE /crm/v3/objects/contacts/{contactId}[?idProperty=email]
     if (single !== undefined && ['GET', 'PATCH', 'DELETE'].includes(method)) {
+      const refused = nonUniqueIdProperty(request.query.get('idProperty'));
+      if (refused) return refused;
       const contact = lookup(decodeURIComponent(single), request.query.get('idProperty'));
       if (!contact) return writeFailure({ kind: 'not_found', id: single });
       if (method === 'GET') return api(200, renderContact(contact, requestedProperties(request), requestedProperties(request, 'propertiesWithHistory'), state.knows));
