@@ -101,7 +101,10 @@ async function resolve({ observation, correlationId }: CustomerObserved, redeliv
   });
   // A new link is announced too: the other systems may lack what this record holds, and this
   // record may lack golden values (absence is not a clear, so nothing "changed").
-  const newLink = result.outcome === 'created' || result.matchedBy !== 'link';
+  // (Not a channel without customer records, Twilio: its "record" is the phone she wrote from,
+  // which the customer holds already, or it changed a field. A known customer's first message
+  // then costs no sync in every system.)
+  const newLink = (result.outcome === 'created' || result.matchedBy !== 'link') && env.CONNECTOR_IDS.includes(observation.system);
   const changed = [...new Set([...result.changedFields, ...result.recheck])];
   const fields = changed.length > 0 ? changed : newLink ? [...FIELD_NAMES] : [];
   if (fields.length === 0) return result.customer.id;

@@ -24,7 +24,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /** What each function parses from its environment at cold start (functions/lib/env.ts): placeholders, no call is made. */
 const COMMON_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', TABLE_NAME: 'omnihub', EVENT_BUS_NAME: 'omnihub' };
-const EXAMPLE_CONFIG: Record<string, Record<string, unknown>> = { shopify: { shop: 'bench-shop' } };
+const EXAMPLE_CONFIG: Record<string, Record<string, unknown>> = { shopify: { shop: 'bench-shop' }, twilio: { smsFrom: '+15005550006', notices: { storeName: 'Bench Goods' } } };
 
 interface Job {
   name: string;
@@ -89,19 +89,36 @@ export async function printBundles(root: string): Promise<void> {
         env: { ...COMMON_ENV, CONNECTOR_SECRETS: JSON.stringify({ [id]: `omnihub/${id}/webhook` }) },
       })),
     { name: 'identity-resolver', entry: functionEntries['identity-resolver'], env: { ...COMMON_ENV, CONNECTOR_IDS: manifests.map((m) => m.id).join(',') } },
-    ...manifests.map(({ id }) => ({
+    // Sync for the systems that hold customer records (not Twilio, a channel: infra builds none for it).
+    ...manifests.filter((m) => m.customerRecords !== false).map(({ id }) => ({
       name: `sync-${id}`,
       entry: functionEntries['connector-sync'],
       define: connectorBundleDefine(id),
       env: { ...COMMON_ENV, CONNECTOR_ID: id, CONNECTOR_CONFIG: JSON.stringify(EXAMPLE_CONFIG[id] ?? {}), CONNECTOR_SECRET: `omnihub/${id}` },
     })),
+    // The orders function of whoever reads or copies orders, or copies messages (as infra/omnihub-stack.ts builds it).
     ...manifests
-      .filter((m) => m.orders)
+      .filter((m) => m.orders?.observe || m.orders?.project || m.messages?.project)
       .map(({ id }) => ({
         name: `orders-${id}`,
         entry: functionEntries['order-sync'],
         define: connectorBundleDefine(id, 'orders'),
         env: { ...COMMON_ENV, CONNECTOR_ID: id, CONNECTOR_CONFIG: JSON.stringify(EXAMPLE_CONFIG[id] ?? {}), CONNECTOR_SECRET: `omnihub/${id}` },
+      })),
+    ...manifests
+      .filter((m) => m.notices)
+      .map(({ id }) => ({
+        name: `notices-${id}`,
+        entry: functionEntries['notice-sender'],
+        define: connectorBundleDefine(id, 'notices'),
+        env: {
+          ...COMMON_ENV,
+          CONNECTOR_ID: id,
+          CONNECTOR_CONFIG: JSON.stringify(EXAMPLE_CONFIG[id] ?? {}),
+          CONNECTOR_SECRET: `omnihub/${id}`,
+          MESSAGE_COPY_IDS: 'hubspot',
+          STATUS_CALLBACK_URL: `https://hub.example.com/webhooks/${id}`,
+        },
       })),
   ];
   const built = await Promise.all(

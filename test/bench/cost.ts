@@ -86,6 +86,7 @@ export function roleOf(functionName: string): FunctionRole {
   if (functionName.startsWith('sync-')) return 'connector-sync';
   if (functionName.startsWith('orders-')) return 'order-sync';
   if (functionName.startsWith('backfill-')) return 'backfill';
+  if (functionName.startsWith('notices-')) return 'notice-sender';
   throw new Error(`No memory size for function "${functionName}" in infra/function-sizing.ts`);
 }
 

@@ -194,6 +194,25 @@ describe('messages from customers (Twilio)', () => {
     expect(p.klaviyo!.profiles().find((candidate) => candidate.attributes.email === 'grace@example.net')?.attributes.subscriptions?.sms?.marketing?.consent).toBe('SUBSCRIBED');
   });
 
+  it('costs no sync when a customer known everywhere sends her first message: the message is copied, her records are left alone', async () => {
+    // Prepare: Lin is known everywhere, with her phone, and has never texted.
+    p.shopify.admin.createCustomer({ first_name: 'Lin', email: 'lin@example.net', phone: '+12125550164' });
+    await p.settle();
+
+    // Act
+    const sid = twilio().receive({ from: '+12125550164', body: 'Is the blue apron back in stock?' });
+    await p.settle();
+
+    // Assess: linked to the channel and copied, and no CustomerChanged for it (nothing of hers changed).
+    const observed = p.runtime.bus.published.find((event) => event['detail-type'] === 'MessageObserved' && JSON.stringify(event.detail).includes(sid));
+    const correlationId = (observed!.detail as { correlationId: string }).correlationId;
+    expect(p.runtime.bus.published.filter((event) => event['detail-type'] === 'CustomerChanged' && (event.detail as { correlationId: string }).correlationId === correlationId)).toEqual([]);
+    const [customer] = await customerWithPhone('+12125550164');
+    expect(customer!.links.map((link) => link.system)).toContain('twilio');
+    expect(p.hubspot.admin.listCommunications().filter((c) => c.properties.omnihub_message_key === `twilio:${sid}`)).toHaveLength(1);
+    expect(p.klaviyo!.events().filter((event) => event.uniqueId === `twilio:${sid}`)).toHaveLength(1);
+  });
+
   it('keeps her newer phone when she first texts from an older one: a message does not date a phone', async () => {
     // Prepare: Ada signed up in the web shop with one phone, then changed her number there.
     const ada = p.shopify.admin.createCustomer({ first_name: 'Ada', email: 'ada@example.net', phone: '+12125550199' });

@@ -118,6 +118,7 @@ describe('cost per 1 million updates', () => {
 
   it('names every local function\'s memory role, and refuses one it does not know', () => {
     expect(['webhook-receiver-shopify', 'webhook-receiver-hubspot', 'identity-resolver', 'sync-shopify', 'sync-hubspot'].map(roleOf)).toEqual(['webhook-receiver', 'webhook-receiver', 'identity-resolver', 'connector-sync', 'connector-sync']);
+    expect(['orders-hubspot', 'backfill-square-orders', 'notices-twilio'].map(roleOf)).toEqual(['order-sync', 'backfill', 'notice-sender']);
     expect(() => roleOf('backfill')).toThrow(/infra\/function-sizing.ts/);
   });
 
