@@ -299,6 +299,26 @@ function describeMemory(shape: CostShape): string {
     .join(' / ');
 }
 
+/**
+ * The cost part of a bench of one kind of item (orders, messages), each made one at a time:
+ * the cost table per million items, then per item what each function cost and the bus events it took.
+ */
+export function printCostPerItem(counted: Counted, published: Pipeline['runtime']['bus']['published'], item: { one: string; many: string }): void {
+  const deployed = shapeOf(loadConfig(cdkJsonOmnihubContext()), 'now');
+  console.log(`\nAWS cost per 1 million ${item.many} (the same model and prices; ${counted.updates} ${item.many} one at a time; rows read "per 1 M ${item.many}")`);
+  console.log(formatCostTable(counted, [deployed]));
+  const per = (n: number) => (n / counted.updates).toFixed(2);
+  const used = counted.functions.filter((fn) => fn.invocations > 0);
+  const width = Math.max(18, ...used.map((f) => f.name.length));
+  console.log(`  per ${item.one}, by function: invocations, billed ms, read units, write units`);
+  for (const f of used) {
+    console.log(`    ${f.name.padEnd(width)} ${per(f.invocations).padStart(6)} ${per(f.billedMs).padStart(8)} ms ${per(f.readUnits).padStart(6)} ${per(f.writeUnits).padStart(6)}`);
+  }
+  const byType = new Map<string, number>();
+  for (const event of published) byType.set(String(event['detail-type']), (byType.get(String(event['detail-type'])) ?? 0) + 1);
+  console.log(`    bus events per ${item.one}: ${[...byType].map(([type, n]) => `${type} ${per(n)}`).join(', ')}`);
+}
+
 export function cdkJsonOmnihubContext(): unknown {
   const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context?: { omnihub?: unknown } };
   return cdkJson.context?.omnihub;

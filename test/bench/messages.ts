@@ -1,6 +1,5 @@
-import { loadConfig } from '../../infra/config';
 import type { Pipeline } from '../support/pipeline';
-import { cdkJsonOmnihubContext, countedBetween, formatCostTable, shapeOf, snapshot } from './cost';
+import { countedBetween, printCostPerItem, snapshot } from './cost';
 
 /**
  * `npm run bench` section: inbound SMS from customers omnihub knows by their phone, each ending as
@@ -46,15 +45,5 @@ export async function printMessagesBench(p: Pipeline, burstSize: number, sequent
   console.log('\nMessages (Twilio inbound SMS from a known phone → HubSpot communication on the contact)');
   console.log(`  ${'burst throughput'.padEnd(52)} ${burstLanded}/${burstSize} logged in ${(burstMs / 1000).toFixed(2)} s = ${(burstLanded / (burstMs / 1000)).toFixed(1)} messages/s`);
   console.log(`  ${'received → HubSpot communication, one at a time, p50 / p99'.padEnd(52)} ${pct(0.5).toFixed(0)} ms / ${pct(0.99).toFixed(0)} ms (${latencies.length}/${sequentialSize} logged)`);
-  const deployed = shapeOf(loadConfig(cdkJsonOmnihubContext()), 'now');
-  console.log(`\nAWS cost per 1 million messages (the same model and prices; ${sequentialSize} messages one at a time; rows read "per 1 M messages")`);
-  console.log(formatCostTable(counted, [deployed]));
-  const per = (n: number) => (n / counted.updates).toFixed(2);
-  console.log('  per message, by function: invocations, billed ms, read units, write units');
-  for (const f of counted.functions.filter((fn) => fn.invocations > 0)) {
-    console.log(`    ${f.name.padEnd(24)} ${per(f.invocations).padStart(6)} ${per(f.billedMs).padStart(8)} ms ${per(f.readUnits).padStart(6)} ${per(f.writeUnits).padStart(6)}`);
-  }
-  const byType = new Map<string, number>();
-  for (const event of p.runtime.bus.published.slice(publishedBefore)) byType.set(String(event['detail-type']), (byType.get(String(event['detail-type'])) ?? 0) + 1);
-  console.log(`    bus events per message: ${[...byType].map(([type, n]) => `${type} ${per(n)}`).join(', ')}`);
+  printCostPerItem(counted, p.runtime.bus.published.slice(publishedBefore), { one: 'message', many: 'messages' });
 }
