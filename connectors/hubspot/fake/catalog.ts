@@ -18,6 +18,14 @@ export type ObjectType = 'contacts' | 'orders' | 'line_items' | 'communications'
  */
 export const OBJECT_TYPE_IDS: Record<ObjectType, string> = { contacts: '0-1', orders: '0-123', line_items: '0-8', communications: '0-18' };
 
+/**
+ * [2ND] HubSpot's 400 for an `idProperty` that is not a unique property (hubspot-api-nodejs#548,
+ * segmentio/action-destinations#3957), for contacts and the other objects alike.
+ */
+export function nonUniqueIdPropertyMessage(type: ObjectType, idProperty: string, portalId: number): string {
+  return `Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[type]} property ${idProperty} in portal ID ${portalId}`;
+}
+
 /** How error messages name the type (HubSpot: "Could not get some ORDER objects"). */
 export const OBJECT_TYPE_NAMES: Record<ObjectType, string> = { contacts: 'CONTACT', orders: 'ORDER', line_items: 'LINE_ITEM', communications: 'COMMUNICATION' };
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FakeRequest, FakeResponse } from '../../testing/fake-http';
 import { describeAssociateFailure, invalidAssociationsBody, targetTypeOf, type AssociationType } from './associations';
-import { OBJECT_TYPE_IDS, OBJECT_TYPE_NAMES, objectTypeOf, type ObjectType } from './catalog';
+import { nonUniqueIdPropertyMessage, OBJECT_TYPE_NAMES, objectTypeOf, type ObjectType } from './catalog';
 import { batchTimes, notFound, propertyProblems, type ApiContext } from './crm';
 import { renderObject, renderWrittenObject, type CrmObject, type CrmObjectJson, type StoredType } from './objects';
 
@@ -92,16 +92,10 @@ class ObjectRoutes {
     return this.context.api(400, this.context.errorBody(`Too many inputs: at most ${BATCH_LIMIT} per batch`, 'VALIDATION_ERROR'));
   }
 
-  /**
-   * [2ND] HubSpot's 400 for an idProperty that is not a unique property (hubspot-api-nodejs#548,
-   * segmentio/action-destinations#3957): "Unable to perform update/upsert by non-unique 0-1 property <name> in portal ID <portal>".
-   */
+  /** HubSpot's 400 for an idProperty that is not a unique property (catalog.ts nonUniqueIdPropertyMessage). */
   private nonUnique(idProperty: string): FakeResponse | undefined {
     if (idProperty === 'hs_object_id' || this.crm.catalog.isUnique(this.type, idProperty)) return undefined;
-    return this.context.api(
-      400,
-      this.context.errorBody(`Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[this.type]} property ${idProperty} in portal ID ${this.context.portalId}`, 'VALIDATION_ERROR'),
-    );
+    return this.context.api(400, this.context.errorBody(nonUniqueIdPropertyMessage(this.type, idProperty, this.context.portalId), 'VALIDATION_ERROR'));
   }
 
   private find(id: string, idProperty: string | null | undefined): CrmObject | undefined {

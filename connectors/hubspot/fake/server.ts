@@ -20,7 +20,7 @@ import { SUBSCRIBED_PROPERTIES } from '../mapping';
 import { HUBSPOT_RETRY_SCHEDULE, hubspotPrepare, WebhookEmitter, type ContactEventInput, type WebhookFormat } from './webhooks';
 import { RollingWindow } from '../../testing/rolling-window';
 import { serveAssociations } from './associations-api';
-import { MARKETING_OPT_OUT_PROPERTY, MARKETING_SUBSCRIPTION_ID, PropertyCatalog } from './catalog';
+import { MARKETING_OPT_OUT_PROPERTY, MARKETING_SUBSCRIPTION_ID, nonUniqueIdPropertyMessage, PropertyCatalog } from './catalog';
 import { CommunicationPreferences, serveCommunicationPreferences, type SubscriptionState } from './communication-preferences';
 import { CrmPortal, type ApiContext } from './crm';
 import { renderFull, type CrmObject, type CrmObjectJson } from './objects';
@@ -420,13 +420,10 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return state.get(idOrEmail);
   }
 
-  /**
-   * [2ND] HubSpot's 400 for an idProperty that is not a unique property (hubspot-api-nodejs#548):
-   * "Unable to perform update/upsert by non-unique 0-1 property <name> in portal ID <portal>".
-   */
+  /** HubSpot's 400 for an idProperty that is not a unique property (as objects-api.ts answers for the other objects). */
   function nonUniqueIdProperty(idProperty: string | null): FakeResponse | undefined {
     if (!idProperty || idProperty === 'email' || idProperty === 'hs_object_id' || catalog.isUnique('contacts', idProperty)) return undefined;
-    return api(400, errorBody(`Unable to perform update/upsert by non-unique 0-1 property ${idProperty} in portal ID ${portalId}`, 'VALIDATION_ERROR'));
+    return api(400, errorBody(nonUniqueIdPropertyMessage('contacts', idProperty, portalId), 'VALIDATION_ERROR'));
   }
 
   function batchTimes(): Record<string, string> {

@@ -43,6 +43,26 @@ function call(path: string, init: RequestInit & { json?: unknown } = {}): Promis
 }
 
 describe('HubSpot fake API', () => {
+  it('reads a contact by the value of a unique property (idProperty), refuses a second contact with that value, and refuses a non-unique idProperty as HubSpot does', async () => {
+    // Prepare: a unique contact property, and a contact holding a value of it.
+    await call('/crm/v3/properties/contacts', { method: 'POST', json: { name: 'omnihub_customer_id', label: 'Key', type: 'string', fieldType: 'text', groupName: 'contactinformation', hasUniqueValue: true } });
+    const first = (await (await call('/crm/v3/objects/contacts', { method: 'POST', json: { properties: { phone: '+12125550177', omnihub_customer_id: 'oh_key1' } } })).json()) as { id: string };
+
+    // Act
+    const again = await call('/crm/v3/objects/contacts', { method: 'POST', json: { properties: { phone: '+12125550178', omnihub_customer_id: 'oh_key1' } } });
+    const byKey = await call('/crm/v3/objects/contacts/oh_key1?idProperty=omnihub_customer_id');
+    const unknownKey = await call('/crm/v3/objects/contacts/oh_key2?idProperty=omnihub_customer_id');
+    const byPhone = await call('/crm/v3/objects/contacts/%2B12125550177?idProperty=phone');
+
+    // Assess
+    expect(again.status).toBe(400);
+    expect(byKey.status).toBe(200);
+    expect(((await byKey.json()) as { id: string }).id).toBe(first.id);
+    expect(unknownKey.status).toBe(404);
+    expect(byPhone.status).toBe(400);
+    expect(((await byPhone.json()) as { message: string }).message).toMatch(/^Unable to perform update\/upsert by non-unique 0-1 property phone in portal ID \d+$/);
+  });
+
   it("answers a call without a valid token with HubSpot's 401 body", async () => {
     // Prepare
     const headers = { authorization: 'Bearer wrong' };
