@@ -17,12 +17,12 @@ export interface BuiltFunction {
 
 /**
  * What a bundle depends on beyond the files esbuild reads: how it is built (functions/build.ts,
- * with its plugin, and the settings in functions/catalog.ts, which bundle-cache.ts compares as
+ * with its plugins: one-connector-registry.ts and the SDK pruners, and the settings in functions/catalog.ts, which bundle-cache.ts compares as
  * JSON too), how imports resolve (tsconfig.json, the dependencies' versions) and this cache's
  * own code. A change to any of them rebuilds every bundle.
  */
 const keyFiles = (root: string) =>
-  ['functions/build.ts', 'functions/catalog.ts', 'functions/one-connector-registry.ts', 'functions/prune-twilio-sdk.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
+  ['functions/build.ts', 'functions/catalog.ts', 'functions/one-connector-registry.ts', 'functions/prune-klaviyo-sdk.ts', 'functions/prune-square-sdk.ts', 'functions/prune-twilio-sdk.ts', 'local/bundle.ts', 'local/bundle-cache.ts', 'tsconfig.json', 'package.json', 'package-lock.json'].map((f) =>
     path.join(root, f),
   );
 
