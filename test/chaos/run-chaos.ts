@@ -1,6 +1,6 @@
 import { requestLogOf, type RecordedRequest } from '../../connectors/testing/fake-http';
 import type { RecordChange, ShopifyChange } from './sightings';
-import type { WebhookDeliveryRecord } from '../../connectors/testing/webhook-sender';
+import type { WebhookDeliveryRecord, WebhookSenderStats } from '../../connectors/testing/webhook-sender';
 import { between, seededRandom, streamSeed } from '../../connectors/testing/seeded-random';
 import { HUBSPOT_SECRET, KLAVIYO_SECRET, SHOP_WHATSAPP, SHOPIFY_SECRET, SQUARE_SECRET, startPipeline, type CapacityReport, type Pipeline } from '../support/pipeline';
 import { checkMessages, type MessageFinding } from './messages';
@@ -116,9 +116,9 @@ export interface ChaosReport {
   workload: WorkloadCounts;
   orders: OrderCounts & { findings: OrderFinding[]; repeatedMoves: number };
   /** Messages (Twilio): what people sent, and Twilio's inbound webhooks. */
-  messages: MessageCounts & { findings: MessageFinding[]; deliveries: { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number } };
+  messages: MessageCounts & { findings: MessageFinding[]; deliveries: WebhookSenderStats };
   /** The vendors with webhooks (a polled vendor has none). */
-  deliveries: Partial<Record<SystemName, { triggered: number; sent: number; duplicated: number; reordered: number; retried: number; failed: number; dropped: number }>>;
+  deliveries: Partial<Record<SystemName, WebhookSenderStats>>;
   /** Each polled vendor: polls asked for (during the workload, with each reconciliation, at quiescence, in the loop check), and poll runs completed. */
   polls: Partial<Record<SystemName, PollCounts>>;
   /** Unseen edits (dropped webhooks, a polled vendor) overwritten before any read saw them: not lost updates, no observer could know them. */
@@ -493,6 +493,16 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** The report as printed: counts that must be 0 first, then what the run cost. */
+/** Every finding of a run: customers', orders' and messages'. */
+export function reportFindings(report: ChaosReport): Array<{ check: string; detail: string }> {
+  return [...report.verdict.findings, ...report.orders.findings, ...report.messages.findings];
+}
+
+/** One vendor's line of the deliveries table. */
+function deliveryRow(name: string, d: WebhookSenderStats, schedule: string): string {
+  return `  ${name.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed} / ${d.dropped}   retry schedule: ${schedule}`;
+}
+
 export function formatReport(report: ChaosReport, findingsShown = 20): string {
   const failed = Object.entries(report.failures).filter(([, count]) => count > 0);
   const lines = [
@@ -519,9 +529,9 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
           ? `  ${system.padEnd(8)} none: polled ${polls.asked} times (${polls.duringWorkload} during the workload, ${polls.withReconciliation} with reconciliations, ${polls.atQuiescence} at quiescence, ${polls.loopCheck} in the loop check), ${polls.completed} poll runs completed`
           : `  ${system.padEnd(8)} none`;
       }
-      return `  ${system.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed} / ${d.dropped}   retry schedule: ${report.retrySchedule[system]}`;
+      return deliveryRow(system, d, report.retrySchedule[system]);
     }),
-    ((d) => `  ${'twilio'.padEnd(8)} ${d.triggered} / ${d.sent} / ${d.duplicated} / ${d.reordered} / ${d.retried} / ${d.failed} / ${d.dropped}   retry schedule: the URL's connection overrides (up to 3, at once, on a failed connect, a read timeout or a 5xx; never dropped)`)(report.messages.deliveries),
+    deliveryRow('twilio', report.messages.deliveries, "the URL's connection overrides (up to 3, at once, on a failed connect, a read timeout or a 5xx; never dropped)"),
     ...(Object.keys(report.unobservable).length > 0
       ? [
           `unseen edits nothing was left of to see (no observer could know them): ${Object.entries(report.unobservable)
@@ -543,7 +553,7 @@ export function formatReport(report: ChaosReport, findingsShown = 20): string {
     // Queue and reason only: the body (a customer's event) goes to the dump, not the terminal.
     ...report.evidence.deadLetters.map((letter) => `  ${letter.queue}: ${letter.reason.slice(0, 160)}`),
   ];
-  const findings = [...report.verdict.findings, ...report.orders.findings, ...report.messages.findings];
+  const findings = reportFindings(report);
   if (findings.length > 0) {
     lines.push('', `findings (${findings.length}, first ${Math.min(findingsShown, findings.length)}):`);
     for (const finding of findings.slice(0, findingsShown)) lines.push(`  [${finding.check}] ${finding.detail}`);

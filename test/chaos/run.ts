@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { startDynamoDbLocal } from '../../local/dynamodb-local';
 import { root } from '../support/pipeline';
-import { formatReport, runChaos } from './run-chaos';
+import { formatReport, reportFindings, runChaos } from './run-chaos';
 
 const { values } = parseArgs({
   options: {
@@ -54,7 +54,7 @@ try {
   const report = await runChaos({ ...rest, rates: { dropWebhooks }, dynamodbEndpoint: ddb.endpoint, buildDir: path.join(root, '.omnihub', 'chaos-build'), progress: (line) => console.log(line) });
   console.log(`\n${formatReport(report, 60)}`);
   if (values.dump) {
-    await writeFile(values.dump, JSON.stringify({ findings: [...report.verdict.findings, ...report.orders.findings, ...report.messages.findings], ...report.evidence }, null, 2));
+    await writeFile(values.dump, JSON.stringify({ findings: reportFindings(report), ...report.evidence }, null, 2));
     console.log(`ground truth, snapshot and findings written to ${values.dump}`);
   }
   process.exitCode = Object.values(report.failures).some((count) => count > 0) ? 1 : 0;

@@ -3,7 +3,7 @@ import { requestLogOf } from '../../connectors/testing/fake-http';
 import { isApiWrite } from '../../connectors/hubspot/fake/server';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatReport, runChaos, type ChaosReport } from '../chaos/run-chaos';
+import { formatReport, reportFindings, runChaos, type ChaosReport } from '../chaos/run-chaos';
 import { root, startPipeline, type Pipeline } from '../support/pipeline';
 
 /** A failing run leaves its ground truth, snapshot and logs in .omnihub/: a timing-dependent failure can then be traced without a replay. */
@@ -11,7 +11,7 @@ async function dumpOnFailure(report: ChaosReport, name: string): Promise<void> {
   if (Object.values(report.failures).every((count) => count === 0) && report.deadLetters === 0) return;
   const file = path.join(root, '.omnihub', `chaos-failure-${name}.json`);
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, JSON.stringify({ findings: [...report.verdict.findings, ...report.orders.findings, ...report.messages.findings], ...report.evidence }));
+  await writeFile(file, JSON.stringify({ findings: reportFindings(report), ...report.evidence }));
   console.log(`chaos run failed: ground truth, snapshot and logs in ${file}`);
 }
 
