@@ -63,19 +63,33 @@ interface Delivery {
  * webhook reference at 2025-10 (https://shopify.dev/docs/api/webhooks?reference=toml), samples
  * in test/fixtures/shopify/. Each delivery carries one event.
  */
+/**
+ * A consent topic's time: the consent's own `consent_updated_at` (whole seconds), else when Shopify
+ * triggered the webhook, floored to Shopify's second. X-Shopify-Triggered-At is sub-second; taken as
+ * is, the "not subscribed" a new customer's first consent event states looked newer than a choice
+ * made in that same second, whose times are whole seconds, and outvoted it (docs/identity.md §1, §10).
+ */
+export function consentTime(consentUpdatedAt: string | null | undefined, triggeredAt: string | undefined): string | undefined {
+  if (consentUpdatedAt) return consentUpdatedAt;
+  if (!triggeredAt) return undefined;
+  const ms = Date.parse(triggeredAt);
+  // Already a whole second: kept as Shopify wrote it.
+  return Number.isNaN(ms) || ms % 1000 === 0 ? triggeredAt : new Date(Math.floor(ms / 1000) * 1000).toISOString();
+}
+
 const TOPICS: Record<string, TopicReader> = {
   'customers/create': readCustomer,
   'customers/update': readCustomer,
   'customers_email_marketing_consent/update': (body, delivery) =>
     read(ShopifyEmailConsentWebhookSchema, body, delivery, (payload) => {
-      const at = payload.email_marketing_consent?.consent_updated_at ?? delivery.triggeredAt;
+      const at = consentTime(payload.email_marketing_consent?.consent_updated_at, delivery.triggeredAt);
       if (!at) return missingClock(delivery);
       const observation = emailConsentObservation(payload, at);
       return observation ? { item: { kind: 'observed', dedupeKey: delivery.webhookId, observation } } : { ignored: true };
     }),
   'customers_marketing_consent/update': (body, delivery) =>
     read(ShopifySmsConsentWebhookSchema, body, delivery, (payload) => {
-      const at = payload.sms_marketing_consent?.consent_updated_at ?? delivery.triggeredAt;
+      const at = consentTime(payload.sms_marketing_consent?.consent_updated_at, delivery.triggeredAt);
       if (!at) return missingClock(delivery);
       const observation = smsConsentObservation(payload, at);
       return observation ? { item: { kind: 'observed', dedupeKey: delivery.webhookId, observation } } : { ignored: true };
